@@ -1,0 +1,588 @@
+// The Cortex-M core: registers, the run loop, exception entry and return, and fault handling.
+// Instruction semantics live in instructions/; NVIC, SCB and SysTick registers in scs.ts and
+// systick.ts. Pseudocode references are to the ARMv6-M ARM (DDI 0419E), chapter B1.
+//
+// Conventions on the hot path:
+// - r is an Int32Array: values are always int32; addresses are made unsigned with >>> 0
+//   where they are compared.
+// - pc is the address of the instruction being executed; npc the address of the next one.
+//   Handlers that branch set npc; reading "PC" as an operand gives pc + 4.
+// - Anything that can change which exception should run next (pending bits, PRIMASK,
+//   priorities, SysTick, an exception return) sets eventAt = 0, so the loop pays one
+//   comparison per instruction for all of it.
+
+import { Bus } from './bus.ts';
+import { timingFor, type Timing } from './cycles.ts';
+import { MemFault, type FaultKind, type FaultReport, type AccessKind } from './fault.ts';
+import { decode32, decodeTables, extractFields, type DecodeTables } from './isa/decoder.ts';
+import { disassemble } from './isa/disasm.ts';
+import { is32bit, Op } from './isa/encodings.ts';
+import type { Profile } from './profiles.ts';
+import { HANDLERS_16, HANDLERS_32, type Handler } from './instructions/index.ts';
+import { SysTick } from './systick.ts';
+
+/** Exception numbers (ARMv6-M B1.5.2). */
+export const EXC = { Reset: 1, NMI: 2, HardFault: 3, SVCall: 11, PendSV: 14, SysTick: 15, IRQ0: 16 } as const;
+export const NUM_IRQS = 32;
+const NUM_EXC = 16 + NUM_IRQS;
+
+/** Return address the host plants in LR: fetching from it (execute-never) ends a host call. */
+export const RETURN_TRAP = 0xdeadbeee;
+
+export type StopReason =
+  | 'returned'  // a host call returned to RETURN_TRAP
+  | 'exit'      // the firmware asked to exit (semihosting)
+  | 'fault'     // a fault, with faultMode 'stop'
+  | 'lockup'    // a fault while HardFault (or NMI) was running
+  | 'budget'    // the cycle budget ran out
+  | 'sleep'     // WFI/WFE with nothing left that could wake the core
+  | 'halt';     // the host asked to stop (cpu.halt)
+
+/** Thrown by handlers for UNDEFINED encodings; the loop turns it into a fault. */
+export class UndefinedInstruction {
+  constructor(readonly kind: 'undefined' | 'no-cas' | 'bkpt' | 'svc-escalated' | 'bad-exc-return', readonly detail = '') {}
+}
+
+export class Cpu {
+  readonly profile: Profile;
+  readonly bus: Bus;
+  readonly t: Timing;
+  readonly decode: DecodeTables;
+  readonly systick: SysTick;
+
+  // ---- architectural state ----
+  readonly r = new Int32Array(16);
+  pc = 0;
+  npc = 0;
+  fN = 0; fZ = 0; fC = 0; fV = 0;
+  /** EPSR.T: 0 after a BX to an even address; the next instruction then faults (INVSTATE). */
+  tbit = 1;
+  /** IPSR: 0 in Thread mode, else the number of the running exception. */
+  ipsr = 0;
+  primask = 0;
+  /** CONTROL: bit 1 SPSEL (bit 0 nPRIV only where the profile has it). */
+  control = 0;
+  /** The stack pointer that is not r[13] right now (PSP while SPSEL = 0, MSP while SPSEL = 1). */
+  otherSP = 0;
+  /** Event register for WFE/SEV. */
+  eventRegister = 0;
+
+  // ---- exception state (the NVIC's and SCB's view) ----
+  readonly pending = new Uint8Array(NUM_EXC);
+  readonly active = new Uint8Array(NUM_EXC);
+  /** IRQ enable bits (ISER); system exceptions are always enabled. */
+  readonly enabled = new Uint8Array(NUM_EXC);
+  /** Priority per exception number; Reset/NMI/HardFault are fixed at -3/-2/-1. */
+  readonly priority = new Int16Array(NUM_EXC);
+  vtor = 0;
+
+  // ---- run control ----
+  cycles = 0;
+  instructions = 0;
+  /** The loop calls serviceEvents() when cycles reach this. */
+  eventAt = 0;
+  private budgetEnd = Infinity;
+  stopReason: StopReason | null = null;
+  /** Set by an EXC_RETURN written to the PC; performed at the end of the instruction. */
+  private excReturnPending: number | null = null;
+  /** Address of the instruction that wrote the EXC_RETURN value (for reports). */
+  private excReturnFrom = 0;
+  /** 'stop': a fault ends the run with a report. 'vector': it is taken as HardFault, as on silicon. */
+  faultMode: 'stop' | 'vector' = 'stop';
+  /** Every fault of the run, in order (in 'vector' mode the firmware may survive several). */
+  readonly faults: FaultReport[] = [];
+  /** Lowest SP value seen since the last resetMinSP() (stack-use measurement). */
+  minSP = 0xffffffff;
+  /** Called for BKPT; return true when handled (semihosting), false to fault as without a debugger. */
+  onBkpt: ((imm: number) => boolean) | null = null;
+  /** Called for SVC; return true when the host handled it (conformance stepping), false to take SVCall. */
+  onSvc: (() => boolean) | null = null;
+  /** Adds symbol and source line to fault reports. */
+  describePC: ((pc: number) => { symbol?: string; source?: string }) | null = null;
+
+  /** Scratch registers for LDM/POP, so a fault part-way leaves the register file untouched. */
+  readonly scratch = new Int32Array(8);
+  private readonly h16: Handler[];
+
+  constructor(profile: Profile, bus: Bus = new Bus(profile)) {
+    this.profile = profile;
+    this.bus = bus;
+    this.t = timingFor(profile.name);
+    this.decode = decodeTables(profile.arch);
+    this.systick = new SysTick(this);
+    // One handler per halfword: 16-bit rows, the 32-bit prefix, or UNDEFINED.
+    this.h16 = new Array<Handler>(65536);
+    for (let hw = 0; hw < 65536; hw++) {
+      this.h16[hw] = is32bit(hw) ? exec32 : HANDLERS_16[this.decode.ops16[hw]] ?? undefinedHandler;
+    }
+    this.resetExceptionState();
+  }
+
+  // ---- registers as the ARM pseudocode names them ----------------------------------------
+
+  /** R[n] as an operand: PC reads as the instruction's address + 4. */
+  reg(n: number): number {
+    return n === 15 ? (this.pc + 4) | 0 : this.r[n];
+  }
+
+  /** Writes SP (R[13] = value<31:2>:'00') and tracks the lowest value. */
+  setSP(v: number): void {
+    const sp = v & ~3;
+    this.r[13] = sp;
+    if (sp >>> 0 < this.minSP) this.minSP = sp >>> 0;
+  }
+
+  get sp(): number { return this.r[13] >>> 0; }
+  get msp(): number { return ((this.control & 2) ? this.otherSP : this.r[13]) >>> 0; }
+  get psp(): number { return ((this.control & 2) ? this.r[13] : this.otherSP) >>> 0; }
+  set msp(v: number) { if (this.control & 2) this.otherSP = v & ~3; else this.setSP(v); }
+  set psp(v: number) { if (this.control & 2) this.setSP(v); else this.otherSP = v & ~3; }
+
+  get apsr(): number { return ((this.fN << 31) | (this.fZ << 30) | (this.fC << 29) | (this.fV << 28)) >>> 0; }
+  set apsr(v: number) { this.fN = (v >>> 31) & 1; this.fZ = (v >>> 30) & 1; this.fC = (v >>> 29) & 1; this.fV = (v >>> 28) & 1; }
+  get xpsr(): number { return (this.apsr | (this.tbit << 24) | this.ipsr) >>> 0; }
+
+  resetMinSP(): void { this.minSP = this.sp; }
+
+  /** Writes CONTROL.SPSEL, swapping the banked stack pointers (ARMv6-M B1.4.3). */
+  setSpsel(spsel: number): void {
+    if (((this.control >>> 1) & 1) === spsel) return;
+    const cur = this.r[13];
+    this.r[13] = this.otherSP;
+    this.otherSP = cur;
+    this.control = (this.control & ~2) | (spsel << 1);
+  }
+
+  // ---- branches (ARMv6-M A2.3.1) -----------------------------------------------------------
+
+  branchTo(address: number): void {
+    this.npc = (address & ~1) >>> 0;
+  }
+
+  /** BXWritePC / LoadWritePC: an EXC_RETURN in Handler mode starts an exception return. */
+  bxWritePC(address: number): void {
+    const a = address >>> 0;
+    if (this.ipsr !== 0 && (a >>> 28) === 0xf) {
+      this.excReturnPending = a;
+      this.excReturnFrom = this.pc;
+      this.eventAt = 0;
+      this.npc = a;
+      return;
+    }
+    this.setThumbBit(a & 1);
+    this.npc = (a & ~1) >>> 0;
+  }
+
+  setThumbBit(t: number): void {
+    this.tbit = t;
+    if (t === 0) this.eventAt = 0; // the next instruction faults with INVSTATE
+  }
+
+  // ---- reset ---------------------------------------------------------------------------------
+
+  private resetExceptionState(): void {
+    this.pending.fill(0);
+    this.active.fill(0);
+    this.enabled.fill(0);
+    this.priority.fill(0);
+    this.priority[EXC.Reset] = -3;
+    this.priority[EXC.NMI] = -2;
+    this.priority[EXC.HardFault] = -1;
+    for (let n = 0; n < 16; n++) this.enabled[n] = 1;
+  }
+
+  /** Reset as on silicon: SP_main from vector 0, PC from vector 1 (TakeReset, B1.5.5). */
+  reset(): void {
+    this.r.fill(0);
+    this.fN = this.fZ = this.fC = this.fV = 0;
+    this.ipsr = 0;
+    this.primask = 0;
+    this.control = 0;
+    this.otherSP = 0;
+    this.eventRegister = 0;
+    this.vtor = 0;
+    this.resetExceptionState();
+    this.systick.reset();
+    this.excReturnPending = null;
+    this.stopReason = null;
+    this.faults.length = 0;
+    const sp = this.bus.peek32(this.vtor);
+    const entry = this.bus.peek32(this.vtor + 4);
+    this.setSP(sp);
+    this.r[14] = -1;
+    this.tbit = entry & 1;
+    this.pc = (entry & ~1) >>> 0;
+    this.minSP = this.sp;
+    this.eventAt = 0;
+  }
+
+  // ---- the run loop --------------------------------------------------------------------------
+
+  /** Runs until something stops it, or maxCycles more cycles have passed. */
+  run(maxCycles: number): StopReason {
+    this.budgetEnd = this.cycles + maxCycles;
+    this.stopReason = null;
+    this.eventAt = 0;
+    for (;;) {
+      try {
+        this.loop();
+      } catch (e) {
+        if (e instanceof MemFault) this.onMemFault(e);
+        else if (e instanceof UndefinedInstruction) this.onUndefined(e);
+        else throw e;
+      }
+      if (this.stopReason !== null) return this.stopReason;
+    }
+  }
+
+  /** Stops the run at the next instruction boundary (checkers and host hooks use this). */
+  halt(reason: StopReason = 'halt'): void {
+    this.stopReason = reason;
+    this.eventAt = 0;
+  }
+
+  private loop(): void {
+    const bus = this.bus;
+    const h16 = this.h16;
+    for (;;) {
+      if (this.cycles >= this.eventAt && this.serviceEvents()) return;
+      const pc = this.pc;
+      bus.pc = pc;
+      const insn = bus.fetch16(pc);
+      this.npc = pc + 2;
+      h16[insn](this, insn);
+      this.pc = this.npc;
+      this.instructions++;
+    }
+  }
+
+  /**
+   * Executes exactly one instruction, taking no exception: for the conformance harness.
+   * Returns null, or what stopped it.
+   */
+  stepOne(): MemFault | UndefinedInstruction | null {
+    try {
+      const pc = this.pc;
+      this.bus.pc = pc;
+      if (this.tbit === 0) throw new UndefinedInstruction('undefined', 'INVSTATE: EPSR.T is 0');
+      const insn = this.bus.fetch16(pc);
+      this.npc = pc + 2;
+      this.h16[insn](this, insn);
+      this.pc = this.npc;
+      this.instructions++;
+      return null;
+    } catch (e) {
+      if (e instanceof MemFault || e instanceof UndefinedInstruction) return e;
+      throw e;
+    }
+  }
+
+  /** Everything that is not an instruction: stops, budget, exception return, SysTick, pending exceptions. */
+  private serviceEvents(): boolean {
+    if (this.stopReason !== null) return true;
+    if (this.excReturnPending !== null) {
+      const v = this.excReturnPending;
+      this.excReturnPending = null;
+      this.exceptionReturn(v);
+      if (this.stopReason !== null) return true;
+    }
+    if (this.cycles >= this.budgetEnd) {
+      this.stopReason = 'budget';
+      return true;
+    }
+    this.systick.update();
+    if (this.tbit === 0) throw new UndefinedInstruction('undefined', 'INVSTATE: execution with EPSR.T = 0');
+    const n = this.pendingToTake();
+    if (n !== 0) this.exceptionEntry(n, this.pc);
+    if (this.stopReason !== null) return true;
+    this.eventAt = Math.min(this.budgetEnd, this.systick.nextEventCycle());
+    return false;
+  }
+
+  // ---- priorities (B1.5.4) -------------------------------------------------------------------
+
+  /** The current execution priority: the highest-priority active exception, boosted by PRIMASK. */
+  executionPriority(): number {
+    let p = 256;
+    for (let n = 1; n < NUM_EXC; n++) if (this.active[n] && this.priority[n] < p) p = this.priority[n];
+    if (this.primask && p > 0) p = 0;
+    return p;
+  }
+
+  /** The pending exception that would preempt now (0 if none): lowest priority value, then lowest number. */
+  pendingToTake(): number {
+    return this.bestPending(this.executionPriority());
+  }
+
+  private bestPending(below: number): number {
+    let best = 0, bestP = below;
+    for (let n = 2; n < NUM_EXC; n++) {
+      if (this.pending[n] && this.enabled[n] && this.priority[n] < bestP) { best = n; bestP = this.priority[n]; }
+    }
+    return best;
+  }
+
+  setPending(n: number, on: boolean): void {
+    this.pending[n] = on ? 1 : 0;
+    this.eventAt = 0;
+  }
+
+  /** Something changed that may let a pending exception in. */
+  recheck(): void { this.eventAt = 0; }
+
+  // ---- exception entry and return (B1.5.6–B1.5.8) ------------------------------------------
+
+  exceptionEntry(n: number, returnAddress: number): void {
+    const spsel = (this.control >>> 1) & 1;
+    const excReturn = this.ipsr !== 0 ? 0xfffffff1 : spsel ? 0xfffffffd : 0xfffffff9;
+    // PushStack: 8 words, 8-byte aligned; bit 9 of the stacked xPSR records the realignment.
+    const sp = this.r[13] >>> 0;
+    const align = (sp >>> 2) & 1;
+    const frame = ((sp - 0x20) & ~4) >>> 0;
+    const xpsr = (this.xpsr & ~(1 << 9)) | (align << 9);
+    try {
+      const bus = this.bus;
+      bus.write32(frame, this.r[0]);
+      bus.write32(frame + 4, this.r[1]);
+      bus.write32(frame + 8, this.r[2]);
+      bus.write32(frame + 12, this.r[3]);
+      bus.write32(frame + 16, this.r[12]);
+      bus.write32(frame + 20, this.r[14]);
+      bus.write32(frame + 24, returnAddress);
+      bus.write32(frame + 28, xpsr);
+    } catch (e) {
+      if (!(e instanceof MemFault)) throw e;
+      this.derivedFault(n, `stacking for exception ${n} faulted at 0x${e.address.toString(16)} (${e.kind})`, e);
+      return;
+    }
+    this.setSP(frame);
+    this.r[14] = excReturn | 0;
+    this.cycles += this.t.exceptionEntry;
+    this.exceptionTaken(n);
+  }
+
+  private exceptionTaken(n: number): void {
+    let vector: number;
+    try {
+      vector = this.bus.read32((this.vtor + 4 * n) >>> 0) >>> 0;
+    } catch (e) {
+      if (!(e instanceof MemFault)) throw e;
+      this.derivedFault(n, `vector ${n} could not be read at 0x${e.address.toString(16)}`, e);
+      return;
+    }
+    this.ipsr = n;
+    this.setSpsel(0);
+    this.active[n] = 1;
+    this.pending[n] = 0;
+    this.eventRegister = 1;
+    this.pc = (vector & ~1) >>> 0;
+    this.npc = this.pc;
+    this.setThumbBit(vector & 1);
+    this.eventAt = 0;
+  }
+
+  /** A fault while entering an exception: HardFault, or lockup if HardFault itself could not be entered. */
+  private derivedFault(n: number, message: string, e: MemFault): void {
+    const report = this.report('lockup', message, this.pc, { address: e.address, size: e.size, access: e.access });
+    if (n === EXC.HardFault || this.executionPriority() < 0) {
+      this.faults.push(report);
+      this.stopReason = 'lockup';
+      return;
+    }
+    report.kind = e.kind;
+    this.takeFault(report);
+  }
+
+  private exceptionReturn(excReturn: number): void {
+    const returning = this.ipsr;
+    const bad = (why: string): void => {
+      if (!this.active[returning] || why.startsWith('stacked') === false) this.pc = this.excReturnFrom;
+      this.npc = this.pc;
+      this.raiseFault(this.report('bad-exc-return', `bad exception return 0x${excReturn.toString(16)}: ${why}`, this.pc));
+    };
+    if (((excReturn >>> 4) & 0xffffff) !== 0xffffff) return bad('bits 27:4 are not all ones');
+    if (!this.active[returning]) return bad(`exception ${returning} is not active`);
+    let activeCount = 0;
+    for (let n = 1; n < NUM_EXC; n++) activeCount += this.active[n];
+    const mode = excReturn & 0xf;
+    if (mode !== 1 && mode !== 9 && mode !== 0xd) return bad('not 0xFFFFFFF1, 0xFFFFFFF9 or 0xFFFFFFFD');
+    if (mode === 1 && activeCount <= 1) return bad('returns to Handler mode with no other exception active');
+    if (mode !== 1 && activeCount > 1) return bad('returns to Thread mode with another exception still active');
+    this.active[returning] = 0;
+    const toPsp = mode === 0xd;
+    const frame = (toPsp ? this.psp : this.msp) >>> 0;
+    let words: number[];
+    try {
+      words = [];
+      for (let i = 0; i < 8; i++) words.push(this.bus.read32(frame + 4 * i));
+    } catch (e) {
+      if (!(e instanceof MemFault)) throw e;
+      this.active[returning] = 1;
+      this.pc = this.npc = this.excReturnFrom;
+      this.raiseFault(this.report(e.kind, `unstacking faulted at 0x${e.address.toString(16)}`, this.pc,
+        { address: e.address, size: 4, access: 'load' }));
+      return;
+    }
+    const xpsr = words[7] >>> 0;
+    this.ipsr = mode === 1 ? xpsr & 0x3f : 0;
+    this.setSpsel(toPsp ? 1 : 0);
+    const sp = (frame + 0x20 + (((xpsr >>> 9) & 1) << 2)) >>> 0;
+    this.setSP(sp);
+    for (let i = 0; i < 4; i++) this.r[i] = words[i];
+    this.r[12] = words[4];
+    this.r[14] = words[5];
+    this.apsr = xpsr;
+    this.pc = (words[6] & ~1) >>> 0;
+    this.npc = this.pc;
+    this.cycles += this.t.exceptionReturn;
+    const stackedIpsr = xpsr & 0x3f;
+    if ((mode === 1) !== (stackedIpsr !== 0)) {
+      return bad(`stacked IPSR ${stackedIpsr} does not match the return mode`);
+    }
+    this.setThumbBit((xpsr >>> 24) & 1);
+    this.eventAt = 0;
+  }
+
+  // ---- faults ----------------------------------------------------------------------------
+
+  private onMemFault(e: MemFault): void {
+    if (e.access === 'fetch' && e.address === RETURN_TRAP - (RETURN_TRAP & 1) && this.ipsr === 0) {
+      this.stopReason = 'returned';
+      return;
+    }
+    const what = e.kind === 'unaligned' ? `unaligned ${sizeName(e.size)} ${e.access}`
+      : e.kind === 'flash-write' ? `${sizeName(e.size)} store to flash (read-only)`
+      : e.kind === 'exec-never' ? 'instruction fetch from an execute-never region'
+      : `${sizeName(e.size)} ${e.access} from unmapped memory`;
+    const at = `0x${e.address.toString(16).padStart(8, '0')}`;
+    this.raiseFault(this.report(e.kind, `${what} at ${at}`, this.pc,
+      { address: e.address, size: e.size, access: e.access, region: this.bus.regionOf(e.address) }));
+  }
+
+  private onUndefined(e: UndefinedInstruction): void {
+    const msg = e.kind === 'no-cas'
+      ? `this MCU (${this.profile.name}, ARMv6-M, thumbv6m) has no exclusive-access (CAS) instructions: ${e.detail}`
+      : e.detail || 'UNDEFINED instruction';
+    this.raiseFault(this.report(e.kind, msg, this.pc));
+  }
+
+  /** Builds a fault report for the instruction at pc, with its encoding and disassembly. */
+  report(kind: FaultKind, message: string, pc: number,
+    extra: { address?: number; size?: number; access?: AccessKind; region?: string } = {}): FaultReport {
+    const rep: FaultReport = { kind, message, pc: pc >>> 0, ...extra };
+    try {
+      const hw1 = this.bus.peek(pc, 2);
+      let word = hw1[0] | (hw1[1] << 8);
+      if (is32bit(word)) {
+        const hw2 = this.bus.peek(pc + 2, 2);
+        word = ((word << 16) | hw2[0] | (hw2[1] << 8)) >>> 0;
+      }
+      rep.instruction = word;
+      rep.disassembly = disassemble(this.profile.arch, word, pc);
+    } catch { /* the PC itself is not in memory */ }
+    if (rep.address !== undefined && rep.region === undefined) rep.region = this.bus.regionOf(rep.address);
+    if (this.describePC) Object.assign(rep, this.describePC(pc));
+    return rep;
+  }
+
+  /** A synchronous fault of the current instruction: stop, or take HardFault (lockup if that is impossible). */
+  raiseFault(report: FaultReport): void {
+    this.faults.push(report);
+    if (this.faultMode === 'stop') {
+      this.stopReason = 'fault';
+      return;
+    }
+    this.takeFault(report);
+  }
+
+  private takeFault(report: FaultReport): void {
+    if (this.executionPriority() < 0) {
+      this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
+      this.stopReason = 'lockup';
+      return;
+    }
+    if (this.faults[this.faults.length - 1] !== report) this.faults.push(report);
+    this.exceptionEntry(EXC.HardFault, this.pc);
+  }
+
+  /** SVC: taken if SVCall can preempt now, else escalated to HardFault (B1.5.4). */
+  svc(): void {
+    if (this.onSvc !== null && this.onSvc()) return;
+    if (this.priority[EXC.SVCall] < this.executionPriority()) {
+      this.exceptionEntry(EXC.SVCall, this.npc);
+      return;
+    }
+    throw new UndefinedInstruction('svc-escalated', 'SVC executed where SVCall cannot be taken (masked or priority too low): escalated to HardFault');
+  }
+
+  /** WFI/WFE: fast-forward to the next event that could wake the core, or stop if none can. */
+  sleep(): void {
+    // A pending exception wakes the core even while PRIMASK masks it.
+    const primask = this.primask;
+    this.primask = 0;
+    const wake = this.pendingToTake();
+    this.primask = primask;
+    if (wake !== 0) return;
+    const next = this.systick.nextEventCycle();
+    if (next === Infinity || next >= this.budgetEnd) {
+      if (next !== Infinity) { this.cycles = this.budgetEnd; return; }
+      this.stopReason = 'sleep';
+      this.npc = this.pc; // resume at the WFI if the host wakes the core
+      this.eventAt = 0;
+      return;
+    }
+    if (next > this.cycles) this.cycles = next;
+    this.eventAt = 0;
+  }
+}
+
+export type { Handler };
+
+function sizeName(size: number): string {
+  return size === 4 ? 'word' : size === 2 ? 'halfword' : 'byte';
+}
+
+const undefinedHandler: Handler = (cpu, i) => {
+  throw new UndefinedInstruction('undefined', `UNDEFINED instruction 0x${i.toString(16).padStart(4, '0')} for ${cpu.profile.name}`);
+};
+
+/** The first halfword of a 32-bit instruction: fetch the second, decode, dispatch. */
+const exec32: Handler = (cpu, hw1) => {
+  const hw2 = cpu.bus.fetch16((cpu.pc + 2) >>> 0);
+  cpu.npc = cpu.pc + 4;
+  const word = ((hw1 << 16) | hw2) >>> 0;
+  // BL is by far the most common 32-bit instruction on ARMv6-M: skip the table for it.
+  if ((hw1 & 0xf800) === 0xf000 && (hw2 & 0xd000) === 0xd000) {
+    HANDLERS_32[Op.BL]!(cpu, word);
+    return;
+  }
+  const row = decode32(cpu.decode, hw1, hw2);
+  const h = row ? HANDLERS_32[row.enc.op] : undefined;
+  if (!h) {
+    if (cpu.profile.arch === 'v6m' && isExclusive(word)) {
+      throw new UndefinedInstruction('no-cas', `${exclusiveName(word)} (0x${word.toString(16)}) at 0x${cpu.pc.toString(16)} is an exclusive access, which ARMv6-M does not have`);
+    }
+    throw new UndefinedInstruction('undefined', `UNDEFINED instruction 0x${word.toString(16).padStart(8, '0')} for ${cpu.profile.name}`);
+  }
+  h(cpu, word);
+};
+
+/** LDREX/STREX/LDREXB/LDREXH/STREXB/STREXH/CLREX encodings (ARMv7-M A5.3.8, A5.3.4). */
+function isExclusive(word: number): boolean {
+  const hw1 = word >>> 16, hw2 = word & 0xffff;
+  if ((hw1 & 0xfff0) === 0xe850 || (hw1 & 0xfff0) === 0xe840) return true; // LDREX, STREX
+  if ((hw1 & 0xfff0) === 0xe8d0 && ((hw2 >>> 4) & 0xe) === 0x4) return true; // LDREXB/H
+  if ((hw1 & 0xfff0) === 0xe8c0 && ((hw2 >>> 4) & 0xe) === 0x4) return true; // STREXB/H
+  return word === 0xf3bf8f2f; // CLREX
+}
+
+function exclusiveName(word: number): string {
+  const hw1 = word >>> 16, op = (word >>> 4) & 0xf;
+  if (word === 0xf3bf8f2f) return 'CLREX';
+  if ((hw1 & 0xfff0) === 0xe850) return 'LDREX';
+  if ((hw1 & 0xfff0) === 0xe840) return 'STREX';
+  const sz = op === 4 ? 'B' : 'H';
+  return (hw1 & 0xfff0) === 0xe8d0 ? `LDREX${sz}` : `STREX${sz}`;
+}
+
+export { extractFields };

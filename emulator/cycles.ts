@@ -1,0 +1,48 @@
+// The cycle model: one table of instruction timings per profile, from the processors'
+// Technical Reference Manuals (zero-wait-state memory). N = registers transferred.
+//
+// Cortex-M0 TRM (DDI 0432C) table 3-1 and Cortex-M0+ TRM (DDI 0484C) table 3-1:
+//   ALU, MOV, ADR, extend, REV, CPS, hints ........ 1            MULS ........ 1 (fast multiplier)
+//   LDR*/STR* (any form) .......................... 2            LDM/STM, PUSH/POP ..... 1+N
+//   B<cond> not taken ............................. 1            POP {…,PC} ............ M0 4+N, M0+ 3+N
+//   B<cond> taken, B, BX, BLX, MOV/ADD to PC ..... M0 3, M0+ 2   BL ..................... M0 4, M0+ 3
+//   MSR, MRS, DMB, DSB, ISB ....................... M0 4, M0+ 3   exception entry ........ M0 16, M0+ 15
+// The M0/M0+ integer multiplier is configurable in silicon (1 or 32 cycles); sramlab models the
+// single-cycle one, which common parts (STM32F0, SAMD21, nRF51, RP2040) implement.
+// The TRMs give no exception-return figure; sramlab charges the entry latency for it as well
+// (the frame is unstacked with the same number of bus transfers).
+
+export interface Timing {
+  alu: number;
+  mul: number;
+  load: number;
+  store: number;
+  /** LDM/STM/PUSH/POP cost is base + N. */
+  multipleBase: number;
+  branchTaken: number;
+  branchNotTaken: number;
+  bl: number;
+  /** POP with PC in the list: popPcBase + N. */
+  popPcBase: number;
+  msrMrs: number;
+  barrier: number;
+  exceptionEntry: number;
+  exceptionReturn: number;
+}
+
+export const TIMINGS: Readonly<Record<string, Timing>> = {
+  'cortex-m0': {
+    alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 4,
+    popPcBase: 4, msrMrs: 4, barrier: 4, exceptionEntry: 16, exceptionReturn: 16,
+  },
+  'cortex-m0plus': {
+    alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 2, branchNotTaken: 1, bl: 3,
+    popPcBase: 3, msrMrs: 3, barrier: 3, exceptionEntry: 15, exceptionReturn: 15,
+  },
+};
+
+export function timingFor(profileName: string): Timing {
+  const t = TIMINGS[profileName];
+  if (!t) throw new Error(`no cycle model for '${profileName}'`);
+  return t;
+}
