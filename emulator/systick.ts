@@ -19,6 +19,8 @@ export class SysTick {
   rvr = 0;
   /** Cycle at which the counter next goes 1 → 0 (Infinity when it rests at 0). */
   private zeroAt = Infinity;
+  /** Last cycle at which the counter was 0 and not yet reloaded (reload happens on the next clock). */
+  private restAt = -1;
   /** Counter value while disabled. */
   private frozen = 0;
 
@@ -28,6 +30,7 @@ export class SysTick {
     this.enable = this.tickint = this.countflag = 0;
     this.rvr = 0;
     this.zeroAt = Infinity;
+    this.restAt = -1;
     this.frozen = 0;
   }
 
@@ -43,18 +46,23 @@ export class SysTick {
     this.countflag = 1;
     if (this.tickint) this.cpu.setPending(15, true);
     // Reload on the following clock; skip whole periods that passed unseen (after a WFI fast-forward).
+    this.restAt = this.zeroAt;
     if (this.rvr === 0) { this.zeroAt = Infinity; return; }
     const period = this.rvr + 1;
     const next = this.zeroAt + period;
-    this.zeroAt = next > now ? next : next + Math.ceil((now - next + 1) / period) * period;
+    if (next > now) { this.zeroAt = next; return; }
+    const skipped = Math.ceil((now - next + 1) / period);
+    this.zeroAt = next + skipped * period;
+    this.restAt = this.zeroAt - period;
   }
 
   /** Current value of SYST_CVR. */
   current(): number {
     this.update();
     if (!this.enable) return this.frozen;
-    if (this.zeroAt === Infinity) return 0;
-    return this.zeroAt - this.cpu.cycles;
+    const now = this.cpu.cycles;
+    if (this.zeroAt === Infinity || now === this.restAt) return 0;
+    return this.zeroAt - now;
   }
 
   readCSR(): number {
@@ -81,8 +89,12 @@ export class SysTick {
   writeRVR(v: number): void {
     this.update();
     this.rvr = v & 0xffffff;
-    // A counter resting at 0 reloads on every clock, so a non-zero reload restarts it.
-    if (this.enable && this.zeroAt === Infinity && this.rvr !== 0) this.zeroAt = this.cpu.cycles + 1 + this.rvr;
+    const now = this.cpu.cycles;
+    // A counter at 0 reloads from RVR on the next clock, so the new value applies to that reload.
+    if (this.enable && (this.zeroAt === Infinity || now === this.restAt)) {
+      this.restAt = now;
+      this.zeroAt = this.rvr === 0 ? Infinity : now + 1 + this.rvr;
+    }
     this.cpu.recheck();
   }
 
@@ -96,7 +108,8 @@ export class SysTick {
 
   private startFrom(value: number): void {
     const now = this.cpu.cycles;
-    if (value !== 0) this.zeroAt = now + value;
-    else this.zeroAt = this.rvr === 0 ? Infinity : now + 1 + this.rvr;
+    if (value !== 0) { this.zeroAt = now + value; return; }
+    this.restAt = now;
+    this.zeroAt = this.rvr === 0 ? Infinity : now + 1 + this.rvr;
   }
 }

@@ -1,0 +1,204 @@
+// The sramlab command line. Exit codes: 0 all good (or the firmware's own exit status for
+// `exec`), 1 a check failed or the firmware did not finish, 2 bad input (flags, ELF, MCU).
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import chalk from 'chalk';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ElfError } from './emulator/elf.ts';
+import type { FaultReport } from './emulator/fault.ts';
+import { Machine, type RunResult } from './emulator/machine.ts';
+import { getProfile, PROFILES, type ProfileOverrides } from './emulator/profiles.ts';
+
+/** Bad input: reported in one line, exit status 2. */
+class UsageError extends Error {}
+
+const useColor = process.stdout.isTTY === true && !process.env.NO_COLOR;
+if (!useColor) chalk.level = 0;
+
+const EXAMPLES = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+function parseCount(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(value.replace(/_/g, ''));
+  if (!m) throw new InvalidArgumentError(`'${value}' is not a count (try 1000000 or 1M)`);
+  const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.round(Number(m[1]) * scale);
+}
+
+function parseSize(value: string): number {
+  const m = /^(\d+)([kKmM]?)(i?[bB])?$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`'${value}' is not a size (try 32768, 32K or 32KiB)`);
+  return Number(m[1]) * { '': 1, k: 1024, m: 1024 * 1024 }[m[2].toLowerCase() as '' | 'k' | 'm'];
+}
+
+const mcuOption = (): Option =>
+  new Option('--mcu <profile>', `MCU profile: ${Object.keys(PROFILES).join(', ')}`).default('cortex-m0');
+
+function profileFrom(opts: { mcu: string; flash?: number; sram?: number; clock?: number }) {
+  const overrides: ProfileOverrides = { flashSize: opts.flash, sramSize: opts.sram, clockHz: opts.clock };
+  try {
+    return getProfile(opts.mcu, overrides);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function readElf(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`cannot read '${path}': ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  }
+}
+
+function loadInto(m: Machine, path: string): void {
+  try {
+    m.loadElf(readElf(path));
+  } catch (e) {
+    if (e instanceof ElfError) throw new UsageError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function formatFault(f: FaultReport): string {
+  const where = [f.symbol, f.source].filter(Boolean).join(' ');
+  const insn = f.disassembly ? ` (${f.disassembly})` : '';
+  return `${f.kind} at pc 0x${f.pc.toString(16).padStart(8, '0')}${where ? ` [${where}]` : ''}${insn}: ${f.message}`;
+}
+
+// ---- exec ------------------------------------------------------------------------------------
+
+interface ExecOptions { mcu: string; maxCycles: number; json?: boolean; flash?: number; sram?: number; clock?: number }
+
+function exec(elfPath: string, opts: ExecOptions): number {
+  const m = new Machine(profileFrom(opts));
+  loadInto(m, elfPath);
+  let output = '';
+  m.semihosting = true;
+  m.cpu.faultMode = 'vector';
+  if (opts.json) m.onOutput = (t) => { output += t; };
+  m.reset();
+  const r = m.run({ maxCycles: opts.maxCycles });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({
+      elf: elfPath, mcu: m.profile.name, stop: r.stop, exitCode: r.exitCode ?? null,
+      cycles: r.cycles, instructions: r.instructions, output, faults: r.faults,
+    }, null, 2) + '\n');
+  } else {
+    const line = stopLine(r, opts.maxCycles);
+    if (line) process.stderr.write(chalk.red(`sramlab: ${line}`) + '\n');
+  }
+  if (r.stop === 'exit') return r.exitCode ?? 0;
+  return 1;
+}
+
+function stopLine(r: RunResult, budget: number): string | null {
+  switch (r.stop) {
+    case 'exit': return null;
+    case 'budget': return `the firmware did not exit within ${budget} cycles (raise --max-cycles)`;
+    case 'lockup': return `lockup: ${r.faults.map(formatFault).join('; ')}`;
+    case 'fault': return formatFault(r.fault!);
+    case 'sleep': return 'the core went to sleep (WFI/WFE) with nothing left that could wake it';
+    case 'halt': return 'the firmware requested a system reset (AIRCR.SYSRESETREQ)';
+    case 'returned': return 'the firmware returned from its reset handler';
+  }
+}
+
+// ---- list ------------------------------------------------------------------------------------
+
+function list(opts: { json?: boolean }): number {
+  const profiles = Object.values(PROFILES).map((p) => ({
+    name: p.name, arch: p.arch, summary: p.summary, flashSize: p.flashSize, sramSize: p.sramSize, clockHz: p.clockHz,
+  }));
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ schema: 'sramlab.list/1', profiles }, null, 2) + '\n');
+    return 0;
+  }
+  console.log(chalk.bold('MCU profiles'));
+  for (const p of profiles) {
+    console.log(`  ${chalk.cyan(p.name.padEnd(14))} ${p.arch.padEnd(5)} flash ${kib(p.flashSize)}, SRAM ${kib(p.sramSize)}, ${p.clockHz / 1e6} MHz — ${p.summary}`);
+  }
+  return 0;
+}
+
+const kib = (n: number): string => `${n / 1024} KiB`;
+
+// ---- demo ------------------------------------------------------------------------------------
+
+function demo(): number {
+  const elf = fileURLToPath(new URL('./bench/firmware/freelist-cortex-m0.elf', import.meta.url));
+  console.log(chalk.bold('sramlab demo: a free-list allocator workload, real Thumb code on an emulated Cortex-M0'));
+  const m = new Machine(profileFrom({ mcu: 'cortex-m0' }));
+  loadInto(m, elf);
+  m.semihosting = true;
+  let loads = 0, stores = 0;
+  m.addChecker((_pc, _a, _s, kind) => { if (kind === 'load') loads++; else stores++; });
+  m.reset();
+  const t0 = performance.now();
+  const r = m.run({ maxCycles: 5e9 });
+  const secs = (performance.now() - t0) / 1000;
+  console.log(`stopped: ${r.stop}${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}`);
+  console.log(`${r.instructions.toLocaleString('en')} instructions, ${r.cycles.toLocaleString('en')} cycles, ` +
+    `${loads.toLocaleString('en')} loads and ${stores.toLocaleString('en')} stores trapped`);
+  console.log(`${(r.instructions / secs / 1e6).toFixed(1)} MIPS on this host`);
+  return r.stop === 'exit' ? r.exitCode ?? 0 : 1;
+}
+
+// ---- program ---------------------------------------------------------------------------------
+
+function main(argv: string[]): number {
+  let status = 0;
+  const program = new Command('sramlab')
+    .description('A Cortex-M microcontroller emulated in TypeScript: run allocator firmware and check every load and store.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program.command('exec')
+    .description('Run a firmware image from reset, with ARM semihosting for output and exit (like qemu-system-arm -semihosting).')
+    .argument('<elf>', 'ELF image built for the MCU (vector table at address 0)')
+    .addOption(mcuOption())
+    .option('--max-cycles <n>', 'stop after this many cycles', parseCount, 1_000_000_000)
+    .option('--flash <size>', 'override the profile\'s flash size', parseSize)
+    .option('--sram <size>', 'override the profile\'s SRAM size', parseSize)
+    .option('--json', 'print a JSON summary (the firmware output goes into it)')
+    .addHelpText('after', EXAMPLES(['sramlab exec hello.elf --mcu cortex-m0', 'sramlab exec test.elf --mcu cortex-m0plus --max-cycles 50M --json']) +
+      '\nExit status: the firmware\'s (SYS_EXIT / SYS_EXIT_EXTENDED), 1 when it faulted, locked up or ran out of cycles, 2 for bad input.\n')
+    .action((elf: string, opts: ExecOptions) => { status = exec(elf, opts); });
+
+  program.command('list')
+    .description('List the MCU profiles sramlab emulates.')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', EXAMPLES(['sramlab list', 'sramlab list --json']))
+    .action((opts: { json?: boolean }) => { status = list(opts); });
+
+  program.command('demo')
+    .description('Run a bundled allocator workload on an emulated Cortex-M0 and show what was trapped.')
+    .addHelpText('after', EXAMPLES(['sramlab demo']))
+    .action(() => { status = demo(); });
+
+  try {
+    program.parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed the one-line error otherwise.
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    }
+    throw e;
+  }
+  return status;
+}
+
+try {
+  process.exitCode = main(process.argv);
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`sramlab: ${e.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`sramlab: internal error: ${(e as Error).message ?? String(e)}\n`);
+    if (process.env.SRAMLAB_DEBUG) console.error(e);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,374 @@
+// The reference engine: Debian's Unicorn 2.0.x (libunicorn.so.2) behind the Engine interface,
+// bound through koffi, which is an optional dependency loaded only when this engine is opened.
+//
+// What Unicorn is and is not (measured on 2.0.1 with the models opened here):
+// - It is QEMU's Thumb decoder and executor for the Cortex-M0, M3 and M4 models. There is no
+//   Cortex-M0+ model; the M0 stands in for it (same ARMv6-M instruction set).
+// - It has no System Control Space: no NVIC, SCB or SysTick (0xE000E000 is unmapped here),
+//   and it never takes an exception. SVC and BKPT reach only the interrupt hook, UNDEFINED
+//   stops with UC_ERR_INSN_INVALID, and memory errors stop with UC_ERR_*_UNMAPPED/_PROT.
+//   Exception entry, stacking and EXC_RETURN are therefore not comparable against it.
+// - It must be opened with UC_MODE_THUMB alone: with UC_MODE_MCLASS it silently runs a
+//   Cortex-M33 whatever model is set. The model is set with uc_ctl and read back.
+// - Its M0 model is wrong on a few encodings that ARMv6-M makes UNDEFINED (IT, CBZ/CBNZ, …);
+//   conformance/deviations.ts lists them.
+
+import { createRequire } from 'node:module';
+import type { CpuState, Engine, StepResult } from '../engine.ts';
+import type { AccessKind, FaultKind, FaultReport } from '../fault.ts';
+import { FLASH_BASE, SRAM_BASE } from '../memory-map.ts';
+import type { Profile } from '../profiles.ts';
+
+// Constants from unicorn.h / arm.h of Unicorn 2.0.1 (checked against the installed headers).
+const UC_ARCH_ARM = 1;
+const UC_MODE_THUMB = 1 << 4;
+const UC_PROT_READ = 1, UC_PROT_WRITE = 2, UC_PROT_EXEC = 4;
+const UC_HOOK_INTR = 1 << 0;
+const UC_HOOK_MEM_INVALID = 0x3f0; // READ/WRITE/FETCH × UNMAPPED/PROT
+/** UC_CTL(type, nr, rw) = type | nr << 26 | rw << 30; rw: 1 write, 2 read. */
+const ctl = (type: number, nargs: number, rw: number): number => (type | (nargs << 26) | (rw << 30)) >>> 0;
+const UC_CTL_CPU_MODEL = 7, UC_CTL_TB_REMOVE_CACHE = 9;
+const CTL_SET_MODEL = ctl(UC_CTL_CPU_MODEL, 1, 1);
+const CTL_GET_MODEL = ctl(UC_CTL_CPU_MODEL, 1, 2);
+const CTL_REMOVE_CACHE = ctl(UC_CTL_TB_REMOVE_CACHE, 2, 1);
+
+const UC_CPU_ARM_CORTEX_M0 = 7, UC_CPU_ARM_CORTEX_M3 = 8, UC_CPU_ARM_CORTEX_M4 = 9;
+
+const REG_LR = 10, REG_PC = 11, REG_SP = 12, REG_R0 = 66;
+const REG_XPSR = 120, REG_APSR_NZCV = 2, REG_APSR_NZCVQG = 129, REG_PRIMASK = 123, REG_CONTROL = 117;
+
+const enum UcErr {
+  OK = 0, READ_UNMAPPED = 6, WRITE_UNMAPPED = 7, FETCH_UNMAPPED = 8, INSN_INVALID = 10,
+  WRITE_PROT = 12, READ_PROT = 13, FETCH_PROT = 14, READ_UNALIGNED = 16, WRITE_UNALIGNED = 17,
+  FETCH_UNALIGNED = 18,
+}
+/** uc_mem_type values passed to the invalid-memory hook. */
+const MEM_ACCESS: Record<number, AccessKind> = { 19: 'load', 20: 'store', 21: 'fetch', 22: 'store', 23: 'load', 24: 'fetch' };
+/** QEMU's ARM exception numbers as the interrupt hook sees them. */
+const EXCP_SWI = 2, EXCP_PREFETCH_ABORT = 3, EXCP_DATA_ABORT = 4, EXCP_BKPT = 7;
+
+/** The handful of koffi calls used here, typed locally so type-checking works without koffi. */
+interface Koffi {
+  load(path: string): { func(proto: string): (...args: unknown[]) => unknown };
+  opaque(name: string): unknown;
+  proto(proto: string): unknown;
+  pointer(type: unknown): unknown;
+  register(fn: (...args: never[]) => unknown, type: unknown): unknown;
+  unregister(cb: unknown): void;
+}
+
+interface Binding {
+  koffi: Koffi;
+  intrHook: unknown;
+  memHook: unknown;
+  open(arch: number, mode: number, out: unknown[]): number;
+  close(uc: unknown): number;
+  ctl(uc: unknown, control: number, ...args: unknown[]): number;
+  memMap(uc: unknown, address: number, size: number, perms: number): number;
+  memWrite(uc: unknown, address: number, bytes: Uint8Array, size: number): number;
+  memRead(uc: unknown, address: number, bytes: Uint8Array, size: number): number;
+  regWrite(uc: unknown, reg: number, value: Uint32Array): number;
+  regRead(uc: unknown, reg: number, value: Uint32Array): number;
+  emuStart(uc: unknown, begin: number, until: number, timeout: number, count: number): number;
+  emuStop(uc: unknown): number;
+  hookAdd(uc: unknown, out: unknown[], type: number, cb: unknown, user: null, begin: number, end: number): number;
+  strerror(code: number): string;
+  version(): number;
+}
+
+let binding: Binding | null | undefined;
+let unavailable = '';
+
+function libraryName(): string {
+  if (process.env.SRAMLAB_LIBUNICORN) return process.env.SRAMLAB_LIBUNICORN;
+  if (process.platform === 'darwin') return 'libunicorn.2.dylib';
+  if (process.platform === 'win32') return 'unicorn.dll';
+  return 'libunicorn.so.2';
+}
+
+/** Loads koffi and libunicorn once; on failure remembers a one-line reason. */
+function bind(): Binding | null {
+  if (binding !== undefined) return binding;
+  binding = null;
+  let koffi: Koffi;
+  try {
+    koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  } catch {
+    unavailable = 'the koffi package is not installed (it is an optional dependency: npm install koffi)';
+    return null;
+  }
+  const name = libraryName();
+  let lib: ReturnType<Koffi['load']>;
+  try {
+    lib = koffi.load(name);
+  } catch {
+    unavailable = `${name} was not found (Debian: apt-get install libunicorn2; or set SRAMLAB_LIBUNICORN)`;
+    return null;
+  }
+  const f = (proto: string) => lib.func(proto);
+  koffi.opaque('uc_engine');
+  const version = f('uint32_t uc_version(void *major, void *minor)');
+  const b: Binding = {
+    koffi,
+    intrHook: koffi.pointer(koffi.proto('void sramlab_uc_intr(uc_engine *uc, uint32_t intno, void *user)')),
+    memHook: koffi.pointer(koffi.proto(
+      'bool sramlab_uc_mem(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)')),
+    open: f('int uc_open(int arch, int mode, _Out_ uc_engine **uc)') as Binding['open'],
+    close: f('int uc_close(uc_engine *uc)') as Binding['close'],
+    ctl: f('int uc_ctl(uc_engine *uc, uint32_t control, ...)') as Binding['ctl'],
+    memMap: f('int uc_mem_map(uc_engine *uc, uint64_t address, size_t size, uint32_t perms)') as Binding['memMap'],
+    memWrite: f('int uc_mem_write(uc_engine *uc, uint64_t address, const void *bytes, size_t size)') as Binding['memWrite'],
+    memRead: f('int uc_mem_read(uc_engine *uc, uint64_t address, void *bytes, size_t size)') as Binding['memRead'],
+    regWrite: f('int uc_reg_write(uc_engine *uc, int regid, const void *value)') as Binding['regWrite'],
+    regRead: f('int uc_reg_read(uc_engine *uc, int regid, void *value)') as Binding['regRead'],
+    emuStart: f('int uc_emu_start(uc_engine *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)') as Binding['emuStart'],
+    emuStop: f('int uc_emu_stop(uc_engine *uc)') as Binding['emuStop'],
+    hookAdd: f('int uc_hook_add(uc_engine *uc, _Out_ size_t *hh, int type, void *cb, void *user, uint64_t begin, uint64_t end, ...)') as Binding['hookAdd'],
+    strerror: f('const char *uc_strerror(int code)') as Binding['strerror'],
+    version: () => version(null, null) as number,
+  };
+  const major = b.version() >>> 24;
+  if (major !== 2) {
+    unavailable = `${name} is Unicorn ${major}.x; sramlab needs Unicorn 2`;
+    return null;
+  }
+  binding = b;
+  return b;
+}
+
+/** True when koffi and libunicorn 2 can be loaded. */
+export function unicornAvailable(): boolean {
+  return bind() !== null;
+}
+
+/** Why the reference cannot be used, in one line ('' when it can). */
+export function unicornUnavailableReason(): string {
+  bind();
+  return unavailable;
+}
+
+/** The Unicorn CPU model for a profile: the M0 model serves both ARMv6-M profiles. */
+export function unicornModel(profile: Profile): number {
+  switch (profile.arch) {
+    case 'v6m': return UC_CPU_ARM_CORTEX_M0;
+    case 'v7m': return UC_CPU_ARM_CORTEX_M3;
+    case 'v7em': return UC_CPU_ARM_CORTEX_M4;
+  }
+}
+
+/**
+ * Opens a Unicorn CPU for the profile with flash and SRAM mapped as the profile says.
+ * Returns null when Unicorn is unavailable (see unicornUnavailableReason); throws when it is
+ * there but cannot be made to model the profile.
+ */
+export function openUnicorn(profile: Profile): Engine | null {
+  const b = bind();
+  return b ? new UnicornEngine(b, profile) : null;
+}
+
+const PAGE = 0x1000;
+
+class UnicornEngine implements Engine {
+  readonly name = 'unicorn';
+  private uc: unknown = null;
+  private readonly reg = new Uint32Array(1);
+  private readonly callbacks: unknown[] = [];
+  /** Set by the hooks during one step. */
+  private intno = -1;
+  private memEvent: { type: number; address: number; size: number } | null = null;
+
+  constructor(private readonly b: Binding, readonly profile: Profile) {
+    for (const [what, size] of [['flash', profile.flashSize], ['SRAM', profile.sramSize]] as const) {
+      if (size % PAGE) throw new Error(`Unicorn maps whole 4 KiB pages: ${what} size ${size} is not a multiple of 4096`);
+    }
+    const out: unknown[] = [null];
+    this.check(b.open(UC_ARCH_ARM, UC_MODE_THUMB, out), 'uc_open');
+    this.uc = out[0];
+    try {
+      this.setModel(unicornModel(profile));
+      this.check(b.memMap(this.uc, FLASH_BASE, profile.flashSize, UC_PROT_READ | UC_PROT_EXEC), 'map flash');
+      this.check(b.memMap(this.uc, SRAM_BASE, profile.sramSize, UC_PROT_READ | UC_PROT_WRITE | UC_PROT_EXEC), 'map SRAM');
+      this.addHooks();
+      this.selfTest();
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  private check(err: number, what: string): void {
+    if (err !== UcErr.OK) throw new Error(`unicorn: ${what} failed: ${this.b.strerror(err)}`);
+  }
+
+  private setModel(model: number): void {
+    this.check(this.b.ctl(this.uc, CTL_SET_MODEL, 'int', model), 'set CPU model');
+    const got = new Int32Array(1);
+    this.check(this.b.ctl(this.uc, CTL_GET_MODEL, 'int *', got), 'read CPU model');
+    if (got[0] !== model) throw new Error(`unicorn: asked for CPU model ${model}, got ${got[0]}; refusing to compare against it`);
+  }
+
+  private addHooks(): void {
+    const { koffi } = this.b;
+    // SVC, BKPT and aborts arrive here; stop at once so the guest never runs a handler.
+    const intr = koffi.register((uc: unknown, intno: number) => {
+      this.intno = intno;
+      this.b.emuStop(uc);
+    }, this.b.intrHook);
+    // Returning false makes Unicorn stop with the matching UC_ERR_*; keep the address for the report.
+    const mem = koffi.register((_uc: unknown, type: number, address: number | bigint, size: number) => {
+      this.memEvent = { type, address: Number(address), size };
+      return false;
+    }, this.b.memHook);
+    this.callbacks.push(intr, mem);
+    this.check(this.b.hookAdd(this.uc, [0], UC_HOOK_INTR, intr, null, 1, 0), 'add interrupt hook');
+    this.check(this.b.hookAdd(this.uc, [0], UC_HOOK_MEM_INVALID, mem, null, 1, 0), 'add memory hook');
+  }
+
+  /**
+   * Proves the register numbering and the model on the empty machine: `movs r0, #5` must set
+   * r0; a 32-bit `mov.w r0, #5` must be UNDEFINED exactly when the profile is ARMv6-M.
+   */
+  private selfTest(): void {
+    const run = (code: number[]): StepResult => {
+      this.writeMemory(FLASH_BASE, new Uint8Array(code));
+      this.writeReg(REG_R0, 0);
+      this.writeReg(REG_PC, FLASH_BASE);
+      return this.step();
+    };
+    const narrow = run([0x05, 0x20]);
+    if (narrow.stop !== 'ok' || this.readReg(REG_R0) !== 5 || this.readReg(REG_PC) !== FLASH_BASE + 2) {
+      throw new Error('unicorn: self-test `movs r0, #5` failed (register numbering or model is not what sramlab expects)');
+    }
+    const wide = run([0x4f, 0xf0, 0x05, 0x00]);
+    const expect = this.profile.arch === 'v6m' ? 'undefined' : 'ok';
+    if (wide.stop !== expect) {
+      throw new Error(`unicorn: self-test: mov.w is '${wide.stop}' on the ${this.profile.name} model, expected '${expect}'`);
+    }
+    this.writeMemory(FLASH_BASE, new Uint8Array(4));
+  }
+
+  private readReg(id: number): number {
+    this.b.regRead(this.uc, id, this.reg);
+    return this.reg[0];
+  }
+
+  private writeReg(id: number, value: number): void {
+    this.reg[0] = value >>> 0;
+    this.b.regWrite(this.uc, id, this.reg);
+  }
+
+  writeMemory(address: number, bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.check(this.b.memWrite(this.uc, address, bytes, bytes.length), `write ${bytes.length} bytes at 0x${hex(address)}`);
+    // Unicorn 2.0.1 keeps stale translations of rewritten code, so drop them.
+    this.check(this.b.ctl(this.uc, CTL_REMOVE_CACHE, 'uint64_t', address, 'uint64_t', address + bytes.length), 'drop translations');
+  }
+
+  readMemory(address: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    if (length) this.check(this.b.memRead(this.uc, address, out, length), `read ${length} bytes at 0x${hex(address)}`);
+    return out;
+  }
+
+  getState(): CpuState {
+    const r: number[] = [];
+    for (let k = 0; k < 13; k++) r.push(this.readReg(REG_R0 + k));
+    r.push(this.readReg(REG_SP), this.readReg(REG_LR), this.readReg(REG_PC));
+    const xpsr = this.readReg(REG_XPSR);
+    return {
+      r,
+      n: (xpsr >>> 31) & 1, z: (xpsr >>> 30) & 1, c: (xpsr >>> 29) & 1, v: (xpsr >>> 28) & 1,
+      // Reported as Unicorn holds them, even where the profile has no Q or GE, so that a
+      // reference that sets them where it should not shows up in the comparison.
+      q: (xpsr >>> 27) & 1, ge: (xpsr >>> 16) & 0xf,
+      primask: this.readReg(REG_PRIMASK), control: this.readReg(REG_CONTROL),
+    };
+  }
+
+  setState(s: CpuState): void {
+    // CONTROL first: writing SPSEL swaps the banked stack pointers, then SP is the selected one.
+    this.writeReg(REG_CONTROL, s.control);
+    for (let k = 0; k < 13; k++) this.writeReg(REG_R0 + k, s.r[k]);
+    this.writeReg(REG_SP, s.r[13]);
+    this.writeReg(REG_LR, s.r[14]);
+    // Not XPSR: writing it also writes IPSR (the exception number), i.e. leaves Thread mode.
+    const flags = (s.n << 31) | (s.z << 30) | (s.c << 29) | (s.v << 28) | (s.q << 27) | ((s.ge & 0xf) << 16);
+    this.writeReg(this.profile.arch === 'v7em' ? REG_APSR_NZCVQG : REG_APSR_NZCV, flags);
+    this.writeReg(REG_PRIMASK, s.primask);
+    this.writeReg(REG_PC, (s.r[15] | 1) >>> 0); // bit 0 sets the Thumb state
+  }
+
+  step(): StepResult {
+    const pc = this.readReg(REG_PC);
+    this.intno = -1;
+    this.memEvent = null;
+    const err = this.b.emuStart(this.uc, (pc | 1) >>> 0, 0xffffffff, 0, 1);
+    return this.classify(err, pc);
+  }
+
+  /** Turns Unicorn's error code and the hooks' notes into sramlab's stop kinds. */
+  private classify(err: number, pc: number): StepResult {
+    if (this.intno >= 0) return this.classifyInterrupt(this.intno, pc);
+    const after = this.readReg(REG_PC);
+    // Unicorn translates the next instruction before it counts the current one as done, so a
+    // branch to unmapped memory or to an even address (Thumb bit clear) stops with an error
+    // after the branch retired; WFE and YIELD also stop with INSN_INVALID past themselves.
+    // The instruction under test did its work: the next step() would fault, not this one.
+    const retired = after !== pc || ((this.readReg(REG_XPSR) >>> 24) & 1) === 0;
+    switch (err) {
+      case UcErr.OK:
+        return { stop: 'ok' };
+      case UcErr.INSN_INVALID:
+        return retired ? { stop: 'ok' } : { stop: 'undefined', fault: this.report('undefined', pc, 'UNDEFINED instruction') };
+      case UcErr.FETCH_UNMAPPED: case UcErr.FETCH_PROT:
+        return retired ? { stop: 'ok' } : this.memFault('exec-never', pc);
+      case UcErr.READ_UNMAPPED: case UcErr.WRITE_UNMAPPED:
+        return this.memFault('unmapped', pc);
+      case UcErr.WRITE_PROT:
+        return this.memFault(this.inFlash(this.memEvent?.address) ? 'flash-write' : 'unmapped', pc);
+      case UcErr.READ_PROT:
+        return this.memFault('unmapped', pc);
+      case UcErr.READ_UNALIGNED: case UcErr.WRITE_UNALIGNED: case UcErr.FETCH_UNALIGNED:
+        return this.memFault('unaligned', pc);
+      default:
+        throw new Error(`unicorn: step at 0x${hex(pc)} failed: ${this.b.strerror(err)}`);
+    }
+  }
+
+  private classifyInterrupt(intno: number, pc: number): StepResult {
+    switch (intno) {
+      case EXCP_SWI: return { stop: 'svc' };
+      case EXCP_BKPT: return { stop: 'bkpt' };
+      // On the M0 model a data abort that reaches the hook is an unaligned access; unmapped
+      // and write-protected accesses stop through the memory hook instead.
+      case EXCP_DATA_ABORT: return { stop: 'fault', fault: this.report('unaligned', pc, 'unaligned access (data abort)') };
+      case EXCP_PREFETCH_ABORT: return { stop: 'fault', fault: this.report('exec-never', pc, 'prefetch abort') };
+      default: return { stop: 'fault', fault: this.report('undefined', pc, `unicorn exception ${intno}`) };
+    }
+  }
+
+  private inFlash(address: number | undefined): boolean {
+    return address !== undefined && address >>> 0 < FLASH_BASE + this.profile.flashSize;
+  }
+
+  private memFault(kind: FaultKind, pc: number): StepResult {
+    const ev = this.memEvent;
+    const extra = ev ? { address: ev.address >>> 0, size: ev.size, access: MEM_ACCESS[ev.type] } : {};
+    const where = ev ? ` ${MEM_ACCESS[ev.type] ?? 'access'} at 0x${hex(ev.address)}` : '';
+    return { stop: 'fault', fault: this.report(kind, pc, `${kind}${where}`, extra) };
+  }
+
+  private report(kind: FaultKind, pc: number, message: string, extra: Partial<FaultReport> = {}): FaultReport {
+    return { kind, message, pc, ...extra };
+  }
+
+  close(): void {
+    if (this.uc === null) return;
+    this.b.close(this.uc);
+    this.uc = null;
+    for (const cb of this.callbacks) this.b.koffi.unregister(cb);
+    this.callbacks.length = 0;
+  }
+}
+
+const hex = (n: number): string => (n >>> 0).toString(16);
