@@ -18,6 +18,7 @@ import { decode32, decodeTables, extractFields, type DecodeTables } from './isa/
 import { disassemble } from './isa/disasm.ts';
 import { is32bit, Op } from './isa/encodings.ts';
 import type { Profile } from './profiles.ts';
+import { conditionPassed } from './instructions/alu.ts';
 import { HANDLERS_16, HANDLERS_32, type Handler } from './instructions/index.ts';
 import { SysTick } from './systick.ts';
 
@@ -40,7 +41,10 @@ export type StopReason =
 
 /** Thrown by handlers for UNDEFINED encodings; the loop turns it into a fault. */
 export class UndefinedInstruction {
-  constructor(readonly kind: 'undefined' | 'no-cas' | 'bkpt' | 'svc-escalated' | 'bad-exc-return', readonly detail = '') {}
+  constructor(
+    readonly kind: 'undefined' | 'no-cas' | 'nocp' | 'divbyzero' | 'invstate' | 'bkpt' | 'svc-escalated' | 'bad-exc-return',
+    readonly detail = '',
+  ) {}
 }
 
 export class Cpu {
@@ -66,6 +70,16 @@ export class Cpu {
   otherSP = 0;
   /** Event register for WFE/SEV. */
   eventRegister = 0;
+  /** ITSTATE (EPSR.IT, ARMv7-M): non-zero inside an IT block. Always 0 on ARMv6-M. */
+  itstate = 0;
+  /** Local exclusive monitor (ARMv7-M A3.4): -1 when open, else the tagged address. */
+  exclusiveAddress = -1;
+  exclusiveSize = 0;
+  /** BASEPRI and FAULTMASK (ARMv7-M); always 0 on ARMv6-M. */
+  basepri = 0;
+  faultmask = 0;
+  /** SCB.CCR: STKALIGN (bit 9), DIV_0_TRP (bit 4), UNALIGN_TRP (bit 3). Fixed at 0x208 on ARMv6-M. */
+  ccr = 0x208;
 
   // ---- exception state (the NVIC's and SCB's view) ----
   readonly pending = new Uint8Array(NUM_EXC);
@@ -110,6 +124,9 @@ export class Cpu {
     this.t = timingFor(profile.name);
     this.decode = decodeTables(profile.arch);
     this.systick = new SysTick(this);
+    // ARMv7-M allows unaligned LDR/STR/LDRH/STRH unless CCR.UNALIGN_TRP is set.
+    this.ccr = profile.arch === 'v6m' ? 0x208 : 0x200;
+    bus.alignTrap = profile.arch === 'v6m';
     // One handler per halfword: 16-bit rows, the 32-bit prefix, or UNDEFINED.
     this.h16 = new Array<Handler>(65536);
     for (let hw = 0; hw < 65536; hw++) {
@@ -140,7 +157,11 @@ export class Cpu {
 
   get apsr(): number { return ((this.fN << 31) | (this.fZ << 30) | (this.fC << 29) | (this.fV << 28)) >>> 0; }
   set apsr(v: number) { this.fN = (v >>> 31) & 1; this.fZ = (v >>> 30) & 1; this.fC = (v >>> 29) & 1; this.fV = (v >>> 28) & 1; }
-  get xpsr(): number { return (this.apsr | (this.tbit << 24) | this.ipsr) >>> 0; }
+  /** xPSR with ITSTATE in bits 15:10 (IT[7:2]) and 26:25 (IT[1:0]). */
+  get xpsr(): number {
+    const it = this.itstate;
+    return (this.apsr | (this.tbit << 24) | ((it & 3) << 25) | ((it >>> 2) << 10) | this.ipsr) >>> 0;
+  }
 
   resetMinSP(): void { this.minSP = this.sp; }
 
@@ -245,7 +266,10 @@ export class Cpu {
     const bus = this.bus;
     const h16 = this.h16;
     for (;;) {
-      if (this.cycles >= this.eventAt && this.serviceEvents()) return;
+      if (this.cycles >= this.eventAt) {
+        if (this.serviceEvents()) return;
+        if (this.itstate !== 0) { this.stepInITBlock(); continue; }
+      }
       const pc = this.pc;
       bus.pc = pc;
       const insn = bus.fetch16(pc);
@@ -257,6 +281,56 @@ export class Cpu {
   }
 
   /**
+   * One instruction of an IT block (ARMv7-M A7.3): skipped when its condition fails; a 16-bit
+   * instruction that sets flags outside an IT block does not set them inside one. Kept off the
+   * fast path: while ITSTATE is non-zero every instruction comes through here.
+   */
+  private stepInITBlock(): void {
+    const pc = this.pc;
+    this.bus.pc = pc;
+    const insn = this.bus.fetch16(pc);
+    const wide = is32bit(insn);
+    this.npc = pc + (wide ? 4 : 2);
+    if (!conditionPassed(this, (this.itstate >>> 4) & 15)) {
+      this.cycles += 1;
+    } else if (!wide && FLAG_SETTING_16.has(this.decode.ops16[insn])) {
+      const n = this.fN, z = this.fZ, c = this.fC, v = this.fV;
+      this.h16[insn](this, insn);
+      this.fN = n; this.fZ = z; this.fC = c; this.fV = v;
+    } else {
+      this.h16[insn](this, insn);
+    }
+    this.pc = this.npc;
+    this.instructions++;
+    this.itstate = (this.itstate & 7) === 0 ? 0 : (this.itstate & 0xe0) | ((this.itstate << 1) & 0x1f);
+    this.eventAt = 0;
+  }
+
+  /** IT: start a block (firstcond:mask as encoded). */
+  startITBlock(firstcondMask: number): void {
+    this.itstate = firstcondMask & 0xff;
+    this.eventAt = 0;
+  }
+
+  // ---- the local exclusive monitor (ARMv7-M A3.4.2) ----
+
+  setExclusiveMonitor(address: number, size: number): void {
+    this.exclusiveAddress = address >>> 0;
+    this.exclusiveSize = size;
+  }
+
+  /** ExclusiveMonitorsPass: true when the monitor tags this address; the monitor opens either way. */
+  exclusiveMonitorsPass(address: number, size: number): boolean {
+    const pass = this.exclusiveAddress === address >>> 0 && this.exclusiveSize === size;
+    this.exclusiveAddress = -1;
+    return pass;
+  }
+
+  clearExclusiveLocal(): void {
+    this.exclusiveAddress = -1;
+  }
+
+  /**
    * Executes exactly one instruction, taking no exception: for the conformance harness.
    * Returns null, or what stopped it.
    */
@@ -264,7 +338,8 @@ export class Cpu {
     try {
       const pc = this.pc;
       this.bus.pc = pc;
-      if (this.tbit === 0) throw new UndefinedInstruction('undefined', 'INVSTATE: EPSR.T is 0');
+      if (this.tbit === 0) throw new UndefinedInstruction('invstate', 'INVSTATE: EPSR.T is 0');
+      if (this.itstate !== 0) { this.stepInITBlock(); return null; }
       const insn = this.bus.fetch16(pc);
       this.npc = pc + 2;
       this.h16[insn](this, insn);
@@ -291,7 +366,7 @@ export class Cpu {
       return true;
     }
     this.systick.update();
-    if (this.tbit === 0) throw new UndefinedInstruction('undefined', 'INVSTATE: execution with EPSR.T = 0');
+    if (this.tbit === 0) throw new UndefinedInstruction('invstate', 'INVSTATE: execution with EPSR.T = 0 (a BX or POP to an even address)');
     const n = this.pendingToTake();
     if (n !== 0) this.exceptionEntry(n, this.pc);
     if (this.stopReason !== null) return true;
@@ -371,6 +446,7 @@ export class Cpu {
       return;
     }
     this.ipsr = n;
+    this.itstate = 0;
     this.setSpsel(0);
     this.active[n] = 1;
     this.pending[n] = 0;
@@ -432,6 +508,8 @@ export class Cpu {
     this.r[12] = words[4];
     this.r[14] = words[5];
     this.apsr = xpsr;
+    if (this.profile.arch !== 'v6m') this.itstate = (((xpsr >>> 10) & 0x3f) << 2) | ((xpsr >>> 25) & 3);
+    this.clearExclusiveLocal();
     this.pc = (words[6] & ~1) >>> 0;
     this.npc = this.pc;
     this.cycles += this.t.exceptionReturn;
@@ -537,6 +615,13 @@ export class Cpu {
 }
 
 export type { Handler };
+
+/** 16-bit encodings that set flags outside an IT block and not inside one. */
+const FLAG_SETTING_16 = new Set<number>([
+  Op.LSLS_imm, Op.LSRS_imm, Op.ASRS_imm, Op.ADDS_reg, Op.SUBS_reg, Op.ADDS_imm3, Op.SUBS_imm3,
+  Op.MOVS_imm, Op.ADDS_imm8, Op.SUBS_imm8, Op.ANDS, Op.EORS, Op.LSLS_reg, Op.LSRS_reg, Op.ASRS_reg,
+  Op.ADCS, Op.SBCS, Op.RORS, Op.RSBS, Op.ORRS, Op.MULS, Op.BICS, Op.MVNS,
+]);
 
 function sizeName(size: number): string {
   return size === 4 ? 'word' : size === 2 ? 'halfword' : 'byte';

@@ -39,6 +39,17 @@ export const TIMINGS: Readonly<Record<string, Timing>> = {
     alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 2, branchNotTaken: 1, bl: 3,
     popPcBase: 3, msrMrs: 3, barrier: 3, exceptionEntry: 15, exceptionReturn: 15,
   },
+  // Cortex-M3 TRM (DDI 0337I) table 18-1 and Cortex-M4 TRM (DDI 0439B) table 3-1: a pipeline
+  // refill P ranges from 1 to 3 cycles; sramlab takes P = 2 (a 32-bit aligned target fetched
+  // without early speculation). Entry 12 cycles, return 10 (not tail-chained).
+  'cortex-m3': {
+    alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 3,
+    popPcBase: 3, msrMrs: 2, barrier: 2, exceptionEntry: 12, exceptionReturn: 10,
+  },
+  'cortex-m4': {
+    alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 3,
+    popPcBase: 3, msrMrs: 2, barrier: 2, exceptionEntry: 12, exceptionReturn: 10,
+  },
 };
 
 export function timingFor(profileName: string): Timing {

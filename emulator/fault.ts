@@ -8,6 +8,9 @@ export type FaultKind =
   | 'exec-never'       // instruction fetch from an execute-never or unmapped region
   | 'undefined'        // UNDEFINED (or UNPREDICTABLE) encoding for this profile
   | 'no-cas'           // an exclusive-access (CAS) instruction on ARMv6-M
+  | 'nocp'             // a coprocessor or floating-point instruction with no coprocessor
+  | 'divbyzero'        // SDIV/UDIV by zero with CCR.DIV_0_TRP set
+  | 'invstate'         // execution with EPSR.T = 0
   | 'bad-exc-return'   // invalid EXC_RETURN value or return state
   | 'svc-escalated'    // SVC executed where it cannot be taken
   | 'bkpt'             // BKPT with no debugger attached

@@ -36,6 +36,8 @@ export function createTsEngine(profile: Profile): Engine {
       cpu.fN = s.n; cpu.fZ = s.z; cpu.fC = s.c; cpu.fV = s.v;
       cpu.primask = s.primask;
       cpu.ipsr = 0;
+      cpu.itstate = 0;
+      cpu.clearExclusiveLocal();
       cpu.stopReason = null;
     },
     step(): StepResult {

@@ -3,6 +3,7 @@
 import { Op } from '../isa/encodings.ts';
 import * as v6m from './v6m.ts';
 import type { Handler } from './v6m.ts';
+import { V7M_HANDLERS_16, V7M_HANDLERS_32 } from './v7m/index.ts';
 
 export type { Handler };
 
@@ -34,5 +35,5 @@ const h32: [Op, Handler][] = [
   [Op.BL, v6m.BL], [Op.MSR, v6m.MSR], [Op.MRS, v6m.MRS],
   [Op.DSB, v6m.BARRIER], [Op.DMB, v6m.BARRIER], [Op.ISB, v6m.BARRIER], [Op.UDF_W, v6m.UDF_W],
 ];
-for (const [op, h] of h16) HANDLERS_16[op] = h;
-for (const [op, h] of h32) HANDLERS_32[op] = h;
+for (const [op, h] of [...h16, ...V7M_HANDLERS_16]) HANDLERS_16[op] = h;
+for (const [op, h] of [...h32, ...V7M_HANDLERS_32]) HANDLERS_32[op] = h;

@@ -57,7 +57,7 @@ export function rowsFor(arch: Arch): CompiledEncoding[] {
 export interface DecodeTables {
   arch: Arch;
   /** Halfword → Op for 16-bit instructions (0 = UNDEFINED or a 32-bit prefix). */
-  ops16: Uint8Array;
+  ops16: Uint16Array;
   /** Halfword → the row that decoded it (for disassembly), or undefined. */
   rows16: (CompiledEncoding | undefined)[];
   /** First halfword (0xE800–0xFFFF) → candidate 32-bit rows, most specific first. */
@@ -71,7 +71,7 @@ export function decodeTables(arch: Arch): DecodeTables {
   const hit = cache.get(arch);
   if (hit) return hit;
   const rows = rowsFor(arch);
-  const ops16 = new Uint8Array(65536);
+  const ops16 = new Uint16Array(65536);
   const rows16: (CompiledEncoding | undefined)[] = new Array(65536).fill(undefined);
   const fixed16 = new Int8Array(65536).fill(-1);
   for (const c of rows.filter((r) => r.width === 16)) {

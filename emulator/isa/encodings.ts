@@ -10,6 +10,7 @@
 // References: ARMv6-M ARM (DDI 0419E) §A5, ARMv7-M ARM (DDI 0403E) §A5.
 
 import type { Arch } from '../profiles.ts';
+import { V7M_ENCODINGS } from './encodings-v7m.ts';
 
 /** Operation ids: the executor switches on these. */
 export enum Op {
@@ -34,7 +35,8 @@ export enum Op {
 }
 
 export interface Encoding {
-  op: Op;
+  /** An Op (ARMv6-M) or an OpV7 (ARMv7-M and later, numbered from Op.COUNT up). */
+  op: number;
   /** Mnemonic and form, as in the ARM ARM index; used in reports. */
   name: string;
   pattern: string;
@@ -49,7 +51,7 @@ export interface Encoding {
 
 const v6m: Arch = 'v6m';
 
-export const ENCODINGS: readonly Encoding[] = [
+const V6M_ENCODINGS: readonly Encoding[] = [
   // A5.2.1 shift (immediate), add, subtract, move, and compare
   { op: Op.LSLS_imm, name: 'LSLS (immediate)', pattern: '00000 iiiii mmm ddd', arch: v6m, cls: 'shift-imm', asm: 'lsls {rd}, {rm}, #{i}' },
   { op: Op.LSRS_imm, name: 'LSRS (immediate)', pattern: '00001 iiiii mmm ddd', arch: v6m, cls: 'shift-imm', asm: 'lsrs {rd}, {rm}, #{i32}' },
@@ -157,6 +159,8 @@ export const ENCODINGS: readonly Encoding[] = [
   { op: Op.ISB, name: 'ISB', pattern: '11110011101 1 1111 10 0 0 1111 0110 oooo', arch: v6m, cls: 'barrier', asm: 'isb #{o}' },
   { op: Op.UDF_W, name: 'UDF (T2)', pattern: '111101111111 iiii 1010 jjjjjjjjjjjj', arch: v6m, cls: 'trap', asm: 'udf.w #{ij}' },
 ];
+
+export const ENCODINGS: readonly Encoding[] = [...V6M_ENCODINGS, ...V7M_ENCODINGS];
 
 /** Special-register numbers (SYSm) of MRS/MSR in ARMv6-M. */
 export const SYSM_NAMES: Readonly<Record<number, string>> = {
