@@ -469,56 +469,77 @@ export class Cpu {
     this.takeFault(report);
   }
 
+  /**
+   * ExceptionReturn (ARMv7-M B1.5.8; ARMv6-M leaves the failing cases UNPREDICTABLE, and sramlab
+   * follows the ARMv7-M rule, as QEMU does): an integrity check that fails deactivates the
+   * returning exception and takes HardFault on the existing frame, with LR = EXC_RETURN.
+   */
   private exceptionReturn(excReturn: number): void {
     const returning = this.ipsr;
-    const bad = (why: string): void => {
-      if (!this.active[returning] || why.startsWith('stacked') === false) this.pc = this.excReturnFrom;
-      this.npc = this.pc;
-      this.raiseFault(this.report('bad-exc-return', `bad exception return 0x${excReturn.toString(16)}: ${why}`, this.pc));
-    };
-    if (((excReturn >>> 4) & 0xffffff) !== 0xffffff) return bad('bits 27:4 are not all ones');
-    if (!this.active[returning]) return bad(`exception ${returning} is not active`);
     let activeCount = 0;
     for (let n = 1; n < NUM_EXC; n++) activeCount += this.active[n];
     const mode = excReturn & 0xf;
-    if (mode !== 1 && mode !== 9 && mode !== 0xd) return bad('not 0xFFFFFFF1, 0xFFFFFFF9 or 0xFFFFFFFD');
-    if (mode === 1 && activeCount <= 1) return bad('returns to Handler mode with no other exception active');
-    if (mode !== 1 && activeCount > 1) return bad('returns to Thread mode with another exception still active');
+    const why = ((excReturn >>> 4) & 0xffffff) !== 0xffffff ? 'bits 27:4 are not all ones'
+      : !this.active[returning] ? `exception ${returning} is not active`
+      : mode !== 1 && mode !== 9 && mode !== 0xd ? 'not 0xFFFFFFF1, 0xFFFFFFF9 or 0xFFFFFFFD'
+      : mode === 1 && activeCount <= 1 ? 'returns to Handler mode with no other exception active'
+      : mode !== 1 && activeCount > 1 ? 'returns to Thread mode with another exception still active'
+      : null;
+    if (why !== null) {
+      this.active[returning] = 0;
+      this.pc = this.npc = this.excReturnFrom;
+      this.invalidReturn(excReturn, why, false);
+      return;
+    }
     this.active[returning] = 0;
     const toPsp = mode === 0xd;
     const frame = (toPsp ? this.psp : this.msp) >>> 0;
-    let words: number[];
+    const words = this.scratch;
     try {
-      words = [];
-      for (let i = 0; i < 8; i++) words.push(this.bus.read32(frame + 4 * i));
+      for (let i = 0; i < 8; i++) words[i] = this.bus.read32(frame + 4 * i);
     } catch (e) {
       if (!(e instanceof MemFault)) throw e;
-      this.active[returning] = 1;
       this.pc = this.npc = this.excReturnFrom;
-      this.raiseFault(this.report(e.kind, `unstacking faulted at 0x${e.address.toString(16)}`, this.pc,
+      this.raiseFault(this.report(e.kind, `unstacking faulted at 0x${e.address.toString(16)} (${e.kind})`, this.pc,
         { address: e.address, size: 4, access: 'load' }));
       return;
     }
     const xpsr = words[7] >>> 0;
-    this.ipsr = mode === 1 ? xpsr & 0x3f : 0;
+    const stackedIpsr = xpsr & 0x1ff;
     this.setSpsel(toPsp ? 1 : 0);
-    const sp = (frame + 0x20 + (((xpsr >>> 9) & 1) << 2)) >>> 0;
-    this.setSP(sp);
+    this.setSP(frame + 0x20 + (((xpsr >>> 9) & 1) << 2));
     for (let i = 0; i < 4; i++) this.r[i] = words[i];
     this.r[12] = words[4];
     this.r[14] = words[5];
     this.apsr = xpsr;
+    this.ipsr = mode === 1 ? stackedIpsr & 0x3f : 0;
     if (this.profile.arch !== 'v6m') this.itstate = (((xpsr >>> 10) & 0x3f) << 2) | ((xpsr >>> 25) & 3);
-    this.clearExclusiveLocal();
-    this.pc = (words[6] & ~1) >>> 0;
-    this.npc = this.pc;
+    this.pc = this.npc = (words[6] & ~1) >>> 0;
     this.cycles += this.t.exceptionReturn;
-    const stackedIpsr = xpsr & 0x3f;
     if ((mode === 1) !== (stackedIpsr !== 0)) {
-      return bad(`stacked IPSR ${stackedIpsr} does not match the return mode`);
+      // The frame does not fit the mode returned to: push it back and take the fault on it.
+      this.ipsr = returning;
+      this.invalidReturn(excReturn, `stacked IPSR ${stackedIpsr} does not match the return mode`, true);
+      return;
     }
     this.setThumbBit((xpsr >>> 24) & 1);
+    this.clearExclusiveLocal();
+    this.eventRegister = 1;
     this.eventAt = 0;
+  }
+
+  private invalidReturn(excReturn: number, why: string, restack: boolean): void {
+    const report = this.report('bad-exc-return', `bad exception return 0x${excReturn.toString(16)}: ${why}`, this.excReturnFrom);
+    this.faults.push(report);
+    if (this.faultMode === 'stop') { this.stopReason = 'fault'; return; }
+    if (this.executionPriority() < 0) {
+      this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
+      this.stopReason = 'lockup';
+      return;
+    }
+    if (restack) { this.exceptionEntry(EXC.HardFault, this.pc); }
+    else { this.exceptionTaken(EXC.HardFault); }
+    this.r[14] = (0xf0000000 | (excReturn & 0x0fffffff)) | 0;
   }
 
   // ---- faults ----------------------------------------------------------------------------
@@ -564,23 +585,23 @@ export class Cpu {
   }
 
   /** A synchronous fault of the current instruction: stop, or take HardFault (lockup if that is impossible). */
-  raiseFault(report: FaultReport): void {
+  raiseFault(report: FaultReport, returnAddress = this.pc): void {
     this.faults.push(report);
     if (this.faultMode === 'stop') {
       this.stopReason = 'fault';
       return;
     }
-    this.takeFault(report);
+    this.takeFault(report, returnAddress);
   }
 
-  private takeFault(report: FaultReport): void {
+  private takeFault(report: FaultReport, returnAddress = this.pc): void {
     if (this.executionPriority() < 0) {
       this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
       this.stopReason = 'lockup';
       return;
     }
     if (this.faults[this.faults.length - 1] !== report) this.faults.push(report);
-    this.exceptionEntry(EXC.HardFault, this.pc);
+    this.exceptionEntry(EXC.HardFault, returnAddress);
   }
 
   /** SVC: taken if SVCall can preempt now, else escalated to HardFault (B1.5.4). */
@@ -590,7 +611,9 @@ export class Cpu {
       this.exceptionEntry(EXC.SVCall, this.npc);
       return;
     }
-    throw new UndefinedInstruction('svc-escalated', 'SVC executed where SVCall cannot be taken (masked or priority too low): escalated to HardFault');
+    // Escalated to HardFault, which returns where SVCall would have: after the SVC.
+    this.raiseFault(this.report('svc-escalated',
+      'SVC executed where SVCall cannot be taken (masked or priority too low): escalated to HardFault', this.pc), this.npc);
   }
 
   /** WFI/WFE: fast-forward to the next event that could wake the core, or stop if none can. */

@@ -106,10 +106,9 @@ const SHF_COMPRESSED = 0x800;
 export function parseElf(bytes: Uint8Array): ElfImage {
   const file = new FileView(bytes);
   const header = readHeader(file);
-  const sectionHeaders = readSectionHeaders(file, header);
-  const phnum = header.phnum === PN_XNUM ? (sectionHeaders[0]?.info ?? 0) : header.phnum;
-  const segments = readSegments(file, header.phoff, phnum);
+  const segments = readSegments(file, header.phoff, programHeaderCount(file, header));
   checkNoOverlap(segments);
+  const sectionHeaders = readSectionHeaders(file, header);
   const sections = nameSections(file, sectionHeaders, sectionNameIndex(header, sectionHeaders));
   const symbols = readSymbols(file, sectionHeaders);
   const lines = readLines(file, sectionHeaders, sections);
@@ -254,6 +253,11 @@ function readHeader(file: FileView): ElfHeader {
 
 // --- Program headers --------------------------------------------------------------------------
 
+/** With 0xffff or more program headers (never, in firmware) the count lives in section 0's sh_info. */
+function programHeaderCount(file: FileView, header: ElfHeader): number {
+  return header.phnum === PN_XNUM ? (sectionZero(file, header)?.info ?? 0) : header.phnum;
+}
+
 function readSegments(file: FileView, phoff: number, phnum: number): ElfSegment[] {
   checkTable(file, 'program header', phoff, phnum, PHDR_SIZE);
   const segments: ElfSegment[] = [];
@@ -321,12 +325,8 @@ interface SectionHeader {
 
 function readSectionHeaders(file: FileView, header: ElfHeader): SectionHeader[] {
   if (header.shoff === 0) return [];
-  let count = header.shnum;
-  if (count === 0) {
-    // Extended numbering: with 0xff00 or more sections the count lives in section 0's sh_size.
-    checkTable(file, 'section header', header.shoff, 1, SHDR_SIZE);
-    count = readSectionHeader(file, header.shoff).size;
-  }
+  // Extended numbering: with 0xff00 or more sections the count lives in section 0's sh_size.
+  const count = header.shnum === 0 ? (sectionZero(file, header)?.size ?? 0) : header.shnum;
   checkTable(file, 'section header', header.shoff, count, SHDR_SIZE);
   const sections: SectionHeader[] = [];
   for (let i = 0; i < count; i++) {
@@ -337,6 +337,13 @@ function readSectionHeaders(file: FileView, header: ElfHeader): SectionHeader[] 
     sections.push(sh);
   }
   return sections;
+}
+
+/** Section header 0, which holds the counts that do not fit the ELF header. */
+function sectionZero(file: FileView, header: ElfHeader): SectionHeader | undefined {
+  if (header.shoff === 0) return undefined;
+  checkTable(file, 'section header', header.shoff, 1, SHDR_SIZE);
+  return readSectionHeader(file, header.shoff);
 }
 
 function readSectionHeader(file: FileView, at: number): SectionHeader {
