@@ -43,6 +43,7 @@ export class LineTable {
     this.rows = [...rows].sort((a, b) => a.address - b.address);
   }
 
+  /** Sequences do not overlap in a linked image; where hostile ones do, the nearest start wins. */
   lineFor(address: number): SourceLine | undefined {
     const a = address >>> 0;
     const row = this.rows[lastStartAtOrBefore(this.rows, a)];
@@ -65,8 +66,7 @@ export function formatSourceLine(where: SourceLine): string {
 export function parseDebugLine(sections: DebugLineSections): LineTable | undefined {
   const rows: LineRow[] = [];
   const cursor = new Cursor(sections.debugLine, 0, sections.debugLine.length);
-  // Decoded strings are bounded by the input, so names that overlap cannot blow up memory.
-  const budget = { bytes: 2 * totalLength(sections) + 4096 };
+  const strings = new Strings(sections);
   while (cursor.remaining() > 0) {
     let unit: Unit;
     try {
@@ -76,7 +76,7 @@ export function parseDebugLine(sections: DebugLineSections): LineTable | undefin
       throw e;
     }
     try {
-      appendAll(rows, runUnit(unit, sections, budget));
+      appendAll(rows, runUnit(unit, strings));
     } catch (e) {
       if (!(e instanceof DwarfError)) throw e;
       // This unit is malformed; its neighbours may be fine.
@@ -152,13 +152,6 @@ class Cursor {
     throw new DwarfError('LEB128 number too long');
   }
 
-  /** A NUL-terminated string inside this cursor's range. */
-  cstring(budget: Budget): string {
-    const s = cstringAt(this.bytes, this.pos, this.end, budget);
-    this.pos += s.byteLength + 1;
-    return s.text;
-  }
-
   /** A sub-cursor over the next n bytes; this cursor moves past them. */
   take(n: number): Cursor {
     this.need(n);
@@ -171,28 +164,51 @@ class Cursor {
 /** A ten-byte LEB128 already holds 70 bits; anything longer is garbage, not a number. */
 const MAX_LEB_BYTES = 10;
 
-interface Budget {
-  bytes: number;
-}
-
 const utf8 = new TextDecoder('utf-8');
 
-function cstringAt(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  budget: Budget,
-): { text: string; byteLength: number } {
-  if (start < 0 || start >= end) throw new DwarfError('string offset out of range');
-  const nul = bytes.subarray(start, end).indexOf(0);
-  if (nul < 0) throw new DwarfError('unterminated string');
-  budget.bytes -= nul + 1;
-  if (budget.bytes < 0) throw new DwarfError('strings larger than their sections');
-  return { text: utf8.decode(bytes.subarray(start, start + nul)), byteLength: nul };
-}
+/**
+ * NUL-terminated strings, inline or in the string sections. Hostile tables can point many
+ * entries into one long string; capping the bytes decoded at twice the input keeps that from
+ * costing quadratic time or memory.
+ */
+class Strings {
+  private budget: number;
 
-function totalLength(s: DebugLineSections): number {
-  return s.debugLine.length + (s.debugLineStr?.length ?? 0) + (s.debugStr?.length ?? 0);
+  constructor(private readonly sections: DebugLineSections) {
+    const s = sections;
+    this.budget = 2 * (s.debugLine.length + (s.debugLineStr?.length ?? 0) + (s.debugStr?.length ?? 0)) + 4096;
+  }
+
+  /** A string inline in the unit; the cursor moves past its NUL. */
+  inline(c: Cursor): string {
+    const length = this.lengthAt(c.bytes, c.pos, c.end);
+    const text = utf8.decode(c.bytes.subarray(c.pos, c.pos + length));
+    c.pos += length + 1;
+    return text;
+  }
+
+  lineStr(offset: number): string {
+    return this.inSection(this.sections.debugLineStr, offset);
+  }
+
+  str(offset: number): string {
+    return this.inSection(this.sections.debugStr, offset);
+  }
+
+  private inSection(section: Uint8Array | undefined, offset: number): string {
+    if (section === undefined) throw new DwarfError('string section missing');
+    const length = this.lengthAt(section, offset, section.length);
+    return utf8.decode(section.subarray(offset, offset + length));
+  }
+
+  private lengthAt(bytes: Uint8Array, start: number, end: number): number {
+    if (start < 0 || start >= end) throw new DwarfError('string offset out of range');
+    const length = bytes.subarray(start, end).indexOf(0);
+    if (length < 0) throw new DwarfError('unterminated string');
+    this.budget -= length + 1;
+    if (this.budget < 0) throw new DwarfError('strings larger than their sections');
+    return length;
+  }
 }
 
 // --- Unit header ------------------------------------------------------------------------------
@@ -201,15 +217,21 @@ interface FileEntry {
   path: string;
 }
 
+interface FileTables {
+  dirs: string[];
+  files: FileEntry[];
+}
+
 interface UnitHeader {
   version: number;
   minInstLength: number;
   maxOpsPerInst: number;
-  defaultIsStmt: boolean;
   lineBase: number;
   lineRange: number;
   opcodeBase: number;
   standardOpcodeLengths: number[];
+  /** Include directories; DWARF 2–4's DW_LNE_define_file refers to them. */
+  dirs: string[];
   files: FileEntry[];
 }
 
@@ -232,12 +254,7 @@ function nextUnit(section: Cursor): Unit {
   return { body: section.take(length), offsetSize };
 }
 
-function readHeader(
-  unit: Cursor,
-  offsetSize: number,
-  sections: DebugLineSections,
-  budget: Budget,
-): UnitHeader {
+function readHeader(unit: Cursor, offsetSize: number, strings: Strings): UnitHeader {
   const version = unit.uint(2);
   if (version < 2 || version > 5) throw new DwarfError(`line table version ${version}`);
   if (version >= 5) {
@@ -248,7 +265,7 @@ function readHeader(
   const header = unit.take(headerLength);
   const minInstLength = header.u8();
   const maxOpsPerInst = version >= 4 ? header.u8() : 1;
-  const defaultIsStmt = header.u8() !== 0;
+  header.u8(); // default_is_stmt: addr2line answers from every row, statement or not, and so do we
   const lineBase = header.s8();
   const lineRange = header.u8();
   const opcodeBase = header.u8();
@@ -256,19 +273,17 @@ function readHeader(
   if (opcodeBase === 0) throw new DwarfError('opcode_base is 0');
   const standardOpcodeLengths: number[] = [];
   for (let i = 1; i < opcodeBase; i++) standardOpcodeLengths.push(header.u8());
-  const files =
-    version >= 5
-      ? readFileTableV5(header, offsetSize, sections, budget)
-      : readFileTableV2(header, budget);
+  const { dirs, files } =
+    version >= 5 ? readFileTableV5(header, offsetSize, strings) : readFileTableV2(header, strings);
   return {
     version,
     minInstLength,
-    maxOpsPerInst: Math.max(maxOpsPerInst, 1),
-    defaultIsStmt,
+    maxOpsPerInst: Math.max(maxOpsPerInst, 1), // 0 is invalid; treat it as the usual 1
     lineBase,
     lineRange,
     opcodeBase,
     standardOpcodeLengths,
+    dirs,
     files,
   };
 }
@@ -278,14 +293,14 @@ function readHeader(
  * Directory 0 is the compilation directory, which only .debug_info knows; file numbers
  * start at 1, so slot 0 is a placeholder.
  */
-function readFileTableV2(header: Cursor, budget: Budget): FileEntry[] {
+function readFileTableV2(header: Cursor, strings: Strings): FileTables {
   const dirs: string[] = [''];
-  for (let dir = header.cstring(budget); dir !== ''; dir = header.cstring(budget)) dirs.push(dir);
+  for (let dir = strings.inline(header); dir !== ''; dir = strings.inline(header)) dirs.push(dir);
   const files: FileEntry[] = [{ path: '' }];
-  for (let name = header.cstring(budget); name !== ''; name = header.cstring(budget)) {
+  for (let name = strings.inline(header); name !== ''; name = strings.inline(header)) {
     files.push(fileEntryV2(header, name, dirs));
   }
-  return files;
+  return { dirs, files };
 }
 
 /** The rest of a DWARF 2–4 file entry (also DW_LNE_define_file): directory, mtime, length. */
@@ -321,19 +336,14 @@ interface EntryFormat {
  * Directory 0 is the compilation directory; other directories are relative to it.
  * File 0 is the primary source file, and files are numbered from 0.
  */
-function readFileTableV5(
-  header: Cursor,
-  offsetSize: number,
-  sections: DebugLineSections,
-  budget: Budget,
-): FileEntry[] {
-  const dirEntries = readEntryTable(header, offsetSize, sections, budget);
-  const dirs = dirEntries.map((e) => e.path ?? '');
-  const compDir = dirs[0] ?? '';
-  const fullDirs = dirs.map((d, i) => (i === 0 ? d : joinPath(compDir, d)));
-  return readEntryTable(header, offsetSize, sections, budget).map((e) => ({
-    path: joinPath(fullDirs[e.dirIndex ?? 0] ?? '', e.path ?? ''),
+function readFileTableV5(header: Cursor, offsetSize: number, strings: Strings): FileTables {
+  const named = readEntryTable(header, offsetSize, strings).map((e) => e.path ?? '');
+  const compDir = named[0] ?? '';
+  const dirs = named.map((d, i) => (i === 0 ? d : joinPath(compDir, d)));
+  const files = readEntryTable(header, offsetSize, strings).map((e) => ({
+    path: joinPath(dirs[e.dirIndex ?? 0] ?? '', e.path ?? ''),
   }));
+  return { dirs, files };
 }
 
 interface Entry {
@@ -341,12 +351,7 @@ interface Entry {
   dirIndex?: number;
 }
 
-function readEntryTable(
-  header: Cursor,
-  offsetSize: number,
-  sections: DebugLineSections,
-  budget: Budget,
-): Entry[] {
+function readEntryTable(header: Cursor, offsetSize: number, strings: Strings): Entry[] {
   const formatCount = header.u8();
   const formats: EntryFormat[] = [];
   for (let i = 0; i < formatCount; i++) formats.push({ contentType: header.uleb(), form: header.uleb() });
@@ -358,7 +363,7 @@ function readEntryTable(
   for (let i = 0; i < count; i++) {
     const entry: Entry = {};
     for (const f of formats) {
-      const value = readForm(header, f.form, offsetSize, sections, budget);
+      const value = readForm(header, f.form, offsetSize, strings);
       if (f.contentType === DW_LNCT_path && typeof value === 'string') entry.path = value;
       if (f.contentType === DW_LNCT_directory_index && typeof value === 'number') entry.dirIndex = value;
     }
@@ -368,20 +373,14 @@ function readEntryTable(
 }
 
 /** Reads one attribute value; strings come back as strings, constants as numbers, blocks (MD5) skipped. */
-function readForm(
-  c: Cursor,
-  form: number,
-  offsetSize: number,
-  sections: DebugLineSections,
-  budget: Budget,
-): string | number | undefined {
+function readForm(c: Cursor, form: number, offsetSize: number, strings: Strings): string | number | undefined {
   switch (form) {
     case DW_FORM_string:
-      return c.cstring(budget);
+      return strings.inline(c);
     case DW_FORM_line_strp:
-      return stringIn(sections.debugLineStr, c.uint(offsetSize), budget);
+      return strings.lineStr(c.uint(offsetSize));
     case DW_FORM_strp:
-      return stringIn(sections.debugStr, c.uint(offsetSize), budget);
+      return strings.str(c.uint(offsetSize));
     case DW_FORM_udata:
       return c.uleb();
     case DW_FORM_data1:
@@ -405,11 +404,6 @@ function readForm(
       // Without knowing its size the rest of the table cannot be read.
       throw new DwarfError(`unsupported form 0x${form.toString(16)}`);
   }
-}
-
-function stringIn(section: Uint8Array | undefined, offset: number, budget: Budget): string {
-  if (section === undefined) throw new DwarfError('string section missing');
-  return cstringAt(section, offset, section.length, budget).text;
 }
 
 // --- Line-number program ----------------------------------------------------------------------
@@ -449,8 +443,8 @@ function initialRegisters(): Registers {
 }
 
 /** Runs one unit's program; the rows of every completed sequence become ranges. */
-function runUnit({ body: unit, offsetSize }: Unit, sections: DebugLineSections, budget: Budget): LineRow[] {
-  const h = readHeader(unit, offsetSize, sections, budget);
+function runUnit({ body: unit, offsetSize }: Unit, strings: Strings): LineRow[] {
+  const h = readHeader(unit, offsetSize, strings);
   const ranges: LineRow[] = [];
   let sequence: Row[] = [];
   let regs = initialRegisters();
@@ -479,7 +473,7 @@ function runUnit({ body: unit, offsetSize }: Unit, sections: DebugLineSections, 
         regs.address = sub.uint(Math.min(sub.remaining(), 4)) >>> 0;
         regs.opIndex = 0;
       } else if (ext === DW_LNE_define_file && h.version < 5) {
-        h.files.push(fileEntryV2(sub, sub.cstring(budget), ['']));
+        h.files.push(fileEntryV2(sub, strings.inline(sub), h.dirs));
       }
       // Other extended ops (set_discriminator, vendor ones) carry nothing we use.
     } else {

@@ -110,6 +110,7 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   checkNoOverlap(segments);
   const sectionHeaders = readSectionHeaders(file, header);
   const sections = nameSections(file, sectionHeaders, sectionNameIndex(header, sectionHeaders));
+  sectionHeaders.forEach((sh, i) => checkSectionData(file, sh, `section ${i} (${sections[i]!.name})`));
   const symbols = readSymbols(file, sectionHeaders);
   const lines = readLines(file, sectionHeaders, sections);
   return makeImage(header.entry, segments, sections, symbols, lines);
@@ -292,7 +293,8 @@ function readLoadSegment(file: FileView, at: number, index: number): ElfSegment 
     throw new ElfError(`segment ${index} wraps past the end of the 32-bit address space`);
   }
   if (fileSize > 0 && !file.fits(offset, fileSize)) throw truncated(`segment ${index} data`, offset + fileSize, file);
-  const data = file.bytes.slice(offset, offset + fileSize);
+  // A copy, so the image does not pin or alias the file (Buffer.slice would be a view).
+  const data = new Uint8Array(file.bytes.subarray(offset, offset + fileSize));
   return { index, vaddr, paddr, memSize, fileSize, flags, data };
 }
 
@@ -329,14 +331,15 @@ function readSectionHeaders(file: FileView, header: ElfHeader): SectionHeader[] 
   const count = header.shnum === 0 ? (sectionZero(file, header)?.size ?? 0) : header.shnum;
   checkTable(file, 'section header', header.shoff, count, SHDR_SIZE);
   const sections: SectionHeader[] = [];
-  for (let i = 0; i < count; i++) {
-    const sh = readSectionHeader(file, header.shoff + i * SHDR_SIZE);
-    if (sh.type !== SHT_NOBITS && sh.type !== SHT_NULL && !file.fits(sh.offset, sh.size)) {
-      throw truncated(`section ${i}`, sh.offset + sh.size, file);
-    }
-    sections.push(sh);
-  }
+  for (let i = 0; i < count; i++) sections.push(readSectionHeader(file, header.shoff + i * SHDR_SIZE));
   return sections;
+}
+
+/** A section's bytes must lie inside the file; SHT_NOBITS (.bss) and SHT_NULL have none. */
+function checkSectionData(file: FileView, sh: SectionHeader, what: string): void {
+  if (sh.type !== SHT_NOBITS && sh.type !== SHT_NULL && !file.fits(sh.offset, sh.size)) {
+    throw truncated(what, sh.offset + sh.size, file);
+  }
 }
 
 /** Section header 0, which holds the counts that do not fit the ELF header. */
@@ -371,6 +374,7 @@ function sectionNameIndex(header: ElfHeader, sections: SectionHeader[]): number 
 }
 
 function nameSections(file: FileView, headers: SectionHeader[], nameTable: number | undefined): ElfSection[] {
+  if (nameTable !== undefined) checkSectionData(file, headers[nameTable]!, `section name table (section ${nameTable})`);
   const names = nameTable === undefined ? undefined : sectionBytes(file, headers[nameTable]!);
   return headers.map((sh, i) => ({
     name: names ? readString(file, names, sh.nameOffset, `section ${i} name`, 'the section name table') : '',
