@@ -23,7 +23,20 @@ import { HANDLERS_16, HANDLERS_32, type Handler } from './instructions/index.ts'
 import { SysTick } from './systick.ts';
 
 /** Exception numbers (ARMv6-M B1.5.2). */
-export const EXC = { Reset: 1, NMI: 2, HardFault: 3, SVCall: 11, PendSV: 14, SysTick: 15, IRQ0: 16 } as const;
+export const EXC = {
+  Reset: 1, NMI: 2, HardFault: 3, MemManage: 4, BusFault: 5, UsageFault: 6, SVCall: 11, DebugMonitor: 12,
+  PendSV: 14, SysTick: 15, IRQ0: 16,
+} as const;
+const EXC_NAMES: Record<number, string> = {
+  1: 'Reset', 2: 'NMI', 3: 'HardFault', 4: 'MemManage', 5: 'BusFault', 6: 'UsageFault', 11: 'SVCall', 14: 'PendSV', 15: 'SysTick',
+};
+
+/** CFSR bits (MMFSR 7:0, BFSR 15:8, UFSR 31:16) and HFSR bits (ARMv7-M B3.2.15–B3.2.16). */
+export const CFSR = {
+  IACCVIOL: 1 << 0, IBUSERR: 1 << 8, PRECISERR: 1 << 9, BFARVALID: 1 << 15,
+  UNDEFINSTR: 1 << 16, INVSTATE: 1 << 17, INVPC: 1 << 18, NOCP: 1 << 19, UNALIGNED: 1 << 24, DIVBYZERO: 1 << 25,
+} as const;
+export const HFSR = { VECTTBL: 1 << 1, FORCED: 1 << 30, DEBUGEVT: 1 << 31 } as const;
 export const NUM_IRQS = 32;
 const NUM_EXC = 16 + NUM_IRQS;
 
@@ -80,6 +93,13 @@ export class Cpu {
   faultmask = 0;
   /** SCB.CCR: STKALIGN (bit 9), DIV_0_TRP (bit 4), UNALIGN_TRP (bit 3). Fixed at 0x208 on ARMv6-M. */
   ccr = 0x208;
+  /** Mask of the group-priority bits, from AIRCR.PRIGROUP (ARMv7-M); 0xff on ARMv6-M. */
+  groupMask = 0xff;
+  /** Fault status (ARMv7-M B3.2.15–B3.2.18): CFSR, HFSR and the fault address registers. */
+  cfsr = 0;
+  hfsr = 0;
+  mmfar = 0;
+  bfar = 0;
 
   // ---- exception state (the NVIC's and SCB's view) ----
   readonly pending = new Uint8Array(NUM_EXC);
@@ -107,6 +127,9 @@ export class Cpu {
   readonly faults: FaultReport[] = [];
   /** Lowest SP value seen since the last resetMinSP() (stack-use measurement). */
   minSP = 0xffffffff;
+  /** A new lowest SP below this calls onStackLimit (the stack check); checked only on new minima. */
+  stackLimit = 0;
+  onStackLimit: ((sp: number) => void) | null = null;
   /** Called for BKPT; return true when handled (semihosting), false to fault as without a debugger. */
   onBkpt: ((imm: number) => boolean) | null = null;
   /** Called for SVC; return true when the host handled it (conformance stepping), false to take SVCall. */
@@ -125,7 +148,6 @@ export class Cpu {
     this.decode = decodeTables(profile.arch);
     this.systick = new SysTick(this);
     // ARMv7-M allows unaligned LDR/STR/LDRH/STRH unless CCR.UNALIGN_TRP is set.
-    this.ccr = profile.arch === 'v6m' ? 0x208 : 0x200;
     bus.alignTrap = profile.arch === 'v6m';
     // One handler per halfword: 16-bit rows, the 32-bit prefix, or UNDEFINED.
     this.h16 = new Array<Handler>(65536);
@@ -142,11 +164,14 @@ export class Cpu {
     return n === 15 ? (this.pc + 4) | 0 : this.r[n];
   }
 
-  /** Writes SP (R[13] = value<31:2>:'00') and tracks the lowest value. */
+  /** Writes SP (R[13] = value<31:2>:'00') and tracks the lowest value and the stack limit. */
   setSP(v: number): void {
     const sp = v & ~3;
     this.r[13] = sp;
-    if (sp >>> 0 < this.minSP) this.minSP = sp >>> 0;
+    if (sp >>> 0 < this.minSP) {
+      this.minSP = sp >>> 0;
+      if (this.minSP < this.stackLimit && this.onStackLimit !== null) this.onStackLimit(this.minSP);
+    }
   }
 
   get sp(): number { return this.r[13] >>> 0; }
@@ -210,6 +235,13 @@ export class Cpu {
     this.priority[EXC.NMI] = -2;
     this.priority[EXC.HardFault] = -1;
     for (let n = 0; n < 16; n++) this.enabled[n] = 1;
+    // MemManage, BusFault and UsageFault start disabled (SHCSR enables, ARMv7-M); they escalate.
+    for (const n of [EXC.MemManage, EXC.BusFault, EXC.UsageFault]) this.enabled[n] = 0;
+    this.cfsr = this.hfsr = this.mmfar = this.bfar = 0;
+    this.basepri = this.faultmask = 0;
+    const v6m = this.profile.arch === 'v6m';
+    this.groupMask = v6m ? 0xff : 0xfe; // PRIGROUP = 0: one subpriority bit
+    this.ccr = v6m ? 0x208 : 0x200;
   }
 
   /** Reset as on silicon: SP_main from vector 0, PC from vector 1 (TakeReset, B1.5.5). */
@@ -376,25 +408,35 @@ export class Cpu {
 
   // ---- priorities (B1.5.4) -------------------------------------------------------------------
 
-  /** The current execution priority: the highest-priority active exception, boosted by PRIMASK. */
+  /** The priority that decides preemption: subpriority bits (below AIRCR.PRIGROUP) do not count. */
+  groupPriority(p: number): number {
+    return p < 0 ? p : p & this.groupMask;
+  }
+
+  /** Current execution priority (B1.5.4): the highest active exception, boosted by BASEPRI, PRIMASK and FAULTMASK. */
   executionPriority(): number {
     let p = 256;
-    for (let n = 1; n < NUM_EXC; n++) if (this.active[n] && this.priority[n] < p) p = this.priority[n];
+    for (let n = 1; n < NUM_EXC; n++) {
+      if (this.active[n]) { const g = this.groupPriority(this.priority[n]); if (g < p) p = g; }
+    }
+    if (this.basepri !== 0) { const b = this.groupPriority(this.basepri); if (b < p) p = b; }
     if (this.primask && p > 0) p = 0;
+    if (this.faultmask && p > -1) p = -1;
     return p;
   }
 
-  /** The pending exception that would preempt now (0 if none): lowest priority value, then lowest number. */
+  /** The pending exception that would preempt now (0 if none). */
   pendingToTake(): number {
     return this.bestPending(this.executionPriority());
   }
 
+  /** Highest-priority pending enabled exception (lowest priority value, then lowest number), if it preempts `below`. */
   private bestPending(below: number): number {
-    let best = 0, bestP = below;
+    let best = 0, bestP = 1 << 30;
     for (let n = 2; n < NUM_EXC; n++) {
       if (this.pending[n] && this.enabled[n] && this.priority[n] < bestP) { best = n; bestP = this.priority[n]; }
     }
-    return best;
+    return best !== 0 && this.groupPriority(bestP) < below ? best : 0;
   }
 
   setPending(n: number, on: boolean): void {
@@ -412,7 +454,7 @@ export class Cpu {
     const excReturn = this.ipsr !== 0 ? 0xfffffff1 : spsel ? 0xfffffffd : 0xfffffff9;
     // PushStack: 8 words, 8-byte aligned; bit 9 of the stacked xPSR records the realignment.
     const sp = this.r[13] >>> 0;
-    const align = (sp >>> 2) & 1;
+    const align = this.ccr & 0x200 ? (sp >>> 2) & 1 : 0; // CCR.STKALIGN (always 1 on ARMv6-M)
     const frame = ((sp - 0x20) & ~4) >>> 0;
     const xpsr = (this.xpsr & ~(1 << 9)) | (align << 9);
     try {
@@ -492,6 +534,7 @@ export class Cpu {
       return;
     }
     this.active[returning] = 0;
+    if (returning !== EXC.NMI) this.faultmask = 0; // DeActivate (ARMv7-M B1.5.8)
     const toPsp = mode === 0xd;
     const frame = (toPsp ? this.psp : this.msp) >>> 0;
     const words = this.scratch;
@@ -595,13 +638,44 @@ export class Cpu {
   }
 
   private takeFault(report: FaultReport, returnAddress = this.pc): void {
-    if (this.executionPriority() < 0) {
+    const exc = this.profile.arch === 'v6m' ? EXC.HardFault : this.routeFault(report);
+    if (exc === EXC.HardFault && this.executionPriority() < 0) {
       this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
       this.stopReason = 'lockup';
       return;
     }
     if (this.faults[this.faults.length - 1] !== report) this.faults.push(report);
-    this.exceptionEntry(EXC.HardFault, returnAddress);
+    report.exception = EXC_NAMES[exc];
+    this.exceptionEntry(exc, returnAddress);
+  }
+
+  /**
+   * ARMv7-M: the configurable fault a report belongs to, with its status bit recorded; escalated
+   * to HardFault (HFSR.FORCED) when that fault is disabled or cannot preempt (B1.5.4, B3.2.15).
+   */
+  private routeFault(report: FaultReport): number {
+    let exc: number = EXC.HardFault;
+    switch (report.kind) {
+      case 'undefined': case 'no-cas': exc = EXC.UsageFault; this.cfsr |= CFSR.UNDEFINSTR; break;
+      case 'invstate': exc = EXC.UsageFault; this.cfsr |= CFSR.INVSTATE; break;
+      case 'bad-exc-return': exc = EXC.UsageFault; this.cfsr |= CFSR.INVPC; break;
+      case 'nocp': exc = EXC.UsageFault; this.cfsr |= CFSR.NOCP; break;
+      case 'unaligned': exc = EXC.UsageFault; this.cfsr |= CFSR.UNALIGNED; break;
+      case 'divbyzero': exc = EXC.UsageFault; this.cfsr |= CFSR.DIVBYZERO; break;
+      case 'exec-never': exc = EXC.MemManage; this.cfsr |= CFSR.IACCVIOL; break;
+      case 'unmapped': case 'flash-write':
+        exc = EXC.BusFault;
+        if (report.access === 'fetch') this.cfsr |= CFSR.IBUSERR;
+        else { this.cfsr |= CFSR.PRECISERR | CFSR.BFARVALID; this.bfar = report.address ?? 0; }
+        break;
+      case 'bkpt': this.hfsr |= HFSR.DEBUGEVT; return EXC.HardFault;
+      default: this.hfsr |= HFSR.FORCED; return EXC.HardFault;
+    }
+    if (!this.enabled[exc] || this.groupPriority(this.priority[exc]) >= this.executionPriority()) {
+      this.hfsr |= HFSR.FORCED;
+      return EXC.HardFault;
+    }
+    return exc;
   }
 
   /** SVC: taken if SVCall can preempt now, else escalated to HardFault (B1.5.4). */

@@ -35,6 +35,8 @@ export interface FaultReport {
   symbol?: string;
   /** Source line of the PC ("alloc.c:42"), when the image has line info. */
   source?: string;
+  /** The exception the fault was taken as, when it was taken ('HardFault', 'UsageFault', …). */
+  exception?: string;
 }
 
 /** Thrown by the bus on a bad data or fetch access; caught by the CPU and turned into a fault. */

@@ -6,7 +6,8 @@ import { Bus, type Checker } from './bus.ts';
 import { Cpu, RETURN_TRAP, type StopReason } from './cpu.ts';
 import { checkSegmentsFit, parseElf, type ElfImage } from './elf.ts';
 import type { FaultReport } from './fault.ts';
-import { FLASH_BASE, SCS_BASE, SCS_SIZE, SRAM_BASE } from './memory-map.ts';
+import { Dwt } from './dwt.ts';
+import { DWT_BASE, FLASH_BASE, SCS_BASE, SCS_SIZE, SRAM_BASE } from './memory-map.ts';
 import type { Profile } from './profiles.ts';
 import { Scs } from './scs.ts';
 import { semihostingCall } from './semihosting.ts';
@@ -61,6 +62,7 @@ export class Machine {
     this.cpu = new Cpu(profile, this.bus);
     this.scs = new Scs(this.cpu);
     this.bus.mapDevice(SCS_BASE, SCS_SIZE, this.scs);
+    if (profile.arch !== 'v6m') this.bus.mapDevice(DWT_BASE, 0x1000, new Dwt(this.cpu, this.scs));
     this.cpu.onBkpt = (imm) => this.semihosting && semihostingCall(this.cpu, imm, {
       output: (t, s) => this.onOutput(t, s),
       exit: (status) => { this.exitCode = status; this.cpu.halt('exit'); },

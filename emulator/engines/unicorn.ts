@@ -35,7 +35,8 @@ const CTL_REMOVE_CACHE = ctl(UC_CTL_TB_REMOVE_CACHE, 2, 1);
 const UC_CPU_ARM_CORTEX_M0 = 7, UC_CPU_ARM_CORTEX_M3 = 8, UC_CPU_ARM_CORTEX_M4 = 9;
 
 const REG_LR = 10, REG_PC = 11, REG_SP = 12, REG_R0 = 66;
-const REG_XPSR = 120, REG_APSR_NZCV = 2, REG_APSR_NZCVQG = 129, REG_PRIMASK = 123, REG_CONTROL = 117;
+const REG_XPSR = 120, REG_APSR_NZCVQG = 129, REG_PRIMASK = 123, REG_CONTROL = 117;
+const XPSR_T = 1 << 24;
 
 const enum UcErr {
   OK = 0, READ_UNMAPPED = 6, WRITE_UNMAPPED = 7, FETCH_UNMAPPED = 8, INSN_INVALID = 10,
@@ -291,9 +292,12 @@ class UnicornEngine implements Engine {
     for (let k = 0; k < 13; k++) this.writeReg(REG_R0 + k, s.r[k]);
     this.writeReg(REG_SP, s.r[13]);
     this.writeReg(REG_LR, s.r[14]);
-    // Not XPSR: writing it also writes IPSR (the exception number), i.e. leaves Thread mode.
+    // Through XPSR, which also clears the IT bits: the M0 model can stop inside an IT block it
+    // should not have run, and CpuState has no IT state. IPSR goes to 0: Unicorn never leaves
+    // Thread mode anyway. GE needs the APSR_NZCVQG view; XPSR writes ignore it.
     const flags = (s.n << 31) | (s.z << 30) | (s.c << 29) | (s.v << 28) | (s.q << 27) | ((s.ge & 0xf) << 16);
-    this.writeReg(this.profile.arch === 'v7em' ? REG_APSR_NZCVQG : REG_APSR_NZCV, flags);
+    this.writeReg(REG_XPSR, flags | XPSR_T);
+    if (this.profile.arch === 'v7em') this.writeReg(REG_APSR_NZCVQG, flags);
     this.writeReg(REG_PRIMASK, s.primask);
     this.writeReg(REG_PC, (s.r[15] | 1) >>> 0); // bit 0 sets the Thumb state
   }
@@ -314,7 +318,7 @@ class UnicornEngine implements Engine {
     // branch to unmapped memory or to an even address (Thumb bit clear) stops with an error
     // after the branch retired; WFE and YIELD also stop with INSN_INVALID past themselves.
     // The instruction under test did its work: the next step() would fault, not this one.
-    const retired = after !== pc || ((this.readReg(REG_XPSR) >>> 24) & 1) === 0;
+    const retired = after !== pc || (this.readReg(REG_XPSR) & XPSR_T) === 0;
     switch (err) {
       case UcErr.OK:
         return { stop: 'ok' };
