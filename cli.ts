@@ -127,7 +127,7 @@ const kib = (n: number): string => `${n / 1024} KiB`;
 // ---- demo ------------------------------------------------------------------------------------
 
 function demo(): number {
-  const elf = fileURLToPath(new URL('./bench/firmware/freelist-cortex-m0.elf', import.meta.url));
+  const elf = fileURLToPath(new URL('./bench/firmware/freelist-m0.elf', import.meta.url));
   console.log(chalk.bold('sramlab demo: a free-list allocator workload, real Thumb code on an emulated Cortex-M0'));
   const m = new Machine(profileFrom({ mcu: 'cortex-m0' }));
   loadInto(m, elf);

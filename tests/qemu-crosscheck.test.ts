@@ -1,0 +1,54 @@
+// The same Cortex-M0 test firmware on QEMU and on sramlab. QEMU is the oracle: each
+// tests/firmware/<name>.expected was captured from it (tests/firmware/build.sh --expected),
+// and only behaviour where QEMU agrees with the ARMv6-M ARM is in the firmware.
+// (a) QEMU still prints the .expected output, so the firmware and the expectations are sound;
+// (b) sramlab prints the same and exits with the same status.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { qemuAvailable, runQemu } from '../bench/qemu.ts';
+import { Machine } from '../emulator/machine.ts';
+import { getProfile } from '../emulator/profiles.ts';
+
+const PROGRAMS = ['exceptions', 'systick', 'faults'] as const;
+const firmware = (file: string): string => fileURLToPath(new URL(`./firmware/${file}`, import.meta.url));
+const expected = (name: string): string => readFileSync(firmware(`${name}.expected`), 'utf8');
+
+const haveQemu = qemuAvailable();
+
+/** Generous: the longest program (systick) runs a few million cycles. */
+const MAX_CYCLES = 200_000_000;
+
+describe('test firmware on QEMU (the oracle)', () => {
+  it('has qemu-system-arm where CI runs', () => {
+    if (process.env.CI) expect(haveQemu, 'qemu-system-arm must be on PATH in CI').toBe(true);
+  });
+
+  for (const name of PROGRAMS) {
+    it.skipIf(!haveQemu)(`${name}.elf prints ${name}.expected and exits 0`, () => {
+      const r = runQemu(firmware(`${name}.elf`), 'cortex-m0', { icount: true, timeoutMs: 60_000 });
+      expect(r.exitCode, `QEMU: ${r.stderr}`).toBe(0);
+      expect(r.output).toBe(expected(name));
+    }, 70_000);
+  }
+});
+
+describe('test firmware on sramlab', () => {
+  for (const name of PROGRAMS) {
+    it(`${name}.elf prints ${name}.expected and exits 0`, () => {
+      const m = new Machine(getProfile('cortex-m0'));
+      m.loadElf(new Uint8Array(readFileSync(firmware(`${name}.elf`))));
+      m.reset();
+      m.semihosting = true;
+      m.cpu.faultMode = 'vector'; // faults.elf handles its HardFaults, as on silicon
+      let output = '';
+      m.onOutput = (text) => { output += text; };
+      const r = m.run({ maxCycles: MAX_CYCLES });
+      // Output first: on a mismatch the diff says more than the stop reason.
+      expect(output).toBe(expected(name));
+      expect(r.stop, JSON.stringify(r.fault)).toBe('exit');
+      expect(r.exitCode).toBe(0);
+    }, 60_000);
+  }
+});
