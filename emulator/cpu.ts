@@ -455,8 +455,10 @@ export class Cpu {
     // PushStack: 8 words, 8-byte aligned; bit 9 of the stacked xPSR records the realignment.
     const sp = this.r[13] >>> 0;
     const align = this.ccr & 0x200 ? (sp >>> 2) & 1 : 0; // CCR.STKALIGN (always 1 on ARMv6-M)
-    const frame = ((sp - 0x20) & ~4) >>> 0;
+    const frame = ((sp - 0x20) & ~(align << 2)) >>> 0;
     const xpsr = (this.xpsr & ~(1 << 9)) | (align << 9);
+    // SP moves first, so the frame lands in the live stack; a faulting store puts SP back.
+    this.setSP(frame);
     try {
       const bus = this.bus;
       bus.write32(frame, this.r[0]);
@@ -469,10 +471,10 @@ export class Cpu {
       bus.write32(frame + 28, xpsr);
     } catch (e) {
       if (!(e instanceof MemFault)) throw e;
+      this.r[13] = sp | 0;
       this.derivedFault(n, `stacking for exception ${n} faulted at 0x${e.address.toString(16)} (${e.kind})`, e);
       return;
     }
-    this.setSP(frame);
     this.r[14] = excReturn | 0;
     this.cycles += this.t.exceptionEntry;
     this.exceptionTaken(n);

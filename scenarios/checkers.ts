@@ -39,7 +39,10 @@ export class Violation extends Error {
 
 const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
-/** Containment (check 1): while the PC is in allocator code, every access is in the heap, the state or the live stack. */
+/**
+ * Containment (check 1): while the PC is in allocator code, every access is in the heap, the
+ * state or the live stack — or is a load from the allocator's own code (its literal pools).
+ */
 export function containmentChecker(cpu: Cpu, layout: Layout): Checker {
   const codeStart = layout.code.start >>> 0, codeLen = (layout.code.end - layout.code.start) >>> 0;
   const heapStart = layout.heap.start >>> 0, heapEnd = layout.heap.end >>> 0;
@@ -49,6 +52,7 @@ export function containmentChecker(cpu: Cpu, layout: Layout): Checker {
     if (((pc - codeStart) >>> 0) >= codeLen) return;
     const end = address + size;
     if (address >= heapStart && end <= heapEnd) return;
+    if (kind === 'load' && ((address - codeStart) >>> 0) < codeLen) return;
     if (address >= stateStart && end <= stateEnd) return;
     if (address >= (cpu.r[13] >>> 0) && end <= stackTop) return;
     throw new Violation('containment',

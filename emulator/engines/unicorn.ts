@@ -10,8 +10,9 @@
 //   Exception entry, stacking and EXC_RETURN are therefore not comparable against it.
 // - It must be opened with UC_MODE_THUMB alone: with UC_MODE_MCLASS it silently runs a
 //   Cortex-M33 whatever model is set. The model is set with uc_ctl and read back.
-// - Its M0 model is wrong on a few encodings that ARMv6-M makes UNDEFINED (IT, CBZ/CBNZ, …);
-//   conformance/deviations.ts lists them.
+// - It is QEMU 5.0's view of the architecture, wrong in a few places (the M0 model runs IT,
+//   CBZ/CBNZ and SETEND, which ARMv6-M makes UNDEFINED; SP keeps bits [1:0]; …):
+//   KNOWN_DEVIATIONS in conformance/generate.ts lists each with the ARM ARM's reason.
 
 import { createRequire } from 'node:module';
 import type { CpuState, Engine, StepResult } from '../engine.ts';
@@ -27,16 +28,17 @@ const UC_HOOK_INTR = 1 << 0;
 const UC_HOOK_MEM_INVALID = 0x3f0; // READ/WRITE/FETCH × UNMAPPED/PROT
 /** UC_CTL(type, nr, rw) = type | nr << 26 | rw << 30; rw: 1 write, 2 read. */
 const ctl = (type: number, nargs: number, rw: number): number => (type | (nargs << 26) | (rw << 30)) >>> 0;
-const UC_CTL_CPU_MODEL = 7, UC_CTL_TB_REMOVE_CACHE = 9;
+const UC_CTL_CPU_MODEL = 7, UC_CTL_TB_REMOVE_CACHE = 9, UC_CTL_TB_FLUSH = 10;
 const CTL_SET_MODEL = ctl(UC_CTL_CPU_MODEL, 1, 1);
 const CTL_GET_MODEL = ctl(UC_CTL_CPU_MODEL, 1, 2);
 const CTL_REMOVE_CACHE = ctl(UC_CTL_TB_REMOVE_CACHE, 2, 1);
+const CTL_FLUSH = ctl(UC_CTL_TB_FLUSH, 0, 1);
 
 const UC_CPU_ARM_CORTEX_M0 = 7, UC_CPU_ARM_CORTEX_M3 = 8, UC_CPU_ARM_CORTEX_M4 = 9;
 
 const REG_LR = 10, REG_PC = 11, REG_SP = 12, REG_R0 = 66;
 const REG_XPSR = 120, REG_APSR_NZCVQG = 129, REG_PRIMASK = 123, REG_CONTROL = 117;
-const XPSR_T = 1 << 24;
+const XPSR_T = 1 << 24, EXC_HARDFAULT = 3, CONTROL_NPRIV = 1;
 
 const enum UcErr {
   OK = 0, READ_UNMAPPED = 6, WRITE_UNMAPPED = 7, FETCH_UNMAPPED = 8, INSN_INVALID = 10,
@@ -157,19 +159,32 @@ export function unicornModel(profile: Profile): number {
   }
 }
 
+/** The reference engine: the Engine interface, plus a full-speed call for benchmarks. */
+export interface UnicornEngine extends Engine {
+  /**
+   * Runs the function at `entry` with SP = `sp` until it returns (LR is a return trap) and
+   * gives back r0. No per-instruction stepping, so it runs at Unicorn's full speed; a budget
+   * of 2^32 instructions or more means no budget. Throws if the function faults, executes
+   * SVC/BKPT/UNDEFINED, or does not return within the budget.
+   */
+  callFunction(entry: number, sp: number, maxInstructions: number): number;
+}
+
 /**
  * Opens a Unicorn CPU for the profile with flash and SRAM mapped as the profile says.
  * Returns null when Unicorn is unavailable (see unicornUnavailableReason); throws when it is
  * there but cannot be made to model the profile.
  */
-export function openUnicorn(profile: Profile): Engine | null {
+export function openUnicorn(profile: Profile): UnicornEngine | null {
   const b = bind();
-  return b ? new UnicornEngine(b, profile) : null;
+  return b ? new Unicorn(b, profile) : null;
 }
 
 const PAGE = 0x1000;
+/** Where callFunction's LR points: unmapped, so reaching it can only mean the function returned. */
+const RETURN_TRAP = 0xdeadbeee;
 
-class UnicornEngine implements Engine {
+class Unicorn implements UnicornEngine {
   readonly name = 'unicorn';
   private uc: unknown = null;
   private readonly reg = new Uint32Array(1);
@@ -177,6 +192,8 @@ class UnicornEngine implements Engine {
   /** Set by the hooks during one step. */
   private intno = -1;
   private memEvent: { type: number; address: number; size: number } | null = null;
+  /** Whether the translated code carries Unicorn's instruction-counting hook (see run). */
+  private counted = false;
 
   constructor(private readonly b: Binding, readonly profile: Profile) {
     for (const [what, size] of [['flash', profile.flashSize], ['SRAM', profile.sramSize]] as const) {
@@ -282,43 +299,81 @@ class UnicornEngine implements Engine {
       // Reported as Unicorn holds them, even where the profile has no Q or GE, so that a
       // reference that sets them where it should not shows up in the comparison.
       q: (xpsr >>> 27) & 1, ge: (xpsr >>> 16) & 0xf,
-      primask: this.readReg(REG_PRIMASK), control: this.readReg(REG_CONTROL),
+      primask: this.readPrimask(), control: this.readReg(REG_CONTROL),
     };
   }
 
+  /** Unicorn reads PRIMASK like MRS, as 0 when unprivileged: look from Handler mode then. */
+  private readPrimask(): number {
+    if ((this.readReg(REG_CONTROL) & CONTROL_NPRIV) === 0) return this.readReg(REG_PRIMASK);
+    const xpsr = this.readReg(REG_XPSR);
+    this.writeReg(REG_XPSR, (xpsr & ~0x1ff) | EXC_HARDFAULT);
+    const primask = this.readReg(REG_PRIMASK);
+    this.writeReg(REG_XPSR, xpsr);
+    return primask;
+  }
+
   setState(s: CpuState): void {
-    // CONTROL first: writing SPSEL swaps the banked stack pointers, then SP is the selected one.
+    // Unicorn writes PRIMASK and CONTROL like MSR does, so unprivileged (CONTROL.nPRIV = 1,
+    // ARMv7-M) they are ignored. Become privileged first: in Handler mode (IPSR != 0) clear
+    // nPRIV, then back to Thread mode. XPSR is written whole, which also clears the IT bits:
+    // the M0 model can stop inside an IT block it should not have run, and CpuState has none.
+    this.writeReg(REG_XPSR, XPSR_T | EXC_HARDFAULT);
+    this.writeReg(REG_CONTROL, s.control & ~CONTROL_NPRIV);
+    const flags = (s.n << 31) | (s.z << 30) | (s.c << 29) | (s.v << 28) | (s.q << 27) | ((s.ge & 0xf) << 16);
+    this.writeReg(REG_XPSR, flags | XPSR_T);
+    if (this.profile.arch === 'v7em') this.writeReg(REG_APSR_NZCVQG, flags); // XPSR writes skip GE
+    this.writeReg(REG_PRIMASK, s.primask);
+    // In Thread mode CONTROL.SPSEL swaps the banked stack pointers; SP is then the selected one.
     this.writeReg(REG_CONTROL, s.control);
     for (let k = 0; k < 13; k++) this.writeReg(REG_R0 + k, s.r[k]);
     this.writeReg(REG_SP, s.r[13]);
     this.writeReg(REG_LR, s.r[14]);
-    // Through XPSR, which also clears the IT bits: the M0 model can stop inside an IT block it
-    // should not have run, and CpuState has no IT state. IPSR goes to 0: Unicorn never leaves
-    // Thread mode anyway. GE needs the APSR_NZCVQG view; XPSR writes ignore it.
-    const flags = (s.n << 31) | (s.z << 30) | (s.c << 29) | (s.v << 28) | (s.q << 27) | ((s.ge & 0xf) << 16);
-    this.writeReg(REG_XPSR, flags | XPSR_T);
-    if (this.profile.arch === 'v7em') this.writeReg(REG_APSR_NZCVQG, flags);
-    this.writeReg(REG_PRIMASK, s.primask);
     this.writeReg(REG_PC, (s.r[15] | 1) >>> 0); // bit 0 sets the Thumb state
   }
 
   step(): StepResult {
     const pc = this.readReg(REG_PC);
+    const err = this.run(pc, 0xffffffff, 1);
+    return this.classify(err, pc);
+  }
+
+  callFunction(entry: number, sp: number, maxInstructions: number): number {
+    this.writeReg(REG_SP, sp);
+    this.writeReg(REG_LR, RETURN_TRAP | 1);
+    // count = 0 runs without Unicorn's per-instruction counting hook, i.e. at full speed.
+    const count = maxInstructions < 2 ** 32 ? Math.max(1, Math.floor(maxInstructions)) : 0;
+    const err = this.run(entry, RETURN_TRAP, count);
+    const pc = this.readReg(REG_PC);
+    // Fetching at the trap stops with FETCH_UNMAPPED (M0 model) or a prefetch abort (M3/M4).
+    const fetchStop = this.intno < 0 ? err === UcErr.OK || err === UcErr.FETCH_UNMAPPED : this.intno === EXCP_PREFETCH_ABORT;
+    if (pc === RETURN_TRAP && fetchStop) return this.readReg(REG_R0);
+    const why = this.intno >= 0 ? `exception ${this.intno}` : err !== UcErr.OK ? this.b.strerror(err) : `ran out of its ${maxInstructions} instructions`;
+    throw new Error(`unicorn: the function at 0x${hex(entry)} did not return (${why}, pc 0x${hex(pc)})`);
+  }
+
+  /**
+   * uc_emu_start, clearing the hooks' notes. Unicorn counts instructions with a hook compiled
+   * into translated code: after an uncounted run (count 0) the cached translations lack it and
+   * a counted run would overshoot, so they are dropped when switching back.
+   */
+  private run(begin: number, until: number, count: number): number {
     this.intno = -1;
     this.memEvent = null;
-    const err = this.b.emuStart(this.uc, (pc | 1) >>> 0, 0xffffffff, 0, 1);
-    return this.classify(err, pc);
+    if (count > 0 && !this.counted) this.check(this.b.ctl(this.uc, CTL_FLUSH), 'flush translations');
+    this.counted = count > 0;
+    return this.b.emuStart(this.uc, (begin | 1) >>> 0, until, 0, count);
   }
 
   /** Turns Unicorn's error code and the hooks' notes into sramlab's stop kinds. */
   private classify(err: number, pc: number): StepResult {
-    if (this.intno >= 0) return this.classifyInterrupt(this.intno, pc);
-    const after = this.readReg(REG_PC);
     // Unicorn translates the next instruction before it counts the current one as done, so a
     // branch to unmapped memory or to an even address (Thumb bit clear) stops with an error
-    // after the branch retired; WFE and YIELD also stop with INSN_INVALID past themselves.
-    // The instruction under test did its work: the next step() would fault, not this one.
-    const retired = after !== pc || (this.readReg(REG_XPSR) & XPSR_T) === 0;
+    // (or a prefetch abort) after the branch retired; WFE and YIELD also stop with
+    // INSN_INVALID past themselves. The instruction under test did its work then: the next
+    // step() would fault, not this one.
+    const retired = this.readReg(REG_PC) !== pc || (this.readReg(REG_XPSR) & XPSR_T) === 0;
+    if (this.intno >= 0) return this.classifyInterrupt(this.intno, pc, retired);
     switch (err) {
       case UcErr.OK:
         return { stop: 'ok' };
@@ -339,14 +394,15 @@ class UnicornEngine implements Engine {
     }
   }
 
-  private classifyInterrupt(intno: number, pc: number): StepResult {
+  private classifyInterrupt(intno: number, pc: number, retired: boolean): StepResult {
     switch (intno) {
       case EXCP_SWI: return { stop: 'svc' };
       case EXCP_BKPT: return { stop: 'bkpt' };
       // On the M0 model a data abort that reaches the hook is an unaligned access; unmapped
       // and write-protected accesses stop through the memory hook instead.
       case EXCP_DATA_ABORT: return { stop: 'fault', fault: this.report('unaligned', pc, 'unaligned access (data abort)') };
-      case EXCP_PREFETCH_ABORT: return { stop: 'fault', fault: this.report('exec-never', pc, 'prefetch abort') };
+      case EXCP_PREFETCH_ABORT:
+        return retired ? { stop: 'ok' } : { stop: 'fault', fault: this.report('exec-never', pc, 'prefetch abort') };
       default: return { stop: 'fault', fault: this.report('undefined', pc, `unicorn exception ${intno}`) };
     }
   }

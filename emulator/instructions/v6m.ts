@@ -292,12 +292,19 @@ export const REVSH: Handler = (cpu, i) => {
 export const PUSH: Handler = (cpu, i) => {
   const list = i & 0xff, lr = (i >>> 8) & 1;
   const count = popcount8(list) + lr;
-  let addr = (cpu.r[13] - 4 * count) | 0;
-  const start = addr;
+  const old = cpu.r[13];
+  let addr = (old - 4 * count) | 0;
+  // SP moves first, so the stores land in the live stack (and the stack check sees the new
+  // low point before anything is written); a faulting store puts SP back.
+  cpu.setSP(addr);
   const bus = cpu.bus;
-  for (let k = 0; k < 8; k++) if ((list >>> k) & 1) { bus.write32(addr, cpu.r[k]); addr += 4; }
-  if (lr) bus.write32(addr, cpu.r[14]);
-  cpu.setSP(start);
+  try {
+    for (let k = 0; k < 8; k++) if ((list >>> k) & 1) { bus.write32(addr, cpu.r[k]); addr += 4; }
+    if (lr) bus.write32(addr, cpu.r[14]);
+  } catch (e) {
+    cpu.r[13] = old;
+    throw e;
+  }
   cpu.cycles += cpu.t.multipleBase + count;
 };
 
