@@ -72,6 +72,9 @@ export class Cpu {
   pc = 0;
   npc = 0;
   fN = 0; fZ = 0; fC = 0; fV = 0;
+  /** Q (saturation, ARMv7-M) and GE[3:0] (ARMv7E-M SIMD); always 0 on ARMv6-M. */
+  fQ = 0;
+  ge = 0;
   /** EPSR.T: 0 after a BX to an even address; the next instruction then faults (INVSTATE). */
   tbit = 1;
   /** IPSR: 0 in Thread mode, else the number of the running exception. */
@@ -180,8 +183,18 @@ export class Cpu {
   set msp(v: number) { if (this.control & 2) this.otherSP = v & ~3; else this.setSP(v); }
   set psp(v: number) { if (this.control & 2) this.setSP(v); else this.otherSP = v & ~3; }
 
-  get apsr(): number { return ((this.fN << 31) | (this.fZ << 30) | (this.fC << 29) | (this.fV << 28)) >>> 0; }
-  set apsr(v: number) { this.fN = (v >>> 31) & 1; this.fZ = (v >>> 30) & 1; this.fC = (v >>> 29) & 1; this.fV = (v >>> 28) & 1; }
+  get apsr(): number {
+    return ((this.fN << 31) | (this.fZ << 30) | (this.fC << 29) | (this.fV << 28) | (this.fQ << 27) | (this.ge << 16)) >>> 0;
+  }
+  /** Writes the APSR flags the profile has: NZCV; Q on ARMv7-M; GE on ARMv7E-M. */
+  set apsr(v: number) {
+    this.fN = (v >>> 31) & 1; this.fZ = (v >>> 30) & 1; this.fC = (v >>> 29) & 1; this.fV = (v >>> 28) & 1;
+    if (this.profile.arch !== 'v6m') this.fQ = (v >>> 27) & 1;
+    if (this.profile.arch === 'v7em') this.ge = (v >>> 16) & 15;
+  }
+
+  /** Privileged: Handler mode, or Thread mode with CONTROL.nPRIV clear (ARMv7-M B1.4.4). */
+  privileged(): boolean { return this.ipsr !== 0 || (this.control & 1) === 0; }
   /** xPSR with ITSTATE in bits 15:10 (IT[7:2]) and 26:25 (IT[1:0]). */
   get xpsr(): number {
     const it = this.itstate;
@@ -247,7 +260,7 @@ export class Cpu {
   /** Reset as on silicon: SP_main from vector 0, PC from vector 1 (TakeReset, B1.5.5). */
   reset(): void {
     this.r.fill(0);
-    this.fN = this.fZ = this.fC = this.fV = 0;
+    this.fN = this.fZ = this.fC = this.fV = this.fQ = this.ge = 0;
     this.ipsr = 0;
     this.primask = 0;
     this.control = 0;

@@ -23,7 +23,7 @@ export function createTsEngine(profile: Profile): Engine {
       const r = Array.from(cpu.r, (x) => x >>> 0);
       r[13] = cpu.sp;
       r[15] = cpu.pc >>> 0;
-      return { r, n: cpu.fN, z: cpu.fZ, c: cpu.fC, v: cpu.fV, q: 0, ge: 0, primask: cpu.primask, control: cpu.control };
+      return { r, n: cpu.fN, z: cpu.fZ, c: cpu.fC, v: cpu.fV, q: cpu.fQ, ge: cpu.ge, primask: cpu.primask, control: cpu.control };
     },
     setState(s: CpuState): void {
       cpu.setSpsel((s.control >>> 1) & 1);
@@ -34,6 +34,8 @@ export function createTsEngine(profile: Profile): Engine {
       cpu.pc = (s.r[15] & ~1) >>> 0;
       cpu.tbit = 1;
       cpu.fN = s.n; cpu.fZ = s.z; cpu.fC = s.c; cpu.fV = s.v;
+      cpu.fQ = profile.arch === 'v6m' ? 0 : s.q;
+      cpu.ge = profile.arch === 'v7em' ? s.ge : 0;
       cpu.primask = s.primask;
       cpu.ipsr = 0;
       cpu.itstate = 0;

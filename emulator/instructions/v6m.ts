@@ -434,7 +434,8 @@ export const MSR: Handler = (cpu, w) => {
   const v = cpu.r[(w >>> 16) & 15], sysm = w & 0xff;
   switch (sysm >>> 3) {
     case 0:
-      if (!(sysm & 4)) cpu.apsr = v; // writes to IPSR and EPSR are ignored
+      // NZCV only (ARMv6-M has no Q or GE); writes to IPSR and EPSR are ignored.
+      if (!(sysm & 4)) { cpu.fN = (v >>> 31) & 1; cpu.fZ = (v >>> 30) & 1; cpu.fC = (v >>> 29) & 1; cpu.fV = (v >>> 28) & 1; }
       break;
     case 1:
       if ((sysm & 7) === 0) cpu.msp = v; else cpu.psp = v;
