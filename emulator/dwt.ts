@@ -19,6 +19,10 @@ export class Dwt implements Device {
 
   constructor(private readonly cpu: Cpu, private readonly scs: Scs) {}
 
+  reset(): void {
+    this.ctrl = this.base = this.since = 0;
+  }
+
   private counting(): boolean {
     return (this.ctrl & 1) === 1 && (this.scs.demcr & TRCENA) !== 0;
   }

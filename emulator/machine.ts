@@ -46,6 +46,7 @@ export class Machine {
   readonly bus: Bus;
   readonly cpu: Cpu;
   readonly scs: Scs;
+  readonly dwt: Dwt | null = null;
   image: ElfImage | null = null;
   symbols: SymbolTable | null = null;
   /** Serve BKPT 0xAB as ARM semihosting. */
@@ -62,7 +63,10 @@ export class Machine {
     this.cpu = new Cpu(profile, this.bus);
     this.scs = new Scs(this.cpu);
     this.bus.mapDevice(SCS_BASE, SCS_SIZE, this.scs);
-    if (profile.arch !== 'v6m') this.bus.mapDevice(DWT_BASE, 0x1000, new Dwt(this.cpu, this.scs));
+    if (profile.arch !== 'v6m') {
+      this.dwt = new Dwt(this.cpu, this.scs);
+      this.bus.mapDevice(DWT_BASE, 0x1000, this.dwt);
+    }
     this.cpu.onBkpt = (imm) => this.semihosting && semihostingCall(this.cpu, imm, {
       output: (t, s) => this.onOutput(t, s),
       exit: (status) => { this.exitCode = status; this.cpu.halt('exit'); },
@@ -111,7 +115,8 @@ export class Machine {
   /** Reset from the vector table at address 0. */
   reset(): void {
     this.exitCode = undefined;
-    this.scs.resetRequested = false;
+    this.scs.reset();
+    this.dwt?.reset();
     this.cpu.reset();
   }
 

@@ -36,6 +36,12 @@ export class Scs implements Device {
   /** DEMCR.TRCENA and friends (the DWT counts only while TRCENA is set). */
   demcr = 0;
 
+  reset(): void {
+    this.scr = 0;
+    this.demcr = 0;
+    this.resetRequested = false;
+  }
+
   private get v7(): boolean { return this.cpu.profile.arch !== 'v6m'; }
 
   read(offset: number, size: number): number {
