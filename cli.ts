@@ -9,6 +9,9 @@ import { ElfError } from './emulator/elf.ts';
 import type { FaultReport } from './emulator/fault.ts';
 import { Machine, type RunResult } from './emulator/machine.ts';
 import { getProfile, PROFILES, type ProfileOverrides } from './emulator/profiles.ts';
+import { footprint } from './firmware/footprint.ts';
+import { ALLOCATORS, ImageError, imagePath } from './scenarios/image.ts';
+import { runScenario, SCENARIOS, type ScenarioResult } from './scenarios/index.ts';
 
 /** Bad input: reported in one line, exit status 2. */
 class UsageError extends Error {}
@@ -111,15 +114,73 @@ function list(opts: { json?: boolean }): number {
   const profiles = Object.values(PROFILES).map((p) => ({
     name: p.name, arch: p.arch, summary: p.summary, flashSize: p.flashSize, sramSize: p.sramSize, clockHz: p.clockHz,
   }));
+  const allocators = ALLOCATORS.map((a) => ({
+    name: a.name, description: a.description,
+    footprint: Object.fromEntries(profiles.map((p) => [p.name, safeFootprint(a.name, p.name)])),
+  }));
+  const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description }));
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ schema: 'sramlab.list/1', profiles }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ schema: 'sramlab.list/1', profiles, allocators, scenarios }, null, 2) + '\n');
     return 0;
   }
   console.log(chalk.bold('MCU profiles'));
   for (const p of profiles) {
     console.log(`  ${chalk.cyan(p.name.padEnd(14))} ${p.arch.padEnd(5)} flash ${kib(p.flashSize)}, SRAM ${kib(p.sramSize)}, ${p.clockHz / 1e6} MHz — ${p.summary}`);
   }
+  console.log(chalk.bold('\nAllocators') + chalk.dim('  (flash bytes of code / RAM bytes of state on cortex-m0)'));
+  for (const a of allocators) {
+    const f = a.footprint['cortex-m0'];
+    const fp = f ? `${String(f.flashBytes).padStart(5)} / ${String(f.ramBytes).padStart(4)}` : '      n/a';
+    console.log(`  ${chalk.cyan(a.name.padEnd(12))} ${fp}  ${a.description}`);
+  }
+  console.log(chalk.bold('\nScenarios'));
+  for (const sc of scenarios) console.log(`  ${chalk.cyan(sc.name.padEnd(16))} ${sc.description}`);
   return 0;
+}
+
+function safeFootprint(allocator: string, profile: string): { flashBytes: number; ramBytes: number } | null {
+  try {
+    const f = footprint(readFileSync(imagePath(allocator, profile)));
+    return { flashBytes: f.flashBytes, ramBytes: f.ramBytes };
+  } catch {
+    return null;
+  }
+}
+
+// ---- run -------------------------------------------------------------------------------------
+
+interface RunOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; json?: boolean }
+
+function run(name: string, opts: RunOptions): number {
+  profileFrom(opts);
+  let r: ScenarioResult;
+  try {
+    r = runScenario(name, opts.alloc, opts.mcu, { seed: opts.seed, ops: opts.ops, heap: opts.heap });
+  } catch (e) {
+    if (e instanceof ImageError || /^unknown scenario|does not fit/.test((e as Error).message)) throw new UsageError((e as Error).message);
+    throw e;
+  }
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  } else {
+    const head = `${r.scenario} · ${r.allocator} on ${r.mcu} · heap ${r.heap} B · seed ${r.seed}`;
+    if (r.ok) {
+      console.log(`${chalk.green('PASS')} ${head}: ${r.operations} operations, every check held`);
+    } else {
+      const v = r.violation!;
+      console.log(`${chalk.red('FAIL')} ${head}`);
+      console.log(`  rule ${chalk.bold(v.rule)} broken at operation ${v.operation}${v.kind ? ` (${v.kind})` : ''}: ${v.message}`);
+      const where = [v.pc !== undefined ? `pc 0x${v.pc.toString(16).padStart(8, '0')}` : '', v.symbol, v.source].filter(Boolean).join(' ');
+      if (where) console.log(`  at ${where}`);
+      console.log(`  replay: ${r.replay}`);
+    }
+    for (const k of ['alloc', 'dealloc', 'realloc'] as const) {
+      const c = r.stats[k].cycles;
+      if (c.count) console.log(`  ${k.padEnd(8)} cycles min ${c.min}  median ${c.median}  p99 ${c.p99}  max ${c.max}  (${c.count} calls)`);
+    }
+    console.log(`  peak allocator stack ${r.peakStackBytes} bytes`);
+  }
+  return r.ok ? 0 : 1;
 }
 
 const kib = (n: number): string => `${n / 1024} KiB`;
@@ -172,6 +233,19 @@ function main(argv: string[]): number {
     .option('--json', 'machine-readable output')
     .addHelpText('after', EXAMPLES(['sramlab list', 'sramlab list --json']))
     .action((opts: { json?: boolean }) => { status = list(opts); });
+
+  program.command('run')
+    .description('Run one scenario on one allocator image with every check on.')
+    .argument('<scenario>', `scenario: ${SCENARIOS.map((x) => x.name).join(', ')}`)
+    .requiredOption('--alloc <allocator>', `allocator: ${ALLOCATORS.map((a) => a.name).join(', ')}`)
+    .addOption(mcuOption())
+    .option('--seed <n>', 'seed of the workload', (v) => parseCount(v), 1)
+    .option('--ops <n>', 'operations (for scenarios that take a count)', (v) => parseCount(v), 1000)
+    .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)
+    .option('--json', 'print the result as JSON (schema sramlab.run/1)')
+    .addHelpText('after', EXAMPLES(['sramlab run smoke --alloc galloc --mcu cortex-m0', 'sramlab run smoke --alloc chunk --mcu cortex-m3 --json']) +
+      '\nExit status: 0 every check held, 1 a check failed, 2 bad input.\n')
+    .action((name: string, opts: RunOptions) => { status = run(name, opts); });
 
   program.command('demo')
     .description('Run a bundled allocator workload on an emulated Cortex-M0 and show what was trapped.')

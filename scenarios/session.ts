@@ -1,0 +1,185 @@
+// A checked session with one allocator image: every operation a scenario makes goes through
+// here, with the traps installed (containment, stack limit) and the host-side checks of
+// DESIGN.md done on every returned block (inside the heap, aligned, big enough, disjoint from
+// live blocks) and on its contents (a pattern written at allocation, verified at dealloc and
+// realloc). The first broken rule stops the session with a Violation naming the operation.
+
+import { hex } from '../emulator/elf.ts';
+import { AllocatorCallError, AllocatorImage, type CallCost } from './image.ts';
+import { containmentChecker, installStackLimit, Violation, type Rule as TrapRule } from './checkers.ts';
+import { summarize, type Summary } from './metrics.ts';
+
+export type OpKind = 'alloc' | 'dealloc' | 'realloc';
+export type Rule = TrapRule | 'blocks' | 'contents' | 'faults' | 'liveness' | 'leak';
+
+/** A live block as the host sees it. */
+export interface Block {
+  id: number;
+  ptr: number;
+  size: number;
+  align: number;
+}
+
+/** Everything a report needs to say what broke and how to replay it. */
+export interface SessionViolation {
+  rule: Rule;
+  message: string;
+  /** 1-based number of the operation that broke the rule (0: during set-up). */
+  operation: number;
+  kind?: OpKind | 'init';
+  pc?: number;
+  symbol?: string;
+  source?: string;
+  address?: number;
+  size?: number;
+  access?: string;
+  region?: string;
+}
+
+export class ViolationError extends Error {
+  constructor(readonly violation: SessionViolation) {
+    super(violation.message);
+  }
+}
+
+export interface OpStats { cycles: Summary; instructions: Summary }
+
+export class Session {
+  readonly live = new Map<number, Block>();
+  private nextId = 1;
+  operations = 0;
+  peakStackBytes = 0;
+  private readonly samples: Record<OpKind, { cycles: number[]; instructions: number[] }> = {
+    alloc: { cycles: [], instructions: [] }, dealloc: { cycles: [], instructions: [] }, realloc: { cycles: [], instructions: [] },
+  };
+
+  constructor(readonly image: AllocatorImage) {}
+
+  /** sl_init on heapSize bytes of the heap region, then the traps go on. */
+  init(heapSize: number): void {
+    this.guard('init', () => this.image.init(heapSize));
+    const m = this.image.machine;
+    const layout = this.image.checkLayout();
+    m.addChecker(containmentChecker(m.cpu, layout));
+    installStackLimit(m.cpu, layout);
+  }
+
+  get heap() { return this.image.heap!; }
+
+  alloc(size: number, align: number): Block | null {
+    const r = this.op('alloc', () => this.image.alloc(size, align));
+    if (r.value === 0) return null;
+    const block: Block = { id: this.nextId++, ptr: r.value, size, align };
+    this.checkBlock(block, 'alloc');
+    this.fill(block);
+    this.live.set(block.id, block);
+    return block;
+  }
+
+  dealloc(block: Block): void {
+    this.verify(block, block.size, 'dealloc');
+    this.live.delete(block.id);
+    this.op('dealloc', () => this.image.dealloc(block.ptr, block.size, block.align));
+  }
+
+  /** Realloc keeps min(old, new) bytes; returns the new block, or null (the old one stays live). */
+  realloc(block: Block, newSize: number): Block | null {
+    this.verify(block, block.size, 'realloc');
+    const r = this.op('realloc', () => this.image.realloc(block.ptr, block.size, block.align, newSize));
+    if (r.value === 0) return null;
+    this.live.delete(block.id);
+    const moved: Block = { id: block.id, ptr: r.value, size: newSize, align: block.align };
+    this.checkBlock(moved, 'realloc');
+    this.verify({ ...moved }, Math.min(block.size, newSize), 'realloc', block.id);
+    this.fill(moved);
+    this.live.set(moved.id, moved);
+    return moved;
+  }
+
+  stats(): Record<OpKind, OpStats> {
+    const s = (k: OpKind): OpStats => ({ cycles: summarize(this.samples[k].cycles), instructions: summarize(this.samples[k].instructions) });
+    return { alloc: s('alloc'), dealloc: s('dealloc'), realloc: s('realloc') };
+  }
+
+  // ---- the host-side checks -----------------------------------------------------------------
+
+  private checkBlock(b: Block, kind: OpKind): void {
+    const { start, end } = this.heap;
+    const fail = (message: string) => this.fail({ rule: 'blocks', message, kind, address: b.ptr, size: b.size });
+    const need = Math.max(b.size, 1);
+    if (b.ptr < start || b.ptr + need > end) {
+      fail(`${kind} returned ${hex(b.ptr)} for ${b.size} bytes, outside the heap array ${hex(start)}–${hex(end - 1)}`);
+    }
+    if (b.ptr % b.align !== 0) fail(`${kind} returned ${hex(b.ptr)}, not aligned to ${b.align} as asked`);
+    for (const o of this.live.values()) {
+      if (b.ptr < o.ptr + Math.max(o.size, 1) && o.ptr < b.ptr + need) {
+        fail(`${kind} returned ${hex(b.ptr)} (+${b.size}), overlapping live block ${hex(o.ptr)} (+${o.size}) from an earlier allocation`);
+      }
+    }
+  }
+
+  /** The pattern of a block: a function of its id and offset, so a misplaced byte shows. */
+  private static patternByte(id: number, offset: number): number {
+    return (Math.imul(id, 0x9e3779b1) >>> 24) ^ (offset * 7 + 0x5a) & 0xff;
+  }
+
+  private fill(b: Block): void {
+    if (b.size === 0) return;
+    const bytes = new Uint8Array(b.size);
+    for (let i = 0; i < b.size; i++) bytes[i] = Session.patternByte(b.id, i) & 0xff;
+    this.image.machine.bus.load(b.ptr, bytes);
+  }
+
+  private verify(b: Block, length: number, kind: OpKind, patternId = b.id): void {
+    if (length === 0) return;
+    const bytes = this.image.machine.bus.peek(b.ptr, length);
+    for (let i = 0; i < length; i++) {
+      if (bytes[i] !== (Session.patternByte(patternId, i) & 0xff)) {
+        this.fail({
+          rule: 'contents', kind, address: b.ptr + i, size: 1,
+          message: `byte ${i} of a live block at ${hex(b.ptr)} changed (0x${bytes[i].toString(16)} instead of ` +
+            `0x${(Session.patternByte(patternId, i) & 0xff).toString(16)}): allocator metadata overwrote user data`,
+        });
+      }
+    }
+  }
+
+  // ---- running one operation ------------------------------------------------------------
+
+  private op(kind: OpKind, f: () => CallCost): CallCost {
+    this.operations++;
+    const r = this.guard(kind, f);
+    this.samples[kind].cycles.push(r.cycles);
+    this.samples[kind].instructions.push(r.instructions);
+    if (r.stackBytes > this.peakStackBytes) this.peakStackBytes = r.stackBytes;
+    return r;
+  }
+
+  /** Turns traps, faults and budget overruns inside a call into a Violation of the right rule. */
+  private guard(kind: OpKind | 'init', f: () => CallCost): CallCost {
+    const m = this.image.machine;
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof Violation) {
+        const where = m.describe(e.pc);
+        this.fail({
+          rule: e.rule, message: e.message, kind, pc: e.pc, ...where,
+          address: e.address, size: e.size, access: e.access, region: m.bus.regionOf(e.address),
+        });
+      }
+      if (e instanceof AllocatorCallError) {
+        const f0 = e.fault;
+        this.fail({
+          rule: e.result.stop === 'budget' ? 'liveness' : 'faults', message: e.message, kind,
+          pc: f0?.pc, symbol: f0?.symbol, source: f0?.source, address: f0?.address, size: f0?.size, access: f0?.access, region: f0?.region,
+        });
+      }
+      throw e;
+    }
+  }
+
+  fail(v: Omit<SessionViolation, 'operation'>): never {
+    throw new ViolationError({ operation: this.operations, ...v });
+  }
+}
