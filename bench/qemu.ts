@@ -1,13 +1,13 @@
 // Runs a firmware ELF on QEMU with semihosting: the oracle the cross-check tests compare
 // sramlab with, and the reference the benchmark times sramlab against.
 //
-//   npx tsx bench/qemu.ts <cortex-m0|cortex-m3> <elf> [--icount]
+//   npx tsx bench/qemu.ts <cortex-m0|cortex-m3|cortex-m4> <elf> [--icount]
 // prints the firmware's output and exits with its status.
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type QemuMcu = 'cortex-m0' | 'cortex-m3';
+export type QemuMcu = 'cortex-m0' | 'cortex-m3' | 'cortex-m4';
 
 /** QEMU boards whose memory map puts code at 0 and SRAM at 0x2000_0000, like sramlab's. */
 const BOARDS: Record<QemuMcu, string[]> = {
@@ -15,7 +15,14 @@ const BOARDS: Record<QemuMcu, string[]> = {
   'cortex-m0': ['-M', 'microbit'],
   // MPS2 AN385: 4 MiB SSRAM at 0, 4 MiB at 0x2000_0000.
   'cortex-m3': ['-M', 'mps2-an385', '-cpu', 'cortex-m3'],
+  // MPS2 AN386: the same memory map with a Cortex-M4 (QEMU's has the FPU; CPACR=0 leaves it off).
+  'cortex-m4': ['-M', 'mps2-an386', '-cpu', 'cortex-m4'],
 };
+
+/** Whether a string names a core runQemu knows. */
+export function isQemuMcu(s: string | undefined): s is QemuMcu {
+  return s !== undefined && Object.prototype.hasOwnProperty.call(BOARDS, s);
+}
 
 export interface QemuOptions {
   /** -icount shift=0: one instruction per virtual nanosecond, so timers are deterministic. */
@@ -69,8 +76,8 @@ export function runQemu(elf: string, mcu: QemuMcu, opts: QemuOptions = {}): Qemu
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const [mcu, elf] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  if ((mcu !== 'cortex-m0' && mcu !== 'cortex-m3') || !elf) {
-    console.error('usage: tsx bench/qemu.ts <cortex-m0|cortex-m3> <elf> [--icount]');
+  if (!isQemuMcu(mcu) || !elf) {
+    console.error(`usage: tsx bench/qemu.ts <${Object.keys(BOARDS).join('|')}> <elf> [--icount]`);
     process.exit(2);
   }
   try {

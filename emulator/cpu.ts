@@ -347,8 +347,14 @@ export class Cpu {
     }
     this.pc = this.npc;
     this.instructions++;
-    this.itstate = (this.itstate & 7) === 0 ? 0 : (this.itstate & 0xe0) | ((this.itstate << 1) & 0x1f);
+    this.advanceIT();
     this.eventAt = 0;
+  }
+
+  /** ITAdvance (ARMv7-M A7.3.2). */
+  advanceIT(): void {
+    const it = this.itstate;
+    this.itstate = (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
   }
 
   /** IT: start a block (firstcond:mask as encoded). */
@@ -586,17 +592,23 @@ export class Cpu {
     this.eventAt = 0;
   }
 
+  /**
+   * A failed return check: INVPC, taken as UsageFault (ARMv7-M, escalated to HardFault when that
+   * cannot be taken) or HardFault (ARMv6-M) on the existing frame, with LR = 0xF:EXC_RETURN<27:0>.
+   */
   private invalidReturn(excReturn: number, why: string, restack: boolean): void {
     const report = this.report('bad-exc-return', `bad exception return 0x${excReturn.toString(16)}: ${why}`, this.excReturnFrom);
     this.faults.push(report);
     if (this.faultMode === 'stop') { this.stopReason = 'fault'; return; }
-    if (this.executionPriority() < 0) {
+    const exc = this.profile.arch === 'v6m' ? EXC.HardFault : this.routeFault(report);
+    if (exc === EXC.HardFault && this.executionPriority() < 0) {
       this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
       this.stopReason = 'lockup';
       return;
     }
-    if (restack) { this.exceptionEntry(EXC.HardFault, this.pc); }
-    else { this.exceptionTaken(EXC.HardFault); }
+    report.exception = EXC_NAMES[exc];
+    if (restack) this.exceptionEntry(exc, this.pc);
+    else this.exceptionTaken(exc);
     this.r[14] = (0xf0000000 | (excReturn & 0x0fffffff)) | 0;
   }
 
@@ -696,6 +708,8 @@ export class Cpu {
   /** SVC: taken if SVCall can preempt now, else escalated to HardFault (B1.5.4). */
   svc(): void {
     if (this.onSvc !== null && this.onSvc()) return;
+    // SVC completes before the exception: the stacked ITSTATE is that of the next instruction.
+    if (this.itstate !== 0) this.advanceIT();
     if (this.priority[EXC.SVCall] < this.executionPriority()) {
       this.exceptionEntry(EXC.SVCall, this.npc);
       return;
