@@ -1,0 +1,220 @@
+// An allocator image in a Machine, ready for host calls: load the ELF built for an allocator
+// and a profile, run reset until the firmware idles (run() stops with 'sleep'), read the ABI
+// symbols into a layout, and wrap the four entry points. Every call reports what it cost and
+// throws an AllocatorCallError, with the fault report, when it does not return cleanly.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hex } from '../emulator/elf.ts';
+import type { FaultReport } from '../emulator/fault.ts';
+import { DEFAULT_CALL_BUDGET, Machine, type CallResult } from '../emulator/machine.ts';
+import { getProfile, type Profile, type ProfileOverrides } from '../emulator/profiles.ts';
+import { discoverAllocators, IMAGES_DIR, imageName } from '../firmware/allocators.ts';
+import type { Layout, Range } from './checkers.ts';
+
+/** The allocators in allocators/, each with the line its README gives it. */
+export const ALLOCATORS: readonly { name: string; description: string }[] = discoverAllocators()
+  .map(({ name, description }) => ({ name, description }));
+
+/** Where the ABI puts things, read from the image's symbols. Ranges are [start, end). */
+export interface ImageLayout {
+  /** Allocator code: .alloc_text. */
+  code: Range;
+  /** Allocator state: .alloc_data and .alloc_bss (the linker script puts them in one span). */
+  state: Range;
+  /** The whole heap array; sl_init is given a prefix of it. */
+  heapRegion: Range;
+  stackTop: number;
+  stackLimit: number;
+}
+
+/** What one call cost. value: the returned pointer (0 is NULL), or 0 for void calls. */
+export interface CallCost {
+  value: number;
+  cycles: number;
+  instructions: number;
+  /** Bytes of stack below the entry SP that the call used. */
+  stackBytes: number;
+}
+
+export class ImageError extends Error {
+  override name = 'ImageError';
+}
+
+/** A call that faulted, ran out of budget or otherwise did not return. */
+export class AllocatorCallError extends Error {
+  override name = 'AllocatorCallError';
+  constructor(message: string, readonly result: CallResult, readonly fault?: FaultReport) {
+    super(message);
+  }
+}
+
+/** The symbols an image must define; how to add each one is the hint in the refusal. */
+const LINKER = 'define it in the linker script (firmware/README.md, "The sramlab ABI")';
+const REQUIRED_SYMBOLS: readonly [string, string][] = [
+  ['__alloc_text_start', LINKER], ['__alloc_text_end', LINKER],
+  ['__alloc_data_start', LINKER], ['__alloc_data_end', LINKER],
+  ['__alloc_bss_start', LINKER], ['__alloc_bss_end', LINKER],
+  ['__heap_start', LINKER], ['__heap_end', LINKER],
+  ['__stack_limit', LINKER], ['__stack_top', LINKER],
+  ['sl_init', 'export it from the allocator (void sl_init(void *heap, uint32_t heap_size))'],
+  ['sl_alloc', 'export it from the allocator (void *sl_alloc(uint32_t size, uint32_t align))'],
+  ['sl_dealloc', 'export it from the allocator (void sl_dealloc(void *ptr, uint32_t size, uint32_t align))'],
+  ['sl_realloc', 'export it from the allocator (void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size))'],
+];
+
+/** Cycles the reset handler may take to reach its idle loop (it copies and zeroes a few KiB). */
+const READY_BUDGET = 5_000_000;
+
+/** Path of the committed image for an allocator and a profile; throws one line when unknown. */
+export function imagePath(allocator: string, profile: string): string {
+  if (!ALLOCATORS.some((a) => a.name === allocator)) {
+    throw new ImageError(`unknown allocator '${allocator}' (known: ${ALLOCATORS.map((a) => a.name).join(', ')})`);
+  }
+  const file = join(IMAGES_DIR, imageName(allocator, profile));
+  if (!existsSync(file)) throw new ImageError(`no image ${imageName(allocator, profile)}: run npm run firmware`);
+  return file;
+}
+
+export interface LoadOptions extends ProfileOverrides {
+  /** Cycle budget of each call (default DEFAULT_CALL_BUDGET). */
+  maxCycles?: number;
+}
+
+export class AllocatorImage {
+  readonly machine: Machine;
+  readonly layout: ImageLayout;
+  /** Where the heap in use starts and ends, once init() has run. */
+  heap: Range | null = null;
+  maxCycles: number;
+
+  /** Loads firmware/images/<allocator>-<profile>.elf and brings it up. */
+  static load(allocator: string, profile: string, opts: LoadOptions = {}): AllocatorImage {
+    getProfile(profile); // an unknown profile is refused before the file name is
+    return AllocatorImage.fromElf(readFileSync(imagePath(allocator, profile)), profile, opts, `${allocator}-${profile}`);
+  }
+
+  /** Brings up any ELF that follows the ABI (a user's own), on a profile. */
+  static fromElf(elf: Uint8Array, profile: string | Profile, opts: LoadOptions = {}, label = 'image'): AllocatorImage {
+    const p = typeof profile === 'string' ? getProfile(profile, opts) : profile;
+    const m = new Machine(p);
+    m.loadElf(elf);
+    return new AllocatorImage(m, label, opts.maxCycles ?? DEFAULT_CALL_BUDGET);
+  }
+
+  private constructor(machine: Machine, readonly label: string, maxCycles: number) {
+    this.machine = machine;
+    this.maxCycles = maxCycles;
+    this.layout = this.readLayout();
+    this.bringUp();
+  }
+
+  private sym(name: string): number {
+    const a = this.machine.symbol(name);
+    if (a === undefined) {
+      const hint = REQUIRED_SYMBOLS.find(([n]) => n === name)?.[1] ?? 'define it';
+      throw new ImageError(`${this.label}: no symbol '${name}': ${hint}`);
+    }
+    return a;
+  }
+
+  private readLayout(): ImageLayout {
+    for (const [name] of REQUIRED_SYMBOLS) this.sym(name);
+    const range = (s: string, e: string): Range => {
+      const r = { start: this.sym(s), end: this.sym(e) };
+      if (r.end < r.start) throw new ImageError(`${this.label}: '${e}' (${hex(r.end)}) is below '${s}' (${hex(r.start)})`);
+      return r;
+    };
+    const data = range('__alloc_data_start', '__alloc_data_end');
+    const bss = range('__alloc_bss_start', '__alloc_bss_end');
+    const state = data.start === data.end ? bss
+      : bss.start === bss.end ? data
+      : { start: Math.min(data.start, bss.start), end: Math.max(data.end, bss.end) };
+    const layout: ImageLayout = {
+      code: range('__alloc_text_start', '__alloc_text_end'),
+      state,
+      heapRegion: range('__heap_start', '__heap_end'),
+      stackTop: this.sym('__stack_top'),
+      stackLimit: this.sym('__stack_limit'),
+    };
+    if (layout.stackLimit >= layout.stackTop) {
+      throw new ImageError(`${this.label}: __stack_limit (${hex(layout.stackLimit)}) is not below __stack_top (${hex(layout.stackTop)})`);
+    }
+    return layout;
+  }
+
+  /** Reset and run to the idle WFI: 'sleep' in Thread mode is "ready". */
+  private bringUp(): void {
+    const m = this.machine;
+    m.reset();
+    const r = m.run({ maxCycles: READY_BUDGET });
+    if (r.stop === 'sleep' && m.cpu.ipsr === 0) return;
+    const why = r.fault ? `: ${r.fault.message}`
+      : r.stop === 'sleep' ? `: it took exception ${m.cpu.ipsr} during startup`
+      : r.stop === 'budget' ? ` within ${READY_BUDGET} cycles` : ` (stopped: ${r.stop})`;
+    throw new ImageError(`${this.label}: reset did not reach the idle loop${why}`);
+  }
+
+  /** Runs one entry point from the stack top; throws AllocatorCallError unless it returned. */
+  call(fn: 'sl_init' | 'sl_alloc' | 'sl_dealloc' | 'sl_realloc', args: number[]): CallCost {
+    const m = this.machine;
+    const r = m.call(this.sym(fn), args.map((a) => a >>> 0), { maxCycles: this.maxCycles, sp: this.layout.stackTop });
+    if (r.stop !== 'returned' || m.cpu.ipsr !== 0) {
+      const call = `${fn}(${args.map((a) => (a >>> 0) > 0xffff ? hex(a) : String(a >>> 0)).join(', ')})`;
+      let why: string;
+      if (r.fault) {
+        const f = r.fault;
+        const at = [f.symbol, f.source].filter(Boolean).join(' ');
+        why = `${f.kind} fault at ${hex(f.pc)}${at ? ` (${at})` : ''}: ${f.message}`;
+      } else if (r.stop === 'budget') {
+        why = `still running after ${this.maxCycles} cycles (a deadlock or an endless loop?)`;
+      } else if (r.stop === 'sleep') {
+        why = `the core went to sleep in exception ${m.cpu.ipsr}`;
+      } else {
+        why = `stopped: ${r.stop}`;
+      }
+      throw new AllocatorCallError(`${this.label}: ${call} did not return: ${why}`, r, r.fault);
+    }
+    return { value: r.r0 >>> 0, cycles: r.cycles, instructions: r.instructions, stackBytes: r.stackBytes };
+  }
+
+  /** sl_init on the first heapSize bytes of the heap region (default: all of it). */
+  init(heapSize = this.layout.heapRegion.end - this.layout.heapRegion.start): CallCost {
+    const { start, end } = this.layout.heapRegion;
+    if (heapSize < 0 || start + heapSize > end) {
+      throw new ImageError(`${this.label}: heap of ${heapSize} bytes does not fit the heap region (${end - start} bytes)`);
+    }
+    const r = this.call('sl_init', [start, heapSize]);
+    this.heap = { start, end: start + heapSize };
+    return r;
+  }
+
+  alloc(size: number, align: number): CallCost {
+    return this.call('sl_alloc', [size, align]);
+  }
+
+  dealloc(ptr: number, size: number, align: number): CallCost {
+    return this.call('sl_dealloc', [ptr, size, align]);
+  }
+
+  realloc(ptr: number, size: number, align: number, newSize: number): CallCost {
+    return this.call('sl_realloc', [ptr, size, align, newSize]);
+  }
+
+  /** The layout the checkers of scenarios/checkers.ts take, for the heap init() set up. */
+  checkLayout(): Layout {
+    if (!this.heap) throw new ImageError(`${this.label}: init() first: the checks need the heap in use`);
+    const { code, state, stackTop, stackLimit } = this.layout;
+    return { code, state, heap: this.heap, stackTop, stackLimit };
+  }
+
+  /** Address of a symbol of the image (allocator state the tests inspect); throws when absent. */
+  address(name: string): number {
+    return this.sym(name);
+  }
+
+  read32(address: number): number { return this.machine.bus.peek32(address); }
+  write32(address: number, value: number): void { this.machine.bus.poke32(address, value >>> 0); }
+  read8(address: number): number { return this.machine.bus.peek(address, 1)[0]!; }
+  write8(address: number, value: number): void { this.machine.bus.load(address, new Uint8Array([value & 0xff])); }
+}
