@@ -156,13 +156,6 @@ export const KNOWN_DEVIATIONS: readonly Deviation[] = [
     reference: "Unicorn's Cortex-M0 model lets MSR APSR set the Q flag from bit 27",
     reason: 'ARMv6-M has no Q flag: APSR bits [27:0] are reserved, so MSR APSR writes only N, Z, C and V (ARMv6-M ARM, MSR; the APSR)',
   },
-  {
-    id: 'wfi-no-wakeup', arch: ['v6m', 'v7m', 'v7em'],
-    covers: (c, diffs) => (hw16(c) === 0xbf30 || hw16(c) === 0xbf20)
-      && diffs.every((d) => d.what === 'pc' || (d.what === 'stop' && d.ts === 'wfi' && d.ref === 'ok')),
-    reference: 'Unicorn has no interrupts or events, so WFI/WFE retire as NOPs',
-    reason: "not an ISA difference: with no SysTick or interrupt that could wake it, sramlab's core sleeps and reports 'wfi'",
-  },
 ];
 
 /** The known deviation that explains the differences on a case, if any. */

@@ -730,8 +730,8 @@ export class Cpu {
     const next = this.systick.nextEventCycle();
     if (next === Infinity || next >= this.budgetEnd) {
       if (next !== Infinity) { this.cycles = this.budgetEnd; return; }
+      // WFI has completed: a resumed run (after the host pends an interrupt) goes on after it.
       this.stopReason = 'sleep';
-      this.npc = this.pc; // resume at the WFI if the host wakes the core
       this.eventAt = 0;
       return;
     }

@@ -23,7 +23,7 @@ export type StepStop =
   | 'fault'       // memory fault (unaligned, unmapped, write to flash, fetch from XN)
   | 'svc'         // SVC executed (an exception would be taken)
   | 'bkpt'        // BKPT executed
-  | 'wfi';        // WFI/WFE with nothing to wake it (only when stepping a whole program)
+  | 'wfi';        // reserved for whole-program stepping: a single WFI/WFE step retires as 'ok'
 
 export interface StepResult {
   stop: StepStop;

@@ -47,7 +47,8 @@ export function createTsEngine(profile: Profile): Engine {
       cpu.stopReason = null;
       const e = cpu.stepOne();
       if (svcTaken) return { stop: 'svc' };
-      if (e === null) return { stop: cpu.stopReason === 'sleep' ? 'wfi' : 'ok' };
+      // WFI/WFE retire like any hint: with nothing to wake the core it would sleep, but one step is one instruction.
+      if (e === null) return { stop: 'ok' };
       if (e instanceof MemFault) return { stop: 'fault', fault: cpu.report(e.kind, `${e.kind} ${e.access} at 0x${e.address.toString(16)}`, cpu.pc, { address: e.address, size: e.size, access: e.access }) };
       if (e instanceof UndefinedInstruction && e.kind === 'bkpt') return { stop: 'bkpt' };
       return { stop: 'undefined', fault: cpu.report(e.kind, e.detail, cpu.pc) };
