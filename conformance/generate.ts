@@ -14,7 +14,7 @@ import { compile, rowsFor, extractFields, type CompiledEncoding } from '../emula
 import { is32bit, Op } from '../emulator/isa/encodings.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import type { Arch, Profile } from '../emulator/profiles.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '../scenarios/prng.ts';
 
 export interface Layout {
   flashSize: number;

@@ -3,7 +3,13 @@
 import { AllocatorImage, type LoadOptions } from './image.ts';
 import type { Summary } from './metrics.ts';
 import { Session, ViolationError, type OpKind, type SessionViolation } from './session.ts';
+import * as alignmentScenario from './alignment.ts';
+import * as fillAndDrainScenario from './fill-and-drain.ts';
+import * as fragmentationScenario from './fragmentation.ts';
+import * as heapExhaustionScenario from './heap-exhaustion.ts';
+import * as randomActionsScenario from './random-actions.ts';
 import * as smokeScenario from './smoke.ts';
+import * as vecGrowthScenario from './vec-growth.ts';
 
 export interface ScenarioParams {
   seed: number;
@@ -17,11 +23,18 @@ export interface Scenario {
   description: string;
   /** Slot size for slab (a fixed-size allocator), set before sl_init; default 64. */
   slabSlotSize?: number;
-  run(s: Session, p: ScenarioParams): void;
+  /** Runs the workload; may return the largest allocatable block it measured at its end. */
+  run(s: Session, p: ScenarioParams): number | void;
 }
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'smoke', description: smokeScenario.description, slabSlotSize: smokeScenario.slabSlotSize, run: (s) => smokeScenario.smoke(s) },
+  { name: 'random-actions', description: randomActionsScenario.description, slabSlotSize: 256, run: (s, p) => randomActionsScenario.randomActions(s, p.seed, p.ops) },
+  { name: 'heap-exhaustion', description: heapExhaustionScenario.description, slabSlotSize: 2048, run: (s, p) => heapExhaustionScenario.heapExhaustion(s, p.seed, p.ops) },
+  { name: 'vec-growth', description: vecGrowthScenario.description, run: (s) => vecGrowthScenario.vecGrowth(s) },
+  { name: 'fragmentation', description: fragmentationScenario.description, run: (s) => fragmentationScenario.fragmentation(s) },
+  { name: 'alignment', description: alignmentScenario.description, run: (s) => alignmentScenario.alignment(s) },
+  { name: 'fill-and-drain', description: fillAndDrainScenario.description, slabSlotSize: 256, run: (s) => fillAndDrainScenario.fillAndDrain(s) },
 ];
 
 export function getScenario(name: string): Scenario {
@@ -47,6 +60,8 @@ export interface ScenarioResult {
   operations: number;
   stats: Record<OpKind, { cycles: Summary; instructions: Summary }>;
   peakStackBytes: number;
+  /** Largest allocatable block the scenario measured at the end of its workload (fragmentation), if it did. */
+  largestBlockAfter: number | null;
   /** A command that runs the same thing again. */
   replay: string;
 }
@@ -63,16 +78,17 @@ export function runScenario(name: string, allocator: string, mcu: string, p: Sce
   }
   const s = new Session(image);
   let violation: SessionViolation | null = null;
+  let largestBlockAfter: number | null = null;
   try {
     s.init(heap);
-    scenario.run(s, { ...p, heap });
+    largestBlockAfter = scenario.run(s, { ...p, heap }) ?? null;
   } catch (e) {
     if (!(e instanceof ViolationError)) throw e;
     violation = e.violation;
   }
   return {
     schema: 'sramlab.run/1', scenario: name, allocator, mcu, seed: p.seed, heap,
-    ok: violation === null, violation, operations: s.operations, stats: s.stats(), peakStackBytes: s.peakStackBytes,
+    ok: violation === null, violation, operations: s.operations, stats: s.stats(), peakStackBytes: s.peakStackBytes, largestBlockAfter,
     replay: `sramlab run ${name} --alloc ${allocator} --mcu ${mcu} --seed ${p.seed} --ops ${p.ops} --heap ${heap}`,
   };
 }

@@ -96,6 +96,31 @@ export class Session {
     return moved;
   }
 
+  /**
+   * The largest block (at this alignment) the allocator would serve now, found by bisection on
+   * copies of SRAM: the run itself is not disturbed and the probes are not counted in the stats.
+   */
+  largestBlock(align = 4): number {
+    const bus = this.image.machine.bus;
+    const saved = bus.sram.slice();
+    const fits = (size: number): boolean => {
+      bus.sram.set(saved);
+      return this.guard('alloc', () => this.image.alloc(size, align)).value !== 0;
+    };
+    let lo = 0, hi = this.heap.end - this.heap.start;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(mid)) lo = mid; else hi = mid - 1;
+    }
+    bus.sram.set(saved);
+    return lo;
+  }
+
+  /** Frees every live block, oldest first. */
+  freeAll(): void {
+    for (const b of [...this.live.values()]) this.dealloc(b);
+  }
+
   stats(): Record<OpKind, OpStats> {
     const s = (k: OpKind): OpStats => ({ cycles: summarize(this.samples[k].cycles), instructions: summarize(this.samples[k].instructions) });
     return { alloc: s('alloc'), dealloc: s('dealloc'), realloc: s('realloc') };

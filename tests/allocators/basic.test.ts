@@ -5,7 +5,7 @@
 // out from ALLOCATORS.md §3; the header is 16 bytes on 32-bit too, so test_basic's addresses
 // need no scaling.
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../conformance/prng.ts';
+import { Prng } from '../../scenarios/prng.ts';
 import { PROFILES } from '../../emulator/profiles.ts';
 import { AllocatorImage } from '../../scenarios/image.ts';
 

@@ -1,4 +1,4 @@
-// The conformance generator's one source of randomness: Marsaglia's xorshift32, seeded through
+// sramlab's one source of randomness (scenarios, fuzzing, the conformance generator): Marsaglia's xorshift32, seeded through
 // a multiplicative hash so that small seeds (0, 1, 2, …) start far apart. Same seed, same
 // cases, on every machine.
 
