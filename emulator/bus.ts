@@ -9,7 +9,10 @@ import { MemFault, type AccessKind } from './fault.ts';
 import { FLASH_BASE, SRAM_BASE, isExecuteNever, type RegionName } from './memory-map.ts';
 import type { Profile } from './profiles.ts';
 
-/** A data-access trap: (pc, address, size in bytes, 'load' | 'store', value). */
+/**
+ * A data-access trap: (pc, address, size in bytes, 'load' | 'store', value). pc is the address of
+ * the instruction, or CORE_PC (0xffffffff) for the core's own exception stacking and unstacking.
+ */
 export type Checker = (pc: number, address: number, size: number, kind: AccessKind, value: number) => void;
 
 /** A memory-mapped device: offsets are relative to its base; sizes 1, 2 or 4. */

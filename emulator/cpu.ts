@@ -40,6 +40,9 @@ export const HFSR = { VECTTBL: 1 << 1, FORCED: 1 << 30, DEBUGEVT: 1 << 31 } as c
 export const NUM_IRQS = 32;
 const NUM_EXC = 16 + NUM_IRQS;
 
+/** The PC checkers see for accesses the core makes by itself: exception stacking, vector fetch, unstacking. */
+export const CORE_PC = 0xffffffff;
+
 /** Return address the host plants in LR: fetching from it (execute-never) ends a host call. */
 export const RETURN_TRAP = 0xdeadbeee;
 
@@ -119,6 +122,9 @@ export class Cpu {
   /** The loop calls serviceEvents() when cycles reach this. */
   eventAt = 0;
   private budgetEnd = Infinity;
+  /** One interrupt the host scheduled (scheduleInterrupt). */
+  private interruptAt = Infinity;
+  private interruptIrq = 0;
   stopReason: StopReason | null = null;
   /** Set by an EXC_RETURN written to the PC; performed at the end of the instruction. */
   private excReturnPending: number | null = null;
@@ -270,6 +276,7 @@ export class Cpu {
     this.resetExceptionState();
     this.systick.reset();
     this.excReturnPending = null;
+    this.interruptAt = Infinity;
     this.stopReason = null;
     this.faults.length = 0;
     const sp = this.bus.peek32(this.vtor);
@@ -417,11 +424,15 @@ export class Cpu {
       return true;
     }
     this.systick.update();
+    if (this.cycles >= this.interruptAt) {
+      this.setPending(EXC.IRQ0 + this.interruptIrq, true);
+      this.interruptAt = Infinity;
+    }
     if (this.tbit === 0) throw new UndefinedInstruction('invstate', 'INVSTATE: execution with EPSR.T = 0 (a BX or POP to an even address)');
     const n = this.pendingToTake();
     if (n !== 0) this.exceptionEntry(n, this.pc);
     if (this.stopReason !== null) return true;
-    this.eventAt = Math.min(this.budgetEnd, this.systick.nextEventCycle());
+    this.eventAt = Math.min(this.budgetEnd, this.systick.nextEventCycle(), this.interruptAt);
     return false;
   }
 
@@ -458,6 +469,13 @@ export class Cpu {
     return best !== 0 && this.groupPriority(bestP) < below ? best : 0;
   }
 
+  /** Pends external interrupt `irq` when the cycle counter reaches `atCycle` (a device, as the host plays it). */
+  scheduleInterrupt(atCycle: number, irq: number): void {
+    this.interruptAt = atCycle;
+    this.interruptIrq = irq;
+    this.eventAt = 0;
+  }
+
   setPending(n: number, on: boolean): void {
     this.pending[n] = on ? 1 : 0;
     this.eventAt = 0;
@@ -469,6 +487,7 @@ export class Cpu {
   // ---- exception entry and return (B1.5.6–B1.5.8) ------------------------------------------
 
   exceptionEntry(n: number, returnAddress: number): void {
+    this.bus.pc = CORE_PC; // stacking and the vector fetch are the core's accesses, not an instruction's
     const spsel = (this.control >>> 1) & 1;
     const excReturn = this.ipsr !== 0 ? 0xfffffff1 : spsel ? 0xfffffffd : 0xfffffff9;
     // PushStack: 8 words, 8-byte aligned; bit 9 of the stacked xPSR records the realignment.
@@ -554,6 +573,7 @@ export class Cpu {
       this.invalidReturn(excReturn, why, false);
       return;
     }
+    this.bus.pc = CORE_PC; // unstacking is the core's access, not an instruction's
     this.active[returning] = 0;
     if (returning !== EXC.NMI) this.faultmask = 0; // DeActivate (ARMv7-M B1.5.8)
     const toPsp = mode === 0xd;
@@ -727,7 +747,7 @@ export class Cpu {
     const wake = this.pendingToTake();
     this.primask = primask;
     if (wake !== 0) return;
-    const next = this.systick.nextEventCycle();
+    const next = Math.min(this.systick.nextEventCycle(), this.interruptAt);
     if (next === Infinity || next >= this.budgetEnd) {
       if (next !== Infinity) { this.cycles = this.budgetEnd; return; }
       // WFI has completed: a resumed run (after the host pends an interrupt) goes on after it.

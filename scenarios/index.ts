@@ -7,6 +7,7 @@ import * as alignmentScenario from './alignment.ts';
 import * as fillAndDrainScenario from './fill-and-drain.ts';
 import * as fragmentationScenario from './fragmentation.ts';
 import * as heapExhaustionScenario from './heap-exhaustion.ts';
+import * as isrReentrancyScenario from './isr-reentrancy.ts';
 import * as randomActionsScenario from './random-actions.ts';
 import * as smokeScenario from './smoke.ts';
 import * as vecGrowthScenario from './vec-growth.ts';
@@ -34,6 +35,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'vec-growth', description: vecGrowthScenario.description, run: (s) => vecGrowthScenario.vecGrowth(s) },
   { name: 'fragmentation', description: fragmentationScenario.description, run: (s) => fragmentationScenario.fragmentation(s) },
   { name: 'alignment', description: alignmentScenario.description, run: (s) => alignmentScenario.alignment(s) },
+  { name: 'isr-reentrancy', description: isrReentrancyScenario.description, run: (s) => isrReentrancyScenario.isrReentrancy(s) },
   { name: 'fill-and-drain', description: fillAndDrainScenario.description, slabSlotSize: 256, run: (s) => fillAndDrainScenario.fillAndDrain(s) },
 ];
 

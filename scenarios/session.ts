@@ -66,8 +66,9 @@ export class Session {
 
   get heap() { return this.image.heap!; }
 
-  alloc(size: number, align: number): Block | null {
-    const r = this.op('alloc', () => this.image.alloc(size, align));
+  /** explainBudget: when the call runs out of cycles, a better account of why (or null). */
+  alloc(size: number, align: number, explainBudget?: () => string | null): Block | null {
+    const r = this.op('alloc', () => this.image.alloc(size, align), explainBudget);
     if (r.value === 0) return null;
     const block: Block = { id: this.nextId++, ptr: r.value, size, align };
     this.checkBlock(block, 'alloc');
@@ -171,9 +172,18 @@ export class Session {
 
   // ---- running one operation ------------------------------------------------------------
 
-  private op(kind: OpKind, f: () => CallCost): CallCost {
+  /** Takes over a block that firmware allocated on its own (from an ISR): checked, then tracked. */
+  adopt(ptr: number, size: number, align: number, kind: OpKind): Block {
+    const block: Block = { id: this.nextId++, ptr, size, align };
+    this.checkBlock(block, kind);
+    this.fill(block);
+    this.live.set(block.id, block);
+    return block;
+  }
+
+  private op(kind: OpKind, f: () => CallCost, explainBudget?: () => string | null): CallCost {
     this.operations++;
-    const r = this.guard(kind, f);
+    const r = this.guard(kind, f, explainBudget);
     this.samples[kind].cycles.push(r.cycles);
     this.samples[kind].instructions.push(r.instructions);
     if (r.stackBytes > this.peakStackBytes) this.peakStackBytes = r.stackBytes;
@@ -181,7 +191,7 @@ export class Session {
   }
 
   /** Turns traps, faults and budget overruns inside a call into a Violation of the right rule. */
-  private guard(kind: OpKind | 'init', f: () => CallCost): CallCost {
+  private guard(kind: OpKind | 'init', f: () => CallCost, explainBudget?: () => string | null): CallCost {
     const m = this.image.machine;
     try {
       return f();
@@ -195,9 +205,12 @@ export class Session {
       }
       if (e instanceof AllocatorCallError) {
         const f0 = e.fault;
+        const budget = e.result.stop === 'budget';
+        const where = budget ? m.describe(m.cpu.pc) : {};
         this.fail({
-          rule: e.result.stop === 'budget' ? 'liveness' : 'faults', message: e.message, kind,
-          pc: f0?.pc, symbol: f0?.symbol, source: f0?.source, address: f0?.address, size: f0?.size, access: f0?.access, region: f0?.region,
+          rule: budget ? 'liveness' : 'faults', message: (budget && explainBudget?.()) || e.message, kind,
+          ...(budget ? { pc: m.cpu.pc, ...where } : {}),
+          ...(f0 ? { pc: f0.pc, symbol: f0.symbol, source: f0.source, address: f0.address, size: f0.size, access: f0.access, region: f0.region } : {}),
         });
       }
       throw e;
