@@ -1,0 +1,13 @@
+// One compare worker: runs the scenario jobs it is sent and posts each result back.
+import { parentPort } from 'node:worker_threads';
+import { runScenario, type ScenarioParams } from './index.ts';
+import type { CompareJob } from './compare.ts';
+
+parentPort!.on('message', (m: { i: number; job: CompareJob; params: ScenarioParams }) => {
+  try {
+    const result = runScenario(m.job.scenario, m.job.allocator, m.job.mcu, m.params);
+    parentPort!.postMessage({ i: m.i, result });
+  } catch (e) {
+    parentPort!.postMessage({ i: m.i, error: `${m.job.scenario} on ${m.job.allocator}/${m.job.mcu}: ${(e as Error).message}` });
+  }
+});
