@@ -4,6 +4,7 @@ import { AllocatorImage, type LoadOptions } from './image.ts';
 import type { Summary } from './metrics.ts';
 import { Session, ViolationError, type OpKind, type SessionViolation } from './session.ts';
 import * as alignmentScenario from './alignment.ts';
+import * as chunkBenchScenario from './chunk-bench.ts';
 import * as fillAndDrainScenario from './fill-and-drain.ts';
 import * as fragmentationScenario from './fragmentation.ts';
 import * as heapExhaustionScenario from './heap-exhaustion.ts';
@@ -32,6 +33,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'smoke', description: smokeScenario.description, slabSlotSize: smokeScenario.slabSlotSize, run: (s) => smokeScenario.smoke(s) },
   { name: 'random-actions', description: randomActionsScenario.description, slabSlotSize: 256, run: (s, p) => randomActionsScenario.randomActions(s, p.seed, p.ops) },
   { name: 'heap-exhaustion', description: heapExhaustionScenario.description, slabSlotSize: 2048, run: (s, p) => heapExhaustionScenario.heapExhaustion(s, p.seed, p.ops) },
+  { name: 'chunk-bench', description: chunkBenchScenario.description, slabSlotSize: 1024, run: (s, p) => chunkBenchScenario.chunkBench(s, p.seed, p.ops) },
   { name: 'vec-growth', description: vecGrowthScenario.description, run: (s) => vecGrowthScenario.vecGrowth(s) },
   { name: 'fragmentation', description: fragmentationScenario.description, run: (s) => fragmentationScenario.fragmentation(s) },
   { name: 'alignment', description: alignmentScenario.description, run: (s) => alignmentScenario.alignment(s) },
