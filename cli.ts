@@ -12,7 +12,8 @@ import { getProfile, PROFILES, type ProfileOverrides } from './emulator/profiles
 import { footprint } from './firmware/footprint.ts';
 import { ALLOCATORS, ImageError, imagePath } from './scenarios/image.ts';
 import { compare, jobsOf, type CompareReport } from './scenarios/compare.ts';
-import { runScenario, SCENARIOS, type ScenarioResult } from './scenarios/index.ts';
+import { decode, execute, fuzz, type FuzzResult } from './scenarios/fuzz.ts';
+import { DEFAULT_HEAP, runScenario, SCENARIOS, type ScenarioResult } from './scenarios/index.ts';
 
 /** Bad input: reported in one line, exit status 2. */
 class UsageError extends Error {}
@@ -27,6 +28,12 @@ function parseCount(value: string): number {
   if (!m) throw new InvalidArgumentError(`'${value}' is not a count (try 1000000 or 1M)`);
   const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Math.round(Number(m[1]) * scale);
+}
+
+function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`'${value}' is not a duration (try 30s, 2m or 500ms)`);
+  return Number(m[1]) * { ms: 0.001, s: 1, m: 60 }[(m[2] ?? 's') as 'ms' | 's' | 'm'];
 }
 
 function parseSize(value: string): number {
@@ -239,6 +246,42 @@ function printCompare(report: CompareReport, scenarios: string[], secs: number):
   console.log(`${report.results.length} runs, ${failed} with a broken rule, in ${secs.toFixed(1)} s`);
 }
 
+// ---- fuzz ------------------------------------------------------------------------------------
+
+interface FuzzCliOptions { alloc: string; mcu: string; time: number; seed: number; heap?: number; replay?: string; json?: boolean; quiet?: boolean }
+
+function fuzzCmd(opts: FuzzCliOptions): number {
+  profileFrom(opts);
+  listOption(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator');
+  const target = { allocator: opts.alloc, mcu: opts.mcu, heap: opts.heap ?? DEFAULT_HEAP };
+  if (opts.replay !== undefined) {
+    let ops;
+    try { ops = decode(opts.replay); } catch (e) { throw new UsageError(`--replay: ${(e as Error).message}`); }
+    const v = execute(target, ops);
+    if (opts.json) process.stdout.write(JSON.stringify({ schema: 'sramlab.fuzz-replay/1', ...target, operations: ops.length, violation: v }, null, 2) + '\n');
+    else if (v) console.log(`${chalk.red('FAIL')} rule ${chalk.bold(v.rule)} at operation ${v.operation}: ${v.message}`);
+    else console.log(`${chalk.green('PASS')} ${ops.length} operations, every check held`);
+    return v ? 1 : 0;
+  }
+  const tty = process.stderr.isTTY === true && !opts.quiet && !opts.json;
+  const t0 = performance.now();
+  const r: FuzzResult = fuzz(target, opts.seed, opts.time, tty ? (n) => {
+    if (n % 10 === 0) process.stderr.write(`\r${n} sequences, ${((performance.now() - t0) / 1000).toFixed(0)} s of ${opts.time} s`);
+  } : undefined);
+  if (tty) process.stderr.write('\r' + ' '.repeat(50) + '\r');
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  } else if (r.violation) {
+    console.log(`${chalk.red('FAIL')} ${r.allocator} on ${r.mcu}: rule ${chalk.bold(r.violation.rule)} after ${r.sequences} sequences`);
+    console.log(`  ${r.violation.message}`);
+    console.log(`  minimal sequence (${r.minimal!.split(',').length} ops): ${r.minimal}`);
+    console.log(`  replay: ${r.replay}`);
+  } else {
+    console.log(`${chalk.green('PASS')} ${r.allocator} on ${r.mcu}: ${r.sequences} sequences, ${r.operations} operations, every check held`);
+  }
+  return r.violation ? 1 : 0;
+}
+
 // ---- demo ------------------------------------------------------------------------------------
 
 function demo(): number {
@@ -315,6 +358,20 @@ async function main(argv: string[]): Promise<number> {
     .addHelpText('after', EXAMPLES(['sramlab compare', 'sramlab compare --alloc galloc,emballoc --mcu cortex-m0,cortex-m3', 'sramlab compare --scenario fill-and-drain --json > results.json']) +
       '\nExit status: 0 every check held in every run, 1 some rule broke somewhere, 2 bad input.\n')
     .action(async (opts: CompareCliOptions) => { status = await compareCmd(opts); });
+
+  program.command('fuzz')
+    .description('Random operation sequences with every check on; a failure is shrunk to a minimal sequence you can replay.')
+    .requiredOption('--alloc <allocator>', `allocator: ${ALLOCATORS.map((a) => a.name).join(', ')}`)
+    .addOption(mcuOption())
+    .option('--time <duration>', 'how long to search (30s, 2m, …)', parseDuration, 30)
+    .option('--seed <n>', 'seed of the search', (v) => parseCount(v), 1)
+    .option('--heap <size>', 'heap bytes given to sl_init (default 16K)', parseSize)
+    .option('--replay <ops>', "run one sequence again, as printed: 'a24:8,a100:4,f0,r1:300'")
+    .option('--json', 'print the result as JSON (schema sramlab.fuzz/1)')
+    .option('--quiet', 'no progress line')
+    .addHelpText('after', EXAMPLES(['sramlab fuzz --alloc emballoc --mcu cortex-m0 --time 30s', "sramlab fuzz --alloc chunk --replay 'a900:4,r0:150,f0'"]) +
+      '\nOps: aSIZE:ALIGN allocates; fN frees the block op N allocated; rN:SIZE reallocs it.\n')
+    .action((opts: FuzzCliOptions) => { status = fuzzCmd(opts); });
 
   program.command('demo')
     .description('Run a bundled allocator workload on an emulated Cortex-M0 and show what was trapped.')
