@@ -186,7 +186,9 @@ function run(name: string, opts: RunOptions): number {
       const c = r.stats[k].cycles;
       if (c.count) console.log(`  ${k.padEnd(8)} cycles min ${c.min}  median ${c.median}  p99 ${c.p99}  max ${c.max}  (${c.count} calls)`);
     }
-    console.log(`  peak allocator stack ${r.peakStackBytes} bytes`);
+    console.log(`  peak allocator stack ${r.peakStackBytes} bytes; allocator code ${r.footprint.flashBytes} bytes of flash, state ${r.footprint.ramBytes} bytes of RAM`);
+    if (r.utilisationAtFirstFailure !== null) console.log(`  heap utilisation at the first failed allocation ${(100 * r.utilisationAtFirstFailure).toFixed(1)} %`);
+    if (r.largestBlockAfter !== null) console.log(`  largest allocatable block after the workload ${r.largestBlockAfter} bytes`);
   }
   return r.ok ? 0 : 1;
 }

@@ -16,7 +16,7 @@ export function fillAndDrain(s: Session): void {
   const initial = s.largestBlock();
   for (const order of ORDERS) {
     bus.sram.set(fresh);
-    s.live.clear();
+    s.forgetAll();
     const blocks: Block[] = [];
     for (let k = 0; ; k++) {
       const [size, align] = CYCLE[k % CYCLE.length];

@@ -1,5 +1,6 @@
 // The scenarios users run, by name, and the function that runs one with every check on.
 
+import { footprint, type Footprint } from '../firmware/footprint.ts';
 import { AllocatorImage, type LoadOptions } from './image.ts';
 import type { Summary } from './metrics.ts';
 import { Session, ViolationError, type OpKind, type SessionViolation } from './session.ts';
@@ -66,6 +67,10 @@ export interface ScenarioResult {
   peakStackBytes: number;
   /** Largest allocatable block the scenario measured at the end of its workload (fragmentation), if it did. */
   largestBlockAfter: number | null;
+  /** Bytes in live blocks over the heap size when an allocation first returned NULL (null: none did). */
+  utilisationAtFirstFailure: number | null;
+  /** Flash bytes of allocator code and RAM bytes of allocator state, from the image. */
+  footprint: Footprint;
   /** A command that runs the same thing again. */
   replay: string;
 }
@@ -93,6 +98,7 @@ export function runScenario(name: string, allocator: string, mcu: string, p: Sce
   return {
     schema: 'sramlab.run/1', scenario: name, allocator, mcu, seed: p.seed, heap,
     ok: violation === null, violation, operations: s.operations, stats: s.stats(), peakStackBytes: s.peakStackBytes, largestBlockAfter,
+    utilisationAtFirstFailure: s.utilisationAtFirstFailure, footprint: footprint(image.machine.image!),
     replay: `sramlab run ${name} --alloc ${allocator} --mcu ${mcu} --seed ${p.seed} --ops ${p.ops} --heap ${heap}`,
   };
 }

@@ -9,7 +9,7 @@ import type { Block, Session } from './session.ts';
 
 export const description = "galloc's random_actions: seeded alloc / free / realloc mix (sizes ÷4), then free all and check for leaks";
 
-export function randomActions(s: Session, seed: number, ops: number): void {
+export function randomActions(s: Session, seed: number, ops: number): number {
   const rng = new Prng(seed);
   const initial = s.largestBlock();
   const live: Block[] = [];
@@ -29,8 +29,10 @@ export function randomActions(s: Session, seed: number, ops: number): void {
       if (moved) live[i] = moved;
     }
   }
+  const largestAfter = s.largestBlock();
   for (const b of live) s.dealloc(b);
   checkNoLeak(s, initial);
+  return largestAfter;
 }
 
 /** Check 7: with every block freed, the allocator serves what it served at the start. */

@@ -49,6 +49,9 @@ export class Session {
   private nextId = 1;
   operations = 0;
   peakStackBytes = 0;
+  /** Bytes in live blocks, and that figure over the heap size when an allocation first failed. */
+  liveBytes = 0;
+  utilisationAtFirstFailure: number | null = null;
   private readonly samples: Record<OpKind, { cycles: number[]; instructions: number[] }> = {
     alloc: { cycles: [], instructions: [] }, dealloc: { cycles: [], instructions: [] }, realloc: { cycles: [], instructions: [] },
   };
@@ -69,17 +72,32 @@ export class Session {
   /** explainBudget: when the call runs out of cycles, a better account of why (or null). */
   alloc(size: number, align: number, explainBudget?: () => string | null): Block | null {
     const r = this.op('alloc', () => this.image.alloc(size, align), explainBudget);
-    if (r.value === 0) return null;
+    if (r.value === 0) {
+      if (this.utilisationAtFirstFailure === null && size <= this.heap.end - this.heap.start) {
+        this.utilisationAtFirstFailure = this.liveBytes / (this.heap.end - this.heap.start);
+      }
+      return null;
+    }
     const block: Block = { id: this.nextId++, ptr: r.value, size, align };
     this.checkBlock(block, 'alloc');
-    this.fill(block);
-    this.live.set(block.id, block);
+    this.track(block);
     return block;
+  }
+
+  private track(b: Block): void {
+    this.fill(b);
+    this.live.set(b.id, b);
+    this.liveBytes += b.size;
+  }
+
+  private untrack(b: Block): void {
+    this.live.delete(b.id);
+    this.liveBytes -= b.size;
   }
 
   dealloc(block: Block): void {
     this.verify(block, block.size, 'dealloc');
-    this.live.delete(block.id);
+    this.untrack(block);
     this.op('dealloc', () => this.image.dealloc(block.ptr, block.size, block.align));
   }
 
@@ -88,12 +106,11 @@ export class Session {
     this.verify(block, block.size, 'realloc');
     const r = this.op('realloc', () => this.image.realloc(block.ptr, block.size, block.align, newSize));
     if (r.value === 0) return null;
-    this.live.delete(block.id);
+    this.untrack(block);
     const moved: Block = { id: block.id, ptr: r.value, size: newSize, align: block.align };
     this.checkBlock(moved, 'realloc');
     this.verify({ ...moved }, Math.min(block.size, newSize), 'realloc', block.id);
-    this.fill(moved);
-    this.live.set(moved.id, moved);
+    this.track(moved);
     return moved;
   }
 
@@ -115,6 +132,12 @@ export class Session {
     }
     bus.sram.set(saved);
     return lo;
+  }
+
+  /** Forgets every live block without freeing it (after the host restored an earlier heap). */
+  forgetAll(): void {
+    this.live.clear();
+    this.liveBytes = 0;
   }
 
   /** Frees every live block, oldest first. */
@@ -176,8 +199,7 @@ export class Session {
   adopt(ptr: number, size: number, align: number, kind: OpKind): Block {
     const block: Block = { id: this.nextId++, ptr, size, align };
     this.checkBlock(block, kind);
-    this.fill(block);
-    this.live.set(block.id, block);
+    this.track(block);
     return block;
   }
 
