@@ -1,0 +1,56 @@
+// sramlab exec: run a firmware image from reset with semihosting, as qemu-system-arm does.
+
+import chalk from 'chalk';
+import { Command } from 'commander';
+import { Machine, type RunResult } from '../emulator/machine.ts';
+import { EXAMPLES, formatFault, loadInto, mcuOption, parseCount, parseSize, profileFrom, setExitStatus } from './common.ts';
+
+interface ExecOptions { mcu: string; maxCycles: number; json?: boolean; flash?: number; sram?: number; clock?: number }
+
+function exec(elfPath: string, opts: ExecOptions): number {
+  const m = new Machine(profileFrom(opts));
+  loadInto(m, elfPath);
+  let output = '';
+  m.semihosting = true;
+  m.cpu.faultMode = 'vector';
+  if (opts.json) m.onOutput = (t) => { output += t; };
+  m.reset();
+  const r = m.run({ maxCycles: opts.maxCycles });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({
+      elf: elfPath, mcu: m.profile.name, stop: r.stop, exitCode: r.exitCode ?? null,
+      cycles: r.cycles, instructions: r.instructions, output, faults: r.faults,
+    }, null, 2) + '\n');
+  } else {
+    const line = stopLine(r, opts.maxCycles);
+    if (line) process.stderr.write(chalk.red(`sramlab: ${line}`) + '\n');
+  }
+  if (r.stop === 'exit') return r.exitCode ?? 0;
+  return 1;
+}
+
+function stopLine(r: RunResult, budget: number): string | null {
+  switch (r.stop) {
+    case 'exit': return null;
+    case 'budget': return `the firmware did not exit within ${budget} cycles (raise --max-cycles)`;
+    case 'lockup': return `lockup: ${r.faults.map(formatFault).join('; ')}`;
+    case 'fault': return formatFault(r.fault!);
+    case 'sleep': return 'the core went to sleep (WFI/WFE) with nothing left that could wake it';
+    case 'halt': return 'the firmware requested a system reset (AIRCR.SYSRESETREQ)';
+    case 'returned': return 'the firmware returned from its reset handler';
+  }
+}
+
+export function execCommand(): Command {
+  return new Command('exec')
+    .description('Run a firmware image from reset, with ARM semihosting for output and exit (like qemu-system-arm -semihosting).')
+    .argument('<elf>', 'ELF image built for the MCU (vector table at address 0)')
+    .addOption(mcuOption())
+    .option('--max-cycles <n>', 'stop after this many cycles', parseCount, 1_000_000_000)
+    .option('--flash <size>', 'override the profile\'s flash size', parseSize)
+    .option('--sram <size>', 'override the profile\'s SRAM size', parseSize)
+    .option('--json', 'print a JSON summary (the firmware output goes into it)')
+    .addHelpText('after', EXAMPLES(['sramlab exec hello.elf --mcu cortex-m0', 'sramlab exec test.elf --mcu cortex-m0plus --max-cycles 50M --json']) +
+      '\nExit status: the firmware\'s (SYS_EXIT / SYS_EXIT_EXTENDED), 1 when it faulted, locked up or ran out of cycles, 2 for bad input.\n')
+    .action((elf: string, opts: ExecOptions) => { setExitStatus(exec(elf, opts)); });
+}

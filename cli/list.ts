@@ -1,0 +1,55 @@
+// sramlab list: the MCU profiles, the allocators (with their footprint) and the scenarios.
+
+import { readFileSync } from 'node:fs';
+import chalk from 'chalk';
+import { Command } from 'commander';
+import { PROFILES } from '../emulator/profiles.ts';
+import { footprint } from '../firmware/footprint.ts';
+import { ALLOCATORS, imagePath } from '../scenarios/image.ts';
+import { SCENARIOS } from '../scenarios/index.ts';
+import { EXAMPLES, kib, setExitStatus } from './common.ts';
+
+function list(opts: { json?: boolean }): number {
+  const profiles = Object.values(PROFILES).map((p) => ({
+    name: p.name, arch: p.arch, summary: p.summary, flashSize: p.flashSize, sramSize: p.sramSize, clockHz: p.clockHz,
+  }));
+  const allocators = ALLOCATORS.map((a) => ({
+    name: a.name, description: a.description,
+    footprint: Object.fromEntries(profiles.map((p) => [p.name, safeFootprint(a.name, p.name)])),
+  }));
+  const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description }));
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ schema: 'sramlab.list/1', profiles, allocators, scenarios }, null, 2) + '\n');
+    return 0;
+  }
+  console.log(chalk.bold('MCU profiles'));
+  for (const p of profiles) {
+    console.log(`  ${chalk.cyan(p.name.padEnd(14))} ${p.arch.padEnd(5)} flash ${kib(p.flashSize)}, SRAM ${kib(p.sramSize)}, ${p.clockHz / 1e6} MHz — ${p.summary}`);
+  }
+  console.log(chalk.bold('\nAllocators') + chalk.dim('  (flash bytes of code / RAM bytes of state on cortex-m0)'));
+  for (const a of allocators) {
+    const f = a.footprint['cortex-m0'];
+    const fp = f ? `${String(f.flashBytes).padStart(5)} / ${String(f.ramBytes).padStart(4)}` : '      n/a';
+    console.log(`  ${chalk.cyan(a.name.padEnd(12))} ${fp}  ${a.description}`);
+  }
+  console.log(chalk.bold('\nScenarios'));
+  for (const sc of scenarios) console.log(`  ${chalk.cyan(sc.name.padEnd(16))} ${sc.description}`);
+  return 0;
+}
+
+function safeFootprint(allocator: string, profile: string): { flashBytes: number; ramBytes: number } | null {
+  try {
+    const f = footprint(readFileSync(imagePath(allocator, profile)));
+    return { flashBytes: f.flashBytes, ramBytes: f.ramBytes };
+  } catch {
+    return null;
+  }
+}
+
+export function listCommand(): Command {
+  return new Command('list')
+    .description('List the MCU profiles, the allocators (with their flash and RAM footprint) and the scenarios.')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', EXAMPLES(['sramlab list', 'sramlab list --json']))
+    .action((opts: { json?: boolean }) => { setExitStatus(list(opts)); });
+}
