@@ -28,27 +28,46 @@ export interface Timing {
   barrier: number;
   exceptionEntry: number;
   exceptionReturn: number;
+  // ---- ARMv7-M only (unused on ARMv6-M, which has none of these instructions) ----
+  /** MLA, MLS. */
+  mla: number;
+  /** SMULL, UMULL: base cost, plus up to longMulEarly cycles by operand size (see multiply.ts). */
+  longMul: number;
+  /** SMLAL, UMLAL: base cost, plus up to longMulEarly cycles by operand size. */
+  longMulAcc: number;
+  /** Largest extra cost of the long multiplies' early termination (0: fixed cost). */
+  longMulEarly: number;
+  /** SDIV, UDIV: 2 to divMax cycles, by quotient size (see multiply.ts). */
+  divMax: number;
 }
 
 export const TIMINGS: Readonly<Record<string, Timing>> = {
   'cortex-m0': {
     alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 4,
     popPcBase: 4, msrMrs: 4, barrier: 4, exceptionEntry: 16, exceptionReturn: 16,
+    mla: 1, longMul: 1, longMulAcc: 1, longMulEarly: 0, divMax: 2,
   },
   'cortex-m0plus': {
     alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 2, branchNotTaken: 1, bl: 3,
     popPcBase: 3, msrMrs: 3, barrier: 3, exceptionEntry: 15, exceptionReturn: 15,
+    mla: 1, longMul: 1, longMulAcc: 1, longMulEarly: 0, divMax: 2,
   },
   // Cortex-M3 TRM (DDI 0337I) table 18-1 and Cortex-M4 TRM (DDI 0439B) table 3-1: a pipeline
   // refill P ranges from 1 to 3 cycles; sramlab takes P = 2 (a 32-bit aligned target fetched
   // without early speculation). Entry 12 cycles, return 10 (not tail-chained).
+  //   MUL 1, MLA/MLS 2 (both cores)       SDIV/UDIV 2–12 (both; early termination by quotient size)
+  //   SMULL/UMULL: M3 3–5, M4 1           SMLAL/UMLAL: M3 4–7 (sramlab charges 4–6), M4 1
+  //   DSP multiplies (M4) 1               LDRD/STRD 1+N, TBB/TBH 2+P, CBZ/CBNZ 1 or 1+P
+  // How the variable figures are chosen is documented in instructions/v7m/multiply.ts.
   'cortex-m3': {
     alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 3,
     popPcBase: 3, msrMrs: 2, barrier: 2, exceptionEntry: 12, exceptionReturn: 10,
+    mla: 2, longMul: 3, longMulAcc: 4, longMulEarly: 2, divMax: 12,
   },
   'cortex-m4': {
     alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 3,
     popPcBase: 3, msrMrs: 2, barrier: 2, exceptionEntry: 12, exceptionReturn: 10,
+    mla: 2, longMul: 1, longMulAcc: 1, longMulEarly: 0, divMax: 12,
   },
 };
 
