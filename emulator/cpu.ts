@@ -14,7 +14,7 @@
 import { Bus } from './bus.ts';
 import { timingFor, type Timing } from './cycles.ts';
 import { MemFault, type FaultKind, type FaultReport, type AccessKind } from './fault.ts';
-import { decode32, decodeTables, extractFields, type DecodeTables } from './isa/decoder.ts';
+import { decodeOp32, decodeTables, extractFields, type DecodeTables } from './isa/decoder.ts';
 import { disassemble } from './isa/disasm.ts';
 import { is32bit, Op } from './isa/encodings.ts';
 import type { Profile } from './profiles.ts';
@@ -787,8 +787,8 @@ const exec32: Handler = (cpu, hw1) => {
     HANDLERS_32[Op.BL]!(cpu, word);
     return;
   }
-  const row = decode32(cpu.decode, hw1, hw2);
-  const h = row ? HANDLERS_32[row.enc.op] : undefined;
+  const op = decodeOp32(cpu.decode, hw1, hw2);
+  const h = op !== 0 ? HANDLERS_32[op] : undefined;
   if (!h) {
     if (cpu.profile.arch === 'v6m' && isExclusive(word)) {
       throw new UndefinedInstruction('no-cas', `${exclusiveName(word)} (0x${word.toString(16)}) at 0x${cpu.pc.toString(16)} is an exclusive access, which ARMv6-M does not have`);

@@ -345,9 +345,10 @@ export const LDM: Handler = (cpu, i) => {
 };
 
 export const CPS: Handler = (cpu, i) => {
+  cpu.cycles += 1;
+  if (!cpu.privileged()) return; // ignored in unprivileged Thread mode (ARMv7-M B5.2.1)
   cpu.primask = (i >>> 4) & 1;
   if (cpu.primask === 0) cpu.recheck();
-  cpu.cycles += 1;
 };
 
 export const BKPT: Handler = (cpu, i) => {
@@ -377,6 +378,8 @@ export const HINT: Handler = (cpu, i) => {
 // ---- branches and exception-generating instructions ----
 
 export const B_cond: Handler = (cpu, i) => {
+  // A conditional branch inside an IT block is UNPREDICTABLE (ARMv7-M A7.7.12): UNDEFINED here.
+  if (cpu.itstate !== 0) throw new UndefinedInstruction('undefined', 'UNPREDICTABLE: B<cond> inside an IT block');
   if (conditionPassed(cpu, (i >>> 8) & 15)) {
     cpu.npc = (cpu.pc + 4 + (((i & 0xff) << 24) >> 23)) >>> 0;
     cpu.cycles += cpu.t.branchTaken;

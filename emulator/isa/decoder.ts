@@ -62,6 +62,13 @@ export interface DecodeTables {
   rows16: (CompiledEncoding | undefined)[];
   /** First halfword (0xE800–0xFFFF) → candidate 32-bit rows, most specific first. */
   cands32: (CompiledEncoding[] | undefined)[];
+  /**
+   * A direct-mapped cache of 32-bit decodes (word → op, 0 = UNDEFINED): decoding scans the
+   * candidates and may build a fields object, too slow for every execution of a hot loop.
+   * Word 0 is never a 32-bit instruction, so the zero-filled keys start out empty.
+   */
+  cacheKey: Int32Array;
+  cacheOp: Uint16Array;
 }
 
 const cache = new Map<Arch, DecodeTables>();
@@ -97,9 +104,21 @@ export function decodeTables(arch: Arch): DecodeTables {
     const list = wide.filter((c) => ((hw1 << 16) & c.mask) >>> 0 === ((c.value & 0xffff0000) & (c.mask & 0xffff0000)) >>> 0);
     if (list.length) cands32[hw1] = list;
   }
-  const t: DecodeTables = { arch, ops16, rows16, cands32 };
+  const t: DecodeTables = { arch, ops16, rows16, cands32, cacheKey: new Int32Array(65536), cacheOp: new Uint16Array(65536) };
   cache.set(arch, t);
   return t;
+}
+
+/** The op of a 32-bit instruction (0 when UNDEFINED), through the decode cache. */
+export function decodeOp32(t: DecodeTables, hw1: number, hw2: number): number {
+  const word = (hw1 << 16) | hw2;
+  const k = Math.imul(word, 0x9e3779b1) >>> 16;
+  if (t.cacheKey[k] === word) return t.cacheOp[k];
+  const row = decode32(t, hw1, hw2);
+  const op = row ? row.enc.op : 0;
+  t.cacheKey[k] = word;
+  t.cacheOp[k] = op;
+  return op;
 }
 
 /** The row a 32-bit instruction decodes to, or undefined when UNDEFINED for the table's architecture. */
