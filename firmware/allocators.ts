@@ -3,7 +3,7 @@
 // always see the same set. See firmware/README.md "Adding an allocator".
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..');
 export const ALLOCATORS_DIR = join(REPO_ROOT, 'allocators');
@@ -16,7 +16,7 @@ export interface AllocatorSource {
   name: string;
   /** One line, from the README title "# <name> — <description>". */
   description: string;
-  /** `allocators/<name>/<name>.c`, relative to the repository root. */
+  /** `<dir>/<name>/<name>.c` (e.g. allocators/galloc/galloc.c), relative to the repository root. */
   source: string;
   /** Extra -D defines from the optional build.json. */
   defines: Record<string, string>;
@@ -34,7 +34,7 @@ export function discoverAllocators(dir = ALLOCATORS_DIR): AllocatorSource[] {
     .map((name) => ({
       name,
       description: describe(join(dir, name, 'README.md')),
-      source: `allocators/${name}/${name}.c`,
+      source: relative(REPO_ROOT, join(dir, name, `${name}.c`)),
       defines: readDefines(join(dir, name, 'build.json'), name),
     }));
 }
@@ -56,9 +56,9 @@ function readDefines(file: string, name: string): Record<string, string> {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`allocators/${name}/build.json is not JSON: ${(e as Error).message}`);
+    throw new Error(`${relative(REPO_ROOT, file)} is not JSON: ${(e as Error).message}`);
   }
-  const bad = (why: string) => new Error(`allocators/${name}/build.json: ${why} (expected { "defines": { "NAME": "value" } })`);
+  const bad = (why: string) => new Error(`${relative(REPO_ROOT, file)}: ${why} (expected { "defines": { "NAME": "value" } })`);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('not an object');
   for (const key of Object.keys(json)) if (key !== 'defines') throw bad(`unknown key '${key}'`);
   const defines = (json as { defines?: unknown }).defines ?? {};

@@ -1,4 +1,7 @@
-// Builds every allocator × MCU profile into firmware/images/<allocator>-<profile>.elf.
+// Builds every allocator × MCU profile into firmware/images/<allocator>-<profile>.elf, and
+// each allocator once more for every ARMv6-M profile with its lock forced to LDREX/STREX
+// (lock.h's SL_LOCK_FORCE_EXCLUSIVE) into firmware/images/cas/: the wrong build the no-cas
+// scenario must see caught.
 //
 //   npx tsx firmware/build.ts [allocator...]   build (all allocators, or the ones named)
 //   npx tsx firmware/build.ts --verify         rebuild into a temporary folder and compare
@@ -14,7 +17,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { PROFILES, type Profile } from '../emulator/profiles.ts';
@@ -136,12 +139,12 @@ async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> 
 
 export interface BuiltImage { allocator: string; profile: string; file: string }
 
-/** Builds the given allocators for every profile into outDir. */
-export async function buildAll(allocators: AllocatorSource[], outDir: string): Promise<BuiltImage[]> {
+/** Builds the given allocators for every profile (or the ones given) into outDir. */
+export async function buildAll(allocators: AllocatorSource[], outDir: string, profiles: readonly Profile[] = Object.values(PROFILES)): Promise<BuiltImage[]> {
   mkdirSync(outDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'sramlab-build-'));
   try {
-    const jobs = allocators.flatMap((a) => Object.values(PROFILES).map((p) => async (): Promise<BuiltImage> => {
+    const jobs = allocators.flatMap((a) => profiles.map((p) => async (): Promise<BuiltImage> => {
       const file = join(outDir, imageName(a.name, p.name));
       await buildImage(a, p, file, join(work, `${a.name}-${p.name}`));
       return { allocator: a.name, profile: p.name, file };
@@ -150,6 +153,41 @@ export async function buildAll(allocators: AllocatorSource[], outDir: string): P
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+// ---- the CAS builds for ARMv6-M (the no-cas scenario's images) ----
+
+/** firmware/images/cas/<allocator>-<profile>.elf (scenarios/no-cas.ts names the same folder). */
+export const CAS_IMAGES_DIR = join(IMAGES_DIR, 'cas');
+
+/** The profiles without exclusives, where a CAS build is the mistake to catch. */
+export const CAS_PROFILES: readonly Profile[] = Object.values(PROFILES).filter((p) => p.arch === 'v6m');
+
+/** The same allocator with its spin lock and atomics forced to LDREX/STREX (firmware/lock.h). */
+export const casVariant = (a: AllocatorSource): AllocatorSource => ({ ...a, defines: { ...a.defines, SL_LOCK_FORCE_EXCLUSIVE: '1' } });
+
+// ---- verifying committed images ----
+
+/**
+ * Compares freshly built images with the ones committed in committedDir, byte for byte: one
+ * line per missing or differing image, and (stale: true, for a full build) per committed .elf
+ * that nothing builds any more. Empty when everything matches.
+ */
+export function compareWithCommitted(images: BuiltImage[], committedDir: string, stale: boolean, rebuild = 'npm run firmware'): string[] {
+  const differ: string[] = [];
+  for (const img of images) {
+    const committed = join(committedDir, basename(img.file));
+    const rel = relative(REPO_ROOT, committed);
+    if (!existsSync(committed)) differ.push(`${rel}: missing (run ${rebuild})`);
+    else if (!readFileSync(committed).equals(readFileSync(img.file))) differ.push(`${rel}: differs from a rebuild of its sources`);
+  }
+  if (stale && existsSync(committedDir)) {
+    const expected = new Set(images.map((i) => basename(i.file)));
+    for (const f of readdirSync(committedDir).filter((f) => f.endsWith('.elf')).sort()) {
+      if (!expected.has(f)) differ.push(`${relative(REPO_ROOT, join(committedDir, f))}: no allocator or profile builds it (stale)`);
+    }
+  }
+  return differ;
 }
 
 export function compilerMissing(): boolean {
@@ -194,30 +232,24 @@ async function main(argv: string[]): Promise<number> {
 
   if (!verify) {
     const images = await buildAll(chosen, IMAGES_DIR);
+    const cas = await buildAll(chosen.map(casVariant), CAS_IMAGES_DIR, CAS_PROFILES);
     console.log(summary(images));
     console.log(`${images.length} images in ${relative(process.cwd(), IMAGES_DIR) || '.'}/ (flash and RAM: allocator code and state only)`);
+    console.log(`${cas.length} CAS builds for ARMv6-M in ${relative(process.cwd(), CAS_IMAGES_DIR)}/ (the no-cas scenario's)`);
     return 0;
   }
 
   const out = mkdtempSync(join(tmpdir(), 'sramlab-verify-'));
   try {
     const images = await buildAll(chosen, out);
-    const differ: string[] = [];
-    for (const img of images) {
-      const committed = join(IMAGES_DIR, imageName(img.allocator, img.profile));
-      const rel = relative(REPO_ROOT, committed);
-      if (!existsSync(committed)) differ.push(`${rel}: missing (run npm run firmware)`);
-      else if (!readFileSync(committed).equals(readFileSync(img.file))) differ.push(`${rel}: differs from a rebuild of its sources`);
-    }
-    if (!names.length && existsSync(IMAGES_DIR)) {
-      const expected = new Set(images.map((i) => imageName(i.allocator, i.profile)));
-      for (const f of readdirSync(IMAGES_DIR).filter((f) => f.endsWith('.elf')).sort()) {
-        if (!expected.has(f)) differ.push(`firmware/images/${f}: no allocator or profile builds it (stale)`);
-      }
-    }
+    const cas = await buildAll(chosen.map(casVariant), join(out, 'cas'), CAS_PROFILES);
+    const differ = [
+      ...compareWithCommitted(images, IMAGES_DIR, !names.length),
+      ...compareWithCommitted(cas, CAS_IMAGES_DIR, !names.length),
+    ];
     for (const d of differ) console.error(d);
     if (differ.length) return 1;
-    console.log(`${images.length} images match their sources`);
+    console.log(`${images.length + cas.length} images match their sources (${cas.length} of them CAS builds for ARMv6-M)`);
     return 0;
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -28,10 +28,31 @@
 
 #if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
 #define SL_LOCK_EXCLUSIVE 1
+#elif defined(__ARM_ARCH_6M__) && defined(SL_LOCK_FORCE_EXCLUSIVE)
+#define SL_LOCK_EXCLUSIVE 1
 #elif defined(__ARM_ARCH_6M__)
 #define SL_LOCK_EXCLUSIVE 0
 #else
 #error "lock.h knows ARMv6-M, ARMv7-M and ARMv7E-M"
+#endif
+
+/* SL_LOCK_FORCE_EXCLUSIVE (a -D of firmware/build.ts's "cas" images, never of a real build)
+   gives ARMv6-M the ARMv7-M CAS anyway: the mistake of a crate built without portable-atomic's
+   single-core fallback, which the no-cas scenario must see caught. The assembler refuses
+   LDREX/STREX for an ARMv6-M core, so each exclusive sequence is assembled as ARMv7-M (in
+   unified syntax: GCC hands Thumb-1 inline asm over in divided syntax) and the ARMv6-M state
+   restored after it; on the core the first LDREXB is UNDEFINED. The operands are low
+   registers there ("l"): "r" may give a Thumb-1 function ip, which gas will not take as the
+   16-bit MOVS these sequences use. Elsewhere the brackets are empty and the operands "r", so
+   the other images do not change. */
+#if defined(__ARM_ARCH_6M__) && SL_LOCK_EXCLUSIVE
+#define SL_EXCL_BEGIN ".syntax unified\n\t.arch armv7-m\n\t"
+#define SL_EXCL_END "\n\t.arch armv6s-m\n\t.syntax divided"
+#define SL_EXCL_REG "l"
+#else
+#define SL_EXCL_BEGIN ""
+#define SL_EXCL_END ""
+#define SL_EXCL_REG "r"
 #endif
 
 typedef struct {
@@ -51,6 +72,7 @@ SL_INLINE int sl_cas8_weak(volatile uint8_t *p, uint32_t expected, uint32_t desi
 {
     uint32_t old, failed;
     __asm__ volatile(
+        SL_EXCL_BEGIN
         "ldrexb  %0, [%2]\n\t"
         "cmp     %0, %3\n\t"
         "bne     1f\n\t"
@@ -60,8 +82,9 @@ SL_INLINE int sl_cas8_weak(volatile uint8_t *p, uint32_t expected, uint32_t desi
         "clrex\n\t"
         "movs    %1, #1\n"
         "2:"
-        : "=&r"(old), "=&r"(failed)
-        : "r"(p), "r"(expected), "r"(desired)
+        SL_EXCL_END
+        : "=&" SL_EXCL_REG(old), "=&" SL_EXCL_REG(failed)
+        : SL_EXCL_REG(p), SL_EXCL_REG(expected), SL_EXCL_REG(desired)
         : "cc", "memory");
     return failed == 0;
 }
@@ -70,14 +93,16 @@ SL_INLINE uint32_t sl_atomic_or8(volatile uint8_t *p, uint32_t bits)
 {
     uint32_t old, next, failed;
     __asm__ volatile(
+        SL_EXCL_BEGIN
         "1:\n\t"
         "ldrexb  %0, [%3]\n\t"
         "orrs    %1, %0, %4\n\t"
         "strexb  %2, %1, [%3]\n\t"
         "cmp     %2, #0\n\t"
         "bne     1b"
-        : "=&r"(old), "=&r"(next), "=&r"(failed)
-        : "r"(p), "r"(bits)
+        SL_EXCL_END
+        : "=&" SL_EXCL_REG(old), "=&" SL_EXCL_REG(next), "=&" SL_EXCL_REG(failed)
+        : SL_EXCL_REG(p), SL_EXCL_REG(bits)
         : "cc", "memory");
     return old;
 }
@@ -86,14 +111,16 @@ SL_INLINE uint32_t sl_atomic_and8(volatile uint8_t *p, uint32_t bits)
 {
     uint32_t old, next, failed;
     __asm__ volatile(
+        SL_EXCL_BEGIN
         "1:\n\t"
         "ldrexb  %0, [%3]\n\t"
         "ands    %1, %0, %4\n\t"
         "strexb  %2, %1, [%3]\n\t"
         "cmp     %2, #0\n\t"
         "bne     1b"
-        : "=&r"(old), "=&r"(next), "=&r"(failed)
-        : "r"(p), "r"(bits)
+        SL_EXCL_END
+        : "=&" SL_EXCL_REG(old), "=&" SL_EXCL_REG(next), "=&" SL_EXCL_REG(failed)
+        : SL_EXCL_REG(p), SL_EXCL_REG(bits)
         : "cc", "memory");
     return old;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { hex } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
 import { DEFAULT_CALL_BUDGET, Machine, type CallResult } from '../emulator/machine.ts';
+import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile, type Profile, type ProfileOverrides } from '../emulator/profiles.ts';
 import { discoverAllocators, IMAGES_DIR, imageName } from '../firmware/allocators.ts';
 import type { Layout, Range } from './checkers.ts';
@@ -79,6 +80,13 @@ export function imagePath(allocator: string, profile: string): string {
 export interface LoadOptions extends ProfileOverrides {
   /** Cycle budget of each call (default DEFAULT_CALL_BUDGET). */
   maxCycles?: number;
+  /**
+   * How the image comes up. 'reset' (the default): run its reset handler to the idle WFI, as
+   * the images of firmware/ need. 'segments': an image with no startup code (a plain linked
+   * ELF): place each segment where it runs and call nothing, so sl_init is the first call.
+   * 'auto': 'reset' when address 0 holds a vector table, 'segments' otherwise.
+   */
+  boot?: 'reset' | 'segments' | 'auto';
 }
 
 export class AllocatorImage {
@@ -87,6 +95,13 @@ export class AllocatorImage {
   /** Where the heap in use starts and ends, once init() has run. */
   heap: Range | null = null;
   maxCycles: number;
+  /**
+   * SP at the entry of every call; null (the default) is the stack top. The stack-collision
+   * scenario sets it just above __stack_limit, so the allocator's own frame crosses the limit.
+   */
+  entrySP: number | null = null;
+  /** How the image came up: from its reset handler, or placed from its segments with no startup. */
+  readonly boot: 'reset' | 'segments';
 
   /** Loads firmware/images/<allocator>-<profile>.elf and brings it up. */
   static load(allocator: string, profile: string, opts: LoadOptions = {}): AllocatorImage {
@@ -99,14 +114,15 @@ export class AllocatorImage {
     const p = typeof profile === 'string' ? getProfile(profile, opts) : profile;
     const m = new Machine(p);
     m.loadElf(elf);
-    return new AllocatorImage(m, label, opts.maxCycles ?? DEFAULT_CALL_BUDGET);
+    return new AllocatorImage(m, label, opts.maxCycles ?? DEFAULT_CALL_BUDGET, opts.boot ?? 'reset');
   }
 
-  private constructor(machine: Machine, readonly label: string, maxCycles: number) {
+  private constructor(machine: Machine, readonly label: string, maxCycles: number, boot: NonNullable<LoadOptions['boot']>) {
     this.machine = machine;
     this.maxCycles = maxCycles;
     this.layout = this.readLayout();
-    this.bringUp();
+    this.boot = boot === 'auto' ? (this.hasVectorTable() ? 'reset' : 'segments') : boot;
+    if (this.boot === 'reset') this.bringUp(); else this.placeSegments();
   }
 
   private sym(name: string): number {
@@ -140,7 +156,40 @@ export class AllocatorImage {
     if (layout.stackLimit >= layout.stackTop) {
       throw new ImageError(`${this.label}: __stack_limit (${hex(layout.stackLimit)}) is not below __stack_top (${hex(layout.stackTop)})`);
     }
+    // Check 2 at load: the heap array and the stack must not share a byte.
+    const { heapRegion: h } = layout;
+    if (h.start < layout.stackTop && layout.stackLimit < h.end) {
+      throw new ImageError(`${this.label}: the heap array ${hex(h.start)}–${hex(h.end - 1)} overlaps the stack ` +
+        `${hex(layout.stackLimit)}–${hex(layout.stackTop - 1)}: move __stack_limit to __heap_end or above`);
+    }
     return layout;
+  }
+
+  /**
+   * Whether address 0 holds a vector table: an initial SP inside SRAM and a Thumb reset vector
+   * into loaded executable code. A `.vectors` section that fails this is refused, since its
+   * author meant it to boot the image.
+   */
+  private hasVectorTable(): boolean {
+    const m = this.machine, image = m.image!;
+    const sp = m.bus.peek32(0) >>> 0, reset = m.bus.peek32(4) >>> 0;
+    const spOk = sp > SRAM_BASE && sp <= SRAM_BASE + m.profile.sramSize;
+    const resetOk = (reset & 1) === 1 && image.segments.some((s) =>
+      (s.flags & 1) !== 0 && reset - 1 >= s.vaddr && reset - 1 < s.vaddr + s.fileSize);
+    if (spOk && resetOk) return true;
+    if (image.sections.some((s) => s.name === '.vectors')) {
+      throw new ImageError(`${this.label}: '.vectors' holds no ${spOk ? 'reset vector' : 'initial SP'}: ` +
+        (spOk ? 'put the Thumb address of the reset handler at offset 4' : 'put __stack_top at offset 0') +
+        ', or leave .vectors out to run the image without startup code (sl_init is called first)');
+    }
+    return false;
+  }
+
+  /** No startup code: nothing copies .data to where it runs, so the host does (SRAM starts zeroed). */
+  private placeSegments(): void {
+    for (const s of this.machine.image!.segments) {
+      if (s.fileSize > 0 && s.vaddr !== s.paddr) this.machine.bus.load(s.vaddr, s.data.subarray(0, s.fileSize));
+    }
   }
 
   /** Reset and run to the idle WFI: 'sleep' in Thread mode is "ready". */
@@ -155,10 +204,11 @@ export class AllocatorImage {
     throw new ImageError(`${this.label}: reset did not reach the idle loop${why}`);
   }
 
-  /** Runs one entry point from the stack top; throws AllocatorCallError unless it returned. */
+  /** Runs one entry point from the stack top (or entrySP); throws AllocatorCallError unless it returned. */
   call(fn: 'sl_init' | 'sl_alloc' | 'sl_dealloc' | 'sl_realloc', args: number[]): CallCost {
     const m = this.machine;
-    const r = m.call(this.sym(fn), args.map((a) => a >>> 0), { maxCycles: this.maxCycles, sp: this.layout.stackTop });
+    const sp = this.entrySP ?? this.layout.stackTop;
+    const r = m.call(this.sym(fn), args.map((a) => a >>> 0), { maxCycles: this.maxCycles, sp });
     if (r.stop !== 'returned' || m.cpu.ipsr !== 0) {
       const call = `${fn}(${args.map((a) => (a >>> 0) > 0xffff ? hex(a) : String(a >>> 0)).join(', ')})`;
       let why: string;

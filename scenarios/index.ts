@@ -1,17 +1,23 @@
 // The scenarios users run, by name, and the function that runs one with every check on.
 
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { FaultKind } from '../emulator/fault.ts';
+import { REPO_ROOT } from '../firmware/allocators.ts';
 import { footprint, type Footprint } from '../firmware/footprint.ts';
-import { AllocatorImage, type LoadOptions } from './image.ts';
+import { AllocatorImage, ImageError, type LoadOptions } from './image.ts';
 import type { Summary } from './metrics.ts';
-import { Session, ViolationError, type OpKind, type SessionViolation } from './session.ts';
+import { Session, ViolationError, type OpKind, type Rule, type SessionViolation } from './session.ts';
 import * as alignmentScenario from './alignment.ts';
 import * as chunkBenchScenario from './chunk-bench.ts';
 import * as fillAndDrainScenario from './fill-and-drain.ts';
 import * as fragmentationScenario from './fragmentation.ts';
 import * as heapExhaustionScenario from './heap-exhaustion.ts';
 import * as isrReentrancyScenario from './isr-reentrancy.ts';
+import * as noCasScenario from './no-cas.ts';
 import * as randomActionsScenario from './random-actions.ts';
 import * as smokeScenario from './smoke.ts';
+import * as stackCollisionScenario from './stack-collision.ts';
 import * as vecGrowthScenario from './vec-growth.ts';
 
 export interface ScenarioParams {
@@ -28,7 +34,28 @@ export interface Scenario {
   slabSlotSize?: number;
   /** Runs the workload; may return the largest allocatable block it measured at its end. */
   run(s: Session, p: ScenarioParams): number | void;
+  /**
+   * The rule this scenario exists to see fire (stack-collision: 'stack'). Such a run is ok when
+   * a violation of exactly that rule (and fault kind) stopped it, "caught"; it fails when another
+   * rule broke first or nothing did.
+   */
+  expect?: Rule | Expectation;
+  /**
+   * An image the scenario runs instead of a built-in allocator's committed one on some
+   * profiles, and what must catch it there (no-cas: the CAS build on ARMv6-M); undefined runs
+   * the committed image. Not consulted for an ELF the caller gives.
+   */
+  variant?(allocator: string, mcu: string): { elf: string; expect: Rule | Expectation } | undefined;
 }
+
+/** What must catch a scenario: a rule, and for the faults rule optionally the fault's kind. */
+export interface Expectation {
+  rule: Rule;
+  fault?: FaultKind;
+}
+
+/** The violation an expecting scenario was run to see, with the fault's kind for the faults rule. */
+export type CaughtViolation = SessionViolation & { fault?: FaultKind };
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'smoke', description: smokeScenario.description, slabSlotSize: smokeScenario.slabSlotSize, run: (s) => smokeScenario.smoke(s) },
@@ -40,6 +67,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'alignment', description: alignmentScenario.description, run: (s) => alignmentScenario.alignment(s) },
   { name: 'isr-reentrancy', description: isrReentrancyScenario.description, run: (s) => isrReentrancyScenario.isrReentrancy(s) },
   { name: 'fill-and-drain', description: fillAndDrainScenario.description, slabSlotSize: 256, run: (s) => fillAndDrainScenario.fillAndDrain(s) },
+  { name: 'stack-collision', description: stackCollisionScenario.description, expect: 'stack', run: (s) => stackCollisionScenario.stackCollision(s) },
+  { name: 'no-cas', description: noCasScenario.description, slabSlotSize: noCasScenario.slabSlotSize, variant: noCasScenario.casVariant, run: (s) => noCasScenario.noCas(s) },
 ];
 
 export function getScenario(name: string): Scenario {
@@ -73,14 +102,64 @@ export interface ScenarioResult {
   footprint: Footprint;
   /** A command that runs the same thing again. */
   replay: string;
+  /** The ELF that ran, when it was not a built-in allocator's committed image (a scenario's variant, or the caller's). */
+  elf?: string;
+  /** For a scenario that exists to see a rule fire: that rule (and fault kind). ok means it fired. */
+  expected?: Rule;
+  expectedFault?: FaultKind;
+  /** That expected violation, when it happened (violation is then null). */
+  caught?: CaughtViolation;
 }
 
-export function runScenario(name: string, allocator: string, mcu: string, p: ScenarioParams, load: LoadOptions = {}): ScenarioResult {
+/** runScenario's load options: elf runs that ELF file (a test's, a user's) in place of the allocator's image. */
+export interface RunLoadOptions extends LoadOptions {
+  elf?: string;
+}
+
+export function runScenario(name: string, allocator: string, mcu: string, p: ScenarioParams, load: RunLoadOptions = {}): ScenarioResult {
+  const { elf: given, ...opts } = load;
+  if (given !== undefined) {
+    if (!existsSync(given)) throw new ImageError(`no such ELF: ${given}`);
+    return runScenarioOnImage(name, {
+      allocator, mcu, elf: given,
+      makeImage: () => AllocatorImage.fromElf(readFileSync(given), mcu, opts, `${allocator}-${mcu}`),
+      replay: (q) => `sramlab check ${given} --mcu ${mcu} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
+    }, p);
+  }
+  const variant = getScenario(name).variant?.(allocator, mcu);
+  return runScenarioOnImage(name, {
+    allocator, mcu,
+    makeImage: () => variant
+      ? AllocatorImage.fromElf(readFileSync(variant.elf), mcu, opts, `${allocator}-${mcu} (${name} variant)`)
+      : AllocatorImage.load(allocator, mcu, opts),
+    replay: (q) => `sramlab run ${name} --alloc ${allocator} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
+    ...(variant ? { elf: relative(REPO_ROOT, variant.elf), expect: variant.expect } : {}),
+  }, p);
+}
+
+/** Any image a scenario can run on: a built-in allocator's, or a user's own ELF (sramlab check). */
+export interface ImageTarget {
+  /** What the result calls the allocator: its name, or the ELF's path. */
+  allocator: string;
+  mcu: string;
+  /** A freshly brought-up image; called once per run. */
+  makeImage: () => AllocatorImage;
+  /** The command that runs the same thing again. */
+  replay: (p: ScenarioParams & { heap: number }) => string;
+  /** The ELF file behind makeImage, when it is not a built-in allocator's committed image (reported as is). */
+  elf?: string;
+  /** What must catch this run, in place of the scenario's own expectation (a variant image's). */
+  expect?: Rule | Expectation;
+}
+
+export function runScenarioOnImage(name: string, target: ImageTarget, p: ScenarioParams): ScenarioResult {
+  const { allocator, mcu } = target;
   const scenario = getScenario(name);
-  const image = AllocatorImage.load(allocator, mcu, load);
+  const expectation = expectationOf(target.expect ?? scenario.expect);
+  const image = target.makeImage();
   const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
   const heap = p.heap ?? Math.min(DEFAULT_HEAP, region);
-  if (heap > region) throw new Error(`a ${heap}-byte heap does not fit ${allocator}-${mcu}'s heap region of ${region} bytes`);
+  if (heap > region) throw new Error(`a ${heap}-byte heap does not fit ${image.label}'s heap region of ${region} bytes`);
   // A fixed-size allocator learns its slot size from a variable the host sets before sl_init.
   if (image.machine.symbol(SLAB_SLOT_SYMBOL) !== undefined) {
     image.write32(image.address(SLAB_SLOT_SYMBOL), scenario.slabSlotSize ?? 64);
@@ -95,10 +174,45 @@ export function runScenario(name: string, allocator: string, mcu: string, p: Sce
     if (!(e instanceof ViolationError)) throw e;
     violation = e.violation;
   }
+  const verdict = expectation && judge(expectation, violation, image, s);
   return {
     schema: 'sramlab.run/1', scenario: name, allocator, mcu, seed: p.seed, heap,
-    ok: violation === null, violation, operations: s.operations, stats: s.stats(), peakStackBytes: s.peakStackBytes, largestBlockAfter,
+    ok: verdict ? verdict.ok : violation === null, violation: verdict ? verdict.violation : violation,
+    operations: s.operations, stats: s.stats(), peakStackBytes: s.peakStackBytes, largestBlockAfter,
     utilisationAtFirstFailure: s.utilisationAtFirstFailure, footprint: footprint(image.machine.image!),
-    replay: `sramlab run ${name} --alloc ${allocator} --mcu ${mcu} --seed ${p.seed} --ops ${p.ops} --heap ${heap}`,
+    replay: target.replay({ ...p, heap }),
+    ...(target.elf !== undefined ? { elf: target.elf } : {}),
+    ...(expectation ? { expected: expectation.rule } : {}),
+    ...(expectation?.fault ? { expectedFault: expectation.fault } : {}),
+    ...(verdict?.caught ? { caught: verdict.caught } : {}),
   };
+}
+
+function expectationOf(e: Rule | Expectation | undefined): Expectation | undefined {
+  return typeof e === 'string' ? { rule: e } : e;
+}
+
+/**
+ * An expecting scenario's verdict: caught (ok; the violation moves to `caught`), caught by the
+ * wrong rule or fault (that violation stands, its message saying what was expected), or not
+ * caught at all (a violation of the expected rule whose message says nothing noticed).
+ */
+function judge(x: Expectation, v: SessionViolation | null, image: AllocatorImage, s: Session): { ok: boolean; violation: SessionViolation | null; caught?: CaughtViolation } {
+  const what = `the ${x.rule} rule${x.fault ? ` with a '${x.fault}' fault` : ''}`;
+  if (!v) {
+    return {
+      ok: false,
+      violation: {
+        rule: x.rule, operation: s.operations,
+        message: `expected ${what} to catch this run, and nothing did (${s.operations} operations, peak allocator stack ${s.peakStackBytes} bytes)`,
+      },
+    };
+  }
+  // A session stops at its first fault, so the core's last fault is the one behind v.
+  const fault = v.rule === 'faults' ? image.machine.cpu.faults.at(-1)?.kind : undefined;
+  if (v.rule === x.rule && (!x.fault || fault === x.fault)) {
+    return { ok: true, violation: null, caught: { ...v, ...(fault ? { fault } : {}) } };
+  }
+  const got = `the ${v.rule} rule${fault ? ` with a '${fault}' fault` : ''}`;
+  return { ok: false, violation: { ...v, message: `expected ${what} to catch this run, but ${got} did first: ${v.message}` } };
 }

@@ -18,7 +18,32 @@ export interface Block {
   ptr: number;
   size: number;
   align: number;
+  /** 1-based number of the operation that made this block (its alloc, or the realloc that moved it); absent for blocks adopted from an ISR. */
+  op?: number;
 }
+
+/**
+ * One operation as listeners hear it (views and traces): 'start' before the call, 'end' after
+ * it returned and its block was checked. number is 1-based, as in SessionViolation; sl_init is
+ * operation 0. ptr is the block handed to dealloc/realloc; result the block returned (null: NULL).
+ */
+export interface OperationEvent {
+  phase: 'start' | 'end';
+  number: number;
+  kind: OpKind | 'init';
+  size?: number;
+  align?: number;
+  newSize?: number;
+  ptr?: number;
+  /** The block dealloc/realloc was given. */
+  block?: Block;
+  /** 'end' of alloc/realloc: the block returned, or null for NULL. */
+  result?: Block | null;
+}
+export type OperationListener = (e: OperationEvent) => void;
+
+/** Set only while Session.observing() runs its body: hears about every Session made meanwhile. */
+let observer: ((s: Session) => void) | null = null;
 
 /** Everything a report needs to say what broke and how to replay it. */
 export interface SessionViolation {
@@ -56,31 +81,72 @@ export class Session {
     alloc: { cycles: [], instructions: [] }, dealloc: { cycles: [], instructions: [] }, realloc: { cycles: [], instructions: [] },
   };
 
-  constructor(readonly image: AllocatorImage) {}
+  /** The first broken rule, once a check failed (the session stops there). */
+  violation: SessionViolation | null = null;
+  /** True while largestBlock() probes on a copy of SRAM: accesses then are not part of the workload. */
+  probing = false;
+  private readonly listeners: OperationListener[] = [];
+
+  constructor(readonly image: AllocatorImage) {
+    observer?.(this);
+  }
+
+  /**
+   * Runs body with observe called on every Session constructed during it (before its sl_init),
+   * so a view or a trace can watch a session that code such as runScenario makes for itself.
+   * The workload is synchronous, so the observer never leaks into another run.
+   */
+  static observing<T>(observe: (s: Session) => void, body: () => T): T {
+    const outer = observer;
+    observer = observe;
+    try {
+      return body();
+    } finally {
+      observer = outer;
+    }
+  }
+
+  /** Hears every operation's start and end; returns the function that stops listening. */
+  onOperation(listener: OperationListener): () => void {
+    this.listeners.push(listener);
+    return () => { const k = this.listeners.indexOf(listener); if (k >= 0) this.listeners.splice(k, 1); };
+  }
+
+  private emit(e: OperationEvent): void {
+    for (const l of this.listeners) l(e);
+  }
 
   /** sl_init on heapSize bytes of the heap region, then the traps go on. */
   init(heapSize: number): void {
-    this.guard('init', () => this.image.init(heapSize));
+    // The traps go on before sl_init: it writes the heap and the state too, and must keep to them.
     const m = this.image.machine;
-    const layout = this.image.checkLayout();
+    const { code, state, heapRegion, stackTop, stackLimit } = this.image.layout;
+    const layout = { code, state, stackTop, stackLimit, heap: { start: heapRegion.start, end: heapRegion.start + heapSize } };
     m.addChecker(containmentChecker(m.cpu, layout));
     installStackLimit(m.cpu, layout);
+    this.emit({ phase: 'start', number: 0, kind: 'init', size: heapSize });
+    this.guard('init', () => this.image.init(heapSize));
+    this.emit({ phase: 'end', number: 0, kind: 'init', size: heapSize });
   }
 
   get heap() { return this.image.heap!; }
 
   /** explainBudget: when the call runs out of cycles, a better account of why (or null). */
   alloc(size: number, align: number, explainBudget?: () => string | null): Block | null {
+    const ev = { number: this.operations + 1, kind: 'alloc', size, align } as const;
+    this.emit({ phase: 'start', ...ev });
     const r = this.op('alloc', () => this.image.alloc(size, align), explainBudget);
     if (r.value === 0) {
       if (this.utilisationAtFirstFailure === null && size <= this.heap.end - this.heap.start) {
         this.utilisationAtFirstFailure = this.liveBytes / (this.heap.end - this.heap.start);
       }
+      this.emit({ phase: 'end', ...ev, result: null });
       return null;
     }
-    const block: Block = { id: this.nextId++, ptr: r.value, size, align };
+    const block: Block = { id: this.nextId++, ptr: r.value, size, align, op: ev.number };
     this.checkBlock(block, 'alloc');
     this.track(block);
+    this.emit({ phase: 'end', ...ev, result: block });
     return block;
   }
 
@@ -96,21 +162,30 @@ export class Session {
   }
 
   dealloc(block: Block): void {
+    const ev = { number: this.operations + 1, kind: 'dealloc', ptr: block.ptr, size: block.size, align: block.align, block } as const;
+    this.emit({ phase: 'start', ...ev });
     this.verify(block, block.size, 'dealloc');
     this.untrack(block);
     this.op('dealloc', () => this.image.dealloc(block.ptr, block.size, block.align));
+    this.emit({ phase: 'end', ...ev });
   }
 
   /** Realloc keeps min(old, new) bytes; returns the new block, or null (the old one stays live). */
   realloc(block: Block, newSize: number): Block | null {
+    const ev = { number: this.operations + 1, kind: 'realloc', ptr: block.ptr, size: block.size, align: block.align, newSize, block } as const;
+    this.emit({ phase: 'start', ...ev });
     this.verify(block, block.size, 'realloc');
     const r = this.op('realloc', () => this.image.realloc(block.ptr, block.size, block.align, newSize));
-    if (r.value === 0) return null;
+    if (r.value === 0) {
+      this.emit({ phase: 'end', ...ev, result: null });
+      return null;
+    }
     this.untrack(block);
-    const moved: Block = { id: block.id, ptr: r.value, size: newSize, align: block.align };
+    const moved: Block = { id: block.id, ptr: r.value, size: newSize, align: block.align, op: ev.number };
     this.checkBlock(moved, 'realloc');
     this.verify({ ...moved }, Math.min(block.size, newSize), 'realloc', block.id);
     this.track(moved);
+    this.emit({ phase: 'end', ...ev, result: moved });
     return moved;
   }
 
@@ -126,9 +201,14 @@ export class Session {
       return this.guard('alloc', () => this.image.alloc(size, align)).value !== 0;
     };
     let lo = 0, hi = this.heap.end - this.heap.start;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (fits(mid)) lo = mid; else hi = mid - 1;
+    this.probing = true;
+    try {
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (fits(mid)) lo = mid; else hi = mid - 1;
+      }
+    } finally {
+      this.probing = false;
     }
     bus.sram.set(saved);
     return lo;
@@ -240,6 +320,7 @@ export class Session {
   }
 
   fail(v: Omit<SessionViolation, 'operation'>): never {
-    throw new ViolationError({ operation: this.operations, ...v });
+    this.violation = { operation: this.operations, ...v };
+    throw new ViolationError(this.violation);
   }
 }

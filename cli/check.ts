@@ -1,0 +1,252 @@
+// sramlab check: a user's own allocator ELF through the scenarios, every check on, for CI:
+// exit status, a JSON document (sramlab.check/1) and a JUnit XML report that GitHub Actions,
+// GitLab and Jenkins read without plugins of their own.
+
+import { basename } from 'node:path';
+import chalk from 'chalk';
+import { Command } from 'commander';
+import { ElfError, hex } from '../emulator/elf.ts';
+import type { Profile } from '../emulator/profiles.ts';
+import { footprint } from '../firmware/footprint.ts';
+import { AllocatorImage, ImageError } from '../scenarios/image.ts';
+import { runScenarioOnImage, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
+import { checkReportPath, EXAMPLES, listOption, mcuOption, parseCount, parseSize, profileFrom, readElf, setExitStatus, UsageError, writeReportAtomically } from './common.ts';
+
+interface CheckOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean }
+
+/**
+ * Scenarios that need more than the four entry points and the ABI symbols. isr-reentrancy
+ * drives the project harness's IRQ 0 hook, so it runs when the image links that harness in;
+ * no-cas swaps in the project's own CAS builds of its allocators, so it never fits a given ELF.
+ */
+const NEEDS: Readonly<Record<string, { symbol?: string; why: string }>> = {
+  'isr-reentrancy': { symbol: 'sl_isr_request', why: "it needs the harness's IRQ 0 hook: link firmware/harness.c in and put SL_IRQ0_Handler at vector 16 (firmware/README.md)" },
+  'no-cas': { why: "it runs the project's CAS builds of its own allocators (firmware/images/cas/), not a given image" },
+};
+
+/**
+ * Scenarios that run only when --scenario names them. stack-collision forces the stack into the
+ * heap to show that the stack rule catches it: that says nothing about the allocator, and an
+ * allocator whose sl_alloc needs no stack would fail it for being frugal.
+ */
+const ON_REQUEST: readonly string[] = ['stack-collision'];
+
+/** What the CLI shows of a profile: its name and the numbers the results depend on. */
+const profileSummary = (p: Profile) => ({ name: p.name, arch: p.arch, flashSize: p.flashSize, sramSize: p.sramSize, clockHz: p.clockHz });
+
+/** One scenario's outcome. Time is emulated, from the cycle counter: the same on every machine. */
+interface ScenarioOutcome {
+  name: string;
+  ok: boolean;
+  cycles: number;
+  emulatedSeconds: number;
+  result: ScenarioResult;
+}
+
+interface CheckReport {
+  schema: 'sramlab.check/1';
+  image: {
+    path: string;
+    /** 'reset': it has a vector table and was reset; 'segments': no startup, sl_init came first. */
+    boot: 'reset' | 'segments';
+    layout: AllocatorImage['layout'];
+    footprint: ScenarioResult['footprint'];
+  };
+  profile: ReturnType<typeof profileSummary>;
+  seed: number;
+  ops: number;
+  ok: boolean;
+  passed: number;
+  failed: number;
+  scenarios: ScenarioOutcome[];
+}
+
+/** Brings the image up, turning a broken ELF or a missing symbol into one line of bad input. */
+function bringUp(path: string, elf: Uint8Array, profile: Profile): AllocatorImage {
+  try {
+    return AllocatorImage.fromElf(elf, profile, { boot: 'auto' }, path);
+  } catch (e) {
+    if (e instanceof ElfError) throw new UsageError(`${path}: ${e.message}`);
+    if (e instanceof ImageError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function chooseScenarios(requested: string | undefined, image: AllocatorImage): string[] {
+  const fits = (name: string): string | null => {
+    const need = NEEDS[name];
+    if (!need || (need.symbol && image.machine.symbol(need.symbol) !== undefined)) return null;
+    return need.why;
+  };
+  const names = SCENARIOS.map((s) => s.name);
+  if (!requested) return names.filter((n) => fits(n) === null && !ON_REQUEST.includes(n));
+  const chosen = listOption(requested, names, 'scenario');
+  for (const n of chosen) {
+    const why = fits(n);
+    if (why) throw new UsageError(`scenario '${n}' cannot run on ${image.label}: ${why}`);
+  }
+  return chosen;
+}
+
+/** A path as a shell word, so the replay command can be pasted as it is. */
+const shellWord = (s: string) => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+
+function runOne(name: string, path: string, elf: Uint8Array, profile: Profile, p: ScenarioParams): ScenarioOutcome {
+  let image: AllocatorImage | undefined;
+  let cycles0 = 0;
+  const makeImage = () => {
+    image = bringUp(path, elf, profile);
+    cycles0 = image.machine.cpu.cycles; // the reset handler's cycles are not the scenario's
+    return image;
+  };
+  const replay = (q: ScenarioParams & { heap: number }) =>
+    `sramlab check ${shellWord(path)} --mcu ${profile.name} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`;
+  const result = runScenarioOnImage(name, { allocator: basename(path, '.elf'), elf: path, mcu: profile.name, makeImage, replay }, p);
+  const cycles = image!.machine.cpu.cycles - cycles0;
+  return { name, ok: result.ok, cycles, emulatedSeconds: cycles / profile.clockHz, result };
+}
+
+// ---- the report of a failure: one text, for the terminal and the JUnit <failure> ------------
+
+/** A one-line summary: what a JUnit reader shows in its list of failures. */
+function failureMessage(r: ScenarioResult): string {
+  const v = r.violation;
+  return v ? `rule ${v.rule}: ${v.message}` : `the scenario failed without naming a rule (replay: ${r.replay})`;
+}
+
+/** Every fact a report names, one per line; '—' where the rule has no such fact (a host-side check has no PC). */
+function failureReport(r: ScenarioResult): string {
+  const v = r.violation;
+  if (!v) return `${failureMessage(r)}\nreplay:    ${r.replay}`;
+  const or = (x: string | undefined) => x ?? '—';
+  const lines: [string, string][] = [
+    ['rule', v.rule],
+    ['message', v.message],
+    ['pc', v.pc === undefined ? '—' : hex(v.pc)],
+    ['symbol', or(v.symbol)],
+    ['source', or(v.source)],
+    ['address', v.address === undefined ? '—' : hex(v.address)],
+    ['size', v.size === undefined ? '—' : `${v.size} byte(s)`],
+    ['access', or(v.access)],
+    ['region', or(v.region)],
+    ['operation', `${v.operation}${v.kind ? ` (${v.kind})` : ''}`],
+    ['replay', r.replay],
+  ];
+  return lines.map(([k, x]) => `${`${k}:`.padEnd(11)}${x}`).join('\n');
+}
+
+// ---- JUnit XML ----------------------------------------------------------------------------
+
+/** Characters XML 1.0 cannot carry at all (controls, lone surrogates, U+FFFE/U+FFFF): replaced, never dropped silently. */
+const XML_INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+function xmlText(s: string): string {
+  return s.replace(XML_INVALID, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Attribute values also lose their quotes, and keep their line breaks (a parser would normalise raw ones to spaces). */
+function xmlAttr(s: string): string {
+  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;')
+    .replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}
+
+const seconds = (s: number) => s.toFixed(6);
+
+function junitXml(report: CheckReport): string {
+  const { profile, scenarios } = report;
+  const suite = `sramlab check ${report.image.path} on ${profile.name}`;
+  const total = seconds(scenarios.reduce((t, s) => t + s.emulatedSeconds, 0));
+  const counts = `tests="${scenarios.length}" failures="${report.failed}" errors="0" skipped="0" time="${total}"`;
+  const props: [string, string][] = [
+    ['mcu', profile.name], ['seed', String(report.seed)], ['ops', String(report.ops)], ['boot', report.image.boot],
+    ['time', `emulated seconds: cycles / ${profile.clockHz} Hz (not host time)`],
+  ];
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="sramlab" ${counts}>`,
+    `  <testsuite name="${xmlAttr(suite)}" ${counts}>`,
+    '    <properties>',
+    ...props.map(([k, v]) => `      <property name="${xmlAttr(k)}" value="${xmlAttr(v)}"/>`),
+    '    </properties>',
+  ];
+  for (const s of scenarios) {
+    const head = `    <testcase classname="${xmlAttr(`sramlab.${profile.name}`)}" name="${xmlAttr(s.name)}" time="${seconds(s.emulatedSeconds)}"`;
+    if (s.ok) {
+      out.push(`${head}/>`);
+      continue;
+    }
+    const type = s.result.violation?.rule ?? 'unknown';
+    out.push(`${head}>`,
+      `      <failure message="${xmlAttr(failureMessage(s.result))}" type="${xmlAttr(type)}">${xmlText(failureReport(s.result))}</failure>`,
+      '    </testcase>');
+  }
+  out.push('  </testsuite>', '</testsuites>', '');
+  return out.join('\n');
+}
+
+// ---- the command --------------------------------------------------------------------------
+
+function printOutcome(s: ScenarioOutcome): void {
+  const r = s.result;
+  const ops = `${r.operations} operations, ${seconds(s.emulatedSeconds)} s emulated`;
+  if (s.ok) {
+    const caught = r.caught ? `; caught as expected: rule ${r.caught.rule}` : '';
+    console.log(`  ${chalk.green('PASS')} ${s.name.padEnd(16)} ${ops}${caught}`);
+    return;
+  }
+  console.log(`  ${chalk.red('FAIL')} ${s.name.padEnd(16)} ${ops}`);
+  for (const line of failureReport(r).split('\n')) console.log(`       ${line}`);
+}
+
+function check(path: string, opts: CheckOptions): number {
+  const profile = profileFrom(opts);
+  if (opts.junit) checkReportPath(opts.junit, '--junit');
+  const elf = readElf(path);
+  const image = bringUp(path, elf, profile);
+  const names = chooseScenarios(opts.scenario, image);
+  const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
+  if (opts.heap !== undefined && opts.heap > region) {
+    throw new UsageError(`--heap ${opts.heap}: does not fit ${path}'s heap region of ${region} bytes (__heap_start to __heap_end)`);
+  }
+  const params: ScenarioParams = { seed: opts.seed, ops: opts.ops, heap: opts.heap };
+  if (!opts.json && !opts.quiet) {
+    const boot = image.boot === 'reset' ? 'from its reset handler' : 'no vector table: from its segments, sl_init first';
+    console.log(`sramlab check ${path} on ${profile.name} (${boot})`);
+  }
+  const scenarios: ScenarioOutcome[] = [];
+  for (const name of names) {
+    const s = runOne(name, path, elf, profile, params);
+    scenarios.push(s);
+    if (!opts.json && !(opts.quiet && s.ok)) printOutcome(s);
+  }
+  const failed = scenarios.filter((s) => !s.ok).length;
+  const report: CheckReport = {
+    schema: 'sramlab.check/1',
+    image: { path, boot: image.boot, layout: image.layout, footprint: footprint(image.machine.image!) },
+    profile: profileSummary(profile), seed: opts.seed, ops: opts.ops,
+    ok: failed === 0, passed: scenarios.length - failed, failed, scenarios,
+  };
+  if (opts.junit) writeReportAtomically(opts.junit, junitXml(report), '--junit');
+  if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else console.log(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}: ${report.passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+export function checkCommand(): Command {
+  return new Command('check')
+    .description("Check your own allocator ELF (the sramlab ABI, firmware/README.md) through every scenario that fits it, every check on: for CI.")
+    .argument('<elf>', 'allocator image: with a vector table it is reset first; without one, sl_init is the first call')
+    .addOption(mcuOption())
+    .option('--scenario <names>', `comma-separated scenarios (default: every one that fits the image, but ${ON_REQUEST.join(', ')}): ${SCENARIOS.map((s) => s.name).join(', ')}`)
+    .option('--seed <n>', 'seed of the workloads', (v) => parseCount(v), 1)
+    .option('--ops <n>', 'operations (for scenarios that take a count)', (v) => parseCount(v), 1000)
+    .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)
+    .option('--json', 'print the report as JSON (schema sramlab.check/1)')
+    .option('--junit <file>', 'also write a JUnit XML report (one testcase per scenario, time in emulated seconds)')
+    .option('--quiet', 'print only failures and the final count')
+    .addHelpText('after', EXAMPLES([
+      'sramlab check firmware.elf --mcu cortex-m0 --junit sramlab.xml',
+      'sramlab check examples/c-allocator/bump-cortex-m3.elf --mcu cortex-m3 --scenario smoke,alignment --json',
+    ]) + '\nExit status: 0 every check held, 1 a check failed, 2 bad input (an unreadable ELF, a missing ABI symbol, a wrong flag).\n')
+    .action((elf: string, opts: CheckOptions) => { setExitStatus(check(elf, opts)); });
+}

@@ -1,0 +1,153 @@
+// Every load and store allocator code makes while a scenario runs, one record at a time: the
+// instruction (PC, symbol+offset, source line, disassembly), the access (kind, size, address,
+// value) and the region it lands in. Records go to a sink as they happen, so a trace of
+// millions of accesses never sits in memory; the run stops after the last operation asked for.
+
+import type { Checker } from '../emulator/bus.ts';
+import { disassemble } from '../emulator/isa/disasm.ts';
+import { is32bit } from '../emulator/isa/encodings.ts';
+import type { Machine } from '../emulator/machine.ts';
+import type { Range } from './checkers.ts';
+import type { AllocatorImage } from './image.ts';
+import { runScenario, type ScenarioResult } from './index.ts';
+import { Session, type OperationEvent } from './session.ts';
+
+/** Where an access lands. heap-spare: the part of the heap region sl_init was not given. */
+export const TRACE_REGIONS = ['heap', 'heap-spare', 'state', 'stack', 'flash', 'sram', 'scs', 'dwt', 'unmapped'] as const;
+export type TraceRegion = (typeof TRACE_REGIONS)[number];
+
+export interface TraceAccess {
+  /** The operation it belongs to (0: sl_init). */
+  op: number;
+  pc: number;
+  symbol?: string;
+  source?: string;
+  instruction?: string;
+  kind: 'load' | 'store';
+  size: number;
+  address: number;
+  /** The value loaded or stored, unsigned. */
+  value: number;
+  region: TraceRegion;
+}
+
+export interface TraceSink {
+  access(a: TraceAccess): void;
+  /** Each traced operation's start and end (with the block it returned). */
+  operation?(e: OperationEvent): void;
+}
+
+export interface TraceOptions {
+  scenario: string;
+  allocator: string;
+  mcu: string;
+  seed: number;
+  ops: number;
+  heap?: number;
+  /** Operations traced: [from, to], 1-based (0 is sl_init). */
+  from: number;
+  to: number;
+  /** Only accesses into these regions (default: all). */
+  regions?: ReadonlySet<TraceRegion>;
+}
+
+export interface TraceSummary {
+  accesses: number;
+  /** The scenario's result when it ran to its end or broke a rule; null when the trace stopped it after the last operation asked for. */
+  result: ScenarioResult | null;
+}
+
+/** Thrown from an operation's end to stop the scenario once the last traced operation is done. */
+class EnoughTraced extends Error {}
+
+export function trace(opts: TraceOptions, sink: TraceSink): TraceSummary {
+  let accesses = 0;
+  const observe = (s: Session) => {
+    const tracer = new Tracer(s, opts, (a) => { accesses++; sink.access(a); });
+    s.onOperation((e) => {
+      tracer.onOperation(e);
+      if (e.number < opts.from || e.number > opts.to) return;
+      sink.operation?.(e);
+      if (e.phase === 'end' && e.number >= opts.to) throw new EnoughTraced();
+    });
+  };
+  try {
+    const result = Session.observing(observe, () => runScenario(opts.scenario, opts.allocator, opts.mcu, { seed: opts.seed, ops: opts.ops, heap: opts.heap }));
+    return { accesses, result };
+  } catch (e) {
+    if (e instanceof EnoughTraced) return { accesses, result: null };
+    throw e;
+  }
+}
+
+/** The checker of one session: filters by PC, operation and region, and builds the records. */
+class Tracer {
+  private heap: Range;
+  private readonly describe = new Map<number, Pick<TraceAccess, 'symbol' | 'source' | 'instruction'>>();
+
+  constructor(private readonly session: Session, private readonly opts: TraceOptions, emit: (a: TraceAccess) => void) {
+    this.heap = session.image.layout.heapRegion;
+    session.image.machine.addChecker(this.checker(emit));
+  }
+
+  onOperation(e: OperationEvent): void {
+    // Until sl_init returns the image does not know the heap in use; its start event does.
+    if (e.kind === 'init' && e.phase === 'start') this.heap = { start: this.heap.start, end: this.heap.start + e.size! };
+  }
+
+  private checker(emit: (a: TraceAccess) => void): Checker {
+    const { code } = this.session.image.layout;
+    const codeStart = code.start >>> 0, codeLen = (code.end - code.start) >>> 0;
+    const { from, to, regions } = this.opts;
+    const s = this.session;
+    return (pc, address, size, kind, value) => {
+      if (((pc - codeStart) >>> 0) >= codeLen || s.probing || kind === 'fetch') return;
+      const op = s.operations;
+      if (op < from || op > to) return;
+      const region = this.regionOf(address);
+      if (regions && !regions.has(region)) return;
+      const mask = size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff;
+      emit({ op, pc, ...this.where(pc), kind, size, address, value: (value & mask) >>> 0, region });
+    };
+  }
+
+  private regionOf(address: number): TraceRegion {
+    return classify(address, this.session.image, this.heap);
+  }
+
+  /** Symbol, source line and disassembly of a PC, worked out once per PC. */
+  private where(pc: number): Pick<TraceAccess, 'symbol' | 'source' | 'instruction'> {
+    let w = this.describe.get(pc);
+    if (!w) {
+      const m = this.session.image.machine;
+      w = { ...m.describe(pc), instruction: instructionAt(m, pc) };
+      this.describe.set(pc, w);
+    }
+    return w;
+  }
+}
+
+/** Which region an address is in, for an image whose heap in use is `heap`. */
+export function classify(address: number, image: AllocatorImage, heap: Range): TraceRegion {
+  const a = address >>> 0;
+  const { state, heapRegion, stackLimit, stackTop } = image.layout;
+  const inside = (r: Range) => a >= r.start && a < r.end;
+  if (inside(heap)) return 'heap';
+  if (inside(heapRegion)) return 'heap-spare';
+  if (inside(state)) return 'state';
+  if (a >= stackLimit && a < stackTop) return 'stack';
+  const r = image.machine.bus.regionOf(a);
+  return r === 'flash' ? 'flash' : r === 'sram' ? 'sram' : r;
+}
+
+/** The disassembly of the instruction at pc (a 32-bit one read as both halfwords). */
+function instructionAt(m: Machine, pc: number): string | undefined {
+  try {
+    const half = (a: number) => { const b = m.bus.peek(a, 2); return b[0]! | (b[1]! << 8); };
+    const hw1 = half(pc);
+    const word = is32bit(hw1) ? ((hw1 << 16) | half(pc + 2)) >>> 0 : hw1;
+    return disassemble(m.profile.arch, word, pc);
+  } catch {
+    return undefined; // a PC outside memory: the access report still stands without it
+  }
+}

@@ -1,0 +1,194 @@
+// Every check of DESIGN.md "Checks" proven to fire: a check that no test makes fail is a
+// defect. Each deliberately broken allocator of tests/broken-allocators/ (its README says what
+// is broken) runs a scenario with every check on, and the RIGHT rule must stop it — with, for
+// the rules that trap inside firmware, a PC in the allocator's code and its symbol. The same
+// scenario on a correct allocator must pass, so each test can fail both ways.
+//
+// The images are committed (tests/broken-allocators/build.ts builds and --verify checks them),
+// built by the same machinery as the real allocators'.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AllocatorImage, type ImageLayout } from '../scenarios/image.ts';
+import { runScenario, type ScenarioResult } from '../scenarios/index.ts';
+import type { Rule, SessionViolation } from '../scenarios/session.ts';
+import { BROKEN_DIR, BROKEN_IMAGES_DIR, BROKEN_PROFILES } from './broken-allocators/build.ts';
+
+const PARAMS = { seed: 1, ops: 200 };
+/** Enough for every healthy call here, small enough that a spinning one stops at once. */
+const SPIN_BUDGET = 100_000;
+
+const elfOf = (name: string, mcu: string): string => join(BROKEN_IMAGES_DIR, `${name}-${mcu}.elf`);
+
+function runBroken(name: string, scenario: string, mcu: string, maxCycles?: number): ScenarioResult {
+  return runScenario(scenario, name, mcu, PARAMS, { elf: elfOf(name, mcu), ...(maxCycles ? { maxCycles } : {}) });
+}
+
+/** The image's layout and a symbol lookup, for the assertions on addresses. */
+function imageOf(name: string, mcu: string): { layout: ImageLayout; symbol: (s: string) => number } {
+  const img = AllocatorImage.fromElf(readFileSync(elfOf(name, mcu)), mcu);
+  return { layout: img.layout, symbol: (s) => img.address(s) };
+}
+
+/** A trap: PC inside .alloc_text, and a symbol for it. */
+function expectInAllocatorCode(v: SessionViolation, layout: ImageLayout, symbol: RegExp): void {
+  expect(v.pc, 'the violation names a PC').toBeTypeOf('number');
+  expect(v.pc!).toBeGreaterThanOrEqual(layout.code.start);
+  expect(v.pc!).toBeLessThan(layout.code.end);
+  expect(v.symbol).toMatch(symbol);
+}
+
+interface Case {
+  name: string;
+  scenario: string;
+  rule: Rule;
+  /** A correct allocator that passes the same scenario. */
+  control: string;
+  maxCycles?: number;
+  /** What else the violation must say. */
+  check(v: SessionViolation, mcu: string): void;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'past-end', scenario: 'smoke', rule: 'containment', control: 'galloc',
+    check(v, mcu) {
+      const { layout } = imageOf('past-end', mcu);
+      expectInAllocatorCode(v, layout, /^sl_alloc\+0x/);
+      // smoke gives sl_init the first DEFAULT_HEAP bytes of the region; the byte right after them.
+      expect(v.address).toBe(layout.heapRegion.start + 16 * 1024);
+      expect(v.access).toBe('store');
+      expect(v.size).toBe(1);
+    },
+  },
+  {
+    name: 'bss-peek', scenario: 'smoke', rule: 'containment', control: 'galloc',
+    check(v, mcu) {
+      const { layout, symbol } = imageOf('bss-peek', mcu);
+      expectInAllocatorCode(v, layout, /^sl_alloc\+0x/);
+      expect(v.address).toBe(symbol('sl_isr_request'));
+      expect(v.access).toBe('load');
+      expect(v.message).toMatch(/outside its heap array, its state and the live stack/);
+    },
+  },
+  {
+    name: 'misaligned', scenario: 'smoke', rule: 'blocks', control: 'galloc',
+    check(v) {
+      expect(v.kind).toBe('alloc');
+      expect(v.message).toMatch(/not aligned to 8 as asked/);
+      expect(v.address! % 8).not.toBe(0);
+    },
+  },
+  {
+    name: 'overlap', scenario: 'smoke', rule: 'blocks', control: 'galloc',
+    check(v) {
+      expect(v.message).toMatch(/overlapping live block 0x[0-9a-f]+ \(\+1\)/);
+    },
+  },
+  {
+    // The wrap the alignment scenario hunts for: a block that runs far past the array.
+    name: 'wrapped-size', scenario: 'alignment', rule: 'blocks', control: 'galloc',
+    check(v) {
+      expect(v.message).toMatch(/for 4294967280 bytes, outside the heap array/);
+    },
+  },
+  {
+    name: 'metadata-in-block', scenario: 'smoke', rule: 'contents', control: 'galloc',
+    check(v) {
+      expect(v.kind).toBe('dealloc');
+      expect(v.message).toMatch(/^byte 0 of a live block at 0x[0-9a-f]+ changed .*allocator metadata overwrote user data/);
+    },
+  },
+  {
+    name: 'deep-recursion', scenario: 'smoke', rule: 'stack', control: 'galloc',
+    check(v, mcu) {
+      const { layout } = imageOf('deep-recursion', mcu);
+      expectInAllocatorCode(v, layout, /^free_run/);
+      expect(v.access).toBe('sp');
+      expect(v.address).toBeLessThan(layout.stackLimit);
+      expect(v.message).toMatch(/below the stack limit/);
+    },
+  },
+  {
+    name: 'endless', scenario: 'smoke', rule: 'liveness', control: 'galloc', maxCycles: SPIN_BUDGET,
+    check(v, mcu) {
+      expectInAllocatorCode(v, imageOf('endless', mcu).layout, /^sl_alloc\+0x/);
+      expect(v.operation).toBe(1);
+      expect(v.message).toMatch(new RegExp(`still running after ${SPIN_BUDGET} cycles`));
+    },
+  },
+  {
+    // Every spin-locked seed deadlocks here too, so the control is slab, the lock-free one.
+    name: 'isr-spin', scenario: 'isr-reentrancy', rule: 'liveness', control: 'slab', maxCycles: SPIN_BUDGET,
+    check(v, mcu) {
+      expectInAllocatorCode(v, imageOf('isr-spin', mcu).layout, /^sl_alloc\+0x/);
+      expect(v.message).toMatch(/^deadlock: IRQ 0's sl_alloc spins at 0x[0-9a-f]+ \(sl_alloc\+0x[0-9a-f]+\)/);
+    },
+  },
+  {
+    name: 'leaky', scenario: 'random-actions', rule: 'leak', control: 'galloc',
+    check(v) {
+      expect(v.message).toMatch(/after every block was freed the largest allocatable block is \d+ bytes; it was 16384 at the start/);
+    },
+  },
+];
+
+/** unaligned-access faults only where every unaligned access does: ARMv6-M. */
+const UNALIGNED: Case = {
+  name: 'unaligned-access', scenario: 'smoke', rule: 'faults', control: 'galloc',
+  check(v, mcu) {
+    // sl_realloc frees the old block through sl_dealloc, which GCC inlines there.
+    expectInAllocatorCode(v, imageOf('unaligned-access', mcu).layout, /^sl_(dealloc|realloc)\+0x/);
+    expect(v.message).toMatch(/unaligned fault at 0x[0-9a-f]+ .*: unaligned word load at 0x[0-9a-f]+/);
+    expect(v.access).toBe('load');
+    expect(v.size).toBe(4);
+    expect(v.address! % 4).not.toBe(0);
+  },
+};
+
+describe.each(BROKEN_PROFILES)('every check fires on %s', (mcu) => {
+  const cases = mcu === 'cortex-m0' ? [...CASES, UNALIGNED] : CASES;
+
+  it.each(cases.map((c) => [c.name, c.rule, c.scenario, c] as const))('%s is caught by the %s rule in %s', (_n, _r, _s, c) => {
+    const r = runBroken(c.name, c.scenario, mcu, c.maxCycles);
+    expect(r.ok).toBe(false);
+    expect(r.violation?.rule, r.violation?.message).toBe(c.rule);
+    c.check(r.violation!, mcu);
+  });
+
+  // The same scenarios on correct allocators: every check holds, so none of the above is a
+  // scenario that fails on its own.
+  const controls = [...new Map(cases.map((c) => [`${c.control}/${c.scenario}`, c])).values()];
+  it.each(controls.map((c) => [c.control, c.scenario, c] as const))('%s passes %s', (_a, _s, c) => {
+    const r = runScenario(c.scenario, c.control, mcu, PARAMS, c.maxCycles ? { maxCycles: c.maxCycles } : {});
+    expect(r.violation, r.violation?.message).toBeNull();
+    expect(r.ok).toBe(true);
+  });
+});
+
+describe('unaligned-access on cortex-m3', () => {
+  it('passes smoke: ARMv7-M loads an unaligned word (the fault is the M0\'s alone)', () => {
+    const r = runBroken('unaligned-access', 'smoke', 'cortex-m3');
+    expect(r.violation, r.violation?.message).toBeNull();
+  });
+});
+
+describe('the broken allocators', () => {
+  const folders = readdirSync(BROKEN_DIR, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'images').map((e) => e.name);
+
+  it('cover every rule of a checked session (containment, stack, blocks, contents, faults, liveness, leak)', () => {
+    // The rules of scenarios/session.ts's Rule type; a new rule needs a broken allocator here.
+    const RULES: Rule[] = ['containment', 'stack', 'blocks', 'contents', 'faults', 'liveness', 'leak'];
+    expect(new Set([...CASES, UNALIGNED].map((c) => c.rule))).toEqual(new Set(RULES));
+  });
+
+  it('each have a test, a one-line README and a committed image per profile', () => {
+    expect(folders.sort()).toEqual([...CASES, UNALIGNED].map((c) => c.name).sort());
+    for (const name of folders) {
+      const readme = readFileSync(join(BROKEN_DIR, name, 'README.md'), 'utf8').trim();
+      expect(readme.split('\n'), `${name}/README.md`).toHaveLength(1);
+      expect(readme).toMatch(new RegExp(`^# ${name} — `));
+      for (const mcu of BROKEN_PROFILES) expect(existsSync(elfOf(name, mcu)), `${name}-${mcu}.elf`).toBe(true);
+    }
+  });
+});
