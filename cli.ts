@@ -4,12 +4,15 @@
 
 import { Command, CommanderError } from 'commander';
 import { exitStatus, UsageError } from './cli/common.ts';
+import { checkCommand } from './cli/check.ts';
 import { compareCommand } from './cli/compare.ts';
 import { demoCommand } from './cli/demo.ts';
 import { execCommand } from './cli/exec.ts';
 import { fuzzCommand } from './cli/fuzz.ts';
 import { listCommand } from './cli/list.ts';
+import { mapCommand } from './cli/map.ts';
 import { runCommand } from './cli/run.ts';
+import { traceCommand } from './cli/trace.ts';
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command('sramlab')
@@ -24,7 +27,7 @@ Start here:
   $ sramlab compare                                # everything, as a table
 Each command has --help with examples.`)
     .exitOverride();
-  for (const cmd of [demoCommand(), listCommand(), runCommand(), compareCommand(), fuzzCommand(), execCommand()]) {
+  for (const cmd of [demoCommand(), listCommand(), runCommand(), mapCommand(), traceCommand(), compareCommand(), fuzzCommand(), checkCommand(), execCommand()]) {
     program.addCommand(cmd.copyInheritedSettings(program));
   }
   try {

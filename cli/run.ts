@@ -1,27 +1,34 @@
 // sramlab run: one scenario on one allocator image, every check on.
 
-import chalk from 'chalk';
-import { Command } from 'commander';
+import chalk, { type ChalkInstance } from 'chalk';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { describeOperation, heapMap, HeapTracker, renderHeapMap, type HeapMap, type SpanKind } from '../scenarios/heap-map.ts';
 import { ALLOCATORS, ImageError } from '../scenarios/image.ts';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../scenarios/index.ts';
-import { EXAMPLES, mcuOption, parseCount, parseSize, profileFrom, setExitStatus, UsageError } from './common.ts';
+import { Session } from '../scenarios/session.ts';
+import { EXAMPLES, mcuOption, parseCount, parseSize, profileFrom, setExitStatus, UsageError, useColor } from './common.ts';
 
-interface RunOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; json?: boolean }
+interface RunOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; json?: boolean; show?: 'heap'; step?: boolean; cell?: number }
 
 function run(name: string, opts: RunOptions): number {
   profileFrom(opts);
   let r: ScenarioResult;
+  const view = opts.show === 'heap' || opts.step ? new HeapView(opts) : null;
   try {
-    r = runScenario(name, opts.alloc, opts.mcu, { seed: opts.seed, ops: opts.ops, heap: opts.heap });
+    r = runScenario(name, opts.alloc, opts.mcu, { seed: opts.seed, ops: opts.ops, heap: opts.heap }, view ? { observe: (s) => view.watch(s) } : {});
   } catch (e) {
     if (e instanceof ImageError || /^unknown scenario|does not fit/.test((e as Error).message)) throw new UsageError((e as Error).message);
     throw e;
   }
   if (opts.json) {
-    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(view ? { ...r, heapView: view.json() } : r, null, 2) + '\n');
   } else {
+    view?.printFinal();
     const head = `${r.scenario} · ${r.allocator} on ${r.mcu} · heap ${r.heap} B · seed ${r.seed}`;
-    if (r.ok) {
+    if (r.ok && r.caught) {
+      console.log(`${chalk.green('PASS')} ${head}: the ${r.caught.rule} rule caught it, as this scenario expects`);
+      console.log(`  ${r.caught.message}`);
+    } else if (r.ok) {
       console.log(`${chalk.green('PASS')} ${head}: ${r.operations} operations, every check held`);
     } else {
       const v = r.violation!;
@@ -42,6 +49,66 @@ function run(name: string, opts: RunOptions): number {
   return r.ok ? 0 : 1;
 }
 
+// ---- --show heap and --step ---------------------------------------------------------------
+
+const HEAP_COLOUR: Record<SpanKind, ChalkInstance> = {
+  live: chalk.green, metadata: chalk.yellow, free: chalk.blue, untouched: chalk.dim, violation: chalk.bgRed.white,
+};
+
+/**
+ * Watches the scenario's session with a HeapTracker: with --step, one heap map per operation
+ * (printed as it happens, or kept for --json); at the end, the heap after the workload, or
+ * where the violation stopped it.
+ */
+class HeapView {
+  private session: Session | null = null;
+  private tracker: HeapTracker | null = null;
+  private readonly steps: { description: string; map: HeapMap }[] = [];
+  private printed = 0;
+
+  constructor(private readonly opts: RunOptions) {}
+
+  /** Starts watching the session of the run (called before its sl_init). */
+  watch(s: Session): void {
+    this.session = s;
+    this.tracker = new HeapTracker(s);
+    if (this.opts.step) {
+      s.onOperation((e) => {
+        if (e.phase === 'end' && e.kind !== 'init') this.step(describeOperation(e), heapMap(s, this.tracker!));
+      });
+    }
+  }
+
+  private step(description: string, map: HeapMap): void {
+    if (this.opts.json) this.steps.push({ description, map });
+    else this.print(description, map, this.printed === 0);
+  }
+
+  /** The heap now, or null when sl_init never returned (there is no heap in use to draw). */
+  private finalMap(): HeapMap | null {
+    return this.session?.image.heap ? heapMap(this.session, this.tracker!) : null;
+  }
+
+  /** The map after the workload; with --step only when a violation makes it differ from the last step's. */
+  printFinal(): void {
+    const map = this.finalMap();
+    if (!map || (this.opts.step && !map.violation)) return;
+    const v = map.violation;
+    this.print(v ? `heap when rule ${v.rule} broke, at operation ${map.operation}` : `heap after the workload (${map.operation} operations)`, map);
+  }
+
+  json(): { final: HeapMap | null; steps?: { description: string; map: HeapMap }[] } {
+    return { final: this.finalMap(), ...(this.opts.step ? { steps: this.steps } : {}) };
+  }
+
+  /** One map under a title; a run of --step maps prints the legend once, with the first. */
+  private print(title: string, map: HeapMap, legend = true): void {
+    this.printed++;
+    const lines = renderHeapMap(map, { cellBytes: this.opts.cell, legend, paint: useColor ? (k, t) => HEAP_COLOUR[k](t) : undefined });
+    process.stdout.write([chalk.bold(`── ${title}`), ...lines, ''].join('\n') + '\n');
+  }
+}
+
 export function runCommand(): Command {
   return new Command('run')
     .description('Run one scenario on one allocator image with every check on.')
@@ -51,8 +118,20 @@ export function runCommand(): Command {
     .option('--seed <n>', 'seed of the workload', (v) => parseCount(v), 1)
     .option('--ops <n>', 'operations (for scenarios that take a count)', (v) => parseCount(v), 1000)
     .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)
-    .option('--json', 'print the result as JSON (schema sramlab.run/1)')
-    .addHelpText('after', EXAMPLES(['sramlab run smoke --alloc galloc --mcu cortex-m0', 'sramlab run smoke --alloc chunk --mcu cortex-m3 --json']) +
-      '\nExit status: 0 every check held, 1 a check failed, 2 bad input.\n')
+    .option('--json', 'print the result as JSON (schema sramlab.run/1; with --show heap, a heapView member)')
+    .addOption(new Option('--show <view>', 'draw the heap array after the workload: live blocks, allocator metadata, free and untouched bytes').choices(['heap']))
+    .option('--step', 'with --show heap: draw it after every operation (implies --show heap)')
+    .option('--cell <bytes>', 'bytes per character of the heap drawing (default: from the heap size)', (v) => positive(parseSize(v)))
+    .addHelpText('after', EXAMPLES([
+      'sramlab run smoke --alloc galloc --mcu cortex-m0',
+      'sramlab run smoke --alloc chunk --mcu cortex-m3 --json',
+      'sramlab run smoke --alloc emballoc --heap 1K --show heap',
+      'sramlab run smoke --alloc galloc --heap 2K --step --cell 8',
+    ]) + '\nExit status: 0 every check held, 1 a check failed, 2 bad input.\n')
     .action((name: string, opts: RunOptions) => { setExitStatus(run(name, opts)); });
+}
+
+function positive(n: number): number {
+  if (n < 1) throw new InvalidArgumentError('it must be at least 1');
+  return n;
 }

@@ -114,17 +114,19 @@ export interface ScenarioResult {
 /** runScenario's load options: elf runs that ELF file (a test's, a user's) in place of the allocator's image. */
 export interface RunLoadOptions extends LoadOptions {
   elf?: string;
+  /** Called with the session before sl_init, so a view or a trace can watch it. */
+  observe?: (s: Session) => void;
 }
 
 export function runScenario(name: string, allocator: string, mcu: string, p: ScenarioParams, load: RunLoadOptions = {}): ScenarioResult {
-  const { elf: given, ...opts } = load;
+  const { elf: given, observe, ...opts } = load;
   if (given !== undefined) {
     if (!existsSync(given)) throw new ImageError(`no such ELF: ${given}`);
     return runScenarioOnImage(name, {
       allocator, mcu, elf: given,
       makeImage: () => AllocatorImage.fromElf(readFileSync(given), mcu, opts, `${allocator}-${mcu}`),
       replay: (q) => `sramlab check ${given} --mcu ${mcu} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
-    }, p);
+    }, p, observe);
   }
   const variant = getScenario(name).variant?.(allocator, mcu);
   return runScenarioOnImage(name, {
@@ -134,7 +136,7 @@ export function runScenario(name: string, allocator: string, mcu: string, p: Sce
       : AllocatorImage.load(allocator, mcu, opts),
     replay: (q) => `sramlab run ${name} --alloc ${allocator} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
     ...(variant ? { elf: relative(REPO_ROOT, variant.elf), expect: variant.expect } : {}),
-  }, p);
+  }, p, observe);
 }
 
 /** Any image a scenario can run on: a built-in allocator's, or a user's own ELF (sramlab check). */
@@ -152,7 +154,7 @@ export interface ImageTarget {
   expect?: Rule | Expectation;
 }
 
-export function runScenarioOnImage(name: string, target: ImageTarget, p: ScenarioParams): ScenarioResult {
+export function runScenarioOnImage(name: string, target: ImageTarget, p: ScenarioParams, observe?: (s: Session) => void): ScenarioResult {
   const { allocator, mcu } = target;
   const scenario = getScenario(name);
   const expectation = expectationOf(target.expect ?? scenario.expect);
@@ -165,6 +167,7 @@ export function runScenarioOnImage(name: string, target: ImageTarget, p: Scenari
     image.write32(image.address(SLAB_SLOT_SYMBOL), scenario.slabSlotSize ?? 64);
   }
   const s = new Session(image);
+  observe?.(s);
   let violation: SessionViolation | null = null;
   let largestBlockAfter: number | null = null;
   try {

@@ -42,8 +42,6 @@ export interface OperationEvent {
 }
 export type OperationListener = (e: OperationEvent) => void;
 
-/** Set only while Session.observing() runs its body: hears about every Session made meanwhile. */
-let observer: ((s: Session) => void) | null = null;
 
 /** Everything a report needs to say what broke and how to replay it. */
 export interface SessionViolation {
@@ -87,24 +85,7 @@ export class Session {
   probing = false;
   private readonly listeners: OperationListener[] = [];
 
-  constructor(readonly image: AllocatorImage) {
-    observer?.(this);
-  }
-
-  /**
-   * Runs body with observe called on every Session constructed during it (before its sl_init),
-   * so a view or a trace can watch a session that code such as runScenario makes for itself.
-   * The workload is synchronous, so the observer never leaks into another run.
-   */
-  static observing<T>(observe: (s: Session) => void, body: () => T): T {
-    const outer = observer;
-    observer = observe;
-    try {
-      return body();
-    } finally {
-      observer = outer;
-    }
-  }
+  constructor(readonly image: AllocatorImage) {}
 
   /** Hears every operation's start and end; returns the function that stops listening. */
   onOperation(listener: OperationListener): () => void {

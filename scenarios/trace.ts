@@ -72,7 +72,7 @@ export function trace(opts: TraceOptions, sink: TraceSink): TraceSummary {
     });
   };
   try {
-    const result = Session.observing(observe, () => runScenario(opts.scenario, opts.allocator, opts.mcu, { seed: opts.seed, ops: opts.ops, heap: opts.heap }));
+    const result = runScenario(opts.scenario, opts.allocator, opts.mcu, { seed: opts.seed, ops: opts.ops, heap: opts.heap }, { observe });
     return { accesses, result };
   } catch (e) {
     if (e instanceof EnoughTraced) return { accesses, result: null };

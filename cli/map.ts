@@ -1,0 +1,73 @@
+// sramlab map: an image's memory map drawn in the terminal — flash and SRAM as two columns,
+// every band with its addresses and size — or the band list as JSON.
+
+import chalk, { type ChalkInstance } from 'chalk';
+import { Command, Option } from 'commander';
+import { checkSegmentsFit, ElfError, parseElf, type ElfImage } from '../emulator/elf.ts';
+import { FLASH_BASE, SRAM_BASE } from '../emulator/memory-map.ts';
+import { ImageError, imagePath } from '../scenarios/image.ts';
+import { imageMap, renderImageMap, type BandKind, type Scale } from '../scenarios/image-map.ts';
+import { EXAMPLES, mcuOption, parseCount, parseSize, profileFrom, readElf, setExitStatus, UsageError, useColor } from './common.ts';
+
+interface MapOptions { alloc?: string; elf?: string; mcu: string; flash?: number; sram?: number; scale: Scale; rows?: number; json?: boolean }
+
+/** Colours by who owns the bytes: the allocator stands out, the rest recedes. */
+const COLOUR: Record<BandKind, ChalkInstance> = {
+  'alloc-code': chalk.magenta, 'alloc-state': chalk.magenta, vectors: chalk.blue, code: chalk.blue, rodata: chalk.blue,
+  'data-image': chalk.cyan, data: chalk.cyan, bss: chalk.cyan, heap: chalk.green, stack: chalk.yellow, unused: chalk.dim,
+};
+
+function map(opts: MapOptions): number {
+  if ((opts.alloc === undefined) === (opts.elf === undefined)) throw new UsageError('give one of --alloc <allocator> or --elf <file>');
+  const profile = profileFrom(opts);
+  const { path, label } = opts.elf !== undefined
+    ? { path: opts.elf, label: opts.elf }
+    : { path: imageOf(opts.alloc!, profile.name), label: `${opts.alloc}-${profile.name}` };
+  const image = parseChecked(path, profile.flashSize, profile.sramSize);
+  const m = imageMap(image, profile, label);
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(m, null, 2) + '\n');
+    return 0;
+  }
+  const rows = opts.rows === undefined ? undefined : { flash: opts.rows, sram: opts.rows };
+  const lines = renderImageMap(m, { scale: opts.scale, rows, paint: useColor ? (k, t) => COLOUR[k](t) : undefined });
+  process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+function imageOf(allocator: string, mcu: string): string {
+  try {
+    return imagePath(allocator, mcu);
+  } catch (e) {
+    if (e instanceof ImageError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Parses the ELF and refuses one whose segments do not fit this MCU's flash and SRAM. */
+function parseChecked(path: string, flashSize: number, sramSize: number): ElfImage {
+  try {
+    const image = parseElf(readElf(path));
+    checkSegmentsFit(image, [{ name: 'flash', base: FLASH_BASE, size: flashSize }, { name: 'sram', base: SRAM_BASE, size: sramSize }]);
+    return image;
+  } catch (e) {
+    if (e instanceof ElfError) throw new UsageError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+export function mapCommand(): Command {
+  return new Command('map')
+    .description("Draw an image's memory map: vector table, code, data, allocator state, heap, stack — with addresses and sizes.")
+    .option('--alloc <allocator>', 'an allocator image from firmware/images')
+    .option('--elf <file>', 'any ELF for the MCU (a user\'s own allocator image)')
+    .addOption(mcuOption())
+    .addOption(new Option('--scale <scale>', 'linear: rows ∝ bytes; log: rows ∝ log2(bytes) (every band gets at least one row)').choices(['linear', 'log']).default('linear'))
+    .option('--rows <n>', 'rows of fill per memory (default 12 for flash, 16 for SRAM)', (v) => parseCount(v))
+    .option('--flash <size>', 'override the profile\'s flash size', parseSize)
+    .option('--sram <size>', 'override the profile\'s SRAM size', parseSize)
+    .option('--json', 'print the band list as JSON (schema sramlab.map/1)')
+    .addHelpText('after', EXAMPLES(['sramlab map --alloc galloc --mcu cortex-m0', 'sramlab map --alloc emballoc --mcu cortex-m4 --scale log', 'sramlab map --elf my-alloc.elf --mcu cortex-m3 --json']) +
+      '\nHigh addresses are on top, so the stack grows downward toward the heap. Colours only on a terminal, never with NO_COLOR.\n')
+    .action((opts: MapOptions) => { setExitStatus(map(opts)); });
+}
