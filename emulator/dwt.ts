@@ -13,22 +13,27 @@ const TRCENA = 1 << 24;
 export class Dwt implements Device {
   readonly name = 'dwt' as const;
   private ctrl = 0;
-  /** CYCCNT = (base + cycles − since) while counting. */
+  /** CYCCNT = base + (cycles − since) while running, else base. */
   private base = 0;
   private since = 0;
+  private running = false;
 
   constructor(private readonly cpu: Cpu, private readonly scs: Scs) {}
 
   reset(): void {
     this.ctrl = this.base = this.since = 0;
-  }
-
-  private counting(): boolean {
-    return (this.ctrl & 1) === 1 && (this.scs.demcr & TRCENA) !== 0;
+    this.running = false;
   }
 
   private cyccnt(): number {
-    return this.counting() ? (this.base + (this.cpu.cycles - this.since)) >>> 0 : this.base;
+    return this.running ? (this.base + (this.cpu.cycles - this.since)) >>> 0 : this.base;
+  }
+
+  /** After CYCCNTENA or DEMCR.TRCENA changed: freeze the count so far and start or stop counting. */
+  sync(): void {
+    this.base = this.cyccnt();
+    this.since = this.cpu.cycles;
+    this.running = (this.ctrl & 1) === 1 && (this.scs.demcr & TRCENA) !== 0;
   }
 
   read(offset: number, size: number): number {
@@ -40,10 +45,9 @@ export class Dwt implements Device {
   write(offset: number, size: number, value: number): void {
     if (size !== 4) return; // the counter registers are word-accessible only
     if (offset === CTRL) {
-      const now = this.cyccnt();
+      this.sync();
       this.ctrl = value & 1;
-      this.base = now;
-      this.since = this.cpu.cycles;
+      this.sync();
     } else if (offset === CYCCNT) {
       this.base = value >>> 0;
       this.since = this.cpu.cycles;

@@ -64,8 +64,10 @@ export class Machine {
     this.scs = new Scs(this.cpu);
     this.bus.mapDevice(SCS_BASE, SCS_SIZE, this.scs);
     if (profile.arch !== 'v6m') {
-      this.dwt = new Dwt(this.cpu, this.scs);
-      this.bus.mapDevice(DWT_BASE, 0x1000, this.dwt);
+      const dwt = new Dwt(this.cpu, this.scs);
+      this.dwt = dwt;
+      this.scs.onDemcrChange = () => dwt.sync();
+      this.bus.mapDevice(DWT_BASE, 0x1000, dwt);
     }
     this.cpu.onBkpt = (imm) => this.semihosting && semihostingCall(this.cpu, imm, {
       output: (t, s) => this.onOutput(t, s),

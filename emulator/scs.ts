@@ -35,6 +35,8 @@ export class Scs implements Device {
 
   /** DEMCR.TRCENA and friends (the DWT counts only while TRCENA is set). */
   demcr = 0;
+  /** Called before and after DEMCR changes (the DWT freezes and restarts its count). */
+  onDemcrChange: (() => void) | null = null;
 
   reset(): void {
     this.scr = 0;
@@ -136,7 +138,7 @@ export class Scs implements Device {
           if (v & 2) c.active.fill(0); // VECTCLRACTIVE (debug use)
           c.recheck();
           return;
-        case R.DEMCR: this.demcr = v & 0x010f07f1; return;
+        case R.DEMCR: this.onDemcrChange?.(); this.demcr = v & 0x010f07f1; this.onDemcrChange?.(); return;
         case R.STIR: if ((v & 0x1ff) < NUM_IRQS) c.setPending(EXC.IRQ0 + (v & 0x1ff), true); return;
       }
     }
