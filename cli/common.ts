@@ -1,7 +1,8 @@
 // What every command shares: bad-input errors, colour rules, option parsers, loading an ELF.
 
-import { readFileSync } from 'node:fs';
-import chalk from 'chalk';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import chalk, { chalkStderr } from 'chalk';
 import { InvalidArgumentError, Option } from 'commander';
 import { ElfError } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
@@ -18,6 +19,20 @@ export class UsageError extends Error {}
 /** Colours only on a terminal, never with NO_COLOR. */
 export const useColor = process.stdout.isTTY === true && !process.env.NO_COLOR;
 if (!useColor) chalk.level = 0;
+
+/** The same rule for what goes to stderr, which may be a terminal when stdout is not (or the reverse). */
+export const useColorOnStderr = process.stderr.isTTY === true && !process.env.NO_COLOR;
+if (!useColorOnStderr) chalkStderr.level = 0;
+/** chalk for stderr: error lines and progress. */
+export const paintErr = chalkStderr;
+
+/**
+ * Progress (a bar, a counter) only where someone watches it: stderr on a terminal, not with
+ * --quiet, and not with --json, whose reader wants stdout and stderr free of chatter.
+ */
+export function showProgress(opts: { quiet?: boolean; json?: boolean }): boolean {
+  return process.stderr.isTTY === true && !opts.quiet && !opts.json;
+}
 
 export const EXAMPLES = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
@@ -85,3 +100,29 @@ export function listOption(value: string | undefined, known: readonly string[], 
 }
 
 export const kib = (n: number): string => `${n / 1024} KiB`;
+
+/**
+ * Refuses, in one line (exit 2), a report path whose folder does not exist. Commands call it
+ * before their run, so a typo costs nothing; writeReportAtomically calls it again.
+ */
+export function checkReportPath(path: string, flag: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag} ${path}: no folder '${dir}'`);
+}
+
+/**
+ * Every report file (JSON, JUnit, HTML) is written here: to a temporary name beside its final
+ * one, then renamed over it. A rename within a folder is atomic, so a killed run leaves the
+ * old report or the new one, never half of one.
+ */
+export function writeReportAtomically(path: string, text: string, flag = 'report'): void {
+  checkReportPath(path, flag);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UsageError(`cannot write '${path}': ${(e as Error).message}`);
+  }
+}

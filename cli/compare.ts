@@ -4,11 +4,13 @@ import chalk from 'chalk';
 import { Command } from 'commander';
 import { PROFILES } from '../emulator/profiles.ts';
 import { compare, jobsOf, type CompareReport } from '../scenarios/compare.ts';
+import { heapMapViews } from '../report/heap-maps.ts';
+import { renderCompareHtml } from '../report/html.ts';
 import { ALLOCATORS } from '../scenarios/image.ts';
-import { SCENARIOS, type ScenarioResult } from '../scenarios/index.ts';
-import { EXAMPLES, listOption, parseCount, parseSize, setExitStatus } from './common.ts';
+import { SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
+import { checkReportPath, EXAMPLES, listOption, paintErr, parseCount, parseSize, setExitStatus, showProgress, writeReportAtomically } from './common.ts';
 
-interface CompareCliOptions { alloc?: string; mcu?: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; workers?: number; quiet?: boolean }
+interface CompareCliOptions { alloc?: string; mcu?: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; html?: string; workers?: number; quiet?: boolean }
 
 async function compareCmd(opts: CompareCliOptions): Promise<number> {
   const o = {
@@ -17,17 +19,26 @@ async function compareCmd(opts: CompareCliOptions): Promise<number> {
     scenarios: listOption(opts.scenario, SCENARIOS.map((x) => x.name), 'scenario'),
     seed: opts.seed, ops: opts.ops, heap: opts.heap, workers: opts.workers,
   };
+  if (opts.html) checkReportPath(opts.html, '--html');
   const total = jobsOf(o).length;
-  const tty = process.stderr.isTTY === true && !opts.quiet && !opts.json;
   const t0 = performance.now();
-  const report = await compare(o, tty ? (done) => {
+  const report = await compare(o, showProgress(opts) ? (done) => {
     const width = 30, filled = Math.round((done / total) * width);
     process.stderr.write(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} runs`);
     if (done === total) process.stderr.write('\r' + ' '.repeat(width + 20) + '\r');
   } : undefined);
   if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else printCompare(report, o.scenarios, (performance.now() - t0) / 1000);
+  if (opts.html) writeHtml(opts.html, report, o.allocators, o.mcus[0]!, { seed: o.seed, ops: o.ops, heap: o.heap }, opts);
   return report.results.every((r) => r.ok) ? 0 : 1;
+}
+
+/** The page, with heap maps of each allocator on the first profile compared (one short run each, in this thread). */
+function writeHtml(file: string, report: CompareReport, allocators: string[], mcu: string, params: ScenarioParams, opts: CompareCliOptions): void {
+  const maps = heapMapViews(allocators, mcu, params);
+  writeReportAtomically(file, renderCompareHtml(report, maps), '--html');
+  // On stderr, so that --json keeps stdout a single JSON document.
+  if (!opts.quiet) process.stderr.write(`${paintErr.dim('HTML report:')} ${file}\n`);
 }
 
 function printCompare(report: CompareReport, scenarios: string[], secs: number): void {
@@ -41,7 +52,8 @@ function printCompare(report: CompareReport, scenarios: string[], secs: number):
   for (const [key, rs] of rows) {
     const cells = scenarios.map((sc) => {
       const r = rs.find((x) => x.scenario === sc)!;
-      const text = r.ok ? `✓ ${r.stats.alloc.cycles.median || ''}`.trimEnd() : `✗ ${r.violation!.rule}`;
+      const text = r.ok && r.caught ? `✓ caught ${r.caught.rule}`
+        : r.ok ? `✓ ${r.stats.alloc.cycles.median || ''}`.trimEnd() : `✗ ${r.violation!.rule}`;
       const padded = text.padEnd(colWidth);
       return r.ok ? chalk.green(padded) : chalk.red(padded);
     });
@@ -63,8 +75,10 @@ export function compareCommand(): Command {
     .option('--heap <size>', 'heap bytes given to sl_init', parseSize)
     .option('--workers <n>', 'worker threads (default: one per core)', (v) => parseCount(v))
     .option('--json', 'print every result as JSON')
-    .option('--quiet', 'no progress bar')
-    .addHelpText('after', EXAMPLES(['sramlab compare', 'sramlab compare --alloc galloc,emballoc --mcu cortex-m0,cortex-m3', 'sramlab compare --scenario fill-and-drain --json > results.json']) +
+    .option('--html <file>', 'also write a self-contained HTML report: table, cycle distributions, utilisation, fragmentation, heap maps')
+    .option('--quiet', 'no progress bar, no note of the file written')
+    .addHelpText('after', EXAMPLES(['sramlab compare', 'sramlab compare --alloc galloc,emballoc --mcu cortex-m0,cortex-m3',
+      'sramlab compare --scenario fill-and-drain --json > results.json', 'sramlab compare --mcu cortex-m0,cortex-m3 --html report.html']) +
       '\nExit status: 0 every check held in every run, 1 some rule broke somewhere, 2 bad input.\n')
     .action(async (opts: CompareCliOptions) => { setExitStatus(await compareCmd(opts)); });
 }

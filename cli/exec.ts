@@ -1,9 +1,8 @@
 // sramlab exec: run a firmware image from reset with semihosting, as qemu-system-arm does.
 
-import chalk from 'chalk';
 import { Command } from 'commander';
 import { Machine, type RunResult } from '../emulator/machine.ts';
-import { EXAMPLES, formatFault, loadInto, mcuOption, parseCount, parseSize, profileFrom, setExitStatus } from './common.ts';
+import { EXAMPLES, formatFault, loadInto, mcuOption, paintErr, parseCount, parseSize, profileFrom, setExitStatus } from './common.ts';
 
 interface ExecOptions { mcu: string; maxCycles: number; json?: boolean; flash?: number; sram?: number; clock?: number }
 
@@ -23,7 +22,7 @@ function exec(elfPath: string, opts: ExecOptions): number {
     }, null, 2) + '\n');
   } else {
     const line = stopLine(r, opts.maxCycles);
-    if (line) process.stderr.write(chalk.red(`sramlab: ${line}`) + '\n');
+    if (line) process.stderr.write(paintErr.red(`sramlab: ${line}`) + '\n');
   }
   if (r.stop === 'exit') return r.exitCode ?? 0;
   return 1;

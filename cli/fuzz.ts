@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { decode, execute, fuzz, type FuzzResult } from '../scenarios/fuzz.ts';
 import { ALLOCATORS } from '../scenarios/image.ts';
 import { DEFAULT_HEAP } from '../scenarios/index.ts';
-import { EXAMPLES, listOption, mcuOption, parseCount, parseDuration, parseSize, profileFrom, setExitStatus, UsageError } from './common.ts';
+import { EXAMPLES, listOption, mcuOption, parseCount, parseDuration, parseSize, profileFrom, setExitStatus, showProgress, UsageError } from './common.ts';
 
 interface FuzzCliOptions { alloc: string; mcu: string; time: number; seed: number; heap?: number; replay?: string; json?: boolean; quiet?: boolean }
 
@@ -22,7 +22,7 @@ function fuzzCmd(opts: FuzzCliOptions): number {
     else console.log(`${chalk.green('PASS')} ${ops.length} operations, every check held`);
     return v ? 1 : 0;
   }
-  const tty = process.stderr.isTTY === true && !opts.quiet && !opts.json;
+  const tty = showProgress(opts);
   const t0 = performance.now();
   const r: FuzzResult = fuzz(target, opts.seed, opts.time, tty ? (n) => {
     if (n % 10 === 0) process.stderr.write(`\r${n} sequences, ${((performance.now() - t0) / 1000).toFixed(0)} s of ${opts.time} s`);
