@@ -119,6 +119,8 @@ export class Cpu {
   // ---- run control ----
   cycles = 0;
   instructions = 0;
+  /** The instruction count at which the last single load/store completed (load/store pipelining). */
+  lastSingleAccess = -1;
   /** The loop calls serviceEvents() when cycles reach this. */
   eventAt = 0;
   private budgetEnd = Infinity;

@@ -2,6 +2,7 @@
 // ARMv6-M ARM pseudocode (DDI 0419E, chapter A6). Each takes the CPU and the instruction
 // (a halfword, or hw1 << 16 | hw2 for 32-bit encodings) and charges its cycles.
 
+import { singleAccessCycles } from './timing.ts';
 import { UndefinedInstruction, type Cpu } from '../cpu.ts';
 import { setNZ, addWithCarry, conditionPassed, popcount8 } from './alu.ts';
 
@@ -226,33 +227,33 @@ export const BLX: Handler = (cpu, i) => {
 export const LDR_lit: Handler = (cpu, i) => {
   const addr = (((cpu.pc + 4) & ~3) + ((i & 0xff) << 2)) >>> 0;
   cpu.r[(i >>> 8) & 7] = cpu.bus.read32(addr);
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 const regAddr = (cpu: Cpu, i: number): number => (cpu.r[(i >>> 3) & 7] + cpu.r[(i >>> 6) & 7]) | 0;
 const immAddr = (cpu: Cpu, i: number, scale: number): number => (cpu.r[(i >>> 3) & 7] + (((i >>> 6) & 31) << scale)) | 0;
 
-export const STR_reg: Handler = (cpu, i) => { cpu.bus.write32(regAddr(cpu, i), cpu.r[i & 7]); cpu.cycles += cpu.t.store; };
-export const STRH_reg: Handler = (cpu, i) => { cpu.bus.write16(regAddr(cpu, i), cpu.r[i & 7]); cpu.cycles += cpu.t.store; };
-export const STRB_reg: Handler = (cpu, i) => { cpu.bus.write8(regAddr(cpu, i), cpu.r[i & 7]); cpu.cycles += cpu.t.store; };
-export const LDR_reg: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read32(regAddr(cpu, i)); cpu.cycles += cpu.t.load; };
-export const LDRH_reg: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read16(regAddr(cpu, i)); cpu.cycles += cpu.t.load; };
-export const LDRB_reg: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read8(regAddr(cpu, i)); cpu.cycles += cpu.t.load; };
-export const LDRSB_reg: Handler = (cpu, i) => { cpu.r[i & 7] = (cpu.bus.read8(regAddr(cpu, i)) << 24) >> 24; cpu.cycles += cpu.t.load; };
-export const LDRSH_reg: Handler = (cpu, i) => { cpu.r[i & 7] = (cpu.bus.read16(regAddr(cpu, i)) << 16) >> 16; cpu.cycles += cpu.t.load; };
+export const STR_reg: Handler = (cpu, i) => { cpu.bus.write32(regAddr(cpu, i), cpu.r[i & 7]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const STRH_reg: Handler = (cpu, i) => { cpu.bus.write16(regAddr(cpu, i), cpu.r[i & 7]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const STRB_reg: Handler = (cpu, i) => { cpu.bus.write8(regAddr(cpu, i), cpu.r[i & 7]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const LDR_reg: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read32(regAddr(cpu, i)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRH_reg: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read16(regAddr(cpu, i)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRB_reg: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read8(regAddr(cpu, i)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRSB_reg: Handler = (cpu, i) => { cpu.r[i & 7] = (cpu.bus.read8(regAddr(cpu, i)) << 24) >> 24; cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRSH_reg: Handler = (cpu, i) => { cpu.r[i & 7] = (cpu.bus.read16(regAddr(cpu, i)) << 16) >> 16; cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
 
-export const STR_imm: Handler = (cpu, i) => { cpu.bus.write32(immAddr(cpu, i, 2), cpu.r[i & 7]); cpu.cycles += cpu.t.store; };
-export const LDR_imm: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read32(immAddr(cpu, i, 2)); cpu.cycles += cpu.t.load; };
-export const STRB_imm: Handler = (cpu, i) => { cpu.bus.write8(immAddr(cpu, i, 0), cpu.r[i & 7]); cpu.cycles += cpu.t.store; };
-export const LDRB_imm: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read8(immAddr(cpu, i, 0)); cpu.cycles += cpu.t.load; };
-export const STRH_imm: Handler = (cpu, i) => { cpu.bus.write16(immAddr(cpu, i, 1), cpu.r[i & 7]); cpu.cycles += cpu.t.store; };
-export const LDRH_imm: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read16(immAddr(cpu, i, 1)); cpu.cycles += cpu.t.load; };
+export const STR_imm: Handler = (cpu, i) => { cpu.bus.write32(immAddr(cpu, i, 2), cpu.r[i & 7]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const LDR_imm: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read32(immAddr(cpu, i, 2)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const STRB_imm: Handler = (cpu, i) => { cpu.bus.write8(immAddr(cpu, i, 0), cpu.r[i & 7]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const LDRB_imm: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read8(immAddr(cpu, i, 0)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const STRH_imm: Handler = (cpu, i) => { cpu.bus.write16(immAddr(cpu, i, 1), cpu.r[i & 7]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const LDRH_imm: Handler = (cpu, i) => { cpu.r[i & 7] = cpu.bus.read16(immAddr(cpu, i, 1)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
 
 export const STR_sp: Handler = (cpu, i) => {
-  cpu.bus.write32((cpu.r[13] + ((i & 0xff) << 2)) | 0, cpu.r[(i >>> 8) & 7]); cpu.cycles += cpu.t.store;
+  cpu.bus.write32((cpu.r[13] + ((i & 0xff) << 2)) | 0, cpu.r[(i >>> 8) & 7]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store);
 };
 export const LDR_sp: Handler = (cpu, i) => {
-  cpu.r[(i >>> 8) & 7] = cpu.bus.read32((cpu.r[13] + ((i & 0xff) << 2)) | 0); cpu.cycles += cpu.t.load;
+  cpu.r[(i >>> 8) & 7] = cpu.bus.read32((cpu.r[13] + ((i & 0xff) << 2)) | 0); cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 // ---- address generation and SP adjustment ----

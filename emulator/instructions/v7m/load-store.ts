@@ -13,6 +13,7 @@
 // Cycles (Cortex-M3/M4 TRMs): LDR/STR t.load/t.store; LDR to PC adds the pipeline refill;
 // LDRD/STRD and LDM/STM 1 + N; LDM with PC popPcBase + N; TBB/TBH 2 + P.
 
+import { singleAccessCycles } from '../timing.ts';
 import { UndefinedInstruction, type Cpu } from '../../cpu.ts';
 import { MemFault } from '../../fault.ts';
 import type { Handler } from '../v6m.ts';
@@ -54,7 +55,7 @@ export const LDR_imm12: Handler = (cpu, w) => {
   if (t === 15) { writePC(cpu, loadPC(cpu, a)); return; }
   const v = cpu.bus.read32(a);
   if (t === 13) cpu.setSP(v); else cpu.r[t] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 export const LDR_imm8: Handler = (cpu, w) => {
@@ -64,7 +65,7 @@ export const LDR_imm8: Handler = (cpu, w) => {
   if (w & 0x100) writeReg(cpu, n, off);
   if (t === 15) { writePC(cpu, v); return; }
   if (t === 13) cpu.setSP(v); else cpu.r[t] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 export const LDR_reg: Handler = (cpu, w) => {
@@ -72,7 +73,7 @@ export const LDR_reg: Handler = (cpu, w) => {
   if (t === 15) { writePC(cpu, loadPC(cpu, a)); return; }
   const v = cpu.bus.read32(a);
   if (t === 13) cpu.setSP(v); else cpu.r[t] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 export const LDR_lit: Handler = (cpu, w) => {
@@ -80,7 +81,7 @@ export const LDR_lit: Handler = (cpu, w) => {
   if (t === 15) { writePC(cpu, loadPC(cpu, a)); return; }
   const v = cpu.bus.read32(a);
   if (t === 13) cpu.setSP(v); else cpu.r[t] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 // ---- LDRB, LDRSB, LDRH, LDRSH (Rt is never SP or PC here) ---------------------------------
@@ -88,27 +89,27 @@ export const LDR_lit: Handler = (cpu, w) => {
 const sb = (v: number): number => (v << 24) >> 24;
 const sh = (v: number): number => (v << 16) >> 16;
 
-export const LDRB_imm12: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read8((cpu.r[rn(w)] + (w & 0xfff)) | 0); cpu.cycles += cpu.t.load; };
-export const LDRSB_imm12: Handler = (cpu, w) => { cpu.r[rt(w)] = sb(cpu.bus.read8((cpu.r[rn(w)] + (w & 0xfff)) | 0)); cpu.cycles += cpu.t.load; };
-export const LDRH_imm12: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read16((cpu.r[rn(w)] + (w & 0xfff)) | 0); cpu.cycles += cpu.t.load; };
-export const LDRSH_imm12: Handler = (cpu, w) => { cpu.r[rt(w)] = sh(cpu.bus.read16((cpu.r[rn(w)] + (w & 0xfff)) | 0)); cpu.cycles += cpu.t.load; };
+export const LDRB_imm12: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read8((cpu.r[rn(w)] + (w & 0xfff)) | 0); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRSB_imm12: Handler = (cpu, w) => { cpu.r[rt(w)] = sb(cpu.bus.read8((cpu.r[rn(w)] + (w & 0xfff)) | 0)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRH_imm12: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read16((cpu.r[rn(w)] + (w & 0xfff)) | 0); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRSH_imm12: Handler = (cpu, w) => { cpu.r[rt(w)] = sh(cpu.bus.read16((cpu.r[rn(w)] + (w & 0xfff)) | 0)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
 
-export const LDRB_reg: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read8(regAddr(cpu, w)); cpu.cycles += cpu.t.load; };
-export const LDRSB_reg: Handler = (cpu, w) => { cpu.r[rt(w)] = sb(cpu.bus.read8(regAddr(cpu, w))); cpu.cycles += cpu.t.load; };
-export const LDRH_reg: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read16(regAddr(cpu, w)); cpu.cycles += cpu.t.load; };
-export const LDRSH_reg: Handler = (cpu, w) => { cpu.r[rt(w)] = sh(cpu.bus.read16(regAddr(cpu, w))); cpu.cycles += cpu.t.load; };
+export const LDRB_reg: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read8(regAddr(cpu, w)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRSB_reg: Handler = (cpu, w) => { cpu.r[rt(w)] = sb(cpu.bus.read8(regAddr(cpu, w))); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRH_reg: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read16(regAddr(cpu, w)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRSH_reg: Handler = (cpu, w) => { cpu.r[rt(w)] = sh(cpu.bus.read16(regAddr(cpu, w))); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
 
-export const LDRB_lit: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read8(litAddr(cpu, w)); cpu.cycles += cpu.t.load; };
-export const LDRSB_lit: Handler = (cpu, w) => { cpu.r[rt(w)] = sb(cpu.bus.read8(litAddr(cpu, w))); cpu.cycles += cpu.t.load; };
-export const LDRH_lit: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read16(litAddr(cpu, w)); cpu.cycles += cpu.t.load; };
-export const LDRSH_lit: Handler = (cpu, w) => { cpu.r[rt(w)] = sh(cpu.bus.read16(litAddr(cpu, w))); cpu.cycles += cpu.t.load; };
+export const LDRB_lit: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read8(litAddr(cpu, w)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRSB_lit: Handler = (cpu, w) => { cpu.r[rt(w)] = sb(cpu.bus.read8(litAddr(cpu, w))); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRH_lit: Handler = (cpu, w) => { cpu.r[rt(w)] = cpu.bus.read16(litAddr(cpu, w)); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
+export const LDRSH_lit: Handler = (cpu, w) => { cpu.r[rt(w)] = sh(cpu.bus.read16(litAddr(cpu, w))); cpu.cycles += singleAccessCycles(cpu, cpu.t.load); };
 
 export const LDRB_imm8: Handler = (cpu, w) => {
   const n = rn(w), base = cpu.r[n], off = offsetAddr(base, w);
   const v = cpu.bus.read8((w & 0x400) ? off : base);
   if (w & 0x100) writeReg(cpu, n, off);
   cpu.r[rt(w)] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 export const LDRSB_imm8: Handler = (cpu, w) => {
@@ -116,7 +117,7 @@ export const LDRSB_imm8: Handler = (cpu, w) => {
   const v = sb(cpu.bus.read8((w & 0x400) ? off : base));
   if (w & 0x100) writeReg(cpu, n, off);
   cpu.r[rt(w)] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 export const LDRH_imm8: Handler = (cpu, w) => {
@@ -124,7 +125,7 @@ export const LDRH_imm8: Handler = (cpu, w) => {
   const v = cpu.bus.read16((w & 0x400) ? off : base);
   if (w & 0x100) writeReg(cpu, n, off);
   cpu.r[rt(w)] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 export const LDRSH_imm8: Handler = (cpu, w) => {
@@ -132,18 +133,18 @@ export const LDRSH_imm8: Handler = (cpu, w) => {
   const v = sh(cpu.bus.read16((w & 0x400) ? off : base));
   if (w & 0x100) writeReg(cpu, n, off);
   cpu.r[rt(w)] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 // ---- STR, STRB, STRH ------------------------------------------------------------------------
 
-export const STR_imm12: Handler = (cpu, w) => { cpu.bus.write32((cpu.r[rn(w)] + (w & 0xfff)) | 0, cpu.r[rt(w)]); cpu.cycles += cpu.t.store; };
-export const STRB_imm12: Handler = (cpu, w) => { cpu.bus.write8((cpu.r[rn(w)] + (w & 0xfff)) | 0, cpu.r[rt(w)]); cpu.cycles += cpu.t.store; };
-export const STRH_imm12: Handler = (cpu, w) => { cpu.bus.write16((cpu.r[rn(w)] + (w & 0xfff)) | 0, cpu.r[rt(w)]); cpu.cycles += cpu.t.store; };
+export const STR_imm12: Handler = (cpu, w) => { cpu.bus.write32((cpu.r[rn(w)] + (w & 0xfff)) | 0, cpu.r[rt(w)]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const STRB_imm12: Handler = (cpu, w) => { cpu.bus.write8((cpu.r[rn(w)] + (w & 0xfff)) | 0, cpu.r[rt(w)]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const STRH_imm12: Handler = (cpu, w) => { cpu.bus.write16((cpu.r[rn(w)] + (w & 0xfff)) | 0, cpu.r[rt(w)]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
 
-export const STR_reg: Handler = (cpu, w) => { cpu.bus.write32(regAddr(cpu, w), cpu.r[rt(w)]); cpu.cycles += cpu.t.store; };
-export const STRB_reg: Handler = (cpu, w) => { cpu.bus.write8(regAddr(cpu, w), cpu.r[rt(w)]); cpu.cycles += cpu.t.store; };
-export const STRH_reg: Handler = (cpu, w) => { cpu.bus.write16(regAddr(cpu, w), cpu.r[rt(w)]); cpu.cycles += cpu.t.store; };
+export const STR_reg: Handler = (cpu, w) => { cpu.bus.write32(regAddr(cpu, w), cpu.r[rt(w)]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const STRB_reg: Handler = (cpu, w) => { cpu.bus.write8(regAddr(cpu, w), cpu.r[rt(w)]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
+export const STRH_reg: Handler = (cpu, w) => { cpu.bus.write16(regAddr(cpu, w), cpu.r[rt(w)]); cpu.cycles += singleAccessCycles(cpu, cpu.t.store); };
 
 /**
  * A store that moves SP down (STR Rt, [SP, #-imm]!, the single-register PUSH): SP moves first,
@@ -162,7 +163,7 @@ function pushSP(cpu: Cpu, w: number, newSP: number, size: 'W' | 'B' | 'H'): void
     cpu.r[13] = old;
     throw e;
   }
-  cpu.cycles += cpu.t.store;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.store);
 }
 
 export const STR_imm8: Handler = (cpu, w) => {
@@ -170,7 +171,7 @@ export const STR_imm8: Handler = (cpu, w) => {
   if (n === 13 && (w & 0x100) && off >>> 0 < base >>> 0) { pushSP(cpu, w, off, 'W'); return; }
   cpu.bus.write32((w & 0x400) ? off : base, cpu.r[rt(w)]);
   if (w & 0x100) writeReg(cpu, n, off);
-  cpu.cycles += cpu.t.store;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.store);
 };
 
 export const STRB_imm8: Handler = (cpu, w) => {
@@ -178,7 +179,7 @@ export const STRB_imm8: Handler = (cpu, w) => {
   if (n === 13 && (w & 0x100) && off >>> 0 < base >>> 0) { pushSP(cpu, w, off, 'B'); return; }
   cpu.bus.write8((w & 0x400) ? off : base, cpu.r[rt(w)]);
   if (w & 0x100) writeReg(cpu, n, off);
-  cpu.cycles += cpu.t.store;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.store);
 };
 
 export const STRH_imm8: Handler = (cpu, w) => {
@@ -186,7 +187,7 @@ export const STRH_imm8: Handler = (cpu, w) => {
   if (n === 13 && (w & 0x100) && off >>> 0 < base >>> 0) { pushSP(cpu, w, off, 'H'); return; }
   cpu.bus.write16((w & 0x400) ? off : base, cpu.r[rt(w)]);
   if (w & 0x100) writeReg(cpu, n, off);
-  cpu.cycles += cpu.t.store;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.store);
 };
 
 /** PLD, PLI and the unallocated memory hints: no effect on the architectural state. */
@@ -242,7 +243,7 @@ export const LDREX: Handler = (cpu, w) => {
   const v = cpu.bus.read32(a);
   cpu.setExclusiveMonitor(a, 4);
   cpu.r[rt(w)] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 export const LDREXB: Handler = (cpu, w) => {
@@ -250,7 +251,7 @@ export const LDREXB: Handler = (cpu, w) => {
   const v = cpu.bus.read8(a);
   cpu.setExclusiveMonitor(a, 1);
   cpu.r[rt(w)] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 export const LDREXH: Handler = (cpu, w) => {
@@ -259,7 +260,7 @@ export const LDREXH: Handler = (cpu, w) => {
   const v = cpu.bus.read16(a);
   cpu.setExclusiveMonitor(a, 2);
   cpu.r[rt(w)] = v;
-  cpu.cycles += cpu.t.load;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.load);
 };
 
 /** STREX: the alignment check comes first (ExclusiveMonitorsPass); Rd = 0 if stored, 1 if not. */
@@ -269,14 +270,14 @@ export const STREX: Handler = (cpu, w) => {
   const d = (w >>> 8) & 15;
   if (cpu.exclusiveMonitorsPass(a, 4)) { cpu.bus.write32(a, cpu.r[rt(w)]); cpu.r[d] = 0; }
   else cpu.r[d] = 1;
-  cpu.cycles += cpu.t.store;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.store);
 };
 
 export const STREXB: Handler = (cpu, w) => {
   const a = cpu.r[rn(w)], d = w & 15;
   if (cpu.exclusiveMonitorsPass(a, 1)) { cpu.bus.write8(a, cpu.r[rt(w)]); cpu.r[d] = 0; }
   else cpu.r[d] = 1;
-  cpu.cycles += cpu.t.store;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.store);
 };
 
 export const STREXH: Handler = (cpu, w) => {
@@ -284,7 +285,7 @@ export const STREXH: Handler = (cpu, w) => {
   if (a & 1) unaligned(a, 2, 'store');
   if (cpu.exclusiveMonitorsPass(a, 2)) { cpu.bus.write16(a, cpu.r[rt(w)]); cpu.r[d] = 0; }
   else cpu.r[d] = 1;
-  cpu.cycles += cpu.t.store;
+  cpu.cycles += singleAccessCycles(cpu, cpu.t.store);
 };
 
 // ---- TBB, TBH: BranchWritePC(PC + 2 * entry) -------------------------------------------------
