@@ -107,7 +107,10 @@ impl BumpFreeList {
     }
 
     unsafe fn from_top(s: &mut State, size: usize, align: usize) -> *mut u8 {
-        let Some(ptr) = place(s.top, s.heap_end, size, align) else { return ptr::null_mut() };
+        let ptr = match place(s.top, s.heap_end, size, align) {
+            Some(ptr) => ptr,
+            None => return ptr::null_mut(),
+        };
         let start = s.top;
         // heap_end is a word boundary and ptr + size <= heap_end: this never passes it.
         s.top = align_up(ptr + size, WORD);
@@ -194,7 +197,7 @@ mod tests {
     fn largest(a: &BumpFreeList) -> usize {
         let (mut lo, mut hi) = (0usize, 16384);
         while lo < hi {
-            let mid = (lo + hi).div_ceil(2);
+            let mid = hi - (hi - lo) / 2; // rounds up
             let l = Layout::from_size_align(mid, 4).unwrap();
             let p = unsafe { a.alloc(l) };
             if p.is_null() { hi = mid - 1 } else { unsafe { a.dealloc(p, l) }; lo = mid }
