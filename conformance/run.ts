@@ -39,9 +39,22 @@ function integer(name: string, text: string, min: number): number {
   return n;
 }
 
+const SRAMLAB_ONLY: Record<string, string> = {
+  'encoding': 'UNPREDICTABLE encodings',
+  'ldr-pc-unaligned': 'LDR to the PC from an unaligned address',
+  'in-it-block': 'CBZ/IT/B<cond> or a PC write before the last in an IT block',
+  'in-it-block-skipped': 'the same, skipped (condition failed)',
+};
+
 function summaryLines(s: ConformanceSummary): string[] {
-  const lines = [`${s.mcu}, seed ${s.seed}: ${s.count} instructions compared, ${s.mismatches} mismatches, ` +
-    `${s.deviations} known reference deviations, ${s.sramlabOnly} UNPREDICTABLE encodings checked on sramlab alone`];
+  const blocks = (s.classCounts['it-block'] ?? 0), sequences = (s.classCounts['exclusive-seq'] ?? 0);
+  const programs = blocks + sequences ? ` (${blocks} of them IT blocks, ${sequences} LDREX/STREX sequences)` : '';
+  const lines = [`${s.mcu}, seed ${s.seed}: ${s.count} cases compared${programs}, ${s.mismatches} mismatches, ` +
+    `${s.deviations} known reference deviations, ${s.sramlabOnly} UNPREDICTABLE cases checked on sramlab alone`];
+  const alone = Object.entries(s.sramlabOnlyCounts);
+  if (alone.length > 1 || (alone.length === 1 && alone[0][0] !== 'encoding')) {
+    lines.push(`  on sramlab alone: ${alone.map(([k, n]) => `${SRAMLAB_ONLY[k] ?? k} ${n}`).join(', ')}`);
+  }
   for (const [id, n] of Object.entries(s.deviationCounts)) {
     const d = KNOWN_DEVIATIONS.find((x) => x.id === id)!;
     lines.push(`  deviation ${id} (${n}): ${d.reference}; ${d.reason}`);

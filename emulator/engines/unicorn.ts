@@ -6,12 +6,19 @@
 //   Cortex-M0+ model; the M0 stands in for it (same ARMv6-M instruction set).
 // - It has no System Control Space: no NVIC, SCB or SysTick (0xE000E000 is unmapped here),
 //   and it never takes an exception. SVC and BKPT reach only the interrupt hook, UNDEFINED
-//   stops with UC_ERR_INSN_INVALID, and memory errors stop with UC_ERR_*_UNMAPPED/_PROT.
-//   Exception entry, stacking and EXC_RETURN are therefore not comparable against it.
+//   stops with UC_ERR_INSN_INVALID (M0) or the UDEF/NOCP/INVSTATE exceptions (M3, M4), and
+//   memory errors stop with UC_ERR_*_UNMAPPED/_PROT. Exception entry, stacking and EXC_RETURN
+//   are therefore not comparable against it.
+// - Its local exclusive monitor is not a register: setState clears it by running a CLREX
+//   after an exclusive load, as sramlab's engine clears its own.
+// - A step is one uc_emu_start with `until` at the next instruction (see step): inside an IT
+//   block Unicorn counts no instructions, and an access to unmapped memory there lets the
+//   instruction run on with a dummy value, which step takes back.
 // - It must be opened with UC_MODE_THUMB alone: with UC_MODE_MCLASS it silently runs a
 //   Cortex-M33 whatever model is set. The model is set with uc_ctl and read back.
 // - It is QEMU 5.0's view of the architecture, wrong in a few places (the M0 model runs IT,
-//   CBZ/CBNZ and SETEND, which ARMv6-M makes UNDEFINED; SP keeps bits [1:0]; …):
+//   CBZ/CBNZ and SETEND, which ARMv6-M makes UNDEFINED; SP keeps bits [1:0]; the M3 runs
+//   unaligned LDM and some DSP instructions; the M4 has an FPU; BASEPRI keeps 8 bits; …):
 //   KNOWN_DEVIATIONS in conformance/generate.ts lists each with the ARM ARM's reason.
 
 import { createRequire } from 'node:module';
@@ -37,6 +44,8 @@ const CTL_FLUSH = ctl(UC_CTL_TB_FLUSH, 0, 1);
 const UC_CPU_ARM_CORTEX_M0 = 7, UC_CPU_ARM_CORTEX_M3 = 8, UC_CPU_ARM_CORTEX_M4 = 9;
 
 const REG_LR = 10, REG_PC = 11, REG_SP = 12, REG_R0 = 66;
+/** r0–r12, SP, LR, PC. */
+const CORE_REGS = [...Array.from({ length: 13 }, (_, k) => REG_R0 + k), REG_SP, REG_LR, REG_PC];
 const REG_XPSR = 120, REG_APSR_NZCVQG = 129, REG_PRIMASK = 123, REG_CONTROL = 117;
 const XPSR_T = 1 << 24, EXC_HARDFAULT = 3, CONTROL_NPRIV = 1;
 
@@ -48,7 +57,11 @@ const enum UcErr {
 /** uc_mem_type values passed to the invalid-memory hook. */
 const MEM_ACCESS: Record<number, AccessKind> = { 19: 'load', 20: 'store', 21: 'fetch', 22: 'store', 23: 'load', 24: 'fetch' };
 /** QEMU's ARM exception numbers as the interrupt hook sees them. */
-const EXCP_SWI = 2, EXCP_PREFETCH_ABORT = 3, EXCP_DATA_ABORT = 4, EXCP_BKPT = 7;
+const EXCP_UDEF = 1, EXCP_SWI = 2, EXCP_PREFETCH_ABORT = 3, EXCP_DATA_ABORT = 4, EXCP_BKPT = 7;
+/** M-profile UsageFaults that QEMU raises as exceptions of their own (never seen on the M0 model). */
+const EXCP_NOCP = 17, EXCP_INVSTATE = 18;
+/** `clrex` as bytes, run by setState to open Unicorn's local exclusive monitor. */
+const CLREX = new Uint8Array([0xbf, 0xf3, 0x2f, 0x8f]);
 
 /** The handful of koffi calls used here, typed locally so type-checking works without koffi. */
 interface Koffi {
@@ -162,6 +175,11 @@ export function unicornModel(profile: Profile): number {
 /** The reference engine: the Engine interface, plus a full-speed call for benchmarks. */
 export interface UnicornEngine extends Engine {
   /**
+   * Steps until the PC reaches `end`, a step stops, or `maxInstructions` steps have run, and
+   * reports the last step: for IT blocks and other short programs.
+   */
+  runTo(end: number, maxInstructions: number): StepResult;
+  /**
    * Runs the function at `entry` with SP = `sp` until it returns (LR is a return trap) and
    * gives back r0. No per-instruction stepping, so it runs at Unicorn's full speed; a budget
    * of 2^32 instructions or more means no budget. Throws if the function faults, executes
@@ -194,6 +212,11 @@ class Unicorn implements UnicornEngine {
   private memEvent: { type: number; address: number; size: number } | null = null;
   /** Whether the translated code carries Unicorn's instruction-counting hook (see run). */
   private counted = false;
+  /** Whether an exclusive load may have left the local monitor in Exclusive Access state. */
+  private monitorMayBeOpen = false;
+  private readonly insnBytes = new Uint8Array(4);
+  /** r0–r15 and XPSR before the current step (see step). */
+  private readonly saved = new Uint32Array(17);
 
   constructor(private readonly b: Binding, readonly profile: Profile) {
     for (const [what, size] of [['flash', profile.flashSize], ['SRAM', profile.sramSize]] as const) {
@@ -319,6 +342,8 @@ class Unicorn implements UnicornEngine {
     // nPRIV, then back to Thread mode. XPSR is written whole, which also clears the IT bits:
     // the M0 model can stop inside an IT block it should not have run, and CpuState has none.
     this.writeReg(REG_XPSR, XPSR_T | EXC_HARDFAULT);
+    // Like sramlab's engine, a new state starts with the local exclusive monitor open.
+    if (this.monitorMayBeOpen) this.clearExclusiveMonitor();
     this.writeReg(REG_CONTROL, s.control & ~CONTROL_NPRIV);
     const flags = (s.n << 31) | (s.z << 30) | (s.c << 29) | (s.v << 28) | (s.q << 27) | ((s.ge & 0xf) << 16);
     this.writeReg(REG_XPSR, flags | XPSR_T);
@@ -332,10 +357,69 @@ class Unicorn implements UnicornEngine {
     this.writeReg(REG_PC, (s.r[15] | 1) >>> 0); // bit 0 sets the Thumb state
   }
 
+  /**
+   * One instruction: uc_emu_start with `until` at the next instruction (and a count of one,
+   * for branches). The `until` keeps Unicorn from translating the random bytes after the
+   * instruction (a translation block runs on for dozens of instructions otherwise, which costs
+   * ~150 µs against ~13 µs), and is what stops an instruction inside an IT block, where
+   * Unicorn counts none.
+   */
   step(): StepResult {
     const pc = this.readReg(REG_PC);
-    const err = this.run(pc, 0xffffffff, 1);
-    return this.classify(err, pc);
+    const next = pc + this.widthAt(pc);
+    const saved = this.saved;
+    for (let i = 0; i < 16; i++) saved[i] = this.readReg(CORE_REGS[i]);
+    saved[16] = this.readReg(REG_XPSR);
+    // `until` is checked when code is translated: drop translations made for other runs, at
+    // the instruction and at `until` (an ISB's jump to the next block would run that one).
+    this.b.ctl(this.uc, CTL_REMOVE_CACHE, 'uint64_t', pc, 'uint64_t', next + 2); // nothing to drop is fine too
+    const err = this.run(pc, next, 1);
+    const r = this.classify(err, pc);
+    if (r.stop === 'fault' && this.memEvent !== null && this.readReg(REG_PC) !== pc) {
+      // An access that stops on unmapped or protected memory does not stop the instruction:
+      // it goes on with a dummy value (and writeback) to `until`. The architecture says a
+      // faulting instruction does nothing, so take back what it did to the registers.
+      for (let i = 0; i < 16; i++) this.writeReg(CORE_REGS[i], saved[i]);
+      this.writeReg(REG_XPSR, saved[16]);
+      this.writeReg(REG_PC, pc | 1);
+    }
+    return r;
+  }
+
+  runTo(end: number, maxInstructions: number): StepResult {
+    let r: StepResult = { stop: 'ok' };
+    for (let k = 0; k < maxInstructions && this.readReg(REG_PC) !== end >>> 0; k++) {
+      r = this.step();
+      if (r.stop !== 'ok') break;
+    }
+    return r;
+  }
+
+  /**
+   * The width in bytes of the instruction at `pc` (2 when it cannot be read). Also notes an
+   * exclusive load (LDREX, LDREXB, LDREXH): QEMU keeps the local exclusive monitor outside the
+   * registers that Unicorn exposes, so the next setState opens it by running a CLREX (at
+   * address 0, whose bytes are put back afterwards).
+   */
+  private widthAt(pc: number): number {
+    if (this.b.memRead(this.uc, pc & ~1, this.insnBytes, 4) !== UcErr.OK) return 2;
+    const b = this.insnBytes;
+    const hw1 = b[0] | (b[1] << 8), hw2 = b[2] | (b[3] << 8);
+    const op = hw1 & 0xfff0, sz = (hw2 >>> 4) & 0xf;
+    if (this.profile.arch !== 'v6m' && (op === 0xe850 || (op === 0xe8d0 && (sz === 4 || sz === 5)))) this.monitorMayBeOpen = true;
+    return hw1 >>> 11 >= 0b11101 ? 4 : 2;
+  }
+
+  private clearExclusiveMonitor(): void {
+    const saved = this.readMemory(FLASH_BASE, CLREX.length);
+    this.writeMemory(FLASH_BASE, CLREX);
+    this.writeReg(REG_PC, FLASH_BASE | 1);
+    const err = this.run(FLASH_BASE, FLASH_BASE + CLREX.length, 1);
+    this.writeMemory(FLASH_BASE, saved);
+    if (err !== UcErr.OK || this.intno >= 0 || this.readReg(REG_PC) !== FLASH_BASE + CLREX.length) {
+      throw new Error(`unicorn: clearing the exclusive monitor with CLREX failed (${this.b.strerror(err)}, exception ${this.intno})`);
+    }
+    this.monitorMayBeOpen = false;
   }
 
   callFunction(entry: number, sp: number, maxInstructions: number): number {
@@ -396,6 +480,11 @@ class Unicorn implements UnicornEngine {
 
   private classifyInterrupt(intno: number, pc: number, retired: boolean): StepResult {
     switch (intno) {
+      // UsageFaults that QEMU's ARMv7-M models raise: UNDEFINSTR, NOCP (coprocessor
+      // instructions with no coprocessor) and INVSTATE (executing with EPSR.T = 0). sramlab
+      // reports all three as 'undefined'; the M0 model stops with INSN_INVALID instead.
+      case EXCP_UDEF: case EXCP_NOCP: case EXCP_INVSTATE:
+        return { stop: 'undefined', fault: this.report('undefined', pc, `unicorn exception ${intno}`) };
       case EXCP_SWI: return { stop: 'svc' };
       case EXCP_BKPT: return { stop: 'bkpt' };
       // On the M0 model a data abort that reaches the hook is an unaligned access; unmapped

@@ -5,6 +5,7 @@
 import { singleAccessCycles } from './timing.ts';
 import { UndefinedInstruction, type Cpu } from '../cpu.ts';
 import { setNZ, addWithCarry, conditionPassed, popcount8 } from './alu.ts';
+import { lastInITBlockOrOutside } from './v7m/common.ts';
 
 export type Handler = (cpu: Cpu, insn: number) => void;
 
@@ -186,12 +187,14 @@ export const RORS: Handler = (cpu, i) => {
 
 export const ADD_hi: Handler = (cpu, i) => {
   const d = ((i >>> 4) & 8) | (i & 7), m = (i >>> 3) & 15;
+  if (d === 15) lastInITBlockOrOutside(cpu, 'ADD PC');
   const res = (cpu.reg(d) + cpu.reg(m)) | 0;
   writeRegOrPC(cpu, d, res);
 };
 
 export const MOV_hi: Handler = (cpu, i) => {
   const d = ((i >>> 4) & 8) | (i & 7), m = (i >>> 3) & 15;
+  if (d === 15) lastInITBlockOrOutside(cpu, 'MOV PC');
   writeRegOrPC(cpu, d, cpu.reg(m));
 };
 
@@ -210,11 +213,13 @@ function writeRegOrPC(cpu: Cpu, d: number, v: number): void {
 }
 
 export const BX: Handler = (cpu, i) => {
+  lastInITBlockOrOutside(cpu, 'BX');
   cpu.bxWritePC(cpu.reg((i >>> 3) & 15));
   cpu.cycles += cpu.t.branchTaken;
 };
 
 export const BLX: Handler = (cpu, i) => {
+  lastInITBlockOrOutside(cpu, 'BLX');
   const target = cpu.reg((i >>> 3) & 15);
   cpu.r[14] = (cpu.pc + 2) | 1;
   cpu.setThumbBit(target & 1);
@@ -311,6 +316,7 @@ export const PUSH: Handler = (cpu, i) => {
 
 export const POP: Handler = (cpu, i) => {
   const list = i & 0xff, pc = (i >>> 8) & 1;
+  if (pc) lastInITBlockOrOutside(cpu, 'POP with the PC');
   const count = popcount8(list) + pc;
   let addr = cpu.r[13];
   const bus = cpu.bus;
@@ -390,6 +396,7 @@ export const B_cond: Handler = (cpu, i) => {
 };
 
 export const B: Handler = (cpu, i) => {
+  lastInITBlockOrOutside(cpu, 'B');
   cpu.npc = (cpu.pc + 4 + (((i & 0x7ff) << 21) >> 20)) >>> 0;
   cpu.cycles += cpu.t.branchTaken;
 };
@@ -406,6 +413,7 @@ export const SVC: Handler = (cpu) => {
 // ---- 32-bit instructions of ARMv6-M (A5.3) ----
 
 export const BL: Handler = (cpu, w) => {
+  lastInITBlockOrOutside(cpu, 'BL');
   const s = (w >>> 26) & 1, j1 = (w >>> 13) & 1, j2 = (w >>> 11) & 1;
   const i1 = (~(j1 ^ s)) & 1, i2 = (~(j2 ^ s)) & 1;
   const imm = (s << 24) | (i1 << 23) | (i2 << 22) | (((w >>> 16) & 0x3ff) << 12) | ((w & 0x7ff) << 1);

@@ -61,8 +61,8 @@ export const MSR_v7: Handler = (cpu, w) => {
         case 0: cpu.primask = v & 1; break;
         case 1: cpu.basepri = priorityBits(cpu, b); break;
         case 2: { // BASEPRI_MAX: only raises the priority boost
-          const p = priorityBits(cpu, b);
-          if (p !== 0 && (p < cpu.basepri || cpu.basepri === 0)) cpu.basepri = p;
+          // MSR pseudocode (B5.2.3): compares R[n]<7:0> as written; the write keeps the implemented bits.
+          if (b !== 0 && (b < cpu.basepri || cpu.basepri === 0)) cpu.basepri = priorityBits(cpu, b);
           break;
         }
         case 3: if (cpu.executionPriority() > -1) cpu.faultmask = v & 1; break;
