@@ -18,11 +18,13 @@ export class UsageError extends Error {}
 
 /** Colours only on a terminal, never with NO_COLOR. */
 export const useColor = process.stdout.isTTY === true && !process.env.NO_COLOR;
-if (!useColor) chalk.level = 0;
+// The terminal decides, not chalk's guess from the environment (it turns colours off whenever
+// CI is set, even on a terminal).
+chalk.level = useColor ? Math.max(chalk.level, 1) as 1 | 2 | 3 : 0;
 
 /** The same rule for what goes to stderr, which may be a terminal when stdout is not (or the reverse). */
 export const useColorOnStderr = process.stderr.isTTY === true && !process.env.NO_COLOR;
-if (!useColorOnStderr) chalkStderr.level = 0;
+chalkStderr.level = useColorOnStderr ? Math.max(chalkStderr.level, 1) as 1 | 2 | 3 : 0;
 /** chalk for stderr: error lines and progress. */
 export const paintErr = chalkStderr;
 

@@ -5,6 +5,7 @@
 
 import type { Checker } from '../emulator/bus.ts';
 import type { Cpu } from '../emulator/cpu.ts';
+import { hex } from '../emulator/elf.ts';
 import type { AccessKind } from '../emulator/fault.ts';
 
 /** Address ranges are [start, end). */
@@ -37,7 +38,6 @@ export class Violation extends Error {
   }
 }
 
-const hex = (n: number): string => '0x' + (n >>> 0).toString(16).padStart(8, '0');
 
 /**
  * Containment (check 1): while the PC is in allocator code, every access is in the heap, the
