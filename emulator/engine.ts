@@ -40,4 +40,9 @@ export interface Engine {
   /** Executes exactly one instruction at state.pc (no exception is taken; a would-be exception is reported). */
   step(): StepResult;
   close(): void;
+  /**
+   * The TypeScript engine only: drop ITSTATE, as if the IT block ended here. The conformance
+   * harness uses it to show what a reference that loses ITSTATE would have computed.
+   */
+  clearITState?(): void;
 }

@@ -54,5 +54,6 @@ export function createTsEngine(profile: Profile): Engine {
       return { stop: 'undefined', fault: cpu.report(e.kind, e.detail, cpu.pc) };
     },
     close(): void { /* nothing to release */ },
+    clearITState(): void { cpu.itstate = 0; },
   };
 }
