@@ -6,6 +6,8 @@
 // the reader carries on with the next one. Every read is bounds-checked and every loop
 // consumes input, so hostile bytes can neither crash nor hang it.
 
+import { lastAtOrBefore } from './sorted.ts';
+
 /** A source position, as a report shows it. */
 export interface SourceLine {
   /** Base name of the source file, e.g. "alloc.c". */
@@ -46,7 +48,7 @@ export class LineTable {
   /** Sequences do not overlap in a linked image; where hostile ones do, the nearest start wins. */
   lineFor(address: number): SourceLine | undefined {
     const a = address >>> 0;
-    const row = this.rows[lastStartAtOrBefore(this.rows, a)];
+    const row = this.rows[lastAtOrBefore(this.rows, (e) => e.address, a)];
     if (row === undefined || a >= row.end) return undefined;
     return { file: baseName(row.path), path: row.path, line: row.line, column: row.column };
   }
@@ -547,17 +549,6 @@ function appendAll<T>(into: T[], items: readonly T[]): void {
 
 // --- Lookup helpers ---------------------------------------------------------------------------
 
-/** Index of the last row whose address is ≤ a, or -1. */
-function lastStartAtOrBefore(rows: readonly LineRow[], a: number): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rows[mid]!.address <= a) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}
 
 function isAbsolute(path: string): boolean {
   return path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(path);

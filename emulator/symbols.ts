@@ -1,6 +1,7 @@
 // Address → symbol+offset for reports ("sl_alloc+0x1c"), and name → address for the host.
 
 import { definedSymbolsByName, hex, type ElfSymbol } from './elf.ts';
+import { lastAtOrBefore } from './sorted.ts';
 
 export interface SymbolHit {
   name: string;
@@ -48,7 +49,7 @@ export class SymbolTable {
     const a = address >>> 0;
     const containing = this.smallestContaining(a);
     if (containing) return { name: containing.name, offset: a - containing.start };
-    const fn = this.functions[lastStartAtOrBefore(this.functions, a)];
+    const fn = this.functions[lastAtOrBefore(this.functions, (e) => e.start, a)];
     if (fn && a - fn.start < MAX_FALLBACK_DISTANCE) return { name: fn.name, offset: a - fn.start };
     return undefined;
   }
@@ -67,7 +68,7 @@ export class SymbolTable {
 
   private smallestContaining(a: number): Entry | undefined {
     let best: Entry | undefined;
-    for (let i = lastStartAtOrBefore(this.entries, a); i >= 0 && this.maxEnd[i]! > a; i--) {
+    for (let i = lastAtOrBefore(this.entries, (e) => e.start, a); i >= 0 && this.maxEnd[i]! > a; i--) {
       const e = this.entries[i]!;
       if (a < e.end && (best === undefined || preferred(e, best))) best = e;
     }
@@ -120,14 +121,3 @@ function runningMax(values: number[]): number[] {
   return out;
 }
 
-/** Index of the last entry starting at or before a, or -1. */
-function lastStartAtOrBefore(entries: readonly Entry[], a: number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.start <= a) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
-}

@@ -18,9 +18,7 @@ export function isrReentrancy(s: Session): void {
   // A populated heap, so the thread-mode search has work to do.
   for (let k = 0; k < 6; k++) s.alloc(40 + 8 * k, 4);
 
-  const saved = m.bus.sram.slice();
-  const probe = img.alloc(64, 8);
-  m.bus.sram.set(saved);
+  const probe = s.probe(() => img.alloc(64, 8));
 
   const req = img.address(REQUEST);
   for (const [i, v] of [OP_ALLOC, 32, 4, 0, 0, 0, 0].entries()) img.write32(req + 4 * i, v);

@@ -175,24 +175,30 @@ export class Session {
    * copies of SRAM: the run itself is not disturbed and the probes are not counted in the stats.
    */
   largestBlock(align = 4): number {
+    const fits = (size: number): boolean => this.probe(() => this.guard('alloc', () => this.image.alloc(size, align)).value !== 0);
+    let lo = 0, hi = this.heap.end - this.heap.start;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(mid)) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Runs f on a copy of SRAM that is thrown away after: a measurement, not part of the workload
+   * (views and traces skip its accesses; a rule it breaks is reported as found while probing).
+   */
+  probe<T>(f: () => T): T {
     const bus = this.image.machine.bus;
     const saved = bus.sram.slice();
-    const fits = (size: number): boolean => {
-      bus.sram.set(saved);
-      return this.guard('alloc', () => this.image.alloc(size, align)).value !== 0;
-    };
-    let lo = 0, hi = this.heap.end - this.heap.start;
+    const outer = this.probing;
     this.probing = true;
     try {
-      while (lo < hi) {
-        const mid = Math.ceil((lo + hi) / 2);
-        if (fits(mid)) lo = mid; else hi = mid - 1;
-      }
+      return f();
     } finally {
-      this.probing = false;
+      this.probing = outer;
+      bus.sram.set(saved);
     }
-    bus.sram.set(saved);
-    return lo;
   }
 
   /** Forgets every live block without freeing it (after the host restored an earlier heap). */
@@ -301,6 +307,7 @@ export class Session {
   }
 
   fail(v: Omit<SessionViolation, 'operation'>): never {
+    if (this.probing) v = { ...v, message: `${v.message} (found while measuring the largest allocatable block after operation ${this.operations})` };
     this.violation = { operation: this.operations, ...v };
     throw new ViolationError(this.violation);
   }
