@@ -9,16 +9,12 @@ import { Cpu, UndefinedInstruction } from '../emulator/cpu.ts';
 import { MemFault } from '../emulator/fault.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile } from '../emulator/profiles.ts';
+import { Prng } from '../scenarios/prng.ts';
 
-/** Marsaglia xorshift32 with a fixed seed, so a failure reproduces. */
-function xorshift(seed: number): () => number {
-  let x = seed >>> 0 || 0x2545f491;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x;
-  };
+/** The project's seeded PRNG: a failure reproduces. */
+function words(seed: number): () => number {
+  const prng = new Prng(seed);
+  return () => prng.u32();
 }
 
 const V7_PROFILES = ['cortex-m3', 'cortex-m4'];
@@ -31,7 +27,7 @@ describe.each(V7_PROFILES)('random instruction words on %s', (name) => {
     const cpu = new Cpu(profile, bus);
     cpu.onSvc = () => true;
     cpu.onBkpt = () => true;
-    const rand = xorshift(0x7e57 + name.length);
+    const rand = words(0x7e57 + name.length);
     const outcome = { ok: 0, memFault: 0, undefined: 0 };
     const at = 0x2000;
     const bytes = new Uint8Array(4);
@@ -76,7 +72,7 @@ describe.each(V7_PROFILES)('random instruction words on %s', (name) => {
 
   it('random blobs run as firmware end in lockup, sleep or the cycle budget', () => {
     const profile = getProfile(name);
-    const rand = xorshift(0xb10b7 + name.length);
+    const rand = words(0xb10b7 + name.length);
     const stops = new Map<string, number>();
     for (let k = 0; k < 200; k++) {
       const bus = new Bus(profile);
