@@ -622,13 +622,8 @@ export class Cpu {
     const report = this.report('bad-exc-return', `bad exception return 0x${excReturn.toString(16)}: ${why}`, this.excReturnFrom);
     this.faults.push(report);
     if (this.faultMode === 'stop') { this.stopReason = 'fault'; return; }
-    const exc = this.profile.arch === 'v6m' ? EXC.HardFault : this.routeFault(report);
-    if (exc === EXC.HardFault && this.executionPriority() < 0) {
-      this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
-      this.stopReason = 'lockup';
-      return;
-    }
-    report.exception = EXC_NAMES[exc];
+    const exc = this.faultException(report);
+    if (exc === 0) return;
     if (restack) this.exceptionEntry(exc, this.pc);
     else this.exceptionTaken(exc);
     this.r[14] = (0xf0000000 | (excReturn & 0x0fffffff)) | 0;
@@ -687,15 +682,24 @@ export class Cpu {
   }
 
   private takeFault(report: FaultReport, returnAddress = this.pc): void {
+    if (this.faults[this.faults.length - 1] !== report) this.faults.push(report);
+    const exc = this.faultException(report);
+    if (exc !== 0) this.exceptionEntry(exc, returnAddress);
+  }
+
+  /**
+   * The exception a fault is taken as (HardFault on ARMv6-M; routed on ARMv7-M), named in the
+   * report; or 0 after locking up, when it would be HardFault and HardFault cannot preempt.
+   */
+  private faultException(report: FaultReport): number {
     const exc = this.profile.arch === 'v6m' ? EXC.HardFault : this.routeFault(report);
     if (exc === EXC.HardFault && this.executionPriority() < 0) {
       this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
       this.stopReason = 'lockup';
-      return;
+      return 0;
     }
-    if (this.faults[this.faults.length - 1] !== report) this.faults.push(report);
     report.exception = EXC_NAMES[exc];
-    this.exceptionEntry(exc, returnAddress);
+    return exc;
   }
 
   /**
