@@ -43,7 +43,9 @@ static void mark_free(uint32_t i)
     chunk_bitmap[i / 8] &= (uint8_t)~(1u << (i % 8));
 }
 
-static uint32_t chunks_for(uint32_t size) { return (size == 0 ? 1 : size + CHUNK_SIZE - 1) / CHUNK_SIZE; }
+/* ceil(max(size, 1) / 256): size 0 counts as 1 byte, so it takes (and frees) one chunk, as
+   upstream's allocate, deallocate and realloc all do. */
+static uint32_t chunks_for(uint32_t size) { return size == 0 ? 1 : (size + CHUNK_SIZE - 1) / CHUNK_SIZE; }
 
 /* Next fit: the first chunk i, counting from the hint and wrapping, that is free, whose run
    of n chunks ends before the heap does (runs never wrap), whose address is a multiple of

@@ -169,6 +169,22 @@ describe.each(Object.keys(PROFILES))('chunk (simple-chunk-allocator v0.1.6) on %
     expect(c.byte(0)).toBe(0b1110); // chunks 1-3 stay used for ever
   });
 
+  it('size 0 takes one chunk and a block shrunk to 0 frees one chunk (§2.2: size 0 counts as 1; §2.3: ceil(max(size,1)/256))', () => {
+    // 2048 bytes = 8 chunks. alloc 100: one chunk, chunk 0 (the hint's), hint → {1, 256, 1}.
+    // realloc to 0: 0 fits the 256 bytes chunk 0 occupies → same pointer, no bitmap change.
+    // free(p, 0): n = ceil(max(0,1)/256) = 1, chunk 0 cleared; n = 1 is not below the hint's 1,
+    // the hint stays at 1. alloc 2048: n = 8; from 1 every start fails i + 8 <= 8 until the
+    // scan wraps to 0, where all eight are free → offset 0. (The port once computed 0 chunks
+    // for size 0: chunk 0 stayed used and this allocation was NULL.)
+    const c = chunkImage(profile, 8 * CS);
+    const p = c.alloc(100);
+    expect(p).toBe(c.P);
+    expect(c.img.realloc(p, 100, 1, 0).value).toBe(p);
+    c.free(p, 0);
+    expect(c.inUse()).toBe(0);
+    expect(c.alloc(8 * CS)).toBe(c.P);
+  });
+
   it('out of memory returns NULL (upstream GlobalAlloc panics; the port returns NULL as ALLOCATORS.md §1.3 decides)', () => {
     const c = chunkImage(profile);
     expect(c.alloc(32 * CS)).toBe(c.P);
