@@ -37,6 +37,14 @@ describe.each(MCUS)('findings on %s', (mcu) => {
     expect(r.violation?.message).toMatch(/forward/);
   });
 
+  it.each(['fill-and-drain', 'random-actions', 'fragmentation'])("galloc as published on 32-bit (galloc-upstream) hands out blocks only 4-aligned, caught by the blocks rule in %s", (sc) => {
+    const r = run(sc, 'galloc-upstream', mcu);
+    expect(r.violation?.rule).toBe('blocks');
+    expect(r.violation?.kind).toBe('alloc');
+    expect(r.violation?.message).toMatch(/^alloc returned 0x[0-9a-f]{8}, not aligned to (8|16|32|64) as asked/);
+    expect(r.violation!.address! % 8).toBe(4); // content = 4 (mod 8): the header 8-aligned, as upstream places it
+  });
+
   it.each(['chunk', 'basic', 'galloc', 'emballoc', 'linked-list'])('%s (spin-locked) deadlocks in isr-reentrancy', (a) => {
     const r = runScenario('isr-reentrancy', a, mcu, { seed: 1, ops: 1 }, { maxCycles: 300_000 });
     expect(r.violation?.rule).toBe('liveness');

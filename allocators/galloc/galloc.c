@@ -11,12 +11,21 @@
    - 32-bit adaptation (§4.9, dlmalloc style): header 4 bytes, minimum alignment 8, and
      header + content always a multiple of 8, so every content address is 8-aligned and every
      content size is 12 + 8k. That is the only way the upstream bin table (12 + 8·i, i < 20,
-     lookahead 2) stays exact on a 4-byte usize. */
+     lookahead 2) stays exact on a 4-byte usize.
+
+   GALLOC_UPSTREAM_32BIT=1 (the galloc-upstream allocator) switches the adaptation off and
+   gives the crate as published on a 32-bit target: the first header 8-aligned (so content
+   = 4 mod 8), sizes rounded to a multiple of 8 (content sizes = 0 and = 4 mod 8 share a
+   smallbin), and ctz - 3 wrapping to sub-bin 7 for content that is only 4-aligned. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "lock.h"
 #include "sramlab.h"
+
+#ifndef GALLOC_UPSTREAM_32BIT
+#define GALLOC_UPSTREAM_32BIT 0
+#endif
 
 /* ---- constants (ALLOCATORS.md §4.1, 32-bit column after the adaptation) ---- */
 
@@ -88,6 +97,10 @@ static inline struct smallbin *bin_of(uint32_t size) { return &galloc.small[(siz
    __builtin_ctz: ARMv6-M has no CLZ/RBIT and the builtin would be a libgcc call. */
 static uint32_t align_index_of_addr(uintptr_t addr)
 {
+#if GALLOC_UPSTREAM_32BIT
+    /* Content only 4-aligned: ctz = 2, and 2 - 3 wraps in a release build; min(huge, 7) = 7. */
+    if (addr & (MIN_ALIGN - 1u)) return MAX_AI;
+#endif
     uint32_t i = 0;
     while (i < MAX_AI && (addr & (MIN_ALIGN << i)) == 0) i++;
     return i;
@@ -107,7 +120,11 @@ static uint32_t align_index_of_request(uint32_t align)
 static inline uint32_t prepare_size(uint32_t size)
 {
     if (size < SMALLEST) size = SMALLEST;
+#if GALLOC_UPSTREAM_32BIT
+    return (size + MIN_ALIGN - 1u) & ~(MIN_ALIGN - 1u); /* upstream: align_up(max(size, 12), 8) */
+#else
     return ((size + HEADER + MIN_ALIGN - 1u) & ~(MIN_ALIGN - 1u)) - HEADER;
+#endif
 }
 
 /* ---- bins ---- */
@@ -439,7 +456,8 @@ static void *galloc_realloc(void *ptr, uint32_t old_size, uint32_t align, uint32
 /* ---- init ---- */
 
 /* The first header goes at an address = 4 (mod 8) so that content is 8-aligned, and the last
-   chunk ends at an address = 4 (mod 8) so that content sizes are 12 + 8k (§4.9). Upstream
+   chunk ends at an address = 4 (mod 8) so that content sizes are 12 + 8k (§4.9); with
+   GALLOC_UPSTREAM_32BIT both are 8-aligned, as the crate places them. Upstream
    panics on a second init and on an empty heap; here also on a heap that cannot hold one
    minimum free chunk (upstream would write the free chunk's links past its end). */
 static void galloc_init(void *heap, uint32_t heap_size)
@@ -448,8 +466,14 @@ static void galloc_init(void *heap, uint32_t heap_size)
     uintptr_t start = (uintptr_t)heap;
     uintptr_t top = start + heap_size;
     if (heap_size < MIN_FREE || top < start) SL_PANIC(); /* too small, or past 2^32 */
+#if GALLOC_UPSTREAM_32BIT
+    /* Upstream: align_up(start, 8) and align_down(end, 8), so the first content is 4 mod 8. */
+    uintptr_t first = (start + MIN_ALIGN - 1u) & ~(uintptr_t)(MIN_ALIGN - 1u);
+    uintptr_t end = top & ~(uintptr_t)(MIN_ALIGN - 1u);
+#else
     uintptr_t first = ((start + HEADER + MIN_ALIGN - 1u) & ~(uintptr_t)(MIN_ALIGN - 1u)) - HEADER;
     uintptr_t end = ((top - HEADER) & ~(uintptr_t)(MIN_ALIGN - 1u)) + HEADER;
+#endif
     if (end <= first || end - first < MIN_FREE) SL_PANIC();
 
     OTHER->fd = OTHER; /* empty circular list: the sentinel points at itself */
