@@ -13,8 +13,8 @@
 
 import { Bus } from './bus.ts';
 import { timingFor, type Timing } from './cycles.ts';
-import { MemFault, type FaultKind, type FaultReport, type AccessKind } from './fault.ts';
-import { decodeOp32, decodeTables, extractFields, type DecodeTables } from './isa/decoder.ts';
+import { InstructionFault, MemFault, type FaultKind, type FaultReport, type AccessKind } from './fault.ts';
+import { decodeOp32, decodeTables, type DecodeTables } from './isa/decoder.ts';
 import { disassemble } from './isa/disasm.ts';
 import { is32bit, Op } from './isa/encodings.ts';
 import type { Profile } from './profiles.ts';
@@ -54,14 +54,6 @@ export type StopReason =
   | 'budget'    // the cycle budget ran out
   | 'sleep'     // WFI/WFE with nothing left that could wake the core
   | 'halt';     // the host asked to stop (cpu.halt)
-
-/** Thrown by handlers for UNDEFINED encodings; the loop turns it into a fault. */
-export class UndefinedInstruction {
-  constructor(
-    readonly kind: 'undefined' | 'no-cas' | 'nocp' | 'divbyzero' | 'invstate' | 'bkpt' | 'svc-escalated' | 'bad-exc-return',
-    readonly detail = '',
-  ) {}
-}
 
 export class Cpu {
   readonly profile: Profile;
@@ -147,6 +139,11 @@ export class Cpu {
   onSvc: (() => boolean) | null = null;
   /** Adds symbol and source line to fault reports. */
   describePC: ((pc: number) => { symbol?: string; source?: string }) | null = null;
+  /**
+   * Called before every instruction while set (a debugger: breakpoints, single steps, interrupts);
+   * it may halt() or serve a client and return. When null it costs the run loop nothing.
+   */
+  onInstruction: (() => void) | null = null;
 
   /** Scratch registers for LDM/POP, so a fault part-way leaves the register file untouched. */
   readonly scratch = new Int32Array(8);
@@ -303,7 +300,7 @@ export class Cpu {
         this.loop();
       } catch (e) {
         if (e instanceof MemFault) this.onMemFault(e);
-        else if (e instanceof UndefinedInstruction) this.onUndefined(e);
+        else if (e instanceof InstructionFault) this.onInstructionFault(e);
         else throw e;
       }
       if (this.stopReason !== null) return this.stopReason;
@@ -394,11 +391,11 @@ export class Cpu {
    * Executes exactly one instruction, taking no exception: for the conformance harness.
    * Returns null, or what stopped it.
    */
-  stepOne(): MemFault | UndefinedInstruction | null {
+  stepOne(): MemFault | InstructionFault | null {
     try {
       const pc = this.pc;
       this.bus.pc = pc;
-      if (this.tbit === 0) throw new UndefinedInstruction('invstate', 'INVSTATE: EPSR.T is 0');
+      if (this.tbit === 0) throw new InstructionFault('invstate', 'INVSTATE: EPSR.T is 0');
       if (this.itstate !== 0) { this.stepInITBlock(); return null; }
       const insn = this.bus.fetch16(pc);
       this.npc = pc + 2;
@@ -407,7 +404,7 @@ export class Cpu {
       this.instructions++;
       return null;
     } catch (e) {
-      if (e instanceof MemFault || e instanceof UndefinedInstruction) return e;
+      if (e instanceof MemFault || e instanceof InstructionFault) return e;
       throw e;
     }
   }
@@ -430,10 +427,16 @@ export class Cpu {
       this.setPending(EXC.IRQ0 + this.interruptIrq, true);
       this.interruptAt = Infinity;
     }
-    if (this.tbit === 0) throw new UndefinedInstruction('invstate', 'INVSTATE: execution with EPSR.T = 0 (a BX or POP to an even address)');
+    if (this.tbit === 0) throw new InstructionFault('invstate', 'INVSTATE: execution with EPSR.T = 0 (a BX or POP to an even address)');
     const n = this.pendingToTake();
     if (n !== 0) this.exceptionEntry(n, this.pc);
     if (this.stopReason !== null) return true;
+    if (this.onInstruction !== null) {
+      this.onInstruction();
+      if (this.stopReason !== null) return true;
+      this.eventAt = this.cycles; // back here before the next instruction
+      return false;
+    }
     this.eventAt = Math.min(this.budgetEnd, this.systick.nextEventCycle(), this.interruptAt);
     return false;
   }
@@ -645,7 +648,7 @@ export class Cpu {
       { address: e.address, size: e.size, access: e.access, region: this.bus.regionOf(e.address) }));
   }
 
-  private onUndefined(e: UndefinedInstruction): void {
+  private onInstructionFault(e: InstructionFault): void {
     const msg = e.kind === 'no-cas'
       ? `this MCU (${this.profile.name}, ARMv6-M, thumbv6m) has no exclusive-access (CAS) instructions: ${e.detail}`
       : e.detail || 'UNDEFINED instruction';
@@ -766,8 +769,6 @@ export class Cpu {
   }
 }
 
-export type { Handler };
-
 /** 16-bit encodings that set flags outside an IT block and not inside one. */
 const FLAG_SETTING_16 = new Set<number>([
   Op.LSLS_imm, Op.LSRS_imm, Op.ASRS_imm, Op.ADDS_reg, Op.SUBS_reg, Op.ADDS_imm3, Op.SUBS_imm3,
@@ -780,7 +781,7 @@ function sizeName(size: number): string {
 }
 
 const undefinedHandler: Handler = (cpu, i) => {
-  throw new UndefinedInstruction('undefined', `UNDEFINED instruction 0x${i.toString(16).padStart(4, '0')} for ${cpu.profile.name}`);
+  throw new InstructionFault('undefined', `UNDEFINED instruction 0x${i.toString(16).padStart(4, '0')} for ${cpu.profile.name}`);
 };
 
 /** The first halfword of a 32-bit instruction: fetch the second, decode, dispatch. */
@@ -797,9 +798,9 @@ const exec32: Handler = (cpu, hw1) => {
   const h = op !== 0 ? HANDLERS_32[op] : undefined;
   if (!h) {
     if (cpu.profile.arch === 'v6m' && isExclusive(word)) {
-      throw new UndefinedInstruction('no-cas', `${exclusiveName(word)} (0x${word.toString(16)}) at 0x${cpu.pc.toString(16)} is an exclusive access, which ARMv6-M does not have`);
+      throw new InstructionFault('no-cas', `${exclusiveName(word)} (0x${word.toString(16)}) at 0x${cpu.pc.toString(16)} is an exclusive access, which ARMv6-M does not have`);
     }
-    throw new UndefinedInstruction('undefined', `UNDEFINED instruction 0x${word.toString(16).padStart(8, '0')} for ${cpu.profile.name}`);
+    throw new InstructionFault('undefined', `UNDEFINED instruction 0x${word.toString(16).padStart(8, '0')} for ${cpu.profile.name}`);
   }
   h(cpu, word);
 };
@@ -822,4 +823,3 @@ function exclusiveName(word: number): string {
   return (hw1 & 0xfff0) === 0xe8d0 ? `LDREX${sz}` : `STREX${sz}`;
 }
 
-export { extractFields };

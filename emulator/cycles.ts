@@ -15,7 +15,6 @@
 export interface Timing {
   /** A single load/store right after another costs a cycle less (M3/M4; instructions/timing.ts). */
   pipelinedAccess: boolean;
-  alu: number;
   mul: number;
   load: number;
   store: number;
@@ -45,12 +44,12 @@ export interface Timing {
 
 export const TIMINGS: Readonly<Record<string, Timing>> = {
   'cortex-m0': {
-    pipelinedAccess: false, alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 4,
+    pipelinedAccess: false, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 4,
     popPcBase: 4, msrMrs: 4, barrier: 4, exceptionEntry: 16, exceptionReturn: 16,
     mla: 1, longMul: 1, longMulAcc: 1, longMulEarly: 0, divMax: 2,
   },
   'cortex-m0plus': {
-    pipelinedAccess: false, alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 2, branchNotTaken: 1, bl: 3,
+    pipelinedAccess: false, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 2, branchNotTaken: 1, bl: 3,
     popPcBase: 3, msrMrs: 3, barrier: 3, exceptionEntry: 15, exceptionReturn: 15,
     mla: 1, longMul: 1, longMulAcc: 1, longMulEarly: 0, divMax: 2,
   },
@@ -62,12 +61,12 @@ export const TIMINGS: Readonly<Record<string, Timing>> = {
   //   DSP multiplies (M4) 1               LDRD/STRD 1+N, TBB/TBH 2+P, CBZ/CBNZ 1 or 1+P
   // How the variable figures are chosen is documented in instructions/v7m/multiply.ts.
   'cortex-m3': {
-    pipelinedAccess: true, alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 3,
+    pipelinedAccess: true, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 3,
     popPcBase: 3, msrMrs: 2, barrier: 2, exceptionEntry: 12, exceptionReturn: 10,
     mla: 2, longMul: 3, longMulAcc: 4, longMulEarly: 2, divMax: 12,
   },
   'cortex-m4': {
-    pipelinedAccess: true, alu: 1, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 3,
+    pipelinedAccess: true, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 3,
     popPcBase: 3, msrMrs: 2, barrier: 2, exceptionEntry: 12, exceptionReturn: 10,
     mla: 2, longMul: 1, longMulAcc: 1, longMulEarly: 0, divMax: 12,
   },

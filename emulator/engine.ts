@@ -22,8 +22,7 @@ export type StepStop =
   | 'undefined'   // UNDEFINED instruction for this profile
   | 'fault'       // memory fault (unaligned, unmapped, write to flash, fetch from XN)
   | 'svc'         // SVC executed (an exception would be taken)
-  | 'bkpt'        // BKPT executed
-  | 'wfi';        // reserved for whole-program stepping: a single WFI/WFE step retires as 'ok'
+  | 'bkpt';       // BKPT executed (a single WFI/WFE step retires as 'ok')
 
 export interface StepResult {
   stop: StepStop;

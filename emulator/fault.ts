@@ -14,6 +14,7 @@ export type FaultKind =
   | 'bad-exc-return'   // invalid EXC_RETURN value or return state
   | 'svc-escalated'    // SVC executed where it cannot be taken
   | 'bkpt'             // BKPT with no debugger attached
+  | 'semihosting'      // a semihosting call (BKPT 0xAB) whose argument points outside flash and SRAM
   | 'lockup';          // a fault while in HardFault
 
 export type AccessKind = 'fetch' | 'load' | 'store';
@@ -46,5 +47,17 @@ export class MemFault {
     readonly address: number,
     readonly size: number,
     readonly access: AccessKind,
+  ) {}
+}
+
+/**
+ * Thrown by instruction handlers for a fault that is not a memory access: an UNDEFINED
+ * encoding, an exclusive on ARMv6-M, no coprocessor, divide by zero, EPSR.T = 0, or a BKPT
+ * no debugger serves. The CPU turns it into a fault report, as it does a MemFault.
+ */
+export class InstructionFault {
+  constructor(
+    readonly kind: Extract<FaultKind, 'undefined' | 'no-cas' | 'nocp' | 'divbyzero' | 'invstate' | 'bkpt'>,
+    readonly detail = '',
   ) {}
 }

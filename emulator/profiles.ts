@@ -68,6 +68,3 @@ export function getProfile(name: string, overrides: ProfileOverrides = {}): Prof
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-
-/** True when the profile implements ARMv7-M (Thumb-2, exclusives, divide). */
-export const isV7 = (p: Profile): boolean => p.arch !== 'v6m';

@@ -15,10 +15,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { Bus } from '../emulator/bus.ts';
-import { Cpu, RETURN_TRAP, UndefinedInstruction } from '../emulator/cpu.ts';
+import { Cpu, RETURN_TRAP } from '../emulator/cpu.ts';
 import type { CpuState } from '../emulator/engine.ts';
 import { openUnicorn, unicornAvailable, type UnicornEngine } from '../emulator/engines/unicorn.ts';
-import { MemFault } from '../emulator/fault.ts';
+import { InstructionFault, MemFault } from '../emulator/fault.ts';
 import { V7M_HANDLERS_16, V7M_HANDLERS_32 } from '../emulator/instructions/v7m/index.ts';
 import { compile, decode32, decodeTables, rowsFor } from '../emulator/isa/decoder.ts';
 import { disassemble } from '../emulator/isa/disasm.ts';
@@ -631,7 +631,7 @@ function core(mcu: 'cortex-m3' | 'cortex-m4', hex: string): Cpu {
 }
 
 /** Steps one instruction; returns what stopped it (null: it completed). */
-function step(cpu: Cpu): MemFault | UndefinedInstruction | null {
+function step(cpu: Cpu): MemFault | InstructionFault | null {
   return cpu.stepOne();
 }
 
@@ -642,8 +642,8 @@ const expectUnaligned = (e: unknown, address: number): void => {
 };
 
 const expectUndefined = (e: unknown, kind = 'undefined'): void => {
-  expect(e).toBeInstanceOf(UndefinedInstruction);
-  expect((e as UndefinedInstruction).kind).toBe(kind);
+  expect(e).toBeInstanceOf(InstructionFault);
+  expect((e as InstructionFault).kind).toBe(kind);
 };
 
 describe('alignment (A3.2.1: LDM/STM, LDRD/STRD, LDREX/STREX always need aligned addresses)', () => {

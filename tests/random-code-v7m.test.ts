@@ -1,12 +1,12 @@
 // Bad input as code on the ARMv7-M profiles: random instruction words, half of them in the
 // 32-bit Thumb-2 space and some inside IT blocks, must each step to a normal end, a MemFault
-// or an UndefinedInstruction; random blobs run as firmware must end in lockup, sleep or the
+// or an InstructionFault; random blobs run as firmware must end in lockup, sleep or the
 // cycle budget. Never a host exception (a TypeError in a handler, an out-of-range table
 // index, an endless loop).
 import { describe, expect, it } from 'vitest';
 import { Bus } from '../emulator/bus.ts';
-import { Cpu, UndefinedInstruction } from '../emulator/cpu.ts';
-import { MemFault } from '../emulator/fault.ts';
+import { Cpu } from '../emulator/cpu.ts';
+import { InstructionFault, MemFault } from '../emulator/fault.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile } from '../emulator/profiles.ts';
 import { Prng } from '../scenarios/prng.ts';
@@ -58,7 +58,7 @@ describe.each(V7_PROFILES)('random instruction words on %s', (name) => {
       const e = cpu.stepOne();
       if (e === null) outcome.ok++;
       else if (e instanceof MemFault) outcome.memFault++;
-      else if (e instanceof UndefinedInstruction) outcome.undefined++;
+      else if (e instanceof InstructionFault) outcome.undefined++;
       expect(Number.isInteger(cpu.cycles)).toBe(true);
     }
     expect(outcome.ok + outcome.memFault + outcome.undefined).toBe(WORDS);

@@ -2,8 +2,8 @@
 // fault, a lockup or the cycle budget, never a host exception or a hang.
 import { describe, expect, it } from 'vitest';
 import { Bus } from '../emulator/bus.ts';
-import { Cpu, UndefinedInstruction } from '../emulator/cpu.ts';
-import { MemFault } from '../emulator/fault.ts';
+import { Cpu } from '../emulator/cpu.ts';
+import { InstructionFault, MemFault } from '../emulator/fault.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile } from '../emulator/profiles.ts';
 import { Prng } from '../scenarios/prng.ts';
@@ -36,7 +36,7 @@ describe.each(PROFILES_V6M)('random instruction words on %s', (name) => {
       const e = cpu.stepOne();
       if (e === null) counts.ok++;
       else if (e instanceof MemFault) counts.fault++;
-      else if (e instanceof UndefinedInstruction) counts.undefined++;
+      else if (e instanceof InstructionFault) counts.undefined++;
     }
     expect(counts.ok + counts.fault + counts.undefined).toBe(100_000);
     // Sanity: random words exercise all three outcomes.

@@ -3,9 +3,9 @@
 // one instruction at a time and reporting, not taking, exceptions.
 
 import { Bus } from '../bus.ts';
-import { Cpu, UndefinedInstruction } from '../cpu.ts';
+import { Cpu } from '../cpu.ts';
 import type { CpuState, Engine, StepResult } from '../engine.ts';
-import { MemFault } from '../fault.ts';
+import { InstructionFault, MemFault } from '../fault.ts';
 import type { Profile } from '../profiles.ts';
 
 export function createTsEngine(profile: Profile): Engine {
@@ -50,7 +50,7 @@ export function createTsEngine(profile: Profile): Engine {
       // WFI/WFE retire like any hint: with nothing to wake the core it would sleep, but one step is one instruction.
       if (e === null) return { stop: 'ok' };
       if (e instanceof MemFault) return { stop: 'fault', fault: cpu.report(e.kind, `${e.kind} ${e.access} at 0x${e.address.toString(16)}`, cpu.pc, { address: e.address, size: e.size, access: e.access }) };
-      if (e instanceof UndefinedInstruction && e.kind === 'bkpt') return { stop: 'bkpt' };
+      if (e instanceof InstructionFault && e.kind === 'bkpt') return { stop: 'bkpt' };
       return { stop: 'undefined', fault: cpu.report(e.kind, e.detail, cpu.pc) };
     },
     close(): void { /* nothing to release */ },

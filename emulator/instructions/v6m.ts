@@ -3,7 +3,8 @@
 // (a halfword, or hw1 << 16 | hw2 for 32-bit encodings) and charges its cycles.
 
 import { singleAccessCycles } from './timing.ts';
-import { UndefinedInstruction, type Cpu } from '../cpu.ts';
+import type { Cpu } from '../cpu.ts';
+import { InstructionFault } from '../fault.ts';
 import { setNZ, addWithCarry, conditionPassed, popcount8 } from './alu.ts';
 import { lastInITBlockOrOutside } from './v7m/common.ts';
 
@@ -361,7 +362,7 @@ export const CPS: Handler = (cpu, i) => {
 export const BKPT: Handler = (cpu, i) => {
   const imm = i & 0xff;
   if (cpu.onBkpt !== null && cpu.onBkpt(imm)) { cpu.cycles += 1; return; }
-  throw new UndefinedInstruction('bkpt', `BKPT #${imm} with no debugger attached (escalates to HardFault)`);
+  throw new InstructionFault('bkpt', `BKPT #${imm} with no debugger attached (escalates to HardFault)`);
 };
 
 export const HINT: Handler = (cpu, i) => {
@@ -386,7 +387,7 @@ export const HINT: Handler = (cpu, i) => {
 
 export const B_cond: Handler = (cpu, i) => {
   // A conditional branch inside an IT block is UNPREDICTABLE (ARMv7-M A7.7.12): UNDEFINED here.
-  if (cpu.itstate !== 0) throw new UndefinedInstruction('undefined', 'UNPREDICTABLE: B<cond> inside an IT block');
+  if (cpu.itstate !== 0) throw new InstructionFault('undefined', 'UNPREDICTABLE: B<cond> inside an IT block');
   if (conditionPassed(cpu, (i >>> 8) & 15)) {
     cpu.npc = (cpu.pc + 4 + (((i & 0xff) << 24) >> 23)) >>> 0;
     cpu.cycles += cpu.t.branchTaken;
@@ -402,7 +403,7 @@ export const B: Handler = (cpu, i) => {
 };
 
 export const UDF: Handler = (_cpu, i) => {
-  throw new UndefinedInstruction('undefined', `UDF #${i & 0xff} (permanently UNDEFINED)`);
+  throw new InstructionFault('undefined', `UDF #${i & 0xff} (permanently UNDEFINED)`);
 };
 
 export const SVC: Handler = (cpu) => {
@@ -463,5 +464,5 @@ export const MSR: Handler = (cpu, w) => {
 export const BARRIER: Handler = (cpu) => { cpu.cycles += cpu.t.barrier; };
 
 export const UDF_W: Handler = (_cpu, w) => {
-  throw new UndefinedInstruction('undefined', `UDF.W #${((w >>> 4) & 0xf000) | (w & 0xfff)} (permanently UNDEFINED)`);
+  throw new InstructionFault('undefined', `UDF.W #${((w >>> 4) & 0xf000) | (w & 0xfff)} (permanently UNDEFINED)`);
 };

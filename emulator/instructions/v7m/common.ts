@@ -2,7 +2,8 @@
 // register writes that may target SP, IT-block rules, saturation and the Q flag.
 // Pseudocode references are to the ARMv7-M ARM (DDI 0403E), chapters A2, A5 and A7.
 
-import { UndefinedInstruction, type Cpu } from '../../cpu.ts';
+import type { Cpu } from '../../cpu.ts';
+import { InstructionFault } from '../../fault.ts';
 
 // ---- ThumbExpandImm_C (A5.3.2), as two tables over the 12-bit field i:imm3:imm8 ----------
 
@@ -112,7 +113,7 @@ export function writeReg(cpu: Cpu, d: number, v: number): void {
 /** UNPREDICTABLE inside an IT block (CBZ, CBNZ, IT, B<cond>): sramlab makes it UNDEFINED. */
 export function notInITBlock(cpu: Cpu, what: string): void {
   if (cpu.itstate !== 0) {
-    throw new UndefinedInstruction('undefined', `${what} inside an IT block is UNPREDICTABLE (treated as UNDEFINED)`);
+    throw new InstructionFault('undefined', `${what} inside an IT block is UNPREDICTABLE (treated as UNDEFINED)`);
   }
 }
 
@@ -120,7 +121,7 @@ export function notInITBlock(cpu: Cpu, what: string): void {
 export function lastInITBlockOrOutside(cpu: Cpu, what: string): void {
   const it = cpu.itstate;
   if (it !== 0 && (it & 0xf) !== 8) {
-    throw new UndefinedInstruction('undefined', `${what} inside an IT block but not its last instruction is UNPREDICTABLE (treated as UNDEFINED)`);
+    throw new InstructionFault('undefined', `${what} inside an IT block but not its last instruction is UNPREDICTABLE (treated as UNDEFINED)`);
   }
 }
 
@@ -147,8 +148,4 @@ export function popcount16(x: number): number {
   x = (x & 0x3333) + ((x >>> 2) & 0x3333);
   x = (x + (x >>> 4)) & 0x0f0f;
   return (x + (x >>> 8)) & 0x1f;
-}
-
-export function undefinedInsn(what: string): never {
-  throw new UndefinedInstruction('undefined', what);
 }

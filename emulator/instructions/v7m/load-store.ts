@@ -14,7 +14,8 @@
 // LDRD/STRD and LDM/STM 1 + N; LDM with PC popPcBase + N; TBB/TBH 2 + P.
 
 import { singleAccessCycles } from '../timing.ts';
-import { UndefinedInstruction, type Cpu } from '../../cpu.ts';
+import type { Cpu } from '../../cpu.ts';
+import { InstructionFault } from '../../fault.ts';
 import { MemFault } from '../../fault.ts';
 import type { Handler } from '../v6m.ts';
 import { lastInITBlockOrOutside, popcount16, writeReg } from './common.ts';
@@ -38,7 +39,7 @@ function loadPC(cpu: Cpu, address: number): number {
   lastInITBlockOrOutside(cpu, 'LDR to the PC');
   // "if address<1:0> == '00' then LoadWritePC(data) else UNPREDICTABLE": UNDEFINED in sramlab.
   if (address & 3) {
-    throw new UndefinedInstruction('undefined', `LDR to the PC from the unaligned address 0x${(address >>> 0).toString(16)} is UNPREDICTABLE (treated as UNDEFINED)`);
+    throw new InstructionFault('undefined', `LDR to the PC from the unaligned address 0x${(address >>> 0).toString(16)} is UNPREDICTABLE (treated as UNDEFINED)`);
   }
   return cpu.bus.read32(address);
 }

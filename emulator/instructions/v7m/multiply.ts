@@ -12,7 +12,8 @@
 //   number of significant quotient bits (clz(divisor) - clz(dividend) + 1, magnitudes).
 // - DSP multiplies (ARMv7E-M, Cortex-M4): 1 cycle.
 
-import { UndefinedInstruction, type Cpu } from '../../cpu.ts';
+import type { Cpu } from '../../cpu.ts';
+import { InstructionFault } from '../../fault.ts';
 import type { Handler } from '../v6m.ts';
 
 const rn = (w: number): number => (w >>> 16) & 15;
@@ -132,7 +133,7 @@ function divCycles(cpu: Cpu, dividend: number, divisor: number): number {
 }
 
 function divideByZero(cpu: Cpu): number {
-  if (cpu.ccr & 0x10) throw new UndefinedInstruction('divbyzero', 'division by zero with CCR.DIV_0_TRP set (UsageFault DIVBYZERO)');
+  if (cpu.ccr & 0x10) throw new InstructionFault('divbyzero', 'division by zero with CCR.DIV_0_TRP set (UsageFault DIVBYZERO)');
   cpu.cycles += 2;
   return 0;
 }

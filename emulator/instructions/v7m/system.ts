@@ -2,7 +2,8 @@
 // CPS with FAULTMASK (B5.2.1), the 32-bit hints, CLREX, and the coprocessor space (no
 // coprocessor: NOCP UsageFault).
 
-import { UndefinedInstruction, type Cpu } from '../../cpu.ts';
+import type { Cpu } from '../../cpu.ts';
+import { InstructionFault } from '../../fault.ts';
 import type { Handler } from '../v6m.ts';
 import { HINT } from '../v6m.ts';
 
@@ -103,5 +104,5 @@ export const CLREX: Handler = (cpu) => {
 };
 
 export const COPROC: Handler = (_cpu, w) => {
-  throw new UndefinedInstruction('nocp', `coprocessor or floating-point instruction 0x${(w >>> 0).toString(16).padStart(8, '0')}: no coprocessor is present (UsageFault NOCP)`);
+  throw new InstructionFault('nocp', `coprocessor or floating-point instruction 0x${(w >>> 0).toString(16).padStart(8, '0')}: no coprocessor is present (UsageFault NOCP)`);
 };
