@@ -1,49 +1,26 @@
 // `sramlab check` on a user's own allocator, as CI meets it: the C example of
-// examples/c-allocator built by arm-none-eabi-gcc (required in CI; the committed ELFs stand in
-// without it), its broken variants, ELFs that miss what the ABI needs, and the JUnit report
-// read back with a small XML reader of our own (no dependency).
+// examples/c-allocator (its committed ELFs, which tests/long/c-example.test.ts rebuilds from
+// source with arm-none-eabi-gcc and compares), its broken variants, ELFs that miss what the ABI
+// needs, and the JUnit report read back with a small XML reader of our own (no dependency).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AllocatorImage, ImageError, imagePath } from '../scenarios/image.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'sramlab.js');
 const EXAMPLE = join(ROOT, 'examples', 'c-allocator');
-const ELFS = ['bump-cortex-m0.elf', 'bump-cortex-m3.elf', 'bump-broken-overlap-cortex-m0.elf', 'bump-broken-bounds-cortex-m0.elf'];
 const GCC = spawnSync('arm-none-eabi-gcc', ['--version']).status === 0;
 
 const tmp = mkdtempSync(join(tmpdir(), 'sramlab-check-'));
-/** Where the ELFs under test are: freshly built when the compiler is here, else the committed ones. */
-let elfDir = EXAMPLE;
-const elf = (name: string) => join(elfDir, name);
+const elf = (name: string) => join(EXAMPLE, name);
 
 function sramlab(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-
-beforeAll(() => {
-  if (!GCC) return;
-  const out = join(tmp, 'built');
-  const r = spawnSync('sh', [join(EXAMPLE, 'build.sh'), out], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`examples/c-allocator/build.sh failed: ${r.stderr}`);
-  elfDir = out;
-});
-
-describe('the C example', () => {
-  it('builds with arm-none-eabi-gcc (required in CI) to exactly the committed ELFs', (ctx) => {
-    if (!GCC) {
-      if (process.env.CI) expect.fail('arm-none-eabi-gcc is required in CI (apt-get install gcc-arm-none-eabi)');
-      ctx.skip();
-    }
-    for (const f of ELFS) {
-      expect(Buffer.compare(readFileSync(elf(f)), readFileSync(join(EXAMPLE, f))), `${f} differs from its source: run examples/c-allocator/build.sh`).toBe(0);
-    }
-  });
-});
 
 describe('AllocatorImage boot option', () => {
   it("'auto' runs an image without a vector table from its segments, and resets one with a vector table", () => {

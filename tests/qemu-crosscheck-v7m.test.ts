@@ -3,14 +3,13 @@
 // QEMU is the oracle: each tests/firmware-v7m/<name>-<core>.expected was captured from it
 // (tests/firmware-v7m/build.sh --expected), and only behaviour where QEMU agrees with the
 // ARMv7-M ARM is in the firmware (the cases left out are listed, with the reason, at the
-// top of each program).
-// (a) QEMU still prints the .expected output, so the firmware and the expectations are sound;
-// (b) sramlab prints the same and exits with the same status.
+// top of each program). Here sramlab prints the same and exits with the same status; that
+// QEMU still prints the .expected output is checked by tests/long/qemu-oracle.test.ts.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { qemuAvailable, runQemu, type QemuMcu } from '../bench/qemu.ts';
+import type { QemuMcu } from '../bench/qemu.ts';
 import { Machine } from '../emulator/machine.ts';
 import { getProfile } from '../emulator/profiles.ts';
 
@@ -23,29 +22,8 @@ const CORES = [
 const firmware = (file: string): string => fileURLToPath(new URL(`./firmware-v7m/${file}`, import.meta.url));
 const expected = (image: string): string => readFileSync(firmware(`${image}.expected`), 'utf8');
 
-const haveQemu = qemuAvailable();
-/** Outside CI a machine without QEMU skips the oracle runs; in CI they run, and fail without it. */
-const skipQemu = !haveQemu && !process.env.CI;
-
 /** Generous: the longest program (priorities, with its SysTick waits) runs a few million cycles. */
 const MAX_CYCLES = 200_000_000;
-
-describe('ARMv7-M test firmware on QEMU (the oracle)', () => {
-  it('has qemu-system-arm where CI runs', () => {
-    if (process.env.CI) expect(haveQemu, 'qemu-system-arm must be on PATH in CI').toBe(true);
-  });
-
-  for (const { core, mcu } of CORES) {
-    for (const name of PROGRAMS) {
-      const image = `${name}-${core}`;
-      it.skipIf(skipQemu)(`${image}.elf prints ${image}.expected and exits 0 (${mcu})`, () => {
-        const r = runQemu(firmware(`${image}.elf`), mcu, { icount: true, timeoutMs: 60_000 });
-        expect(r.exitCode, `QEMU: ${r.stderr}`).toBe(0);
-        expect(r.output).toBe(expected(image));
-      }, 70_000);
-    }
-  }
-});
 
 describe('ARMv7-M test firmware on sramlab', () => {
   for (const { core, mcu } of CORES) {

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { AllocatorImage } from '../scenarios/image.ts';
+import { AllocatorImage } from '../../scenarios/image.ts';
 
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'sramlab.js');
 const EXAMPLE = join(ROOT, 'examples', 'rust-allocator');
 const BUILD = join(EXAMPLE, 'build.sh');
