@@ -19,6 +19,7 @@ import * as randomActionsScenario from './random-actions.ts';
 import * as smokeScenario from './smoke.ts';
 import * as stackCollisionScenario from './stack-collision.ts';
 import * as vecGrowthScenario from './vec-growth.ts';
+import * as zeroSizeScenario from './zero-size.ts';
 
 export interface ScenarioParams {
   seed: number;
@@ -65,6 +66,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'vec-growth', description: vecGrowthScenario.description, run: (s) => vecGrowthScenario.vecGrowth(s) },
   { name: 'fragmentation', description: fragmentationScenario.description, run: (s) => fragmentationScenario.fragmentation(s) },
   { name: 'alignment', description: alignmentScenario.description, run: (s) => alignmentScenario.alignment(s) },
+  { name: 'zero-size', description: zeroSizeScenario.description, slabSlotSize: zeroSizeScenario.slabSlotSize, run: (s) => zeroSizeScenario.zeroSize(s) },
   { name: 'isr-reentrancy', description: isrReentrancyScenario.description, run: (s) => isrReentrancyScenario.isrReentrancy(s) },
   { name: 'fill-and-drain', description: fillAndDrainScenario.description, slabSlotSize: 256, run: (s) => fillAndDrainScenario.fillAndDrain(s) },
   { name: 'stack-collision', description: stackCollisionScenario.description, expect: 'stack', run: (s) => stackCollisionScenario.stackCollision(s) },

@@ -45,6 +45,27 @@ describe.each(MCUS)('findings on %s', (mcu) => {
     expect(r.violation!.address! % 8).toBe(4); // content = 4 (mod 8): the header 8-aligned, as upstream places it
   });
 
+  // zero-size (docs/allocators.md): basic's block_size(0) = 0 hands out a 0-byte block at the
+  // bump pointer, the very address the next request gets (§3.6); emballoc's free searches for
+  // the block whose [start, start + size) holds the pointer, which a 0-byte block never does,
+  // so its header is lost (§6.3). The others give a real minimum block and take it back.
+  it('zero-size: basic gives the 16-byte neighbour the address of the 0-byte block (blocks rule)', () => {
+    const r = run('zero-size', 'basic', mcu);
+    expect(r.violation?.rule).toBe('blocks');
+    expect(r.violation?.operation).toBe(2);
+    expect(r.violation?.message).toMatch(/^alloc returned 0x[0-9a-f]{8} \(\+16\), overlapping live block 0x[0-9a-f]{8} \(\+0\)/);
+  });
+
+  it('zero-size: emballoc cannot free a 0-byte block (leak rule)', () => {
+    const r = run('zero-size', 'emballoc', mcu);
+    expect(r.violation?.rule).toBe('leak');
+  });
+
+  it.each(['chunk', 'galloc', 'galloc-upstream', 'slab', 'linked-list'])('zero-size: %s passes', (a) => {
+    const r = run('zero-size', a, mcu);
+    expect(r.violation, r.violation?.message).toBeNull();
+  });
+
   it.each(['chunk', 'basic', 'galloc', 'emballoc', 'linked-list'])('%s (spin-locked) deadlocks in isr-reentrancy', (a) => {
     const r = runScenario('isr-reentrancy', a, mcu, { seed: 1, ops: 1 }, { maxCycles: 300_000 });
     expect(r.violation?.rule).toBe('liveness');
