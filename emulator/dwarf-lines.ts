@@ -37,7 +37,11 @@ export interface DebugLineSections {
   debugStr?: Uint8Array;
 }
 
-/** Address → source line lookups over the ranges of every sequence, sorted by address. */
+/**
+ * Address → source line lookups. `rows` are what is left once overlapping sequences are
+ * resolved (see resolveSequences): sorted by address and never overlapping, so a lookup is
+ * one binary search. A row with line 0 ("no source line") still holds its addresses.
+ */
 export class LineTable {
   readonly rows: readonly LineRow[];
 
@@ -45,11 +49,10 @@ export class LineTable {
     this.rows = [...rows].sort((a, b) => a.address - b.address);
   }
 
-  /** Sequences do not overlap in a linked image; where hostile ones do, the nearest start wins. */
   lineFor(address: number): SourceLine | undefined {
     const a = address >>> 0;
     const row = this.rows[lastAtOrBefore(this.rows, (e) => e.address, a)];
-    if (row === undefined || a >= row.end) return undefined;
+    if (row === undefined || a >= row.end || row.line <= 0) return undefined;
     return { file: baseName(row.path), path: row.path, line: row.line, column: row.column };
   }
 
@@ -66,7 +69,13 @@ export function formatSourceLine(where: SourceLine): string {
 
 /** Parses every unit of `.debug_line`; undefined when none yields a row. Never throws on bad input. */
 export function parseDebugLine(sections: DebugLineSections): LineTable | undefined {
-  const rows: LineRow[] = [];
+  const rows = resolveSequences(lineSequences(sections));
+  return rows.some((r) => r.line > 0) ? new LineTable(rows) : undefined;
+}
+
+/** The completed sequences of each well-formed unit, in section order, as the programs state them. */
+export function lineSequences(sections: DebugLineSections): Sequence[][] {
+  const units: Sequence[][] = [];
   const cursor = new Cursor(sections.debugLine, 0, sections.debugLine.length);
   const strings = new Strings(sections);
   while (cursor.remaining() > 0) {
@@ -78,13 +87,133 @@ export function parseDebugLine(sections: DebugLineSections): LineTable | undefin
       throw e;
     }
     try {
-      appendAll(rows, runUnit(unit, strings));
+      units.push(runUnit(unit, strings));
     } catch (e) {
       if (!(e instanceof DwarfError)) throw e;
       // This unit is malformed; its neighbours may be fine.
     }
   }
-  return rows.length > 0 ? new LineTable(rows) : undefined;
+  return units;
+}
+
+/** One DW_LNE_end_sequence-terminated run of rows: [start, end) in address order. */
+export interface Sequence {
+  start: number;
+  end: number;
+  rows: LineRow[];
+}
+
+/**
+ * Decides which sequence answers for an address where sequences overlap, as GNU addr2line
+ * (binutils 2.40, bfd/dwarf2.c) does. They overlap in practice because `ld --gc-sections`
+ * keeps the line program of every discarded function and resolves its start address to 0,
+ * so on a Cortex-M image whose code starts at 0 the leftovers lie on top of live code.
+ *
+ * The rule, in our words:
+ *  - Units are asked in the order they appear; the first unit with a sequence covering the
+ *    address answers. (addr2line asks the compilation units whose address ranges hold the
+ *    address, in .debug_info order; those ranges include the discarded functions at 0 too,
+ *    and gcc emits .debug_line units in the same order, so a unit's sequences stand in.)
+ *  - Inside a unit, sequences are sorted by start, the longer first when starts are equal,
+ *    then by their order in the program. Walking that order, a sequence that lies wholly
+ *    inside what the earlier ones cover is dropped, and one that sticks out past them is cut
+ *    to begin where they end. What is left never overlaps.
+ *  - Within the chosen sequence the row at or before the address gives the line.
+ *
+ * So a leftover at 0 can still win over live code — it does whenever it is the longest in
+ * the first unit covering the address — and then sramlab names the same line addr2line does.
+ */
+export function resolveSequences(units: readonly (readonly Sequence[])[]): LineRow[] {
+  // Each unit's rows are disjoint after trimUnit; across units the lowest unit index wins.
+  // A sweep over every row boundary, with the rows covering it in a heap by unit, finds the
+  // winner of each stretch in O(n log n), however many units a hostile section holds.
+  const rows = units.flatMap((u, unit) => trimUnit(u).map((row) => ({ row, unit })));
+  rows.sort((a, b) => a.row.address - b.row.address);
+  const bounds = [...new Set(rows.flatMap(({ row }) => [row.address, row.end]))].sort((a, b) => a - b);
+  const active = new MinHeap<{ row: LineRow; unit: number }>((a, b) => a.unit - b.unit);
+  const out: LineRow[] = [];
+  let next = 0;
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const at = bounds[i]!;
+    while (next < rows.length && rows[next]!.row.address === at) active.push(rows[next++]!);
+    while (active.size() > 0 && active.peek()!.row.end <= at) active.pop();
+    const top = active.peek()?.row;
+    if (top === undefined) continue;
+    const last = out[out.length - 1];
+    // Neighbouring stretches won by the same row become one row again.
+    if (last !== undefined && last.end === at && sameSource(last, top)) {
+      last.end = bounds[i + 1]!;
+    } else {
+      out.push({ ...top, address: at, end: bounds[i + 1]! });
+    }
+  }
+  return out;
+}
+
+function sameSource(a: LineRow, b: LineRow): boolean {
+  return a.path === b.path && a.line === b.line && a.column === b.column;
+}
+
+/** A binary min-heap under `compare`. */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  size(): number {
+    return this.items.length;
+  }
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  push(item: T): void {
+    const h = this.items;
+    h.push(item);
+    for (let i = h.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (this.compare(h[i]!, h[parent]!) >= 0) break;
+      [h[i], h[parent]] = [h[parent]!, h[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): void {
+    const h = this.items;
+    const last = h.pop();
+    if (h.length === 0 || last === undefined) return;
+    h[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.compare(h[l]!, h[m]!) < 0) m = l;
+      if (r < h.length && this.compare(h[r]!, h[m]!) < 0) m = r;
+      if (m === i) return;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
+  }
+}
+
+/** A unit's sequences after sorting, dropping nested ones and cutting overlapping ones: its rows, disjoint. */
+function trimUnit(sequences: readonly Sequence[]): LineRow[] {
+  const order = sequences
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => s.end > s.start)
+    .sort((a, b) => a.s.start - b.s.start || b.s.end - a.s.end || a.i - b.i);
+  const rows: LineRow[] = [];
+  let coveredTo = -1;
+  for (const { s } of order) {
+    if (s.end <= coveredTo) continue;
+    const from = Math.max(s.start, coveredTo);
+    for (const r of s.rows) {
+      if (r.end <= from) continue;
+      rows.push(r.address >= from ? r : { ...r, address: from });
+    }
+    coveredTo = s.end;
+  }
+  return rows;
 }
 
 /** Malformed DWARF. Internal: parseDebugLine turns it into "no line info". */
@@ -444,10 +573,10 @@ function initialRegisters(): Registers {
   return { address: 0, opIndex: 0, file: 1, line: 1, column: 0 };
 }
 
-/** Runs one unit's program; the rows of every completed sequence become ranges. */
-function runUnit({ body: unit, offsetSize }: Unit, strings: Strings): LineRow[] {
+/** Runs one unit's program; every completed sequence becomes a Sequence of ranges. */
+function runUnit({ body: unit, offsetSize }: Unit, strings: Strings): Sequence[] {
   const h = readHeader(unit, offsetSize, strings);
-  const ranges: LineRow[] = [];
+  const sequences: Sequence[] = [];
   let sequence: Row[] = [];
   let regs = initialRegisters();
   const emit = (endSequence: boolean): void => {
@@ -467,7 +596,7 @@ function runUnit({ body: unit, offsetSize }: Unit, strings: Strings): LineRow[] 
       const ext = sub.u8();
       if (ext === DW_LNE_end_sequence) {
         emit(true);
-        appendAll(ranges, sequenceRanges(sequence, h.files));
+        sequences.push(toSequence(sequence, h.files));
         sequence = [];
         regs = initialRegisters();
       } else if (ext === DW_LNE_set_address) {
@@ -482,8 +611,8 @@ function runUnit({ body: unit, offsetSize }: Unit, strings: Strings): LineRow[] 
       runStandard(op, unit, regs, h, emit);
     }
   }
-  // A sequence without DW_LNE_end_sequence has no known end: its last row covers nothing.
-  return ranges;
+  // A sequence without DW_LNE_end_sequence has no known end: it is left out.
+  return sequences;
 }
 
 function runStandard(op: number, unit: Cursor, regs: Registers, h: UnitHeader, emit: (end: boolean) => void): void {
@@ -528,24 +657,23 @@ function advance(regs: Registers, h: UnitHeader, operationAdvance: number): void
 /**
  * A row covers the addresses up to the next row with a higher address. Rows sharing an
  * address cover nothing except the last of them, which is how addr2line reads them too.
- * Line 0 means "no source line" (compiler-made code) and yields no range.
+ * Line 0 means "no source line" (compiler-made code): its range is kept, so the sequence
+ * still owns those addresses, and the lookup answers "no line" there.
  */
-function sequenceRanges(rows: Row[], files: FileEntry[]): LineRow[] {
+function toSequence(rows: Row[], files: FileEntry[]): Sequence {
   const ranges: LineRow[] = [];
   for (let i = 0; i + 1 < rows.length; i++) {
     const row = rows[i]!;
     const next = rows[i + 1]!;
-    if (row.endSequence || next.address <= row.address || row.line <= 0) continue;
+    if (row.endSequence || next.address <= row.address) continue;
     const path = files[row.file]?.path ?? '?';
-    ranges.push({ address: row.address, end: next.address, path, line: row.line, column: row.column });
+    ranges.push({ address: row.address, end: next.address, path, line: Math.max(row.line, 0), column: row.column });
   }
-  return ranges;
+  const start = rows[0]!.address;
+  const end = rows[rows.length - 1]!.address;
+  return { start, end, rows: ranges.filter((r) => r.address >= start && r.end <= end) };
 }
 
-/** push(...items) overflows the call stack on large arrays; a loop does not. */
-function appendAll<T>(into: T[], items: readonly T[]): void {
-  for (const item of items) into.push(item);
-}
 
 // --- Lookup helpers ---------------------------------------------------------------------------
 
