@@ -10,7 +10,9 @@ import type { Profile } from '../emulator/profiles.ts';
 import { footprint } from '../firmware/footprint.ts';
 import { AllocatorImage, ImageError } from '../scenarios/image.ts';
 import { runScenarioOnImage, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
-import { checkReportPath, EXAMPLES, listOption, mcuOption, parseCount, parseSize, profileFrom, readElf, setExitStatus, UsageError, writeReportAtomically } from './common.ts';
+import { checkReportPath, type Ctx, EXAMPLES, listOption, mcuOption, parseNonEmpty, parseOps, parseSeed, parseSize, profileFrom, readElf, UsageError, writeReportAtomically } from './common.ts';
+import { checkHeapFits } from './heap.ts';
+import { type Io, println } from './io.ts';
 
 interface CheckOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean }
 
@@ -186,21 +188,22 @@ function junitXml(report: CheckReport): string {
 
 // ---- the command --------------------------------------------------------------------------
 
-function printOutcome(s: ScenarioOutcome): void {
+function printOutcome(s: ScenarioOutcome, say: (line: string) => void): void {
   const r = s.result;
   const ops = `${r.operations} operations, ${seconds(s.emulatedSeconds)} s emulated`;
   if (s.ok) {
     const caught = r.caught ? `; caught as expected: rule ${r.caught.rule}` : '';
-    console.log(`  ${chalk.green('PASS')} ${s.name.padEnd(16)} ${ops}${caught}`);
+    say(`  ${chalk.green('PASS')} ${s.name.padEnd(16)} ${ops}${caught}`);
     return;
   }
-  console.log(`  ${chalk.red('FAIL')} ${s.name.padEnd(16)} ${ops}`);
-  for (const line of failureReport(r).split('\n')) console.log(`       ${line}`);
+  say(`  ${chalk.red('FAIL')} ${s.name.padEnd(16)} ${ops}`);
+  for (const line of failureReport(r).split('\n')) say(`       ${line}`);
 }
 
-function check(path: string, opts: CheckOptions): number {
+function check(path: string, opts: CheckOptions, io: Io): number {
+  const say = (line: string) => println(io, line);
   const profile = profileFrom(opts);
-  if (opts.junit) checkReportPath(opts.junit, '--junit');
+  if (opts.junit !== undefined) checkReportPath(opts.junit, '--junit');
   const elf = readElf(path);
   const image = bringUp(path, elf, profile);
   const names = chooseScenarios(opts.scenario, image);
@@ -208,16 +211,22 @@ function check(path: string, opts: CheckOptions): number {
   if (opts.heap !== undefined && opts.heap > region) {
     throw new UsageError(`--heap ${opts.heap}: does not fit ${path}'s heap region of ${region} bytes (__heap_start to __heap_end)`);
   }
+  if (opts.heap !== undefined) {
+    for (const name of names) {
+      checkHeapFits((heap, observe) => runScenarioOnImage(name, { allocator: path, mcu: profile.name, makeImage: () => bringUp(path, elf, profile), replay: () => '' }, { seed: opts.seed, ops: opts.ops, heap }, observe),
+        opts.heap, `${path} on ${profile.name} in ${name}`);
+    }
+  }
   const params: ScenarioParams = { seed: opts.seed, ops: opts.ops, heap: opts.heap };
   if (!opts.json && !opts.quiet) {
     const boot = image.boot === 'reset' ? 'from its reset handler' : 'no vector table: from its segments, sl_init first';
-    console.log(`sramlab check ${path} on ${profile.name} (${boot})`);
+    say(`sramlab check ${path} on ${profile.name} (${boot})`);
   }
   const scenarios: ScenarioOutcome[] = [];
   for (const name of names) {
     const s = runOne(name, path, elf, profile, params);
     scenarios.push(s);
-    if (!opts.json && !(opts.quiet && s.ok)) printOutcome(s);
+    if (!opts.json && !(opts.quiet && s.ok)) printOutcome(s, say);
   }
   const failed = scenarios.filter((s) => !s.ok).length;
   const report: CheckReport = {
@@ -226,27 +235,27 @@ function check(path: string, opts: CheckOptions): number {
     profile: profileSummary(profile), seed: opts.seed, ops: opts.ops,
     ok: failed === 0, passed: scenarios.length - failed, failed, scenarios,
   };
-  if (opts.junit) writeReportAtomically(opts.junit, junitXml(report), '--junit');
-  if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else console.log(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}: ${report.passed} passed, ${failed} failed`);
+  if (opts.junit !== undefined) writeReportAtomically(opts.junit, junitXml(report), '--junit');
+  if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
+  else say(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}: ${report.passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }
 
-export function checkCommand(): Command {
+export function checkCommand(ctx: Ctx): Command {
   return new Command('check')
     .description("Check your own allocator ELF (the sramlab ABI, firmware/README.md) through every scenario that fits it, every check on: for CI.")
     .argument('<elf>', 'allocator image: with a vector table it is reset first; without one, sl_init is the first call')
     .addOption(mcuOption())
     .option('--scenario <names>', `comma-separated scenarios (default: every one that fits the image, but ${ON_REQUEST.join(', ')}): ${SCENARIOS.map((s) => s.name).join(', ')}`)
-    .option('--seed <n>', 'seed of the workloads', (v) => parseCount(v), 1)
-    .option('--ops <n>', 'operations (for scenarios that take a count)', (v) => parseCount(v), 1000)
+    .option('--seed <n>', 'seed of the workloads (0 to 4294967295)', parseSeed, 1)
+    .option('--ops <n>', 'operations (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
     .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)
     .option('--json', 'print the report as JSON (schema sramlab.check/1)')
-    .option('--junit <file>', 'also write a JUnit XML report (one testcase per scenario, time in emulated seconds)')
+    .option('--junit <file>', 'also write a JUnit XML report (one testcase per scenario, time in emulated seconds)', parseNonEmpty)
     .option('--quiet', 'print only failures and the final count')
     .addHelpText('after', EXAMPLES([
       'sramlab check firmware.elf --mcu cortex-m0 --junit sramlab.xml',
       'sramlab check examples/c-allocator/bump-cortex-m3.elf --mcu cortex-m3 --scenario smoke,alignment --json',
     ]) + '\nExit status: 0 every check held, 1 a check failed, 2 bad input (an unreadable ELF, a missing ABI symbol, a wrong flag).\n')
-    .action((elf: string, opts: CheckOptions) => { setExitStatus(check(elf, opts)); });
+    .action((elf: string, opts: CheckOptions) => { ctx.status = check(elf, opts, ctx.io); });
 }

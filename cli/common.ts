@@ -2,28 +2,33 @@
 
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+// isatty, not process.stdout.isTTY: touching process.stdout would create the stream we do not use (cli/io.ts).
+import { isatty } from 'node:tty';
 import chalk, { chalkStderr } from 'chalk';
 import { InvalidArgumentError, Option } from 'commander';
 import { ElfError } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
 import type { Machine } from '../emulator/machine.ts';
+import type { Io } from './io.ts';
 import { getProfile, PROFILES, type ProfileOverrides } from '../emulator/profiles.ts';
-
-/** The exit status a command's action sets; cli.ts exits with it. */
-export let exitStatus = 0;
-export function setExitStatus(n: number): void { exitStatus = n; }
 
 /** Bad input: reported in one line, exit status 2. */
 export class UsageError extends Error {}
 
+/** What a command's action reports back to main(): where to write, and its exit status. */
+export interface Ctx {
+  io: Io;
+  status: number;
+}
+
 /** Colours only on a terminal, never with NO_COLOR. */
-export const useColor = process.stdout.isTTY === true && !process.env.NO_COLOR;
+export const useColor = isatty(1) && !process.env.NO_COLOR;
 // The terminal decides, not chalk's guess from the environment (it turns colours off whenever
 // CI is set, even on a terminal).
 chalk.level = useColor ? Math.max(chalk.level, 1) as 1 | 2 | 3 : 0;
 
 /** The same rule for what goes to stderr, which may be a terminal when stdout is not (or the reverse). */
-export const useColorOnStderr = process.stderr.isTTY === true && !process.env.NO_COLOR;
+export const useColorOnStderr = isatty(2) && !process.env.NO_COLOR;
 chalkStderr.level = useColorOnStderr ? Math.max(chalkStderr.level, 1) as 1 | 2 | 3 : 0;
 /** chalk for stderr: error lines and progress. */
 export const paintErr = chalkStderr;
@@ -33,28 +38,83 @@ export const paintErr = chalkStderr;
  * --quiet, and not with --json, whose reader wants stdout and stderr free of chatter.
  */
 export function showProgress(opts: { quiet?: boolean; json?: boolean }): boolean {
-  return process.stderr.isTTY === true && !opts.quiet && !opts.json;
+  return isatty(2) && !opts.quiet && !opts.json;
 }
 
 export const EXAMPLES = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
+// ---- option parsers: each refuses, in one line, anything but the values the flag can mean ----
+
+/** Counts (--ops, --workers, --rows, …) and sizes are integers the emulator can add exactly. */
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+
+/** A whole count, with an optional K/M/G (×1000) suffix: 1000000, 1M, 1.5K. */
 export function parseCount(value: string): number {
   const m = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(value.replace(/_/g, ''));
   if (!m) throw new InvalidArgumentError(`'${value}' is not a count (try 1000000 or 1M)`);
   const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
-  return Math.round(Number(m[1]) * scale);
+  // Decimal scaling is inexact in binary (1.1K = 1100.0000000000002): round, then ask whether
+  // the decimal had more places than the suffix can carry.
+  const n = Math.round(Number(m[1]) * scale);
+  const places = m[1].split('.')[1]?.replace(/0+$/, '').length ?? 0;
+  if (places > Math.log10(scale)) throw new InvalidArgumentError(`'${value}' is not a whole count`);
+  if (n > MAX_EXACT) throw new InvalidArgumentError(`'${value}' is too large a count`);
+  return n;
 }
 
+/** A count parser bounded to [min, max]; the message names the range. */
+export const countIn = (min: number, max: number) => (value: string): number => {
+  const n = parseCount(value);
+  if (n < min || n > max) throw new InvalidArgumentError(`'${value}' is out of range: ${min} to ${max.toLocaleString('en')}`);
+  return n;
+};
+
+/** Operations of a scenario: up to 10 million (each keeps its cycle counts for the statistics). */
+export const MAX_OPS = 10_000_000;
+export const parseOps = countIn(1, MAX_OPS);
+
+/**
+ * Seeds: what the PRNG consumes (scenarios/prng.ts takes `seed >>> 0`), an unsigned 32-bit
+ * integer, in plain decimal — the form every replay command prints. Anything else would be
+ * silently folded onto another seed (2^32 + 1 runs as 1) or not replayable at all (1e+23).
+ */
+export const MAX_SEED = 0xffff_ffff;
+export function parseSeed(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > MAX_SEED) {
+    throw new InvalidArgumentError(`'${value}' is not a seed: a whole number from 0 to ${MAX_SEED}`);
+  }
+  return Number(value);
+}
+
+/** The longest search fuzz will start: a week. */
+const MAX_SECONDS = 7 * 24 * 3600;
+
+/** A duration in seconds: 30s, 2m, 500ms (a bare number is seconds). */
 export function parseDuration(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
   if (!m) throw new InvalidArgumentError(`'${value}' is not a duration (try 30s, 2m or 500ms)`);
-  return Number(m[1]) * { ms: 0.001, s: 1, m: 60 }[(m[2] ?? 's') as 'ms' | 's' | 'm'];
+  const s = Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  if (!(s > 0)) throw new InvalidArgumentError(`'${value}' is no time at all`);
+  if (s > MAX_SECONDS) throw new InvalidArgumentError(`'${value}' is longer than a week`);
+  return s;
 }
 
+/** The largest memory any profile or region can have: the 512 MiB code or SRAM region. */
+const MAX_SIZE = 0x2000_0000;
+
+/** Bytes: 32768, 32K, 32KiB, 1M. */
 export function parseSize(value: string): number {
   const m = /^(\d+)([kKmM]?)(i?[bB])?$/.exec(value);
   if (!m) throw new InvalidArgumentError(`'${value}' is not a size (try 32768, 32K or 32KiB)`);
-  return Number(m[1]) * { '': 1, k: 1024, m: 1024 * 1024 }[m[2].toLowerCase() as '' | 'k' | 'm'];
+  const n = Number(m[1]) * { '': 1, k: 1024, m: 1024 * 1024 }[m[2].toLowerCase() as '' | 'k' | 'm'];
+  if (n > MAX_SIZE) throw new InvalidArgumentError(`'${value}' is larger than any memory of a Cortex-M (512 MiB)`);
+  return n;
+}
+
+/** A non-empty string (a path, a name): an empty one would silently mean "none". */
+export function parseNonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('it is empty');
+  return value;
 }
 
 export const mcuOption = (): Option =>
@@ -94,23 +154,45 @@ export function formatFault(f: FaultReport): string {
 }
 
 
+/** A comma-separated list of known names; undefined means all of them. */
 export function listOption(value: string | undefined, known: readonly string[], what: string): string[] {
-  if (!value) return [...known];
+  if (value === undefined) return [...known];
   const items = value.split(',').map((x) => x.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`an empty list of ${what}s (known: ${known.join(', ')})`);
   for (const x of items) if (!known.includes(x)) throw new UsageError(`unknown ${what} '${x}' (known: ${known.join(', ')})`);
   return items;
+}
+
+/** One known name. */
+export function oneOf(value: string, known: readonly string[], what: string): string {
+  if (!known.includes(value)) throw new UsageError(`unknown ${what} '${value}' (known: ${known.join(', ')})`);
+  return value;
 }
 
 export const kib = (n: number): string => `${n / 1024} KiB`;
 
 /**
- * Refuses, in one line (exit 2), a report path whose folder does not exist. Commands call it
- * before their run, so a typo costs nothing; writeReportAtomically calls it again.
+ * Refuses, in one line (exit 2), a report path that cannot be written: empty, a folder, in a
+ * folder that does not exist or that we may not write to (/proc). Commands call it before
+ * their run, so a typo costs nothing; writeReportAtomically calls it again. The test is the
+ * write itself: the temporary file the report will go through is created and removed.
  */
 export function checkReportPath(path: string, flag: string): void {
+  if (path.trim() === '') throw new UsageError(`${flag}: an empty path`);
   const dir = dirname(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${flag} ${path}: no folder '${dir}'`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${flag} ${path}: is a folder`);
+  const tmp = tempPath(path);
+  try {
+    writeFileSync(tmp, '', { flag: 'wx' });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`${flag} ${path}: cannot write in '${dir}' (${err.code ?? err.message})`);
+  }
+  rmSync(tmp, { force: true });
 }
+
+const tempPath = (path: string) => join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
 
 /**
  * Every report file (JSON, JUnit, HTML) is written here: to a temporary name beside its final
@@ -119,7 +201,7 @@ export function checkReportPath(path: string, flag: string): void {
  */
 export function writeReportAtomically(path: string, text: string, flag = 'report'): void {
   checkReportPath(path, flag);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const tmp = tempPath(path);
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, path);

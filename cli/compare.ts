@@ -7,43 +7,50 @@ import { compare, jobsOf, type CompareReport } from '../scenarios/compare.ts';
 import { heapMapViews } from '../report/heap-maps.ts';
 import { renderCompareHtml } from '../report/html.ts';
 import { ALLOCATORS } from '../scenarios/image.ts';
-import { SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
-import { checkReportPath, EXAMPLES, listOption, paintErr, parseCount, parseSize, setExitStatus, showProgress, writeReportAtomically } from './common.ts';
+import { runScenario, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
+import { checkReportPath, countIn, type Ctx, EXAMPLES, listOption, paintErr, parseNonEmpty, parseOps, parseSeed, parseSize, showProgress, writeReportAtomically } from './common.ts';
+import { checkHeapFits } from './heap.ts';
+import { type Io, println } from './io.ts';
 
 interface CompareCliOptions { alloc?: string; mcu?: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; html?: string; workers?: number; quiet?: boolean }
 
-async function compareCmd(opts: CompareCliOptions): Promise<number> {
+async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
   const o = {
     allocators: listOption(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator'),
     mcus: listOption(opts.mcu, Object.keys(PROFILES), 'MCU'),
     scenarios: listOption(opts.scenario, SCENARIOS.map((x) => x.name), 'scenario'),
     seed: opts.seed, ops: opts.ops, heap: opts.heap, workers: opts.workers,
   };
-  if (opts.html) checkReportPath(opts.html, '--html');
+  if (opts.html !== undefined) checkReportPath(opts.html, '--html');
+  if (o.heap !== undefined) {
+    for (const j of jobsOf(o)) {
+      checkHeapFits((heap, observe) => runScenario(j.scenario, j.allocator, j.mcu, { seed: o.seed, ops: o.ops, heap }, { observe }), o.heap, `${j.allocator} on ${j.mcu} in ${j.scenario}`);
+    }
+  }
   const total = jobsOf(o).length;
   const t0 = performance.now();
   const report = await compare(o, showProgress(opts) ? (done) => {
     const width = 30, filled = Math.round((done / total) * width);
-    process.stderr.write(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} runs`);
-    if (done === total) process.stderr.write('\r' + ' '.repeat(width + 20) + '\r');
+    io.err(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} runs`);
+    if (done === total) io.err('\r' + ' '.repeat(width + 20) + '\r');
   } : undefined);
-  if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else printCompare(report, o.scenarios, (performance.now() - t0) / 1000);
-  if (opts.html) writeHtml(opts.html, report, o.allocators, o.mcus[0]!, { seed: o.seed, ops: o.ops, heap: o.heap }, opts);
+  if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
+  else printCompare(report, o.scenarios, (performance.now() - t0) / 1000, (line) => println(io, line));
+  if (opts.html !== undefined) writeHtml(opts.html, report, o.allocators, o.mcus[0]!, { seed: o.seed, ops: o.ops, heap: o.heap }, opts, io);
   return report.results.every((r) => r.ok) ? 0 : 1;
 }
 
 /** The page, with heap maps of each allocator on the first profile compared (one short run each, in this thread). */
-function writeHtml(file: string, report: CompareReport, allocators: string[], mcu: string, params: ScenarioParams, opts: CompareCliOptions): void {
+function writeHtml(file: string, report: CompareReport, allocators: string[], mcu: string, params: ScenarioParams, opts: CompareCliOptions, io: Io): void {
   const maps = heapMapViews(allocators, mcu, params);
   writeReportAtomically(file, renderCompareHtml(report, maps), '--html');
   // On stderr, so that --json keeps stdout a single JSON document.
-  if (!opts.quiet) process.stderr.write(`${paintErr.dim('HTML report:')} ${file}\n`);
+  if (!opts.quiet) io.err(`${paintErr.dim('HTML report:')} ${file}\n`);
 }
 
-function printCompare(report: CompareReport, scenarios: string[], secs: number): void {
+function printCompare(report: CompareReport, scenarios: string[], secs: number, say: (line: string) => void): void {
   const colWidth = Math.max(10, ...scenarios.map((s) => s.length)) + 1;
-  console.log(chalk.bold('allocator / mcu'.padEnd(28)) + scenarios.map((s) => chalk.bold(s.padEnd(colWidth))).join(''));
+  say(chalk.bold('allocator / mcu'.padEnd(28)) + scenarios.map((s) => chalk.bold(s.padEnd(colWidth))).join(''));
   const rows = new Map<string, ScenarioResult[]>();
   for (const r of report.results) {
     const key = `${r.allocator} / ${r.mcu}`;
@@ -57,28 +64,31 @@ function printCompare(report: CompareReport, scenarios: string[], secs: number):
       const padded = text.padEnd(colWidth);
       return r.ok ? chalk.green(padded) : chalk.red(padded);
     });
-    console.log(key.padEnd(28) + cells.join(''));
+    say(key.padEnd(28) + cells.join(''));
   }
   const failed = report.results.filter((r) => !r.ok).length;
-  console.log(chalk.dim(`✓ n: every check held; n = median alloc cycles. ✗ rule: the rule that broke (sramlab run <scenario> --alloc A --mcu P for the report).`));
-  console.log(`${report.results.length} runs, ${failed} with a broken rule, in ${secs.toFixed(1)} s`);
+  say(chalk.dim(`✓ n: every check held; n = median alloc cycles. ✗ rule: the rule that broke (sramlab run <scenario> --alloc A --mcu P for the report).`));
+  say(`${report.results.length} runs, ${failed} with a broken rule, in ${secs.toFixed(1)} s`);
 }
 
-export function compareCommand(): Command {
+/** Each worker is a whole emulator with its own heap; more than this is a typo, not a machine. */
+const MAX_WORKERS = 256;
+
+export function compareCommand(ctx: Ctx): Command {
   return new Command('compare')
     .description('Run scenarios on allocators × MCU profiles with every check on; a table, or JSON (schema sramlab.compare/1).')
     .option('--alloc <list>', 'allocators, comma-separated (default: all)')
     .option('--mcu <list>', 'MCU profiles, comma-separated (default: all)')
     .option('--scenario <list>', 'scenarios, comma-separated (default: all)')
-    .option('--seed <n>', 'seed of the workloads', (v) => parseCount(v), 1)
-    .option('--ops <n>', 'operations per scenario that takes a count', (v) => parseCount(v), 1000)
+    .option('--seed <n>', 'seed of the workloads (0 to 4294967295)', parseSeed, 1)
+    .option('--ops <n>', 'operations per scenario that takes a count (1 to 10M)', parseOps, 1000)
     .option('--heap <size>', 'heap bytes given to sl_init', parseSize)
-    .option('--workers <n>', 'worker threads (default: one per core)', (v) => parseCount(v))
+    .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: one per core)`, countIn(1, MAX_WORKERS))
     .option('--json', 'print every result as JSON')
-    .option('--html <file>', 'also write a self-contained HTML report: table, cycle distributions, utilisation, fragmentation, heap maps')
+    .option('--html <file>', 'also write a self-contained HTML report: table, cycle distributions, utilisation, fragmentation, heap maps', parseNonEmpty)
     .option('--quiet', 'no progress bar, no note of the file written')
     .addHelpText('after', EXAMPLES(['sramlab compare', 'sramlab compare --alloc galloc,emballoc --mcu cortex-m0,cortex-m3',
       'sramlab compare --scenario fill-and-drain --json > results.json', 'sramlab compare --mcu cortex-m0,cortex-m3 --html report.html']) +
       '\nExit status: 0 every check held in every run, 1 some rule broke somewhere, 2 bad input.\n')
-    .action(async (opts: CompareCliOptions) => { setExitStatus(await compareCmd(opts)); });
+    .action(async (opts: CompareCliOptions) => { ctx.status = await compareCmd(opts, ctx.io); });
 }

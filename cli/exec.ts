@@ -2,27 +2,41 @@
 
 import { Command } from 'commander';
 import { Machine, type RunResult } from '../emulator/machine.ts';
-import { EXAMPLES, formatFault, loadInto, mcuOption, paintErr, parseCount, parseSize, profileFrom, setExitStatus } from './common.ts';
+import { countIn, type Ctx, EXAMPLES, formatFault, loadInto, mcuOption, paintErr, parseSize, profileFrom } from './common.ts';
+import { type Io, OutputClosed } from './io.ts';
 
 interface ExecOptions { mcu: string; maxCycles: number; json?: boolean; flash?: number; sram?: number; clock?: number }
 
-function exec(elfPath: string, opts: ExecOptions): number {
+function exec(elfPath: string, opts: ExecOptions, io: Io): number {
   const m = new Machine(profileFrom(opts));
   loadInto(m, elfPath);
   let output = '';
   m.semihosting = true;
   m.cpu.faultMode = 'vector';
-  if (opts.json) m.onOutput = (t) => { output += t; };
+  // A closed pipe halts the core at the next instruction: there is no one left to run it for.
+  // Caught here rather than thrown through the CPU, which may treat a host error as the firmware's.
+  let closed = false;
+  m.onOutput = opts.json ? (t) => { output += t; } : (t, stream) => {
+    if (closed) return;
+    try {
+      (stream === 'stderr' ? io.err : io.out)(t);
+    } catch (e) {
+      if (!(e instanceof OutputClosed)) throw e;
+      closed = true;
+      m.cpu.halt();
+    }
+  };
   m.reset();
   const r = m.run({ maxCycles: opts.maxCycles });
+  if (closed) throw new OutputClosed();
   if (opts.json) {
-    process.stdout.write(JSON.stringify({
+    io.out(JSON.stringify({
       elf: elfPath, mcu: m.profile.name, stop: r.stop, exitCode: r.exitCode ?? null,
       cycles: r.cycles, instructions: r.instructions, output, faults: r.faults,
     }, null, 2) + '\n');
   } else {
     const line = stopLine(r, opts.maxCycles);
-    if (line) process.stderr.write(paintErr.red(`sramlab: ${line}`) + '\n');
+    if (line) io.err(paintErr.red(`sramlab: ${line}`) + '\n');
   }
   if (r.stop === 'exit') return r.exitCode ?? 0;
   return 1;
@@ -40,16 +54,16 @@ function stopLine(r: RunResult, budget: number): string | null {
   }
 }
 
-export function execCommand(): Command {
+export function execCommand(ctx: Ctx): Command {
   return new Command('exec')
     .description('Run a firmware image from reset, with ARM semihosting for output and exit (like qemu-system-arm -semihosting).')
     .argument('<elf>', 'ELF image built for the MCU (vector table at address 0)')
     .addOption(mcuOption())
-    .option('--max-cycles <n>', 'stop after this many cycles', parseCount, 1_000_000_000)
+    .option('--max-cycles <n>', 'stop after this many cycles', countIn(1, Number.MAX_SAFE_INTEGER), 1_000_000_000)
     .option('--flash <size>', 'override the profile\'s flash size', parseSize)
     .option('--sram <size>', 'override the profile\'s SRAM size', parseSize)
     .option('--json', 'print a JSON summary (the firmware output goes into it)')
     .addHelpText('after', EXAMPLES(['sramlab exec hello.elf --mcu cortex-m0', 'sramlab exec test.elf --mcu cortex-m0plus --max-cycles 50M --json']) +
       '\nExit status: the firmware\'s (SYS_EXIT / SYS_EXIT_EXTENDED), 1 when it faulted, locked up or ran out of cycles, 2 for bad input.\n')
-    .action((elf: string, opts: ExecOptions) => { setExitStatus(exec(elf, opts)); });
+    .action((elf: string, opts: ExecOptions) => { ctx.status = exec(elf, opts, ctx.io); });
 }

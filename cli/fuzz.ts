@@ -3,56 +3,80 @@
 import chalk from 'chalk';
 import { Command } from 'commander';
 import { decode, execute, fuzz, type FuzzResult } from '../scenarios/fuzz.ts';
-import { ALLOCATORS } from '../scenarios/image.ts';
+import { ALLOCATORS, AllocatorImage } from '../scenarios/image.ts';
 import { DEFAULT_HEAP } from '../scenarios/index.ts';
-import { EXAMPLES, listOption, mcuOption, parseCount, parseDuration, parseSize, profileFrom, setExitStatus, showProgress, UsageError } from './common.ts';
+import { Session } from '../scenarios/session.ts';
+import { type Ctx, EXAMPLES, mcuOption, oneOf, parseDuration, parseSeed, parseSize, profileFrom, showProgress, UsageError } from './common.ts';
+import { checkHeapFits } from './heap.ts';
+import { type Io, println } from './io.ts';
 
 interface FuzzCliOptions { alloc: string; mcu: string; time: number; seed: number; heap?: number; replay?: string; json?: boolean; quiet?: boolean }
 
-function fuzzCmd(opts: FuzzCliOptions): number {
+function fuzzCmd(opts: FuzzCliOptions, io: Io): number {
+  const say = (line: string) => println(io, line);
   profileFrom(opts);
-  listOption(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator');
+  oneOf(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator');
   const target = { allocator: opts.alloc, mcu: opts.mcu, heap: opts.heap ?? DEFAULT_HEAP };
+  let ops;
   if (opts.replay !== undefined) {
-    let ops;
     try { ops = decode(opts.replay); } catch (e) { throw new UsageError(`--replay: ${(e as Error).message}`); }
+    if (ops.length === 0) throw new UsageError('--replay: an empty sequence');
+  }
+  if (opts.heap !== undefined) checkFuzzHeap(target);
+  if (ops !== undefined) {
     const v = execute(target, ops);
-    if (opts.json) process.stdout.write(JSON.stringify({ schema: 'sramlab.fuzz-replay/1', ...target, operations: ops.length, violation: v }, null, 2) + '\n');
-    else if (v) console.log(`${chalk.red('FAIL')} rule ${chalk.bold(v.rule)} at operation ${v.operation}: ${v.message}`);
-    else console.log(`${chalk.green('PASS')} ${ops.length} operations, every check held`);
+    if (opts.json) io.out(JSON.stringify({ schema: 'sramlab.fuzz-replay/1', ...target, operations: ops.length, violation: v }, null, 2) + '\n');
+    else if (v) say(`${chalk.red('FAIL')} rule ${chalk.bold(v.rule)} at operation ${v.operation}: ${v.message}`);
+    else say(`${chalk.green('PASS')} ${ops.length} operations, every check held`);
     return v ? 1 : 0;
   }
   const tty = showProgress(opts);
   const t0 = performance.now();
   const r: FuzzResult = fuzz(target, opts.seed, opts.time, tty ? (n) => {
-    if (n % 10 === 0) process.stderr.write(`\r${n} sequences, ${((performance.now() - t0) / 1000).toFixed(0)} s of ${opts.time} s`);
+    if (n % 10 === 0) io.err(`\r${n} sequences, ${((performance.now() - t0) / 1000).toFixed(0)} s of ${opts.time} s`);
   } : undefined);
-  if (tty) process.stderr.write('\r' + ' '.repeat(50) + '\r');
+  if (tty) io.err('\r' + ' '.repeat(50) + '\r');
   if (opts.json) {
-    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    io.out(JSON.stringify(r, null, 2) + '\n');
   } else if (r.violation) {
-    console.log(`${chalk.red('FAIL')} ${r.allocator} on ${r.mcu}: rule ${chalk.bold(r.violation.rule)} after ${r.sequences} sequences`);
-    console.log(`  ${r.violation.message}`);
-    console.log(`  minimal sequence (${r.minimal!.split(',').length} ops): ${r.minimal}`);
-    console.log(`  replay: ${r.replay}`);
+    say(`${chalk.red('FAIL')} ${r.allocator} on ${r.mcu}: rule ${chalk.bold(r.violation.rule)} after ${r.sequences} sequences`);
+    say(`  ${r.violation.message}`);
+    say(`  minimal sequence (${r.minimal!.split(',').length} ops): ${r.minimal}`);
+    say(`  replay: ${r.replay}`);
   } else {
-    console.log(`${chalk.green('PASS')} ${r.allocator} on ${r.mcu}: ${r.sequences} sequences, ${r.operations} operations, every check held`);
+    say(`${chalk.green('PASS')} ${r.allocator} on ${r.mcu}: ${r.sequences} sequences, ${r.operations} operations, every check held`);
   }
   return r.violation ? 1 : 0;
 }
 
-export function fuzzCommand(): Command {
+/**
+ * Fuzzing runs its own set-up (scenarios/fuzz.ts execute: sl_init, no scenario), so the heap is
+ * probed the way it runs: a session on a fresh image, handed to the probe before sl_init.
+ */
+function checkFuzzHeap(t: { allocator: string; mcu: string; heap: number }): void {
+  checkHeapFits((heap, observe) => {
+    const image = AllocatorImage.load(t.allocator, t.mcu);
+    const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
+    if (heap > region) throw new UsageError(`--heap ${heap}: does not fit ${t.allocator}-${t.mcu}'s heap region of ${region} bytes`);
+    const s = new Session(image);
+    observe(s);
+    s.init(heap);
+    return null;
+  }, t.heap, `${t.allocator} on ${t.mcu}`);
+}
+
+export function fuzzCommand(ctx: Ctx): Command {
   return new Command('fuzz')
     .description('Random operation sequences with every check on; a failure is shrunk to a minimal sequence you can replay.')
     .requiredOption('--alloc <allocator>', `allocator: ${ALLOCATORS.map((a) => a.name).join(', ')}`)
     .addOption(mcuOption())
-    .option('--time <duration>', 'how long to search (30s, 2m, …)', parseDuration, 30)
-    .option('--seed <n>', 'seed of the search', (v) => parseCount(v), 1)
+    .option('--time <duration>', 'how long to search (30s, 2m, 1h; at most a week)', parseDuration, 30)
+    .option('--seed <n>', 'seed of the search (0 to 4294967295)', parseSeed, 1)
     .option('--heap <size>', 'heap bytes given to sl_init (default 16K)', parseSize)
     .option('--replay <ops>', "run one sequence again, as printed: 'a24:8,a100:4,f0,r1:300'")
     .option('--json', 'print the result as JSON (schema sramlab.fuzz/1)')
     .option('--quiet', 'no progress line')
     .addHelpText('after', EXAMPLES(['sramlab fuzz --alloc emballoc --mcu cortex-m0 --time 30s', "sramlab fuzz --alloc chunk --replay 'a900:4,r0:150,f0'"]) +
       '\nOps: aSIZE:ALIGN allocates; fN frees the block op N allocated; rN:SIZE reallocs it.\n')
-    .action((opts: FuzzCliOptions) => { setExitStatus(fuzzCmd(opts)); });
+    .action((opts: FuzzCliOptions) => { ctx.status = fuzzCmd(opts, ctx.io); });
 }

@@ -7,9 +7,11 @@ import { PROFILES } from '../emulator/profiles.ts';
 import { footprint } from '../firmware/footprint.ts';
 import { ALLOCATORS, imagePath } from '../scenarios/image.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
-import { EXAMPLES, kib, setExitStatus } from './common.ts';
+import { type Ctx, EXAMPLES, kib } from './common.ts';
+import { type Io, println } from './io.ts';
 
-function list(opts: { json?: boolean }): number {
+function list(opts: { json?: boolean }, io: Io): number {
+  const say = (line: string) => println(io, line);
   const profiles = Object.values(PROFILES).map((p) => ({
     name: p.name, arch: p.arch, summary: p.summary, flashSize: p.flashSize, sramSize: p.sramSize, clockHz: p.clockHz,
   }));
@@ -17,23 +19,26 @@ function list(opts: { json?: boolean }): number {
     name: a.name, description: a.description,
     footprint: Object.fromEntries(profiles.map((p) => [p.name, safeFootprint(a.name, p.name)])),
   }));
-  const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description }));
+  const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description, leak: s.leak ?? { applies: 'always' } }));
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ schema: 'sramlab.list/1', profiles, allocators, scenarios }, null, 2) + '\n');
+    io.out(JSON.stringify({ schema: 'sramlab.list/1', profiles, allocators, scenarios }, null, 2) + '\n');
     return 0;
   }
-  console.log(chalk.bold('MCU profiles'));
+  say(chalk.bold('MCU profiles'));
   for (const p of profiles) {
-    console.log(`  ${chalk.cyan(p.name.padEnd(14))} ${p.arch.padEnd(5)} flash ${kib(p.flashSize)}, SRAM ${kib(p.sramSize)}, ${p.clockHz / 1e6} MHz — ${p.summary}`);
+    say(`  ${chalk.cyan(p.name.padEnd(14))} ${p.arch.padEnd(5)} flash ${kib(p.flashSize)}, SRAM ${kib(p.sramSize)}, ${p.clockHz / 1e6} MHz — ${p.summary}`);
   }
-  console.log(chalk.bold('\nAllocators') + chalk.dim('  (flash bytes of code / RAM bytes of state on cortex-m0)'));
+  say(chalk.bold('\nAllocators') + chalk.dim('  (flash bytes of code / RAM bytes of state on cortex-m0)'));
   for (const a of allocators) {
     const f = a.footprint['cortex-m0'];
     const fp = f ? `${String(f.flashBytes).padStart(5)} / ${String(f.ramBytes).padStart(4)}` : '      n/a';
-    console.log(`  ${chalk.cyan(a.name.padEnd(12))} ${fp}  ${a.description}`);
+    say(`  ${chalk.cyan(a.name.padEnd(12))} ${fp}  ${a.description}`);
   }
-  console.log(chalk.bold('\nScenarios'));
-  for (const sc of scenarios) console.log(`  ${chalk.cyan(sc.name.padEnd(16))} ${sc.description}`);
+  say(chalk.bold('\nScenarios'));
+  for (const sc of scenarios) {
+    say(`  ${chalk.cyan(sc.name.padEnd(16))} ${sc.description}`);
+    if ('reason' in sc.leak) say(chalk.dim(`  ${''.padEnd(16)} leak rule: ${sc.leak.applies === 'never' ? 'not run' : 'not on every run'}: ${sc.leak.reason}`));
+  }
   return 0;
 }
 
@@ -46,10 +51,10 @@ function safeFootprint(allocator: string, profile: string): { flashBytes: number
   }
 }
 
-export function listCommand(): Command {
+export function listCommand(ctx: Ctx): Command {
   return new Command('list')
     .description('List the MCU profiles, the allocators (with their flash and RAM footprint) and the scenarios.')
     .option('--json', 'machine-readable output')
     .addHelpText('after', EXAMPLES(['sramlab list', 'sramlab list --json']))
-    .action((opts: { json?: boolean }) => { setExitStatus(list(opts)); });
+    .action((opts: { json?: boolean }) => { ctx.status = list(opts, ctx.io); });
 }

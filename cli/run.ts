@@ -3,48 +3,52 @@
 import chalk, { type ChalkInstance } from 'chalk';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeOperation, heapMap, HeapTracker, renderHeapMap, type HeapMap, type SpanKind } from '../scenarios/heap-map.ts';
-import { ALLOCATORS, ImageError } from '../scenarios/image.ts';
+import { ALLOCATORS } from '../scenarios/image.ts';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../scenarios/index.ts';
 import { Session } from '../scenarios/session.ts';
-import { EXAMPLES, mcuOption, parseCount, parseSize, profileFrom, setExitStatus, UsageError, useColor } from './common.ts';
+import { type Ctx, EXAMPLES, mcuOption, oneOf, parseOps, parseSeed, parseSize, profileFrom, useColor } from './common.ts';
+import { checkHeapFits } from './heap.ts';
+import { type Io, println } from './io.ts';
 
 interface RunOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; json?: boolean; show?: 'heap'; step?: boolean; cell?: number }
 
-function run(name: string, opts: RunOptions): number {
+function run(name: string, opts: RunOptions, io: Io): number {
   profileFrom(opts);
-  let r: ScenarioResult;
-  const view = opts.show === 'heap' || opts.step ? new HeapView(opts) : null;
-  try {
-    r = runScenario(name, opts.alloc, opts.mcu, { seed: opts.seed, ops: opts.ops, heap: opts.heap }, view ? { observe: (s) => view.watch(s) } : {});
-  } catch (e) {
-    if (e instanceof ImageError || /^unknown scenario|does not fit/.test((e as Error).message)) throw new UsageError((e as Error).message);
-    throw e;
+  oneOf(name, SCENARIOS.map((x) => x.name), 'scenario');
+  oneOf(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator');
+  const params = { seed: opts.seed, ops: opts.ops, heap: opts.heap };
+  if (opts.heap !== undefined) {
+    checkHeapFits((heap, observe) => runScenario(name, opts.alloc, opts.mcu, { ...params, heap }, { observe }), opts.heap, `${opts.alloc} on ${opts.mcu} in ${name}`);
   }
+  const say = (line: string) => println(io, line);
+  const view = opts.show === 'heap' || opts.step ? new HeapView(opts, io) : null;
+  // Image and scenario errors are bad input by their type (cli.ts), whatever their wording.
+  const r: ScenarioResult = runScenario(name, opts.alloc, opts.mcu, params, view ? { observe: (s) => view.watch(s) } : {});
   if (opts.json) {
-    process.stdout.write(JSON.stringify(view ? { ...r, heapView: view.json() } : r, null, 2) + '\n');
+    io.out(JSON.stringify(view ? { ...r, heapView: view.json() } : r, null, 2) + '\n');
   } else {
     view?.printFinal();
     const head = `${r.scenario} · ${r.allocator} on ${r.mcu} · heap ${r.heap} B · seed ${r.seed}`;
     if (r.ok && r.caught) {
-      console.log(`${chalk.green('PASS')} ${head}: the ${r.caught.rule} rule caught it, as this scenario expects`);
-      console.log(`  ${r.caught.message}`);
+      say(`${chalk.green('PASS')} ${head}: the ${r.caught.rule} rule caught it, as this scenario expects`);
+      say(`  ${r.caught.message}`);
     } else if (r.ok) {
-      console.log(`${chalk.green('PASS')} ${head}: ${r.operations} operations, every check held`);
+      say(`${chalk.green('PASS')} ${head}: ${r.operations} operations, every check held`);
     } else {
       const v = r.violation!;
-      console.log(`${chalk.red('FAIL')} ${head}`);
-      console.log(`  rule ${chalk.bold(v.rule)} broken at operation ${v.operation}${v.kind ? ` (${v.kind})` : ''}: ${v.message}`);
+      say(`${chalk.red('FAIL')} ${head}`);
+      say(`  rule ${chalk.bold(v.rule)} broken at operation ${v.operation}${v.kind ? ` (${v.kind})` : ''}: ${v.message}`);
       const where = [v.pc !== undefined ? `pc 0x${v.pc.toString(16).padStart(8, '0')}` : '', v.symbol, v.source].filter(Boolean).join(' ');
-      if (where) console.log(`  at ${where}`);
-      console.log(`  replay: ${r.replay}`);
+      if (where) say(`  at ${where}`);
+      say(`  replay: ${r.replay}`);
     }
     for (const k of ['alloc', 'dealloc', 'realloc'] as const) {
       const c = r.stats[k].cycles;
-      if (c.count) console.log(`  ${k.padEnd(8)} cycles min ${c.min}  median ${c.median}  p99 ${c.p99}  max ${c.max}  (${c.count} calls)`);
+      if (c.count) say(`  ${k.padEnd(8)} cycles min ${c.min}  median ${c.median}  p99 ${c.p99}  max ${c.max}  (${c.count} calls)`);
     }
-    console.log(`  peak allocator stack ${r.peakStackBytes} bytes; allocator code ${r.footprint.flashBytes} bytes of flash, state ${r.footprint.ramBytes} bytes of RAM`);
-    if (r.utilisationAtFirstFailure !== null) console.log(`  heap utilisation at the first failed allocation ${(100 * r.utilisationAtFirstFailure).toFixed(1)} %`);
-    if (r.largestBlockAfter !== null) console.log(`  largest allocatable block after the workload ${r.largestBlockAfter} bytes`);
+    say(`  peak allocator stack ${r.peakStackBytes} bytes; allocator code ${r.footprint.flashBytes} bytes of flash, state ${r.footprint.ramBytes} bytes of RAM`);
+    if (r.utilisationAtFirstFailure !== null) say(`  heap utilisation at the first failed allocation ${(100 * r.utilisationAtFirstFailure).toFixed(1)} %`);
+    if (r.largestBlockAfter !== null) say(`  largest allocatable block after the workload ${r.largestBlockAfter} bytes`);
   }
   return r.ok ? 0 : 1;
 }
@@ -66,7 +70,7 @@ class HeapView {
   private readonly steps: { description: string; map: HeapMap }[] = [];
   private printed = 0;
 
-  constructor(private readonly opts: RunOptions) {}
+  constructor(private readonly opts: RunOptions, private readonly io: Io) {}
 
   /** Starts watching the session of the run (called before its sl_init). */
   watch(s: Session): void {
@@ -105,33 +109,34 @@ class HeapView {
   private print(title: string, map: HeapMap, legend = true): void {
     this.printed++;
     const lines = renderHeapMap(map, { cellBytes: this.opts.cell, legend, paint: useColor ? (k, t) => HEAP_COLOUR[k](t) : undefined });
-    process.stdout.write([chalk.bold(`── ${title}`), ...lines, ''].join('\n') + '\n');
+    this.io.out([chalk.bold(`── ${title}`), ...lines, ''].join('\n') + '\n');
   }
 }
 
-export function runCommand(): Command {
+export function runCommand(ctx: Ctx): Command {
   return new Command('run')
     .description('Run one scenario on one allocator image with every check on.')
     .argument('<scenario>', `scenario: ${SCENARIOS.map((x) => x.name).join(', ')}`)
     .requiredOption('--alloc <allocator>', `allocator: ${ALLOCATORS.map((a) => a.name).join(', ')}`)
     .addOption(mcuOption())
-    .option('--seed <n>', 'seed of the workload', (v) => parseCount(v), 1)
-    .option('--ops <n>', 'operations (for scenarios that take a count)', (v) => parseCount(v), 1000)
+    .option('--seed <n>', 'seed of the workload (0 to 4294967295)', parseSeed, 1)
+    .option('--ops <n>', 'operations (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
     .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)
     .option('--json', 'print the result as JSON (schema sramlab.run/1; with --show heap, a heapView member)')
     .addOption(new Option('--show <view>', 'draw the heap array after the workload: live blocks, allocator metadata, free and untouched bytes').choices(['heap']))
     .option('--step', 'with --show heap: draw it after every operation (implies --show heap)')
-    .option('--cell <bytes>', 'bytes per character of the heap drawing (default: from the heap size)', (v) => positive(parseSize(v)))
+    .option('--cell <bytes>', 'bytes per character of the heap drawing (default: from the heap size)', positive)
     .addHelpText('after', EXAMPLES([
       'sramlab run smoke --alloc galloc --mcu cortex-m0',
       'sramlab run smoke --alloc chunk --mcu cortex-m3 --json',
       'sramlab run smoke --alloc emballoc --heap 1K --show heap',
       'sramlab run smoke --alloc galloc --heap 2K --step --cell 8',
     ]) + '\nExit status: 0 every check held, 1 a check failed, 2 bad input.\n')
-    .action((name: string, opts: RunOptions) => { setExitStatus(run(name, opts)); });
+    .action((name: string, opts: RunOptions) => { ctx.status = run(name, opts, ctx.io); });
 }
 
-function positive(n: number): number {
+function positive(v: string): number {
+  const n = parseSize(v);
   if (n < 1) throw new InvalidArgumentError('it must be at least 1');
   return n;
 }

@@ -1,28 +1,28 @@
 // sramlab trace: every load and store allocator code makes in the first operations of a
 // scenario, one line each (or one JSON object a line), written as they happen.
 
-import { writeSync } from 'node:fs';
 import chalk from 'chalk';
 import { Command } from 'commander';
 import { hex } from '../emulator/elf.ts';
 import { callOf } from '../scenarios/heap-map.ts';
-import { ALLOCATORS, ImageError } from '../scenarios/image.ts';
-import { SCENARIOS } from '../scenarios/index.ts';
+import { ALLOCATORS } from '../scenarios/image.ts';
+import { runScenario, SCENARIOS } from '../scenarios/index.ts';
 import type { OperationEvent } from '../scenarios/session.ts';
 import { trace, TRACE_REGIONS, type TraceAccess, type TraceRegion, type TraceSink } from '../scenarios/trace.ts';
-import { EXAMPLES, listOption, mcuOption, parseCount, parseSize, profileFrom, setExitStatus, UsageError } from './common.ts';
+import { countIn, type Ctx, EXAMPLES, listOption, mcuOption, MAX_OPS, oneOf, parseOps, parseSeed, parseSize, profileFrom, UsageError } from './common.ts';
+import { checkHeapFits } from './heap.ts';
+import type { Io } from './io.ts';
 
 interface TraceCliOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; first?: number; op?: number; region?: string; json?: boolean }
 
-/** The reader closed the pipe (`| head`): stop emulating, quietly. */
-class OutputClosed extends Error {}
-
 /**
- * Lines to stdout in 64 KiB chunks with blocking writes, so memory stays flat however long the
- * trace and a closed pipe stops the run at once (an async stream would buffer and carry on).
+ * Lines to stdout in 64 KiB chunks, so memory stays flat however long the trace; the writes
+ * block, so a closed pipe (OutputClosed, from io) stops the emulation at once.
  */
 class LineWriter {
   private chunk = '';
+
+  constructor(private readonly io: Io) {}
 
   line(text: string): void {
     this.chunk += text + '\n';
@@ -30,46 +30,49 @@ class LineWriter {
   }
 
   flush(): void {
-    let buf = Buffer.from(this.chunk);
+    const text = this.chunk;
     this.chunk = '';
-    while (buf.length > 0) {
-      try {
-        buf = buf.subarray(writeSync(1, buf));
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue; // stdout is non-blocking: wait for the reader
-        if (code === 'EPIPE') throw new OutputClosed();
-        throw e;
-      }
-    }
+    this.io.out(text);
   }
 }
 
-function traceCmd(scenario: string, opts: TraceCliOptions): number {
+function traceCmd(scenario: string, opts: TraceCliOptions, io: Io): number {
   profileFrom(opts);
-  listOption(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator');
-  listOption(scenario, SCENARIOS.map((s) => s.name), 'scenario');
+  oneOf(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator');
+  oneOf(scenario, SCENARIOS.map((s) => s.name), 'scenario');
   if (opts.first !== undefined && opts.op !== undefined) throw new UsageError('give --first or --op, not both');
   const [from, to] = opts.op !== undefined ? [opts.op, opts.op] : [1, opts.first ?? 1];
   const regions = opts.region === undefined ? undefined : new Set(listOption(opts.region, TRACE_REGIONS, 'region') as TraceRegion[]);
-  const out = new LineWriter();
+  const params = { scenario, allocator: opts.alloc, mcu: opts.mcu, seed: opts.seed, ops: opts.ops, heap: opts.heap };
+  if (opts.heap !== undefined) {
+    checkHeapFits((heap, observe) => runScenario(scenario, opts.alloc, opts.mcu, { ...params, heap }, { observe }), opts.heap, `${opts.alloc} on ${opts.mcu} in ${scenario}`);
+  }
+  const out = new LineWriter(io);
+  // The heading waits for the first traced operation: an --op past the workload's end is then
+  // refused with nothing printed.
+  let begun = false;
+  const begin = () => {
+    if (begun) return;
+    begun = true;
+    if (!opts.json) {
+      out.line(chalk.dim(`${scenario} · ${opts.alloc} on ${opts.mcu} · ${from === to ? `operation ${from}` : `operations ${from}–${to}`} · ` +
+        `${regions ? `regions ${[...regions].join(', ')}` : 'every region'} · loads and stores made by allocator code (.alloc_text)`));
+    }
+  };
   const sink = opts.json ? jsonSink(out) : textSink(out);
-  if (!opts.json) {
-    out.line(chalk.dim(`${scenario} · ${opts.alloc} on ${opts.mcu} · ${from === to ? `operation ${from}` : `operations ${from}–${to}`} · ` +
-      `${regions ? `regions ${[...regions].join(', ')}` : 'every region'} · loads and stores made by allocator code (.alloc_text)`));
+  const summary = trace({ ...params, from, to, regions }, {
+    access: (a) => sink.access(a),
+    operation: (e) => { begin(); sink.operation?.(e); },
+  });
+  const v = summary.result?.violation;
+  if (!begun && !v) {
+    throw new UsageError(`--op ${from}: ${scenario} on ${opts.alloc} has only ${summary.result?.operations ?? 0} operations (0 is sl_init)`);
   }
-  try {
-    const summary = trace({ scenario, allocator: opts.alloc, mcu: opts.mcu, seed: opts.seed, ops: opts.ops, heap: opts.heap, from, to, regions }, sink);
-    const v = summary.result?.violation;
-    if (opts.json) out.line(JSON.stringify({ type: 'end', accesses: summary.accesses, violation: v ?? null }));
-    else out.line(chalk.dim(`${summary.accesses} accesses traced`) + (v ? chalk.red(`; rule ${v.rule} broken at operation ${v.operation}: ${v.message}`) : ''));
-    out.flush();
-    return v ? 1 : 0;
-  } catch (e) {
-    if (e instanceof OutputClosed) return 0;
-    if (e instanceof ImageError || /does not fit/.test((e as Error).message)) throw new UsageError((e as Error).message);
-    throw e;
-  }
+  begin();
+  if (opts.json) out.line(JSON.stringify({ type: 'end', accesses: summary.accesses, violation: v ?? null }));
+  else out.line(chalk.dim(`${summary.accesses} accesses traced`) + (v ? chalk.red(`; rule ${v.rule} broken at operation ${v.operation}: ${v.message}`) : ''));
+  out.flush();
+  return v ? 1 : 0;
 }
 
 /** One JSON object a line: {"type":"op",…} at each operation's start and end, {"type":"access",…} per access. */
@@ -117,17 +120,17 @@ function accessLine(a: TraceAccess): string {
     `${(a.kind === 'store' ? chalk.yellow : chalk.cyan)(access.padEnd(7))} ${hex(a.address)}  ${value.padEnd(10)}  ${a.region.padEnd(10)} ${chalk.dim(a.instruction ?? '')}`.trimEnd();
 }
 
-export function traceCommand(): Command {
+export function traceCommand(ctx: Ctx): Command {
   return new Command('trace')
     .description('Every load and store allocator code makes in the first operations of a scenario: PC, symbol, source line, address, value, region.')
     .argument('<scenario>', `scenario: ${SCENARIOS.map((x) => x.name).join(', ')}`)
     .requiredOption('--alloc <allocator>', `allocator: ${ALLOCATORS.map((a) => a.name).join(', ')}`)
     .addOption(mcuOption())
-    .option('--first <n>', 'trace operations 1 to n (default 1)', (v) => parseCount(v))
-    .option('--op <k>', 'trace operation k only (0 is sl_init)', (v) => parseCount(v))
+    .option('--first <n>', 'trace operations 1 to n (default 1)', countIn(1, MAX_OPS))
+    .option('--op <k>', 'trace operation k only (0 is sl_init)', countIn(0, MAX_OPS))
     .option('--region <list>', `only accesses into these regions, comma-separated: ${TRACE_REGIONS.join(', ')}`)
-    .option('--seed <n>', 'seed of the workload', (v) => parseCount(v), 1)
-    .option('--ops <n>', 'operations of the scenario (for scenarios that take a count)', (v) => parseCount(v), 1000)
+    .option('--seed <n>', 'seed of the workload (0 to 4294967295)', parseSeed, 1)
+    .option('--ops <n>', 'operations of the scenario (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
     .option('--heap <size>', 'heap bytes given to sl_init', parseSize)
     .option('--json', 'JSON lines: {"type":"op"}, {"type":"access"} and a final {"type":"end"}')
     .addHelpText('after', EXAMPLES([
@@ -140,5 +143,5 @@ Regions: heap (the heap sl_init was given), heap-spare (the rest of the heap reg
 (.alloc_data/.alloc_bss), stack, flash (literal pools), sram (any other SRAM), scs, dwt, unmapped.
 Exit status: 0, 1 when a check failed within the traced operations, 2 bad input.
 `)
-    .action((scenario: string, opts: TraceCliOptions) => { setExitStatus(traceCmd(scenario, opts)); });
+    .action((scenario: string, opts: TraceCliOptions) => { ctx.status = traceCmd(scenario, opts, ctx.io); });
 }

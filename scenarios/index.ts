@@ -163,7 +163,7 @@ export function runScenarioOnImage(name: string, target: ImageTarget, p: Scenari
   const image = target.makeImage();
   const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
   const heap = p.heap ?? Math.min(DEFAULT_HEAP, region);
-  if (heap > region) throw new Error(`a ${heap}-byte heap does not fit ${image.label}'s heap region of ${region} bytes`);
+  if (heap > region) throw new ImageError(`a ${heap}-byte heap does not fit ${image.label}'s heap region of ${region} bytes`);
   // A fixed-size allocator learns its slot size from a variable the host sets before sl_init.
   if (image.machine.symbol(SLAB_SLOT_SYMBOL) !== undefined) {
     image.write32(image.address(SLAB_SLOT_SYMBOL), scenario.slabSlotSize ?? 64);
