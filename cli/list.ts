@@ -19,7 +19,7 @@ function list(opts: { json?: boolean }, io: Io): number {
     name: a.name, description: a.description,
     footprint: Object.fromEntries(profiles.map((p) => [p.name, safeFootprint(a.name, p.name)])),
   }));
-  const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description }));
+  const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description, leak: s.leak ?? { applies: 'always' } }));
   if (opts.json) {
     io.out(JSON.stringify({ schema: 'sramlab.list/1', profiles, allocators, scenarios }, null, 2) + '\n');
     return 0;
@@ -35,7 +35,10 @@ function list(opts: { json?: boolean }, io: Io): number {
     say(`  ${chalk.cyan(a.name.padEnd(12))} ${fp}  ${a.description}`);
   }
   say(chalk.bold('\nScenarios'));
-  for (const sc of scenarios) say(`  ${chalk.cyan(sc.name.padEnd(16))} ${sc.description}`);
+  for (const sc of scenarios) {
+    say(`  ${chalk.cyan(sc.name.padEnd(16))} ${sc.description}`);
+    if ('reason' in sc.leak) say(chalk.dim(`  ${''.padEnd(16)} leak rule: ${sc.leak.applies === 'never' ? 'not run' : 'not on every run'}: ${sc.leak.reason}`));
+  }
   return 0;
 }
 

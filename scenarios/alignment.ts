@@ -1,6 +1,7 @@
 // alignment: every power-of-two alignment from 1 to 4096, size 0, sizes beyond the heap and
 // near 2^32. Each request must give NULL or a block that is inside the heap and aligned as
-// asked; a wrapped size computation shows up as a block outside the array or a fault.
+// asked; a wrapped size computation shows up as a block outside the array or a fault. Each
+// block is freed at once, so the leak rule (applied by runScenario) runs at the end.
 
 import type { Session } from './session.ts';
 

@@ -4,7 +4,8 @@
 // than 10 results are kept, one time in ten the 7 oldest successful blocks are freed (FIFO,
 // skipping failures). Scaling: the 160 MiB heap becomes a 16 KiB one and sizes are divided by
 // 16 ([4, 1024)), so a request spans 1–4 of the heap's sixty-four 256-byte chunks, as upstream
-// spans 1–64 of 655,360.
+// spans 1–64 of 655,360. Upstream's loop just stops; here the blocks still kept are freed at the
+// end, oldest first, so the leak rule (applied by runScenario) can run.
 
 import { Prng } from './prng.ts';
 import type { Block, Session } from './session.ts';

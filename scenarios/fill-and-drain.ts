@@ -1,8 +1,10 @@
 // fill-and-drain: the full-coalescing check of ALLOCATORS.md §9.1 (linked_list_allocator's
 // allocate_many_size_aligns): fill the heap with a cycle of (size, align) requests until one
-// fails, free everything forward, backward or interleaved, and ask for the largest block the
-// fresh heap served. An allocator that does not merge free neighbours fails here.
+// fails, free everything forward, backward or interleaved, and after each drain apply the leak
+// rule: the largest block the fresh heap served must be served again. An allocator that does not
+// merge free neighbours fails here.
 
+import { checkNoLeak, type LeakBaseline } from './leak.ts';
 import type { Block, Session } from './session.ts';
 
 export const description = 'fill the heap until NULL, free forward / backward / interleaved, then the whole heap must be one block again';
@@ -10,12 +12,10 @@ export const description = 'fill the heap until NULL, free forward / backward / 
 const CYCLE: readonly [size: number, align: number][] = [[24, 4], [8, 8], [100, 4], [56, 16], [4, 4], [200, 8], [32, 32]];
 const ORDERS = ['forward', 'backward', 'interleaved'] as const;
 
-export function fillAndDrain(s: Session): void {
+export function fillAndDrain(s: Session, base: LeakBaseline): void {
   const bus = s.image.machine.bus;
-  const fresh = bus.sram.slice();
-  const initial = s.largestBlock();
   for (const order of ORDERS) {
-    bus.sram.set(fresh);
+    bus.sram.set(base.fresh);
     s.forgetAll();
     const blocks: Block[] = [];
     for (let k = 0; ; k++) {
@@ -28,12 +28,6 @@ export function fillAndDrain(s: Session): void {
       : order === 'backward' ? [...blocks].reverse()
       : [...blocks.filter((_, i) => i % 2 === 0), ...blocks.filter((_, i) => i % 2 === 1)];
     for (const b of sequence) s.dealloc(b);
-    const now = s.largestBlock();
-    if (now < initial) {
-      s.fail({
-        rule: 'leak',
-        message: `freeing ${blocks.length} blocks ${order} left the largest block at ${now} bytes; the fresh heap served ${initial}: free neighbours were not merged`,
-      });
-    }
+    checkNoLeak(s, base, `(${blocks.length} blocks, freed ${order})`);
   }
 }

@@ -4,6 +4,7 @@
 // shrunk sequence still means the same thing.
 
 import { AllocatorImage, type LoadOptions } from './image.ts';
+import { checkNoLeak, leakBaseline } from './leak.ts';
 import { Prng } from './prng.ts';
 import { Session, ViolationError, type Block, type SessionViolation } from './session.ts';
 
@@ -20,7 +21,7 @@ export function execute(t: FuzzTarget, ops: readonly FuzzOp[]): SessionViolation
   const blocks = new Map<FuzzOp, Block>();
   try {
     s.init(t.heap);
-    const initial = s.largestBlock();
+    const base = leakBaseline(s);
     for (const op of ops) {
       if (op.k === 'a') {
         const b = s.alloc(op.size, op.align);
@@ -37,9 +38,7 @@ export function execute(t: FuzzTarget, ops: readonly FuzzOp[]): SessionViolation
         if (moved) blocks.set(op.ref, moved);
       }
     }
-    s.freeAll();
-    const now = s.largestBlock();
-    if (now < initial) s.fail({ rule: 'leak', message: `after every block was freed the largest block is ${now} bytes, ${initial} at the start` });
+    checkNoLeak(s, base);
     return null;
   } catch (e) {
     if (e instanceof ViolationError) return e.violation;

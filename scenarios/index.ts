@@ -6,6 +6,7 @@ import type { FaultKind } from '../emulator/fault.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
 import { footprint, type Footprint } from '../firmware/footprint.ts';
 import { AllocatorImage, ImageError, type LoadOptions } from './image.ts';
+import { checkNoLeak, leakBaseline, type LeakBaseline } from './leak.ts';
 import type { Summary } from './metrics.ts';
 import { Session, ViolationError, type OpKind, type Rule, type SessionViolation } from './session.ts';
 import * as alignmentScenario from './alignment.ts';
@@ -33,8 +34,19 @@ export interface Scenario {
   description: string;
   /** Slot size for slab (a fixed-size allocator), set before sl_init; default 64. */
   slabSlotSize?: number;
-  /** Runs the workload; may return the largest allocatable block it measured at its end. */
-  run(s: Session, p: ScenarioParams): number | void;
+  /**
+   * Runs the workload; may return the largest allocatable block it measured at its end. The
+   * leak rule runs after it (base: SRAM right after sl_init, for a scenario that also applies
+   * the rule on its own along the way).
+   */
+  run(s: Session, p: ScenarioParams, base: LeakBaseline): number | void;
+  /**
+   * Where the leak rule does not run on this scenario, and why (`sramlab list` shows it);
+   * absent: it runs at the end of every run. runScenario skips it exactly on the runs that exist
+   * to see another rule fire (an expectation): such a run, when ok, stops mid-call at that rule,
+   * with blocks that can no longer be freed.
+   */
+  leak?: LeakExemption;
   /**
    * The rule this scenario exists to see fire (stack-collision: 'stack'). Such a run is ok when
    * a violation of exactly that rule (and fault kind) stopped it, "caught"; it fails when another
@@ -47,6 +59,12 @@ export interface Scenario {
    * the committed image. Not consulted for an ELF the caller gives.
    */
   variant?(allocator: string, mcu: string): { elf: string; expect: Rule | Expectation } | undefined;
+}
+
+/** 'never': no run of the scenario gets the leak rule; 'partly': some do, and the reason says which do not. */
+export interface LeakExemption {
+  applies: 'never' | 'partly';
+  reason: string;
 }
 
 /** What must catch a scenario: a rule, and for the faults rule optionally the fault's kind. */
@@ -68,9 +86,9 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'alignment', description: alignmentScenario.description, run: (s) => alignmentScenario.alignment(s) },
   { name: 'zero-size', description: zeroSizeScenario.description, slabSlotSize: zeroSizeScenario.slabSlotSize, run: (s) => zeroSizeScenario.zeroSize(s) },
   { name: 'isr-reentrancy', description: isrReentrancyScenario.description, run: (s) => isrReentrancyScenario.isrReentrancy(s) },
-  { name: 'fill-and-drain', description: fillAndDrainScenario.description, slabSlotSize: 256, run: (s) => fillAndDrainScenario.fillAndDrain(s) },
-  { name: 'stack-collision', description: stackCollisionScenario.description, expect: 'stack', run: (s) => stackCollisionScenario.stackCollision(s) },
-  { name: 'no-cas', description: noCasScenario.description, slabSlotSize: noCasScenario.slabSlotSize, variant: noCasScenario.casVariant, run: (s) => noCasScenario.noCas(s) },
+  { name: 'fill-and-drain', description: fillAndDrainScenario.description, slabSlotSize: 256, run: (s, _p, base) => fillAndDrainScenario.fillAndDrain(s, base) },
+  { name: 'stack-collision', description: stackCollisionScenario.description, expect: 'stack', leak: stackCollisionScenario.leak, run: (s) => stackCollisionScenario.stackCollision(s) },
+  { name: 'no-cas', description: noCasScenario.description, slabSlotSize: noCasScenario.slabSlotSize, variant: noCasScenario.casVariant, leak: noCasScenario.leak, run: (s) => noCasScenario.noCas(s) },
 ];
 
 export function getScenario(name: string): Scenario {
@@ -174,7 +192,10 @@ export function runScenarioOnImage(name: string, target: ImageTarget, p: Scenari
   let largestBlockAfter: number | null = null;
   try {
     s.init(heap);
-    largestBlockAfter = scenario.run(s, { ...p, heap }) ?? null;
+    const base = leakBaseline(s);
+    largestBlockAfter = scenario.run(s, { ...p, heap }, base) ?? null;
+    // A run that exists to see another rule fire has, when ok, stopped before this (Scenario.leak).
+    if (!expectation) checkNoLeak(s, base);
   } catch (e) {
     if (!(e instanceof ViolationError)) throw e;
     violation = e.violation;

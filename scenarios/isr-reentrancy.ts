@@ -2,7 +2,8 @@
 // host times IRQ 0 to land halfway through a thread-mode sl_alloc (measured on a copy of SRAM
 // first), with the harness's SL_IRQ0_Handler set to run sl_alloc too. An allocator behind a spin
 // lock deadlocks (the ISR spins on the lock the thread holds, and the thread never runs again);
-// a lock-free one serves both. Both blocks are checked like any other.
+// a lock-free one serves both. Both blocks are checked like any other, and at the end every block
+// (the ISR's too) is freed, for the leak rule (applied by runScenario).
 
 import { hex } from '../emulator/elf.ts';
 import type { Session } from './session.ts';

@@ -174,14 +174,18 @@ export class Session {
    * The largest block (at this alignment) the allocator would serve now, found by bisection on
    * copies of SRAM: the run itself is not disturbed and the probes are not counted in the stats.
    */
-  largestBlock(align = 4): number {
-    const fits = (size: number): boolean => this.probe(() => this.guard('alloc', () => this.image.alloc(size, align)).value !== 0);
-    let lo = 0, hi = this.heap.end - this.heap.start;
+  largestBlock(align = 4, upTo = this.heap.end - this.heap.start): number {
+    let lo = 0, hi = upTo;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (fits(mid)) lo = mid; else hi = mid - 1;
+      if (this.fits(mid, align)) lo = mid; else hi = mid - 1;
     }
     return lo;
+  }
+
+  /** Whether the allocator would serve size bytes now: one sl_alloc on a copy of SRAM (see largestBlock). */
+  fits(size: number, align = 4): boolean {
+    return this.probe(() => this.guard('alloc', () => this.image.alloc(size, align)).value !== 0);
   }
 
   /**

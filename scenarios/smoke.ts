@@ -1,5 +1,6 @@
 // smoke: the least every allocator must do. A handful of sizes and alignments, a realloc that
-// grows and one that shrinks, everything freed, and the same requests served again.
+// grows and one that shrinks, everything freed, the same requests served and freed again, and
+// then the leak rule (applied by runScenario): the fresh heap's largest block is served again.
 
 import type { Block, Session } from './session.ts';
 

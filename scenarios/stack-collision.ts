@@ -21,6 +21,12 @@ import type { Session } from './session.ts';
 
 export const description = 'sl_alloc entered with SP 8 bytes above __stack_limit: its own frame crosses into the heap, and the stack rule must catch it';
 
+/** Not the leak rule: an ok run ends inside sl_alloc, stopped by the stack rule, with blocks that cannot be freed. */
+export const leak = {
+  applies: 'never',
+  reason: 'an ok run ends inside sl_alloc, stopped by the stack rule, before its blocks can be freed',
+} as const;
+
 /** Bytes of stack left above __stack_limit when the crossing call starts (keeps SP 8-aligned, as AAPCS wants). */
 export const HEADROOM = 8;
 

@@ -1,5 +1,6 @@
 // vec-growth: a Vec pushing bytes, as Rust's RawVec grows: realloc to double the capacity from
-// 8 bytes up to half the heap, the contents checked at every step (realloc keeps them).
+// 8 bytes up to half the heap, the contents checked at every step (realloc keeps them). Then the
+// block is freed, and the leak rule (applied by runScenario) checks the whole heap is back.
 
 import type { Session } from './session.ts';
 

@@ -19,7 +19,7 @@ describe('fuzz', () => {
     const v = execute(chunk, decode('a900:4,r0:150'));
     expect(v?.rule).toBe('leak');
     // Chunks 1–3 stay marked: chunk 0 is free alone, chunks 4–63 (60 × 256 bytes) are the largest run.
-    expect(v?.message).toMatch(/largest block is 15360 bytes, 16384 at the start/);
+    expect(v?.message).toMatch(/the largest allocatable block is 15360 bytes of the 16384-byte heap; right after sl_init it was 16384 \(1024 bytes fewer\)$/);
   });
 
   it('shrinks a failing random sequence to a few ops that still break the same rule', () => {
@@ -45,7 +45,8 @@ describe('compare', () => {
     const r = await compare(o);
     expect(r.schema).toBe('sramlab.compare/1');
     expect(r.results.map((x) => `${x.allocator}/${x.scenario}`)).toEqual(['galloc/smoke', 'galloc/fill-and-drain', 'emballoc/smoke', 'emballoc/fill-and-drain']);
-    expect(r.results.map((x) => x.ok)).toEqual([true, true, true, false]);
+    // emballoc's forward-only merge breaks the leak rule in both (README "The checks").
+    expect(r.results.map((x) => x.ok)).toEqual([true, true, false, false]);
     const single = await compare({ ...o, workers: 1 });
     expect(single.results.map((x) => x.stats.alloc.cycles)).toEqual(r.results.map((x) => x.stats.alloc.cycles));
   });

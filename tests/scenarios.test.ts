@@ -9,20 +9,58 @@ import { runScenario, SCENARIOS } from '../scenarios/index.ts';
 const MCUS = Object.keys(PROFILES);
 const run = (scenario: string, alloc: string, mcu: string) => runScenario(scenario, alloc, mcu, { seed: 1, ops: 1000 });
 
-describe('smoke passes for every allocator on every profile', () => {
+/**
+ * Allocators whose smoke run breaks the leak rule at its end, and why (ALLOCATORS.md). These are
+ * findings, not smoke failing them early: every operation holds, and with every block freed the
+ * fresh heap's largest block is not served again.
+ */
+const SMOKE_LEAKS: Record<string, string> = {
+  // §3.1: memory taken from the heap grower is never given back to it; the freed blocks merge
+  // into one free block that is never joined with the never-grown rest of the heap.
+  basic: "basic_allocator's grower never takes memory back",
+  // §2.5: smoke's realloc 300 → 40 keeps the same pointer, and the free with 40 frees 1 of 2 chunks.
+  chunk: "simple-chunk-allocator's shrink-realloc leak",
+  // §6.3: a freed block merges only with the free block after it.
+  emballoc: "emballoc's forward-only merge",
+};
+
+describe('smoke holds every check for every allocator on every profile; three leak at its end', () => {
   for (const a of ALLOCATORS.map((x) => x.name)) {
-    it.each(MCUS)(`${a} on %s`, (mcu) => {
+    it.each(MCUS)(`${a} on %s${SMOKE_LEAKS[a] ? ` (leak: ${SMOKE_LEAKS[a]})` : ''}`, (mcu) => {
       const r = run('smoke', a, mcu);
-      expect(r.violation).toBeNull();
       expect(r.stats.alloc.cycles.count).toBeGreaterThan(0);
+      if (!SMOKE_LEAKS[a]) {
+        expect(r.violation, r.violation?.message).toBeNull();
+        return;
+      }
+      expect(r.violation?.rule, r.violation?.message).toBe('leak');
+      expect(r.violation?.operation).toBe(r.operations); // after the last free: every other check held
+      expect(r.violation?.message).toMatch(/^with every block freed after 34 operations, the largest allocatable block is \d+ bytes of the 16384-byte heap; right after sl_init it was \d+ \(\d+ bytes fewer\)$/);
     });
   }
 });
 
 describe.each(MCUS)('findings on %s', (mcu) => {
-  it("simple-chunk-allocator's shrink-realloc leak is caught by the leak rule in random-actions", () => {
-    const r = run('random-actions', 'chunk', mcu);
+  it.each(['random-actions', 'smoke'])("simple-chunk-allocator's shrink-realloc leak is caught by the leak rule in %s", (sc) => {
+    const r = run(sc, 'chunk', mcu);
     expect(r.violation?.rule).toBe('leak');
+  });
+
+  it("basic_allocator's grower, which never takes memory back, breaks the leak rule in smoke by the 832 bytes it grew", () => {
+    // Fresh, the grower hands out the whole heap. Worked by hand from allocators/basic/basic.c
+    // (blocks round up to 16, the grower to 64-byte pages, carving from a free block's end):
+    // smoke's first round grows 64 + 128 + 320 + 64 bytes, the realloc to 200 another 256, and
+    // everything after fits the free list. Freed, those 832 bytes merge into one free block that
+    // is never joined with the 15552 bytes the grower still holds.
+    const r = run('smoke', 'basic', mcu);
+    expect(r.violation?.message).toMatch(/the largest allocatable block is 15552 bytes of the 16384-byte heap; right after sl_init it was 16384 \(832 bytes fewer\)$/);
+  });
+
+  it("emballoc's forward-only merge breaks the leak rule in every scenario that frees its blocks", () => {
+    // isr-reentrancy deadlocks first (spin lock); stack-collision is not one (it ends mid-call).
+    const freeing = SCENARIOS.filter((s) => !s.leak && s.name !== 'isr-reentrancy').map((s) => s.name);
+    expect(freeing).toEqual(expect.arrayContaining(['smoke', 'random-actions', 'heap-exhaustion', 'chunk-bench', 'vec-growth', 'fragmentation', 'alignment', 'fill-and-drain']));
+    for (const sc of freeing) expect(run(sc, 'emballoc', mcu).violation?.rule, sc).toBe('leak');
   });
 
   it("basic_allocator's misaligned blocks above 16 are caught by the blocks rule", () => {
