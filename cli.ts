@@ -72,7 +72,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof OutputClosed) return 0;
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      // Help (--help, `help <command>`) and --version: commander's own exit with status 0.
+      if (e.exitCode === 0) return 0;
       return fail(e.message.replace(/^error: /, ''), helpHint(argv, root.commands.map((c) => c.name())));
     }
     if (e instanceof UsageError || e instanceof ImageError || e instanceof ElfError) return fail(e.message);

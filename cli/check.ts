@@ -81,7 +81,7 @@ function chooseScenarios(requested: string | undefined, image: AllocatorImage): 
     return need.why;
   };
   const names = SCENARIOS.map((s) => s.name);
-  if (!requested) return names.filter((n) => fits(n) === null && !ON_REQUEST.includes(n));
+  if (requested === undefined) return names.filter((n) => fits(n) === null && !ON_REQUEST.includes(n));
   const chosen = listOption(requested, names, 'scenario');
   for (const n of chosen) {
     const why = fits(n);
