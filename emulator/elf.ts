@@ -7,6 +7,7 @@
 // and anything the loader cannot trust is refused with an ElfError whose message is one line
 // naming the problem.
 
+import { AttributesError, parseArmAttributes, type ArmAttributes } from './arm-attributes.ts';
 import { parseDebugLine, type LineTable } from './dwarf-lines.ts';
 
 /** A refused image. The message is one line a person can act on. */
@@ -68,6 +69,8 @@ export interface ElfImage {
   symbol(name: string): number | undefined;
   /** Present when the image carries a usable `.debug_line`. */
   lines?: LineTable;
+  /** What `.ARM.attributes` says the image is built for; absent when it has no such section. */
+  attributes?: ArmAttributes;
 }
 
 /** A named span of the target's address space, e.g. flash or SRAM. */
@@ -83,6 +86,8 @@ export const SHT_PROGBITS = 1;
 export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;
 export const SHT_NOBITS = 8;
+/** ARM ELF: the build attributes section (.ARM.attributes). */
+export const SHT_ARM_ATTRIBUTES = 0x7000_0003;
 export const SHF_WRITE = 0x1;
 export const SHF_ALLOC = 0x2;
 export const SHF_EXECINSTR = 0x4;
@@ -113,7 +118,10 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   sectionHeaders.forEach((sh, i) => checkSectionData(file, sh, `section ${i} (${sections[i]!.name})`));
   const symbols = readSymbols(file, sectionHeaders);
   const lines = readLines(file, sectionHeaders, sections);
-  return makeImage(header.entry, segments, sections, symbols, lines);
+  const image = makeImage(header.entry, segments, sections, symbols, lines);
+  const attributes = readAttributes(file, sectionHeaders);
+  if (attributes) image.attributes = attributes;
+  return image;
 }
 
 /**
@@ -473,6 +481,18 @@ function readLines(file: FileView, headers: SectionHeader[], sections: ElfSectio
   const debugLine = find('.debug_line');
   if (debugLine === undefined) return undefined;
   return parseDebugLine({ debugLine, debugLineStr: find('.debug_line_str'), debugStr: find('.debug_str') });
+}
+
+/** The build attributes, when the image has them. Unlike debug info they decide whether it runs, so a broken section is refused. */
+function readAttributes(file: FileView, headers: SectionHeader[]): ArmAttributes | undefined {
+  const index = headers.findIndex((sh) => sh.type === SHT_ARM_ATTRIBUTES);
+  if (index < 0) return undefined;
+  try {
+    return parseArmAttributes(sectionBytes(file, headers[index]!));
+  } catch (e) {
+    if (e instanceof AttributesError) throw new ElfError(`.ARM.attributes (section ${index}): ${e.message}`);
+    throw e;
+  }
 }
 
 function makeImage(

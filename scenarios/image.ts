@@ -5,6 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { architectureMismatch } from '../emulator/arm-attributes.ts';
 import { hex } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
 import { DEFAULT_CALL_BUDGET, Machine, type CallResult } from '../emulator/machine.ts';
@@ -87,6 +88,12 @@ export interface LoadOptions extends ProfileOverrides {
    * 'auto': 'reset' when address 0 holds a vector table, 'segments' otherwise.
    */
   boot?: 'reset' | 'segments' | 'auto';
+  /**
+   * Run an image whose .ARM.attributes say it is built for an architecture the profile lacks
+   * (ARMv7-M code on a Cortex-M0), e.g. to see the UNDEFINED fault. Without it such an image
+   * is refused with an ImageError before anything runs.
+   */
+  force?: boolean;
 }
 
 export class AllocatorImage {
@@ -113,7 +120,9 @@ export class AllocatorImage {
   static fromElf(elf: Uint8Array, profile: string | Profile, opts: LoadOptions = {}, label = 'image'): AllocatorImage {
     const p = typeof profile === 'string' ? getProfile(profile, opts) : profile;
     const m = new Machine(p);
-    m.loadElf(elf);
+    const image = m.loadElf(elf);
+    const mismatch = opts.force ? undefined : architectureMismatch(image.attributes, p);
+    if (mismatch) throw new ImageError(`${label} ${mismatch}`);
     return new AllocatorImage(m, label, opts.maxCycles ?? DEFAULT_CALL_BUDGET, opts.boot ?? 'reset');
   }
 
