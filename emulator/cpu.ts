@@ -34,7 +34,7 @@ const EXC_NAMES: Record<number, string> = {
 /** CFSR bits (MMFSR 7:0, BFSR 15:8, UFSR 31:16) and HFSR bits (ARMv7-M B3.2.15–B3.2.16). */
 export const CFSR = {
   IACCVIOL: 1 << 0, IBUSERR: 1 << 8, PRECISERR: 1 << 9, BFARVALID: 1 << 15,
-  UNDEFINSTR: 1 << 16, INVSTATE: 1 << 17, INVPC: 1 << 18, NOCP: 1 << 19, UNALIGNED: 1 << 24, DIVBYZERO: 1 << 25,
+  STKERR: 1 << 12, UNDEFINSTR: 1 << 16, INVSTATE: 1 << 17, INVPC: 1 << 18, NOCP: 1 << 19, UNALIGNED: 1 << 24, DIVBYZERO: 1 << 25,
 } as const;
 export const HFSR = { VECTTBL: 1 << 1, FORCED: 1 << 30, DEBUGEVT: 1 << 31 } as const;
 export const NUM_IRQS = 32;
@@ -515,7 +515,7 @@ export class Cpu {
     } catch (e) {
       if (!(e instanceof MemFault)) throw e;
       this.r[13] = sp | 0;
-      this.derivedFault(n, `stacking for exception ${n} faulted at 0x${e.address.toString(16)} (${e.kind})`, e);
+      this.stackingFailed(n, returnAddress, e);
       return;
     }
     this.r[14] = excReturn | 0;
@@ -529,7 +529,7 @@ export class Cpu {
       vector = this.bus.read32((this.vtor + 4 * n) >>> 0) >>> 0;
     } catch (e) {
       if (!(e instanceof MemFault)) throw e;
-      this.derivedFault(n, `vector ${n} could not be read at 0x${e.address.toString(16)}`, e);
+      this.vectorFetchFailed(n, e);
       return;
     }
     this.ipsr = n;
@@ -544,16 +544,57 @@ export class Cpu {
     this.eventAt = 0;
   }
 
-  /** A fault while entering an exception: HardFault, or lockup if HardFault itself could not be entered. */
-  private derivedFault(n: number, message: string, e: MemFault): void {
-    const report = this.report('lockup', message, this.pc, { address: e.address, size: e.size, access: e.access });
-    if (n === EXC.HardFault || this.executionPriority() < 0) {
-      this.faults.push(report);
-      this.stopReason = 'lockup';
-      return;
+  /**
+   * The vector of exception n could not be read. ARMv7-M B1.5.14 (table B1-9) and B3.2.16: a
+   * vector table read error is always taken as HardFault, with HFSR.VECTTBL set; ARMv6-M B1.5.15
+   * likewise makes every fault HardFault. HardFault uses the frame already stacked for n and
+   * returns where n would have. If the vector that failed is HardFault's or NMI's (HardFault
+   * cannot preempt NMI), or HardFault cannot preempt now, the core locks up (B1.5.15, ARMv7-M
+   * "Unrecoverable exception cases"): so a bad VTOR ends in at most two vector reads.
+   */
+  private vectorFetchFailed(n: number, e: MemFault): void {
+    const report = this.report(e.kind, `vector ${n} (${excName(n)}) could not be read at 0x${hex8(e.address)} (${e.kind})`,
+      this.pc, { address: e.address, size: 4, access: 'load' });
+    if (this.profile.arch !== 'v6m') this.hfsr |= HFSR.VECTTBL;
+    if (this.faultMode === 'stop') { this.faults.push(report); this.stopReason = 'fault'; return; }
+    if (n === EXC.HardFault || n === EXC.NMI || this.executionPriority() < 0) { this.lockup(report); return; }
+    report.exception = 'HardFault';
+    this.faults.push(report);
+    this.exceptionTaken(EXC.HardFault);
+  }
+
+  /**
+   * Stacking for exception n faulted (the frame would not fit in memory). The fault is taken as
+   * HardFault on ARMv6-M; on ARMv7-M as BusFault with CFSR.STKERR (B3.2.15) when BusFault is
+   * enabled and would preempt both the current code and n, else escalated to HardFault. A fault
+   * never preempts the exception it arises from, so each retry is at a higher priority than the
+   * last: BusFault, then HardFault, then lockup (the stack pointer is the same each time).
+   */
+  private stackingFailed(n: number, returnAddress: number, e: MemFault): void {
+    const report = this.report(e.kind, `stacking for exception ${n} (${excName(n)}) faulted at 0x${hex8(e.address)} (${e.kind})`,
+      this.pc, { address: e.address, size: e.size, access: 'store' });
+    if (this.faultMode === 'stop') { this.faults.push(report); this.stopReason = 'fault'; return; }
+    if (n === EXC.HardFault || n === EXC.NMI) { this.lockup(report); return; }
+    let exc: number = EXC.HardFault;
+    if (this.profile.arch !== 'v6m') {
+      const below = Math.min(this.executionPriority(), this.groupPriority(this.priority[n]));
+      if (this.enabled[EXC.BusFault] && this.groupPriority(this.priority[EXC.BusFault]) < below) {
+        exc = EXC.BusFault;
+        this.cfsr |= CFSR.STKERR;
+      } else {
+        this.hfsr |= HFSR.FORCED;
+      }
     }
-    report.kind = e.kind;
-    this.takeFault(report);
+    if (exc === EXC.HardFault && this.executionPriority() < 0) { this.lockup(report); return; }
+    report.exception = excName(exc);
+    this.faults.push(report);
+    this.exceptionEntry(exc, returnAddress);
+  }
+
+  /** Lockup (ARMv7-M B1.5.15, ARMv6-M B1.5.16): the run ends with the fault that caused it. */
+  private lockup(report: FaultReport): void {
+    this.faults.push({ ...report, kind: 'lockup' });
+    this.stopReason = 'lockup';
   }
 
   /**
@@ -701,7 +742,7 @@ export class Cpu {
       this.stopReason = 'lockup';
       return 0;
     }
-    report.exception = EXC_NAMES[exc];
+    report.exception = excName(exc);
     return exc;
   }
 
@@ -775,6 +816,9 @@ const FLAG_SETTING_16 = new Set<number>([
   Op.MOVS_imm, Op.ADDS_imm8, Op.SUBS_imm8, Op.ANDS, Op.EORS, Op.LSLS_reg, Op.LSRS_reg, Op.ASRS_reg,
   Op.ADCS, Op.SBCS, Op.RORS, Op.RSBS, Op.ORRS, Op.MULS, Op.BICS, Op.MVNS,
 ]);
+
+const excName = (n: number): string => EXC_NAMES[n] ?? (n >= EXC.IRQ0 ? `IRQ ${n - EXC.IRQ0}` : `exception ${n}`);
+const hex8 = (a: number): string => (a >>> 0).toString(16).padStart(8, '0');
 
 function sizeName(size: number): string {
   return size === 4 ? 'word' : size === 2 ? 'halfword' : 'byte';

@@ -221,15 +221,34 @@ export class Scs implements Device {
     c.recheck();
   }
 
+  /**
+   * ICSR (ARMv6-M B3.2.4, ARMv7-M B3.2.4). VECTPENDING on ARMv7-M: "The value indicated by this
+   * field includes the effect of the BASEPRI and FAULTMASK registers, but not any effect of the
+   * PRIMASK register" (ARMv7-M ARM B3.2.4): an exception those two mask is not shown. ARMv6-M has
+   * neither register. RETTOBASE (bit 11) is ARMv7-M only (reserved on ARMv6-M): 1 when no
+   * exception other than the running one is active; in Thread mode its value is UNKNOWN, and
+   * sramlab gives 1 there as QEMU does (tests/golden/DEVIATIONS.md lists the UNKNOWN choices).
+   */
   private icsr(): number {
     const c = this.cpu;
+    let mask = 256;
+    if (this.v7) {
+      if (c.basepri !== 0) mask = c.groupPriority(c.basepri);
+      if (c.faultmask) mask = -1;
+    }
     let vectPending = 0;
     for (let n = 2, best = 256; n < c.pending.length; n++) {
-      if (c.pending[n] && c.enabled[n] && c.priority[n] < best) { best = c.priority[n]; vectPending = n; }
+      if (c.pending[n] && c.enabled[n] && c.priority[n] < best && c.groupPriority(c.priority[n]) < mask) {
+        best = c.priority[n];
+        vectPending = n;
+      }
     }
+    let active = 0;
+    for (let n = 1; n < c.active.length; n++) active += c.active[n];
+    const retToBase = this.v7 && active <= 1 ? 1 : 0;
     const isrPending = c.pending.subarray(EXC.IRQ0).some((p) => p !== 0) ? 1 : 0;
     return ((c.pending[EXC.NMI] << 31) | (c.pending[EXC.PendSV] << 28) | (c.pending[EXC.SysTick] << 26) |
-      (isrPending << 22) | (vectPending << 12) | c.ipsr) | 0;
+      (isrPending << 22) | (vectPending << 12) | (retToBase << 11) | c.ipsr) | 0;
   }
 
   private writeIcsr(v: number): void {

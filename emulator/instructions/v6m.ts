@@ -331,6 +331,11 @@ export const POP: Handler = (cpu, i) => {
   else cpu.cycles += cpu.t.multipleBase + count;
 };
 
+/**
+ * STM (T1) always writes back. A base register in the list is stored as its value before the
+ * instruction: the architecture makes that word UNKNOWN unless the base is the lowest register
+ * listed, and this is the value QEMU and Unicorn store (tests/golden/DEVIATIONS.md).
+ */
 export const STM: Handler = (cpu, i) => {
   const n = (i >>> 8) & 7, list = i & 0xff;
   let addr = cpu.r[n];

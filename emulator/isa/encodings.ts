@@ -137,9 +137,11 @@ const V6M_ENCODINGS: readonly Encoding[] = [
   { op: Op.HINT, name: 'hint', pattern: '10111111 hhhh 0000', arch: v6m, cls: 'hint', asm: '{hint}' },
 
   // A5.2 multiple loads and stores, branches, supervisor call
-  // Storing the base register is only defined when it is the lowest register in the list.
+  // With the base in the list but not lowest, the word stored for it is UNKNOWN (the STM
+  // pseudocode of both ARMs: "MemA[address,4] = bits(32) UNKNOWN"), which is not UNPREDICTABLE:
+  // the store happens. sramlab stores the base as it was before the instruction (instructions/v6m.ts).
   { op: Op.STM, name: 'STM (STMIA, STMEA)', pattern: '11000 nnn llllllll', arch: v6m, cls: 'ldm-stm', asm: 'stm {rn}!, {l}',
-    unpredictable: (f) => f.l === 0 || ((f.l >> f.n) & 1) === 1 && (f.l & ((1 << f.n) - 1)) !== 0 },
+    unpredictable: (f) => f.l === 0 },
   { op: Op.LDM, name: 'LDM (LDMIA, LDMFD)', pattern: '11001 nnn llllllll', arch: v6m, cls: 'ldm-stm', asm: 'ldm {rn}{wb}, {l}',
     unpredictable: (f) => f.l === 0 },
   { op: Op.B_cond, name: 'B (T1)', pattern: '1101 cccc iiiiiiii', arch: v6m, cls: 'branch', asm: 'b{cond} {target8}',

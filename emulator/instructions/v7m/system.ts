@@ -28,13 +28,17 @@ export const MRS_v7: Handler = (cpu, w) => {
     case 1:
       if (cpu.privileged()) v = (sysm & 7) === 0 ? cpu.msp : cpu.psp;
       break;
-    default:
+    default: {
+      // The MRS pseudocode (B5.2.2) gives PRIMASK, BASEPRI and FAULTMASK only when privileged,
+      // else zero; CONTROL reads in either mode.
+      const priv = cpu.privileged();
       switch (sysm & 7) {
-        case 0: v = cpu.primask & 1; break;
-        case 1: case 2: v = cpu.basepri & 0xff; break;
-        case 3: v = cpu.faultmask & 1; break;
+        case 0: v = priv ? cpu.primask & 1 : 0; break;
+        case 1: case 2: v = priv ? cpu.basepri & 0xff : 0; break;
+        case 3: v = priv ? cpu.faultmask & 1 : 0; break;
         default: v = cpu.control & 3; break;
       }
+    }
   }
   cpu.r[(w >>> 8) & 15] = v;
   cpu.cycles += cpu.t.msrMrs;

@@ -1,0 +1,152 @@
+// The hostile-firmware corpus (tests/hostile/, built by its build.sh for every profile): programs
+// that break every rule they can, run with `sramlab exec`, and allocators whose sl_alloc does
+// something hostile, run with `sramlab check`. Whatever the firmware does, sramlab must answer
+// with a verdict: exit 0/1 (or the firmware's own status for exec) and a short report on stderr,
+// never 70 (internal error), a stack trace or a hang. What each program must end in is written
+// at the top of its source, from the ARM ARM; the table below restates it per profile.
+//
+// Every image runs in-process through cli.ts main() (the code the binary runs, without the half
+// second a spawn costs); two run through bin/sramlab.js itself, as a user meets them.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../cli.ts';
+import type { Io } from '../cli/io.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const DIR = join(ROOT, 'tests', 'hostile');
+const MCUS = ['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4'] as const;
+type Mcu = (typeof MCUS)[number];
+const V7 = (mcu: Mcu) => mcu === 'cortex-m3' || mcu === 'cortex-m4';
+
+/** status, and what stderr's one line must say. */
+type Expect = [number, RegExp];
+const LOCKUP: Expect = [1, /^sramlab: lockup: /];
+const BUDGET: Expect = [1, /did not exit within 200000 cycles/];
+const semihostingFault = (op: string, what: RegExp): Expect => [1, new RegExp(`^sramlab: semihosting at pc 0x[0-9a-f]{8} .*\\(bkpt #171\\): ${op}: ${what.source}`)];
+
+/** Program → what it must end in on a profile (from the comment at the top of each source). */
+const PROGRAMS: Record<string, (mcu: Mcu) => Expect> = {
+  'sh-writec': () => semihostingFault('SYS_WRITEC', /the character at 0x60000000 \(unmapped\) is not in flash or SRAM/),
+  'sh-write0': () => semihostingFault('SYS_WRITE0', /the string at 0x60000000 \(unmapped\) is not in flash or SRAM/),
+  'sh-write0-runoff': (mcu) => semihostingFault('SYS_WRITE0', new RegExp(`the string at 0x[0-9a-f]{8} has no NUL before the end of sram at 0x${sramEnd(mcu)}`)),
+  'sh-write': () => semihostingFault('SYS_WRITE', /the 5-byte buffer at 0x60000000 \(unmapped\) is not in flash or SRAM/),
+  'sh-exit-extended': () => semihostingFault('SYS_EXIT_EXTENDED', /the argument block \{reason, status\} at 0x60000000/),
+  'vtor-unmapped': (mcu) => (mcu === 'cortex-m0' ? [3, /^$/] : [1, /^sramlab: lockup: .*vector 3 \(HardFault\) could not be read at 0x3000000c/]),
+  'vtor-irq-partial': (mcu) => (mcu === 'cortex-m0' ? [4, /^$/] : [3, /^$/]),
+  'stacking-unmapped': () => [1, /^sramlab: lockup: .*stacking for exception 3 \(HardFault\) faulted/],
+  'handler-stack-overflow': () => [1, /^sramlab: lockup: .*stacking for exception 3 \(HardFault\) faulted/],
+  'fault-in-hardfault': () => [1, /^sramlab: lockup: .*word load from unmapped memory at 0x30000000/],
+  'fault-in-nmi': () => [1, /^sramlab: lockup: .*UDF #0/],
+  'endless-loop': () => BUDGET,
+  'exception-storm': () => BUDGET,
+  'sleep-forever': () => [1, /went to sleep \(WFI\/WFE\) with nothing left that could wake it/],
+  'bad-exc-return': () => [3, /^$/],
+  'scs-scribble': (mcu) => (mcu === 'cortex-m0' ? [5, /^$/] : [1, /^sramlab: lockup: .*vector 2 \(NMI\) could not be read at 0xffffff88/]),
+};
+
+/** Misdeed → what the first failed scenario's report must name (exit 1 on every profile). */
+const MISDEEDS: Record<string, (mcu: Mcu) => RegExp> = {
+  semihost: () => /BKPT #171 with no debugger attached/,
+  vtor: () => /UDF #0/,
+  // The Cortex-M0 has no VTOR: its NMI vector is read from address 8 (allocator code) and sent
+  // somewhere unmapped.
+  nmi: (mcu) => (mcu === 'cortex-m0' ? /fetch from unmapped memory/ : /vector 2 \(NMI\) could not be read at 0x30000008/),
+  // AIRCR.SYSRESETREQ halts the machine; the call never returns.
+  reset: () => /sl_alloc\(1, 1\) did not return/,
+  recurse: () => /below the stack limit/,
+  loop: () => /did not return: still running after 10000000 cycles/,
+  scs: (mcu) => (mcu === 'cortex-m0' ? /fetch from unmapped memory/ : /vector 2 \(NMI\) could not be read at 0xffffff88/),
+};
+
+function sramEnd(mcu: Mcu): string {
+  return { 'cortex-m0': '20008000', 'cortex-m0plus': '20008000', 'cortex-m3': '20010000', 'cortex-m4': '20020000' }[mcu];
+}
+
+async function sramlab(...argv: string[]) {
+  let out = '', err = '';
+  const io: Io = { out: (t) => { out += t; }, err: (t) => { err += t; } };
+  const status = await main(argv, io);
+  return { status, out, err };
+}
+
+/** The rules every answer keeps, whatever the verdict. */
+function expectAVerdict(r: { status: number; out: string; err: string }): void {
+  expect([0, 1, 2, 3, 4, 5]).toContain(r.status);
+  expect(r.err).not.toMatch(/internal error|\n\s+at /);
+}
+
+describe('hostile programs through sramlab exec, on every profile', () => {
+  for (const [program, expected] of Object.entries(PROGRAMS)) {
+    it(program, async () => {
+      for (const mcu of MCUS) {
+        const r = await sramlab('exec', join(DIR, `${program}-${mcu}.elf`), '--mcu', mcu, '--max-cycles', '200k');
+        expectAVerdict(r);
+        const [status, line] = expected(mcu);
+        expect({ mcu, status: r.status }).toEqual({ mcu, status });
+        expect(r.err.split('\n').filter(Boolean).length).toBeLessThanOrEqual(1);
+        expect(r.err.trim()).toMatch(line);
+      }
+    });
+  }
+
+  it('the semihosting faults name the BKPT, the address and the region in --json', async () => {
+    for (const mcu of MCUS) {
+      const r = await sramlab('exec', join(DIR, `sh-write0-${mcu}.elf`), '--mcu', mcu, '--json');
+      expect(r.status).toBe(1);
+      const doc = JSON.parse(r.out);
+      expect(doc.stop).toBe('fault');
+      expect(doc.faults).toHaveLength(1);
+      expect(doc.faults[0]).toMatchObject({ kind: 'semihosting', address: 0x60000000, access: 'load', region: 'unmapped', disassembly: 'bkpt #171' });
+    }
+  });
+
+  it('ARMv7-M sets HFSR.VECTTBL for a vector that cannot be read (--json keeps every fault on the way)', async () => {
+    for (const mcu of MCUS.filter(V7)) {
+      const doc = JSON.parse((await sramlab('exec', join(DIR, `vtor-unmapped-${mcu}.elf`), '--mcu', mcu, '--json')).out);
+      expect(doc.stop).toBe('lockup');
+      expect(doc.faults.map((f: { kind: string; exception?: string }) => `${f.kind}:${f.exception ?? ''}`))
+        .toEqual(['undefined:UsageFault', 'unmapped:HardFault', 'lockup:']);
+    }
+  });
+});
+
+describe('hostile allocators through sramlab check, on every profile', () => {
+  for (const [misdeed, expected] of Object.entries(MISDEEDS)) {
+    it(misdeed, async () => {
+      for (const mcu of MCUS) {
+        const r = await sramlab('check', join(DIR, `alloc-${misdeed}-${mcu}.elf`), '--mcu', mcu, '--scenario', 'smoke', '--json');
+        expectAVerdict(r);
+        expect({ mcu, status: r.status }).toEqual({ mcu, status: 1 });
+        const doc = JSON.parse(r.out);
+        expect(doc.failed).toBe(1);
+        expect(doc.scenarios[0].result.violation.message).toMatch(expected(mcu));
+      }
+    });
+  }
+});
+
+describe('the binary itself', () => {
+  it('exits 1 with one line for the semihosting example of issue 9 and for a check of a VTOR scribbler', async () => {
+    const [exec, check] = await Promise.all([
+      spawnSramlab('exec', join(DIR, 'sh-write0-cortex-m0.elf'), '--mcu', 'cortex-m0'),
+      spawnSramlab('check', join(DIR, 'alloc-vtor-cortex-m3.elf'), '--mcu', 'cortex-m3', '--scenario', 'smoke'),
+    ]);
+    expect(exec.status).toBe(1);
+    expect(exec.stderr.trim().split('\n')).toHaveLength(1);
+    expect(exec.stderr).toMatch(/SYS_WRITE0: the string at 0x60000000 \(unmapped\)/);
+    expect(check.status).toBe(1);
+    expect(check.stdout).toMatch(/FAIL smoke/);
+    expect(check.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+});
+
+function spawnSramlab(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'sramlab.js'), ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
