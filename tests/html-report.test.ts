@@ -198,10 +198,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
     const util = await page.locator('svg.utilisation-chart rect.bar').evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().width));
     expect(util).toHaveLength(2 * ALLOCATORS.length * MCUS.length); // fragmentation and fill-and-drain
     for (const w of util) expect(w).toBeGreaterThan(10);
-    // galloc measures its largest block in fragmentation; emballoc broke the leak rule first.
+    // Both measure their largest block in fragmentation; emballoc breaks the leak rule after that,
+    // once the rest is freed (the rule runs at the end of the run).
     const frag = page.locator('svg.fragmentation-chart[data-scenario="fragmentation"]');
-    await expect(frag.locator('rect.bar').count()).resolves.toBe(MCUS.length);
-    await expect(frag.locator('g.metric-row[data-allocator="emballoc"]').first().innerHTML()).resolves.toContain('not measured');
+    await expect(frag.locator('rect.bar').count()).resolves.toBe(ALLOCATORS.length * MCUS.length);
   });
 
   it('draws a to-scale heap map per allocator', async () => {
