@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { architectureMismatch } from '../emulator/arm-attributes.ts';
-import { hex } from '../emulator/elf.ts';
+import { ElfError, hex, parseElf, type ElfImage } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
 import { DEFAULT_CALL_BUDGET, Machine, type CallResult } from '../emulator/machine.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
@@ -65,6 +65,15 @@ const REQUIRED_SYMBOLS: readonly [string, string][] = [
   ['sl_realloc', 'export it from the allocator (void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size))'],
 ];
 
+/** The attributes of an image the machine refused, when it parses at all. */
+function attributesOf(elf: Uint8Array): ElfImage['attributes'] {
+  try {
+    return parseElf(elf).attributes;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Cycles the reset handler may take to reach its idle loop (it copies and zeroes a few KiB). */
 const READY_BUDGET = 5_000_000;
 
@@ -120,7 +129,16 @@ export class AllocatorImage {
   static fromElf(elf: Uint8Array, profile: string | Profile, opts: LoadOptions = {}, label = 'image'): AllocatorImage {
     const p = typeof profile === 'string' ? getProfile(profile, opts) : profile;
     const m = new Machine(p);
-    const image = m.loadElf(elf);
+    let image: ElfImage;
+    try {
+      image = m.loadElf(elf);
+    } catch (e) {
+      // An M4 image is refused on an M3 by its SRAM too; the architecture is the real reason.
+      const attributes = e instanceof ElfError ? attributesOf(elf) : undefined;
+      const mismatch = opts.force ? undefined : architectureMismatch(attributes, p);
+      if (mismatch) throw new ImageError(`${label} ${mismatch}`);
+      throw e;
+    }
     const mismatch = opts.force ? undefined : architectureMismatch(image.attributes, p);
     if (mismatch) throw new ImageError(`${label} ${mismatch}`);
     return new AllocatorImage(m, label, opts.maxCycles ?? DEFAULT_CALL_BUDGET, opts.boot ?? 'reset');
@@ -224,7 +242,9 @@ export class AllocatorImage {
       if (r.fault) {
         const f = r.fault;
         const at = [f.symbol, f.source].filter(Boolean).join(' ');
-        why = `${f.kind} fault at ${hex(f.pc)}${at ? ` (${at})` : ''}: ${f.message}`;
+        // An UNDEFINED word means little by itself: say what it disassembles to.
+        const insn = f.kind === 'undefined' && f.disassembly ? ` (${f.disassembly})` : '';
+        why = `${f.kind} fault at ${hex(f.pc)}${at ? ` (${at})` : ''}: ${f.message}${insn}`;
       } else if (r.stop === 'budget') {
         why = `still running after ${this.maxCycles} cycles (a deadlock or an endless loop?)`;
       } else if (r.stop === 'sleep') {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { architectureMismatch, AttributesError, CPU_ARCH_NAMES, parseArmAttributes, type ArmAttributes } from '../emulator/arm-attributes.ts';
 import { ElfError, parseElf, SHT_ARM_ATTRIBUTES } from '../emulator/elf.ts';
+import { disassemble } from '../emulator/isa/disasm.ts';
 import { PROFILES } from '../emulator/profiles.ts';
 import { AllocatorCallError, AllocatorImage, ImageError } from '../scenarios/image.ts';
 
@@ -108,6 +109,17 @@ describe('AllocatorImage.fromElf', () => {
     }
     expect(error).toBeInstanceOf(AllocatorCallError);
     expect((error as AllocatorCallError).fault?.kind).toBe('undefined');
+    // The report says what the word is (objdump -d m3.elf: "f44f 6100  mov.w r1, #2048"), not only its hex.
+    expect((error as Error).message).toBe('fw.elf: sl_init(0x20000808, 1024) did not return: undefined fault at 0x00000000 (sl_init): ' +
+      'UNDEFINED instruction 0xf44f6100 for cortex-m0 (mov.w r1, #0x800  ; ARMv7-M, UNDEFINED on ARMv6-M)');
+  });
+
+  it('names the architecture before the memory map when both refuse the image (an M4 image on an M3)', () => {
+    const galloc4 = readFileSync(`${ROOT}firmware/images/galloc-cortex-m4.elf`);
+    expect(() => AllocatorImage.fromElf(galloc4, 'cortex-m3', {}, 'galloc4.elf')).toThrowError(
+      /^galloc4\.elf is built for ARMv7E-M \(Tag_CPU_arch v7E-M\); cortex-m3 is ARMv7-M/);
+    // With force the memory map still refuses it: its SRAM does not fit the M3's 64 KiB.
+    expect(() => AllocatorImage.fromElf(galloc4, 'cortex-m3', { force: true }, 'galloc4.elf')).toThrowError(ElfError);
   });
 
   it('runs ARMv6-M code on an M4, and an image with no attributes section on any profile', () => {
@@ -256,3 +268,18 @@ function readElfAttributes(b: Uint8Array): Uint8Array {
   }
   throw new Error('no .ARM.attributes');
 }
+
+// Expected texts: GNU objdump -d on the same words (-b binary -Mforce-thumb), with sramlab's
+// note of the architecture that defines the instruction.
+describe('disassembly of encodings the MCU lacks', () => {
+  it('shows what a later M-profile architecture makes of the word, and that this one does not have it', () => {
+    expect(disassemble('v7m', 0xfb11_3002, 0)).toBe('smlabb r0, r1, r2, r3  ; ARMv7E-M, UNDEFINED on ARMv7-M');
+    expect(disassemble('v7em', 0xfb11_3002, 0)).toBe('smlabb r0, r1, r2, r3');
+    expect(disassemble('v6m', 0xe850_0f00, 0)).toBe('ldrex r0, [r0, #0]  ; ARMv7-M, UNDEFINED on ARMv6-M');
+  });
+
+  it('prints a word no profile defines as objdump does, .inst with the word', () => {
+    expect(disassemble('v6m', 0xb600, 0)).toBe('.inst.n 0xb600  ; UNDEFINED');
+    expect(disassemble('v7em', 0xb600, 0)).toBe('.inst.n 0xb600  ; UNDEFINED');
+  });
+});

@@ -18,14 +18,31 @@ const signExtend = (v: number, bits: number): number => (v << (32 - bits)) >> (3
 
 /**
  * Disassembles one instruction: `word` is a halfword, or hw1 << 16 | hw2 for a 32-bit one.
- * Encodings that are UNDEFINED for the architecture come out as "undefined 0x…".
+ * An encoding UNDEFINED for the architecture but defined in a later M-profile one comes out
+ * as that instruction, marked ("mov.w r1, #2048  ; ARMv7-M, UNDEFINED on ARMv6-M"), so a
+ * fault report shows what the image meant; one that no profile defines as GNU objdump
+ * prints words it cannot decode, ".inst.w 0x…  ; UNDEFINED".
  */
 export function disassemble(arch: Arch, word: number, pc: number): string {
-  const t = decodeTables(arch);
   const wide = word > 0xffff;
   if (!wide && is32bit(word)) return `(first half of a 32-bit instruction) ${hex(word)}`;
-  const row = wide ? decode32(t, word >>> 16, word & 0xffff) : t.rows16[word];
-  if (!row) return `undefined ${hex(word)}`;
+  const text = decodeText(arch, word, pc);
+  if (text !== undefined) return text;
+  for (const later of LATER[arch]) {
+    const meant = decodeText(later, word, pc);
+    if (meant !== undefined) return `${meant}  ; ${ARCH_NAMES[later]}, UNDEFINED on ${ARCH_NAMES[arch]}`;
+  }
+  return `.inst${wide ? '.w' : '.n'} ${hex(word)}  ; UNDEFINED`;
+}
+
+const ARCH_NAMES: Record<Arch, string> = { v6m: 'ARMv6-M', v7m: 'ARMv7-M', v7em: 'ARMv7E-M' };
+/** The architectures that extend each one, nearest first. */
+const LATER: Record<Arch, Arch[]> = { v6m: ['v7m', 'v7em'], v7m: ['v7em'], v7em: [] };
+
+function decodeText(arch: Arch, word: number, pc: number): string | undefined {
+  const t = decodeTables(arch);
+  const row = word > 0xffff ? decode32(t, word >>> 16, word & 0xffff) : t.rows16[word];
+  if (!row) return undefined;
   const f = extractFields(row, word);
   return row.enc.asm.replace(/\{(\w+)\}/g, (_, key: string) => field(key, f, pc));
 }
