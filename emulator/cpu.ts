@@ -19,7 +19,8 @@ import { disassemble } from './isa/disasm.ts';
 import { is32bit, Op } from './isa/encodings.ts';
 import type { Profile } from './profiles.ts';
 import { conditionPassed } from './instructions/alu.ts';
-import { HANDLERS_16, HANDLERS_32, type Handler } from './instructions/index.ts';
+import { HANDLERS_16, HANDLERS_32 } from './instructions/index.ts';
+import type { Handler } from './instructions/v6m.ts';
 import { SysTick } from './systick.ts';
 
 /** Exception numbers (ARMv6-M B1.5.2). */

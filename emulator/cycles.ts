@@ -42,7 +42,7 @@ export interface Timing {
   divMax: number;
 }
 
-export const TIMINGS: Readonly<Record<string, Timing>> = {
+const TIMINGS: Readonly<Record<string, Timing>> = {
   'cortex-m0': {
     pipelinedAccess: false, mul: 1, load: 2, store: 2, multipleBase: 1, branchTaken: 3, branchNotTaken: 1, bl: 4,
     popPcBase: 4, msrMrs: 4, barrier: 4, exceptionEntry: 16, exceptionReturn: 16,

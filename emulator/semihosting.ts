@@ -6,12 +6,12 @@ import type { Bus } from './bus.ts';
 import type { Cpu } from './cpu.ts';
 import { SRAM_BASE } from './memory-map.ts';
 
-export const SYS = {
+const SYS = {
   WRITEC: 0x03, WRITE0: 0x04, WRITE: 0x05, CLOCK: 0x10, TIME: 0x11, ERRNO: 0x13,
   EXIT: 0x18, EXIT_EXTENDED: 0x20,
 } as const;
 /** The reason code of a normal exit. */
-export const ADP_STOPPED_APPLICATION_EXIT = 0x20026;
+const ADP_STOPPED_APPLICATION_EXIT = 0x20026;
 
 export interface SemihostingHost {
   output(text: string, stream: 'stdout' | 'stderr'): void;

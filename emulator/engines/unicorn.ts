@@ -164,7 +164,7 @@ export function unicornUnavailableReason(): string {
 }
 
 /** The Unicorn CPU model for a profile: the M0 model serves both ARMv6-M profiles. */
-export function unicornModel(profile: Profile): number {
+function unicornModel(profile: Profile): number {
   switch (profile.arch) {
     case 'v6m': return UC_CPU_ARM_CORTEX_M0;
     case 'v7m': return UC_CPU_ARM_CORTEX_M3;

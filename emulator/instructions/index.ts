@@ -5,7 +5,6 @@ import * as v6m from './v6m.ts';
 import type { Handler } from './v6m.ts';
 import { V7M_HANDLERS_16, V7M_HANDLERS_32 } from './v7m/index.ts';
 
-export type { Handler };
 
 /** Handlers of 16-bit encodings, indexed by Op. */
 export const HANDLERS_16: (Handler | undefined)[] = [];

@@ -48,7 +48,7 @@ export function extractFields(c: CompiledEncoding, word: number): Record<string,
   return out;
 }
 
-export const COMPILED: readonly CompiledEncoding[] = ENCODINGS.map(compile);
+const COMPILED: readonly CompiledEncoding[] = ENCODINGS.map(compile);
 
 export function rowsFor(arch: Arch): CompiledEncoding[] {
   return COMPILED.filter((c) => ARCH_RANK[c.enc.arch] <= ARCH_RANK[arch]);
@@ -147,4 +147,3 @@ function* expand(mask: number, value: number, width: number): Generator<number> 
 
 const hex = (n: number): string => '0x' + n.toString(16).padStart(4, '0');
 
-export { Op };
