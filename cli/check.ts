@@ -14,7 +14,7 @@ import { checkReportPath, type Ctx, EXAMPLES, listOption, mcuOption, parseNonEmp
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
 
-interface CheckOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean }
+interface CheckOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean; force?: boolean }
 
 /**
  * Scenarios that need more than the four entry points and the ABI symbols. isr-reentrancy
@@ -64,9 +64,9 @@ interface CheckReport {
 }
 
 /** Brings the image up, turning a broken ELF or a missing symbol into one line of bad input. */
-function bringUp(path: string, elf: Uint8Array, profile: Profile): AllocatorImage {
+function bringUp(path: string, elf: Uint8Array, profile: Profile, force = false): AllocatorImage {
   try {
-    return AllocatorImage.fromElf(elf, profile, { boot: 'auto' }, path);
+    return AllocatorImage.fromElf(elf, profile, { boot: 'auto', force }, path);
   } catch (e) {
     if (e instanceof ElfError) throw new UsageError(`${path}: ${e.message}`);
     if (e instanceof ImageError) throw new UsageError(e.message);
@@ -93,16 +93,16 @@ function chooseScenarios(requested: string | undefined, image: AllocatorImage): 
 /** A path as a shell word, so the replay command can be pasted as it is. */
 const shellWord = (s: string) => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 
-function runOne(name: string, path: string, elf: Uint8Array, profile: Profile, p: ScenarioParams): ScenarioOutcome {
+function runOne(name: string, path: string, elf: Uint8Array, profile: Profile, p: ScenarioParams, force = false): ScenarioOutcome {
   let image: AllocatorImage | undefined;
   let cycles0 = 0;
   const makeImage = () => {
-    image = bringUp(path, elf, profile);
+    image = bringUp(path, elf, profile, force);
     cycles0 = image.machine.cpu.cycles; // the reset handler's cycles are not the scenario's
     return image;
   };
   const replay = (q: ScenarioParams & { heap: number }) =>
-    `sramlab check ${shellWord(path)} --mcu ${profile.name} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`;
+    `sramlab check ${shellWord(path)} --mcu ${profile.name} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}${force ? ' --force' : ''}`;
   const result = runScenarioOnImage(name, { allocator: basename(path, '.elf'), elf: path, mcu: profile.name, makeImage, replay }, p);
   const cycles = image!.machine.cpu.cycles - cycles0;
   return { name, ok: result.ok, cycles, emulatedSeconds: cycles / profile.clockHz, result };
@@ -205,7 +205,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   const profile = profileFrom(opts);
   if (opts.junit !== undefined) checkReportPath(opts.junit, '--junit');
   const elf = readElf(path);
-  const image = bringUp(path, elf, profile);
+  const image = bringUp(path, elf, profile, opts.force);
   const names = chooseScenarios(opts.scenario, image);
   const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
   if (opts.heap !== undefined && opts.heap > region) {
@@ -213,7 +213,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   }
   if (opts.heap !== undefined) {
     for (const name of names) {
-      checkHeapFits((heap, observe) => runScenarioOnImage(name, { allocator: path, mcu: profile.name, makeImage: () => bringUp(path, elf, profile), replay: () => '' }, { seed: opts.seed, ops: opts.ops, heap }, observe),
+      checkHeapFits((heap, observe) => runScenarioOnImage(name, { allocator: path, mcu: profile.name, makeImage: () => bringUp(path, elf, profile, opts.force), replay: () => '' }, { seed: opts.seed, ops: opts.ops, heap }, observe),
         opts.heap, `${path} on ${profile.name} in ${name}`);
     }
   }
@@ -224,7 +224,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   }
   const scenarios: ScenarioOutcome[] = [];
   for (const name of names) {
-    const s = runOne(name, path, elf, profile, params);
+    const s = runOne(name, path, elf, profile, params, opts.force);
     scenarios.push(s);
     if (!opts.json && !(opts.quiet && s.ok)) printOutcome(s, say);
   }
@@ -253,6 +253,7 @@ export function checkCommand(ctx: Ctx): Command {
     .option('--json', 'print the report as JSON (schema sramlab.check/1)')
     .option('--junit <file>', 'also write a JUnit XML report (one testcase per scenario, time in emulated seconds)', parseNonEmpty)
     .option('--quiet', 'print only failures and the final count')
+    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault')
     .addHelpText('after', EXAMPLES([
       'sramlab check firmware.elf --mcu cortex-m0 --junit sramlab.xml',
       'sramlab check examples/c-allocator/bump-cortex-m3.elf --mcu cortex-m3 --scenario smoke,alignment --json',

@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { isatty } from 'node:tty';
 import chalk, { chalkStderr } from 'chalk';
 import { InvalidArgumentError, Option } from 'commander';
+import { architectureMismatch } from '../emulator/arm-attributes.ts';
 import { ElfError } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
 import type { Machine } from '../emulator/machine.ts';
@@ -138,13 +139,16 @@ export function readElf(path: string): Uint8Array {
   }
 }
 
-export function loadInto(m: Machine, path: string): void {
+export function loadInto(m: Machine, path: string, force = false): void {
+  let image;
   try {
-    m.loadElf(readElf(path));
+    image = m.loadElf(readElf(path));
   } catch (e) {
     if (e instanceof ElfError) throw new UsageError(`${path}: ${e.message}`);
     throw e;
   }
+  const mismatch = force ? undefined : architectureMismatch(image.attributes, m.profile);
+  if (mismatch) throw new UsageError(`${path} ${mismatch}`);
 }
 
 export function formatFault(f: FaultReport): string {

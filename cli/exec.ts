@@ -5,11 +5,11 @@ import { Machine, type RunResult } from '../emulator/machine.ts';
 import { countIn, type Ctx, EXAMPLES, formatFault, loadInto, mcuOption, paintErr, parseSize, profileFrom } from './common.ts';
 import { type Io, OutputClosed } from './io.ts';
 
-interface ExecOptions { mcu: string; maxCycles: number; json?: boolean; flash?: number; sram?: number; clock?: number }
+interface ExecOptions { mcu: string; maxCycles: number; json?: boolean; flash?: number; sram?: number; clock?: number; force?: boolean }
 
 function exec(elfPath: string, opts: ExecOptions, io: Io): number {
   const m = new Machine(profileFrom(opts));
-  loadInto(m, elfPath);
+  loadInto(m, elfPath, opts.force);
   let output = '';
   m.semihosting = true;
   m.cpu.faultMode = 'vector';
@@ -63,6 +63,7 @@ export function execCommand(ctx: Ctx): Command {
     .option('--flash <size>', 'override the profile\'s flash size', parseSize)
     .option('--sram <size>', 'override the profile\'s SRAM size', parseSize)
     .option('--json', 'print a JSON summary (the firmware output goes into it)')
+    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault')
     .addHelpText('after', EXAMPLES(['sramlab exec hello.elf --mcu cortex-m0', 'sramlab exec test.elf --mcu cortex-m0plus --max-cycles 50M --json']) +
       '\nExit status: the firmware\'s (SYS_EXIT / SYS_EXIT_EXTENDED), 1 when it faulted, locked up or ran out of cycles, 2 for bad input.\n')
     .action((elf: string, opts: ExecOptions) => { ctx.status = exec(elf, opts, ctx.io); });

@@ -132,13 +132,40 @@ describe('AllocatorImage.fromElf', () => {
 
 describe('sramlab check', () => {
   it('exits 2 with one line naming the image and the MCU, and --force is not needed for a match', () => {
-    const r = spawnSync(process.execPath, [`${ROOT}bin/sramlab.js`, 'check', `${DIR}m4.elf`, '--mcu', 'cortex-m3'], { encoding: 'utf8' });
+    const r = sramlab(['check', `${DIR}m4.elf`, '--mcu', 'cortex-m3']);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('m4.elf is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m3 is ARMv7-M: rebuild with -mcpu=cortex-m3 or pass --force');
   });
+
+  it('with --force runs it, reports the UNDEFINED fault with its disassembly, and the replay keeps --force', () => {
+    const r = sramlab(['check', `${DIR}m3.elf`, '--mcu', 'cortex-m0', '--scenario', 'smoke', '--force']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('UNDEFINED instruction 0xf44f6100 for cortex-m0 (mov.w r1, #0x800  ; ARMv7-M, UNDEFINED on ARMv6-M)');
+    expect(r.stdout).toMatch(/replay: +sramlab check \S+m3\.elf --mcu cortex-m0 --scenario smoke .*--force$/m);
+  });
 });
+
+describe('sramlab exec', () => {
+  it('refuses an ARMv7E-M image on a Cortex-M3 in one line, exit 2', () => {
+    const r = sramlab(['exec', `${DIR}m4.elf`, '--mcu', 'cortex-m3']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('m4.elf is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m3 is ARMv7-M: rebuild with -mcpu=cortex-m3 or pass --force');
+  });
+
+  it('with --force runs it instead (exit 1: this image has no vector table to reset from)', () => {
+    const r = sramlab(['exec', `${DIR}m3.elf`, '--mcu', 'cortex-m0', '--force', '--max-cycles', '10000']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toContain('is built for');
+    expect(r.stderr).toMatch(/lockup/);
+  });
+});
+
+function sramlab(args: string[]) {
+  return spawnSync(process.execPath, [`${ROOT}bin/sramlab.js`, ...args], { encoding: 'utf8' });
+}
 
 // --- Hand-built sections ----------------------------------------------------------------------
 
