@@ -546,12 +546,12 @@ export class Cpu {
   }
 
   /**
-   * The vector of exception n could not be read. ARMv7-M B1.5.14 (table B1-9) and B3.2.16: a
-   * vector table read error is always taken as HardFault, with HFSR.VECTTBL set; ARMv6-M B1.5.15
-   * likewise makes every fault HardFault. HardFault uses the frame already stacked for n and
+   * The vector of exception n could not be read. ARMv7-M ARM B1.5.14 ("Fault behavior") and
+   * B3.2.16 (HFSR): a vector table read error is always taken as HardFault, with HFSR.VECTTBL set;
+   * on ARMv6-M every fault is HardFault. HardFault uses the frame already stacked for n and
    * returns where n would have. If the vector that failed is HardFault's or NMI's (HardFault
-   * cannot preempt NMI), or HardFault cannot preempt now, the core locks up (B1.5.15, ARMv7-M
-   * "Unrecoverable exception cases"): so a bad VTOR ends in at most two vector reads.
+   * cannot preempt NMI), or HardFault cannot preempt now, the core locks up (ARMv7-M ARM B1.5.15,
+   * "Unrecoverable exception cases"; the ARMv6-M ARM's section of that name says the same): so a bad VTOR ends in at most two vector reads.
    */
   private vectorFetchFailed(n: number, e: MemFault): void {
     const report = this.report(e.kind, `vector ${n} (${excName(n)}) could not be read at 0x${hex8(e.address)} (${e.kind})`,
@@ -592,7 +592,7 @@ export class Cpu {
     this.exceptionEntry(exc, returnAddress);
   }
 
-  /** Lockup (ARMv7-M B1.5.15, ARMv6-M B1.5.16): the run ends with the fault that caused it. */
+  /** Lockup ("Unrecoverable exception cases" in both ARMs): the run ends with the fault that caused it. */
   private lockup(report: FaultReport): void {
     this.faults.push({ ...report, kind: 'lockup' });
     this.stopReason = 'lockup';

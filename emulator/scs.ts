@@ -222,7 +222,7 @@ export class Scs implements Device {
   }
 
   /**
-   * ICSR (ARMv6-M B3.2.4, ARMv7-M B3.2.4). VECTPENDING on ARMv7-M: "The value indicated by this
+   * ICSR (ARMv7-M ARM B3.2.4, and its ARMv6-M subset). VECTPENDING on ARMv7-M: "The value indicated by this
    * field includes the effect of the BASEPRI and FAULTMASK registers, but not any effect of the
    * PRIMASK register" (ARMv7-M ARM B3.2.4): an exception those two mask is not shown. ARMv6-M has
    * neither register. RETTOBASE (bit 11) is ARMv7-M only (reserved on ARMv6-M): 1 when no

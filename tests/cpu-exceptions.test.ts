@@ -1,5 +1,6 @@
 // Exception-model corners of issue 9: a vector or a stack frame that cannot be read or written
-// (ARMv7-M ARM DDI 0403E B1.5.14–B1.5.15, ARMv6-M ARM DDI 0419E B1.5.15–B1.5.16), ICSR's
+// (ARMv7-M ARM DDI 0403E B1.5.14 "Fault behavior" and B1.5.15 "Unrecoverable exception cases";
+// the ARMv6-M ARM DDI 0419E's sections of those names), ICSR's
 // RETTOBASE and VECTPENDING (ARMv7-M B3.2.4), MRS of the mask registers when unprivileged
 // (ARMv7-M B5.2.2) and STM (T1) with its base in the list (UNKNOWN, not UNPREDICTABLE). The
 // expected values are the manuals'; where QEMU 7.2 was run on the same code it agreed, except
@@ -68,7 +69,7 @@ describe('a frame that cannot be stacked', () => {
   });
 });
 
-describe('ICSR (ARMv7-M B3.2.4, ARMv6-M B3.2.4)', () => {
+describe('ICSR (ARMv7-M ARM B3.2.4; ARMv6-M ARM, ICSR)', () => {
   const icsr = (m: Machine) => m.bus.read32(ICSR) >>> 0;
   const retToBase = (m: Machine) => (icsr(m) >>> 11) & 1;
   const vectPending = (m: Machine) => (icsr(m) >>> 12) & 0x1ff;
