@@ -47,6 +47,8 @@ function run(name: string, opts: RunOptions, io: Io): number {
       if (c.count) say(`  ${k.padEnd(8)} cycles min ${c.min}  median ${c.median}  p99 ${c.p99}  max ${c.max}  (${c.count} calls)`);
     }
     say(`  peak allocator stack ${r.peakStackBytes} bytes; allocator code ${r.footprint.flashBytes} bytes of flash, state ${r.footprint.ramBytes} bytes of RAM`);
+    const gone = r.footprint.heapBytesGoneAtInit;
+    if (gone !== null) say(`  kept inside the heap: ${gone} of ${r.heap} bytes gone right after sl_init (largest block then ${r.footprint.largestBlockAfterInit} bytes)`);
     if (r.utilisationAtFirstFailure !== null) say(`  heap utilisation at the first failed allocation ${(100 * r.utilisationAtFirstFailure).toFixed(1)} %`);
     if (r.largestBlockAfter !== null) say(`  largest allocatable block after the workload ${r.largestBlockAfter} bytes`);
   }

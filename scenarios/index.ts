@@ -6,7 +6,7 @@ import type { FaultKind } from '../emulator/fault.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
 import { footprint, type Footprint } from '../firmware/footprint.ts';
 import { AllocatorImage, ImageError, type LoadOptions } from './image.ts';
-import { checkNoLeak, leakBaseline, type LeakBaseline } from './leak.ts';
+import { checkNoLeak, largestAtStart, leakBaseline, type LeakBaseline } from './leak.ts';
 import type { Summary } from './metrics.ts';
 import { Session, ViolationError, type OpKind, type Rule, type SessionViolation } from './session.ts';
 import * as alignmentScenario from './alignment.ts';
@@ -118,8 +118,11 @@ export interface ScenarioResult {
   largestBlockAfter: number | null;
   /** Bytes in live blocks over the heap size when an allocation first returned NULL (null: none did). */
   utilisationAtFirstFailure: number | null;
-  /** Flash bytes of allocator code and RAM bytes of allocator state, from the image. */
-  footprint: Footprint;
+  /**
+   * Flash bytes of allocator code and RAM bytes of allocator state, from the image; and what
+   * the allocator keeps inside the heap, measured (see HeapFootprint).
+   */
+  footprint: Footprint & HeapFootprint;
   /** A command that runs the same thing again. */
   replay: string;
   /** The ELF that ran, when it was not a built-in allocator's committed image (a scenario's variant, or the caller's). */
@@ -129,6 +132,19 @@ export interface ScenarioResult {
   expectedFault?: FaultKind;
   /** That expected violation, when it happened (violation is then null). */
   caught?: CaughtViolation;
+}
+
+/**
+ * Allocator state kept inside the heap, which the image's sections do not show (a control block
+ * at the start of the heap array costs no .bss). Measured right after sl_init, on the copy of
+ * SRAM the leak rule keeps; null when the run broke another rule before the leak rule had
+ * measured it: the allocator is not probed after that.
+ */
+export interface HeapFootprint {
+  /** The largest block (4-byte aligned) sl_alloc serves right after sl_init. */
+  largestBlockAfterInit: number | null;
+  /** heap − largestBlockAfterInit: bytes gone before the first allocation (control blocks, a header, alignment). */
+  heapBytesGoneAtInit: number | null;
 }
 
 /** runScenario's load options: elf runs that ELF file (a test's, a user's) in place of the allocator's image. */
@@ -190,9 +206,10 @@ export function runScenarioOnImage(name: string, target: ImageTarget, p: Scenari
   observe?.(s);
   let violation: SessionViolation | null = null;
   let largestBlockAfter: number | null = null;
+  let base: LeakBaseline | undefined;
   try {
     s.init(heap);
-    const base = leakBaseline(s);
+    base = leakBaseline(s);
     largestBlockAfter = scenario.run(s, { ...p, heap }, base) ?? null;
     // A run that exists to see another rule fire has, when ok, stopped before this (Scenario.leak).
     if (!expectation) checkNoLeak(s, base);
@@ -201,17 +218,34 @@ export function runScenarioOnImage(name: string, target: ImageTarget, p: Scenari
     violation = e.violation;
   }
   const verdict = expectation && judge(expectation, violation, image, s);
+  // Usually the leak rule measured it already; after another broken rule the allocator is not probed.
+  const largestAfterInit = base?.largest ?? (violation === null && base ? measureQuietly(() => largestAtStart(s, base!)) : null);
   return {
     schema: 'sramlab.run/1', scenario: name, allocator, mcu, seed: p.seed, heap,
     ok: verdict ? verdict.ok : violation === null, violation: verdict ? verdict.violation : violation,
     operations: s.operations, stats: s.stats(), peakStackBytes: s.peakStackBytes, largestBlockAfter,
-    utilisationAtFirstFailure: s.utilisationAtFirstFailure, footprint: footprint(image.machine.image!),
+    utilisationAtFirstFailure: s.utilisationAtFirstFailure,
+    footprint: {
+      ...footprint(image.machine.image!),
+      largestBlockAfterInit: largestAfterInit,
+      heapBytesGoneAtInit: largestAfterInit === null ? null : heap - largestAfterInit,
+    },
     replay: target.replay({ ...p, heap }),
     ...(target.elf !== undefined ? { elf: target.elf } : {}),
     ...(expectation ? { expected: expectation.rule } : {}),
     ...(expectation?.fault ? { expectedFault: expectation.fault } : {}),
     ...(verdict?.caught ? { caught: verdict.caught } : {}),
   };
+}
+
+/** A measurement the run does not depend on: a rule it breaks means no figure, not a failed run. */
+function measureQuietly(f: () => number): number | null {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ViolationError) return null;
+    throw e;
+  }
 }
 
 function expectationOf(e: Rule | Expectation | undefined): Expectation | undefined {
