@@ -39,7 +39,7 @@ export const MISDEEDS: Record<string, (mcu: Mcu) => RegExp> = {
   // somewhere unmapped.
   nmi: (mcu) => (mcu === 'cortex-m0' ? /fetch from unmapped memory/ : /vector 2 \(NMI\) could not be read at 0x30000008/),
   // AIRCR.SYSRESETREQ halts the machine; the call never returns.
-  reset: () => /sl_alloc\(1, 1\) did not return/,
+  reset: () => /sl_alloc\(\d+, \d+\) did not return/,
   recurse: () => /below the stack limit/,
   loop: () => /did not return: still running after 10000000 cycles/,
   scs: (mcu) => (mcu === 'cortex-m0' ? /fetch from unmapped memory/ : /vector 2 \(NMI\) could not be read at 0xffffff88/),
