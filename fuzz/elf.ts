@@ -154,8 +154,12 @@ async function main(): Promise<number> {
   if (a.case !== undefined) return one(a, a.case);
   const t0 = performance.now();
   const tty = process.stderr.isTTY === true;
+  // On a terminal a counter; elsewhere (a log) a line every 5,000 cases of a long run.
   const t = await campaign(a, (n) => {
     if (tty && (n % 100 === 0 || n === a.count)) process.stderr.write(`\r${n}/${a.count}`);
+    else if (!tty && n % 5000 === 0 && n < a.count) {
+      process.stderr.write(`${n}/${a.count} cases, ${(n / ((performance.now() - t0) / 1000)).toFixed(1)} cases/s\n`);
+    }
   });
   if (tty) process.stderr.write('\n');
   report(a, t, (performance.now() - t0) / 1000);
