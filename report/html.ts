@@ -587,18 +587,21 @@ nav a { color: #1f5fbf; }
 .summary, .note, .chart-note, footer, .dim, .profiles, .where { color: var(--dim); }
 .note { max-width: 110ch; }
 ${Object.entries(COLOURS).map(([cls, c]) => `.${cls} { --c: ${c}; }`).join('\n')}
-.c-held { color: #1a7f37; }
-.c-caught { color: #0b6e99; background: #e6f2f8; }
-.c-broke { color: #c62828; background: #fdecea; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 8px 0; }
 .legend .entry { white-space: nowrap; }
 .key { display: inline-block; vertical-align: middle; min-width: 14px; height: 14px; border: 1px solid #aaa; background: var(--c, transparent); }
 .key.c-held, .key.c-caught, .key.c-broke { height: auto; border: none; padding: 0 4px; font-weight: 600; }
+/* After .key, so a legend key shows a verdict's background as the table does. */
+.c-held { color: #1a7f37; }
+.c-caught, .key.c-caught { color: #0b6e99; background: #e6f2f8; }
+.c-broke, .key.c-broke { color: #c62828; background: #fdecea; }
 .key.shape-box { width: 22px; height: 10px; background: #e2e4e8; border-color: #777; }
 .key.shape-tick { min-width: 2px; width: 2px; border: none; background: #222; }
 .key.shape-whisker { width: 22px; height: 1px; border: none; background: #777; }
 /* Tables: wrapped in a box that scrolls sideways on a narrow window, the first column staying in view. */
 .table-wrap { overflow-x: auto; max-width: 100%; margin: 8px 0; }
+/* A shade at the right edge while more of the table is out of view (it scrolls away with the last column). */
+.table-wrap { background: linear-gradient(to left, #fff 40%, rgba(255, 255, 255, 0)) right / 24px 100% no-repeat local, linear-gradient(to left, rgba(0, 0, 0, 0.18), rgba(0, 0, 0, 0)) right / 10px 100% no-repeat scroll; }
 table { border-collapse: separate; border-spacing: 0; font-variant-numeric: tabular-nums; }
 th, td { border-right: 1px solid var(--line); border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th.first { border-left: 1px solid var(--line); }
@@ -608,13 +611,14 @@ th.first { position: sticky; left: 0; z-index: 1; background: #fff; white-space:
 thead th.first { background: var(--head); }
 tbody th { font-weight: 600; }
 table.matrix { width: 100%; }
+table.matrix th, table.matrix td { padding: 4px 6px; }
+table.matrix td.split { padding: 2px 3px; }
 table.matrix thead th[data-scenario] { font-size: 13px; }
 td.verdict { font-weight: 600; }
 td.verdict .label { white-space: nowrap; }
 td.verdict a { color: inherit; text-decoration: none; }
 td.verdict a:hover { text-decoration: underline; }
-td.split { padding: 2px 4px; }
-td.split > div { padding: 1px 4px; margin: 1px 0; border-radius: 3px; }
+td.split > div { padding: 1px 4px; margin: 1px 0; border-radius: 3px; white-space: nowrap; }
 td.split .profiles, td.metric .profiles { font-weight: 400; font-size: 12px; }
 td.none, .dash { color: #9aa0a6; }
 td.num, td.time { text-align: right; white-space: nowrap; }
