@@ -395,6 +395,8 @@ function loadStoreMultiple(): void {
   add('STM (STMIA, STMEA)', 'stm r3!, {r3}', T.stm(3, [3]), { r: { 3: DATA + 0x40 } });
   add('STM (STMIA, STMEA)', 'stm r7!, {r0-r6}', T.stm(7, [0, 1, 2, 3, 4, 5, 6]), { r: { 7: DATA + 0x80 } });
   add('STM (STMIA, STMEA)', 'stm r1!, {r0}: base not in list', T.stm(1, [0]), { r: { 1: DATA + 0xfc } });
+  // The word stored for the base is UNKNOWN (not UNPREDICTABLE): Unicorn, like sramlab, stores its old value.
+  add('STM (STMIA, STMEA)', 'stm r1!, {r0, r1}: base in list, not first', T.stm(1, [0, 1]), { r: { 1: DATA + 0x20 } });
   add('STM (STMIA, STMEA)', 'stm r0!, {r0-r7}: base first, all registers', T.stm(0, [0, 1, 2, 3, 4, 5, 6, 7]), { r: { 0: DATA + 0xa0 } });
   add('STM (STMIA, STMEA)', 'to flash (faults)', T.stm(2, [0, 1]), { r: { 2: FLASH_DATA } });
   add('STM (STMIA, STMEA)', 'unaligned base (faults)', T.stm(2, [0, 1]), { r: { 2: DATA + 2 } });
