@@ -10,7 +10,7 @@
 // (CI sets CI=true), so a CI image that lost the package cannot pass silently.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +33,8 @@ const CLI_MCUS = ['cortex-m0', 'cortex-m3'];
 const CLI_SCENARIOS = ['smoke', 'fragmentation', 'fill-and-drain'];
 
 const tmp = mkdtempSync(join(tmpdir(), 'sramlab-html-'));
+// SRAMLAB_KEEP_REPORT=1 keeps the pages and screenshots, to look at them.
+afterAll(() => { if (!process.env.SRAMLAB_KEEP_REPORT) rmSync(tmp, { recursive: true, force: true }); });
 
 function sramlab(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
@@ -132,6 +134,14 @@ describe('sramlab compare --html', () => {
   it('writes the report by a rename: nothing but the report is left in its folder', () => {
     reportFile();
     expect(readdirSync(tmp).filter((f) => f.includes('report'))).toEqual(['report.html']);
+  });
+
+  it('shows a finding once for the profiles it showed on', () => {
+    const page = readFileSync(reportFile(), 'utf8');
+    // emballoc breaks the leak rule in fill-and-drain on both profiles: one cell, one finding.
+    const row = /<tr data-allocator="emballoc">.*?<\/tr>/s.exec(page)![0];
+    expect(row).toMatch(/<td class="verdict c-broke" data-scenario="fill-and-drain" data-runs="2" data-mcus="cortex-m0 cortex-m3">.*?✗ leak/);
+    expect(page.match(/<li id="finding-emballoc--fill-and-drain--\d+"/g)).toHaveLength(1);
   });
 
   it('refuses a path whose folder does not exist, in one line with status 2, before running anything', () => {
@@ -272,7 +282,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
     }
     expect(l.clippedCells).toEqual([]);
     expect(l.pageWidth).toBeLessThanOrEqual(l.viewport);
-    const shot = join(tmp, 'report-1000.png');
+    const shot = join(tmp, 'shot-1000.png');
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
     await page.screenshot({ path: shot, fullPage: true });
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
@@ -408,7 +418,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
 
   it('made no network request, and takes a screenshot at 1400 px', async () => {
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
-    const shot = join(tmp, 'report-1400.png');
+    const shot = join(tmp, 'shot-1400.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
     expect(fetched).toEqual([]);
