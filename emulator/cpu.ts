@@ -51,7 +51,7 @@ export type StopReason =
   | 'returned'  // a host call returned to RETURN_TRAP
   | 'exit'      // the firmware asked to exit (semihosting)
   | 'fault'     // a fault, with faultMode 'stop'
-  | 'lockup'    // a fault while HardFault (or NMI) was running
+  | 'lockup'    // a fault HardFault cannot take: in HardFault or NMI, or on entry to either
   | 'budget'    // the cycle budget ran out
   | 'sleep'     // WFI/WFE with nothing left that could wake the core
   | 'halt';     // the host asked to stop (cpu.halt)
