@@ -8,7 +8,10 @@
      HOSTILE_RESET     a system reset requested through AIRCR
      HOSTILE_RECURSE   unbounded recursion: the stack runs into the heap
      HOSTILE_LOOP      never returns: the cycle budget of the call
-     HOSTILE_SCS       every word of the System Control Space written with all ones */
+     HOSTILE_SCS       every word of the System Control Space written with all ones
+     HOSTILE_SYSTICK   SysTick started with its interrupt every 100 cycles, and sl_alloc returns:
+                       the tick is taken during later calls, through a vector table that is not
+                       there (address 0x3C holds allocator code) */
 #include "hostile.h"
 
 void sl_init(void *heap, uint32_t heap_size);
@@ -49,6 +52,9 @@ __attribute__((section(".misdeed"), noinline)) static void misdeed(void)
     for (;;) {
         __asm__ volatile("");
     }
+#elif defined(HOSTILE_SYSTICK)
+    REG(0xE000E014u) = 100; /* SYST_RVR */
+    REG(0xE000E010u) = 7;   /* SYST_CSR: enable, interrupt, processor clock */
 #elif defined(HOSTILE_SCS)
     __asm__ volatile("cpsid i");
     for (uint32_t a = 0xE000EFFCu; a >= 0xE000E000u; a -= 4) REG(a) = 0xFFFFFFFFu;

@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 PROGRAMS="sh-writec sh-write0 sh-write0-runoff sh-write sh-exit-extended vtor-unmapped vtor-irq-partial
   stacking-unmapped handler-stack-overflow fault-in-hardfault fault-in-nmi endless-loop exception-storm
   sleep-forever bad-exc-return scs-scribble"
-MISDEEDS="semihost vtor nmi reset recurse loop scs"
+MISDEEDS="semihost vtor nmi reset recurse loop scs systick"
 MCUS="cortex-m0 cortex-m0plus cortex-m3 cortex-m4"
 CC=${CC:-arm-none-eabi-gcc}
 CFLAGS="-mthumb -Os -g -std=c11 -Wall -Wextra -Werror -ffreestanding -nostdlib -fno-builtin \

@@ -1,7 +1,7 @@
 // The whole hostile-firmware corpus (tests/hostile/) through the binary, as a user runs it:
 // every program with `sramlab exec` and every allocator with `sramlab check` (all scenarios),
 // on every profile. tests/hostile.test.ts runs the same images in-process in `npm test`; this
-// adds the process boundary (exit status, stderr) for all 92 of them.
+// adds the process boundary (exit status, stderr) for all 96 of them.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
