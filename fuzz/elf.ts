@@ -7,9 +7,7 @@
 // `--case K` runs case K of the seed alone, in this thread, prints its outcome in full and
 // writes its ELF to --out (default fuzz-case.elf) so it can be run with `sramlab exec|check`.
 
-import { writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { runCase, type CaseResult, type Outcome } from './elf-case.ts';
@@ -140,8 +138,7 @@ function report(a: Args, t: Tally, seconds: number): void {
 async function one(a: Args, index: number): Promise<number> {
   const corpus = loadCorpus();
   const c = makeCase(corpus, a.seed, index);
-  writeFileSync(a.out, c.bytes);
-  const r = await runCase(c.entry, join(tmpdir(), `sramlab-fuzz-case-${process.pid}.elf`), c.bytes, c.args);
+  const r = await runCase(c.entry, a.out, c.bytes, c.args);
   console.log(`case ${index} of seed ${a.seed}: ${c.kind} mutation of ${c.base}`);
   console.log(`  sramlab ${c.entry} ${a.out} ${c.args.join(' ')}`);
   console.log(`  outcome: ${r.outcome}${r.status === undefined ? '' : ` (exit ${r.status})`}`);

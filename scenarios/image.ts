@@ -293,7 +293,16 @@ export class AllocatorImage {
   }
 
   read32(address: number): number { return this.machine.bus.peek32(address); }
-  write32(address: number, value: number): void { this.machine.bus.poke32(address, value >>> 0); }
+  write32(address: number, value: number): void { this.hostWrite(address, 4, () => this.machine.bus.poke32(address, value >>> 0)); }
   read8(address: number): number { return this.machine.bus.peek(address, 1)[0]!; }
-  write8(address: number, value: number): void { this.machine.bus.load(address, new Uint8Array([value & 0xff])); }
+  write8(address: number, value: number): void { this.hostWrite(address, 1, () => this.machine.bus.load(address, new Uint8Array([value & 0xff]))); }
+
+  /** The host writes only variables the image names (sl_slab_slot_size, sl_isr_request): one outside memory is a broken image. */
+  private hostWrite(address: number, size: number, write: () => void): void {
+    try {
+      write();
+    } catch {
+      throw new ImageError(`${this.label}: the variable at ${hex(address)} (${size} bytes) that sramlab sets is outside flash and SRAM`);
+    }
+  }
 }

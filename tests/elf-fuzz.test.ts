@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { classify, runCase, type Outcome } from '../fuzz/elf-case.ts';
-import { KINDS, loadCorpus, makeCase, mcuOf } from '../fuzz/elf-mutate.ts';
+import { KINDS, layoutOf, loadCorpus, makeCase, mcuOf } from '../fuzz/elf-mutate.ts';
 
 const corpus = loadCorpus();
 const tmp = mkdtempSync(join(tmpdir(), 'sramlab-elf-fuzz-'));
@@ -72,5 +72,38 @@ describe('a seeded sample through exec and check, in-process', () => {
     expect([...seen.entries].sort()).toEqual(['check', 'exec']);
     // Refused, faulted and passed cases all occur: the sample reaches the emulator and the scenarios.
     for (const o of ['refused', 'fault', 'ok'] as const) expect(seen.outcomes.get(o) ?? 0, o).toBeGreaterThan(10);
+  });
+});
+
+/** Sets st_value of the named symbol in a copy of an image. */
+function withSymbolValue(bytes: Uint8Array, name: string, value: number): Uint8Array {
+  const b = bytes.slice();
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const sections = layoutOf(b).sections;
+  const symtab = sections.find((s) => s.name === '.symtab')!;
+  const strtab = sections.find((s) => s.name === '.strtab')!;
+  const wanted = new TextEncoder().encode(`${name}\0`);
+  for (let at = symtab.offset; at < symtab.offset + symtab.size; at += 16) {
+    const n = strtab.offset + view.getUint32(at, true);
+    if (wanted.every((c, k) => b[n + k] === c)) {
+      view.setUint32(at + 4, value, true);
+      return b;
+    }
+  }
+  throw new Error(`no symbol ${name}`);
+}
+
+describe('what the fuzzer found', () => {
+  // Seed 20250101, case 71045: a symbol mutation of the slab image moved sl_slab_slot_size,
+  // which the host sets before sl_init, outside memory; the host write threw a plain Error (exit 70).
+  it.each([
+    ['firmware/images/cas/slab-cortex-m0.elf', 'sl_slab_slot_size', 'smoke'],
+    ['firmware/images/slab-cortex-m3.elf', 'sl_isr_request', 'isr-reentrancy'],
+  ])('%s with %s outside memory is refused in one line (exit 2) by check --scenario %s', async (image, symbol, scenario) => {
+    const base = corpus.find((c) => c.path === image)!;
+    const bytes = withSymbolValue(base.bytes, symbol, 0x8f2a_4cef);
+    const r = await runCase('check', join(tmp, 'moved.elf'), bytes, ['--mcu', base.mcu, '--scenario', scenario, '--ops', '10']);
+    expect(r, r.detail).toMatchObject({ outcome: 'refused', status: 2 });
+    expect(r.detail).toMatch(/0x8f2a4cef/);
   });
 });
