@@ -8,7 +8,7 @@ import { footprint, type Footprint } from '../firmware/footprint.ts';
 import { AllocatorImage, ImageError, type LoadOptions } from './image.ts';
 import { checkNoLeak, largestAtStart, leakBaseline, type LeakBaseline } from './leak.ts';
 import type { Summary } from './metrics.ts';
-import { Session, ViolationError, type OpKind, type Rule, type SessionViolation } from './session.ts';
+import { Session, ViolationError, type OpKind, type OpStats, type Rule, type SessionViolation } from './session.ts';
 import * as alignmentScenario from './alignment.ts';
 import * as chunkBenchScenario from './chunk-bench.ts';
 import * as fillAndDrainScenario from './fill-and-drain.ts';
@@ -112,7 +112,8 @@ export interface ScenarioResult {
   ok: boolean;
   violation: SessionViolation | null;
   operations: number;
-  stats: Record<OpKind, { cycles: Summary; instructions: Summary }>;
+  /** Per kind: summaries, and the slowest and the deepest-stack operation (OpStats). */
+  stats: Record<OpKind, OpStats>;
   peakStackBytes: number;
   /** Largest allocatable block the scenario measured at the end of its workload (fragmentation), if it did. */
   largestBlockAfter: number | null;
