@@ -40,16 +40,24 @@ export class Violation extends Error {
 
 
 /**
+ * The last access allocator code made. After a call that returned with POP {…, PC} (what GCC
+ * emits for any non-leaf function), it is the load of the return address, so its PC is the
+ * instruction that returned: what a host-side finding about the returned block can point at.
+ */
+export interface LastAccess { pc: number; address: number; kind: AccessKind | null }
+
+/**
  * Containment (check 1): while the PC is in allocator code, every access is in the heap, the
  * state or the live stack — or is a load from the allocator's own code (its literal pools).
  */
-export function containmentChecker(cpu: Cpu, layout: Layout): Checker {
+export function containmentChecker(cpu: Cpu, layout: Layout, last?: LastAccess): Checker {
   const codeStart = layout.code.start >>> 0, codeLen = (layout.code.end - layout.code.start) >>> 0;
   const heapStart = layout.heap.start >>> 0, heapEnd = layout.heap.end >>> 0;
   const stateStart = layout.state.start >>> 0, stateEnd = layout.state.end >>> 0;
   const stackTop = layout.stackTop >>> 0;
   return (pc, address, size, kind) => {
     if (((pc - codeStart) >>> 0) >= codeLen) return;
+    if (last) { last.pc = pc; last.address = address; last.kind = kind; }
     const end = address + size;
     if (address >= heapStart && end <= heapEnd) return;
     if (kind === 'load' && ((address - codeStart) >>> 0) < codeLen) return;

@@ -4,9 +4,10 @@
 // live blocks) and on its contents (a pattern written at allocation, verified at dealloc and
 // realloc). The first broken rule stops the session with a Violation naming the operation.
 
+import { RETURN_TRAP } from '../emulator/cpu.ts';
 import { hex } from '../emulator/elf.ts';
 import { AllocatorCallError, AllocatorImage, type CallCost } from './image.ts';
-import { containmentChecker, installStackLimit, Violation, type Rule as TrapRule } from './checkers.ts';
+import { containmentChecker, installStackLimit, type LastAccess, Violation, type Rule as TrapRule } from './checkers.ts';
 import { summarize, type Summary } from './metrics.ts';
 
 export type OpKind = 'alloc' | 'dealloc' | 'realloc';
@@ -59,13 +60,37 @@ export interface SessionViolation {
   region?: string;
 }
 
+/** n byte(s), as a report says it. */
+const nBytes = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
+
+/** first–last as addresses; one address for one byte; an end past 2^32 said as such (a wrapped size). */
+const range = (first: number, last: number) =>
+  first === last ? hex(first) : last > 0xffff_ffff ? `${hex(first)} to past 0xffffffff` : `${hex(first)}–${hex(last)}`;
+
 export class ViolationError extends Error {
   constructor(readonly violation: SessionViolation) {
     super(violation.message);
   }
 }
 
-export interface OpStats { cycles: Summary; instructions: Summary }
+/** One operation as the CI gates name it: its number, kind and arguments, and what it cost. */
+export interface OpRecord {
+  operation: number;
+  kind: OpKind;
+  size: number;
+  align: number;
+  /** realloc only. */
+  newSize?: number;
+  cycles: number;
+  stackBytes: number;
+}
+
+/**
+ * Per operation kind: the summaries, and the operation with the most cycles and the one with
+ * the most stack (the first such, null when none ran): a budget is about the worst case, and
+ * a report of one must say which operation it was.
+ */
+export interface OpStats { cycles: Summary; instructions: Summary; slowest: OpRecord | null; deepest: OpRecord | null }
 
 export class Session {
   readonly live = new Map<number, Block>();
@@ -75,9 +100,13 @@ export class Session {
   /** Bytes in live blocks, and that figure over the heap size when an allocation first failed. */
   liveBytes = 0;
   utilisationAtFirstFailure: number | null = null;
-  private readonly samples: Record<OpKind, { cycles: number[]; instructions: number[] }> = {
-    alloc: { cycles: [], instructions: [] }, dealloc: { cycles: [], instructions: [] }, realloc: { cycles: [], instructions: [] },
+  private readonly samples: Record<OpKind, { cycles: number[]; instructions: number[]; slowest: OpRecord | null; deepest: OpRecord | null }> = {
+    alloc: { cycles: [], instructions: [], slowest: null, deepest: null },
+    dealloc: { cycles: [], instructions: [], slowest: null, deepest: null },
+    realloc: { cycles: [], instructions: [], slowest: null, deepest: null },
   };
+  /** The last access allocator code made (see LastAccess): where a returned block came from. */
+  private readonly lastAccess: LastAccess = { pc: 0, address: 0, kind: null };
 
   /** The first broken rule, once a check failed (the session stops there). */
   violation: SessionViolation | null = null;
@@ -103,7 +132,7 @@ export class Session {
     const m = this.image.machine;
     const { code, state, heapRegion, stackTop, stackLimit } = this.image.layout;
     const layout = { code, state, stackTop, stackLimit, heap: { start: heapRegion.start, end: heapRegion.start + heapSize } };
-    m.addChecker(containmentChecker(m.cpu, layout));
+    m.addChecker(containmentChecker(m.cpu, layout, this.lastAccess));
     installStackLimit(m.cpu, layout);
     this.emit({ phase: 'start', number: 0, kind: 'init', size: heapSize });
     this.guard('init', () => this.image.init(heapSize));
@@ -116,7 +145,7 @@ export class Session {
   alloc(size: number, align: number, explainBudget?: () => string | null): Block | null {
     const ev = { number: this.operations + 1, kind: 'alloc', size, align } as const;
     this.emit({ phase: 'start', ...ev });
-    const r = this.op('alloc', () => this.image.alloc(size, align), explainBudget);
+    const r = this.op({ kind: 'alloc', size, align }, () => this.image.alloc(size, align), explainBudget);
     if (r.value === 0) {
       if (this.utilisationAtFirstFailure === null && size <= this.heap.end - this.heap.start) {
         this.utilisationAtFirstFailure = this.liveBytes / (this.heap.end - this.heap.start);
@@ -125,7 +154,7 @@ export class Session {
       return null;
     }
     const block: Block = { id: this.nextId++, ptr: r.value, size, align, op: ev.number };
-    this.checkBlock(block, 'alloc');
+    this.checkBlock(block, 'alloc', Session.callText('alloc', size, align), this.returnSite());
     this.track(block);
     this.emit({ phase: 'end', ...ev, result: block });
     return block;
@@ -147,7 +176,7 @@ export class Session {
     this.emit({ phase: 'start', ...ev });
     this.verify(block, block.size, 'dealloc');
     this.untrack(block);
-    this.op('dealloc', () => this.image.dealloc(block.ptr, block.size, block.align));
+    this.op({ kind: 'dealloc', size: block.size, align: block.align }, () => this.image.dealloc(block.ptr, block.size, block.align));
     this.emit({ phase: 'end', ...ev });
   }
 
@@ -156,15 +185,15 @@ export class Session {
     const ev = { number: this.operations + 1, kind: 'realloc', ptr: block.ptr, size: block.size, align: block.align, newSize, block } as const;
     this.emit({ phase: 'start', ...ev });
     this.verify(block, block.size, 'realloc');
-    const r = this.op('realloc', () => this.image.realloc(block.ptr, block.size, block.align, newSize));
+    const r = this.op({ kind: 'realloc', size: block.size, align: block.align, newSize }, () => this.image.realloc(block.ptr, block.size, block.align, newSize));
     if (r.value === 0) {
       this.emit({ phase: 'end', ...ev, result: null });
       return null;
     }
     this.untrack(block);
     const moved: Block = { id: block.id, ptr: r.value, size: newSize, align: block.align, op: ev.number };
-    this.checkBlock(moved, 'realloc');
-    this.verify({ ...moved }, Math.min(block.size, newSize), 'realloc', block.id);
+    this.checkBlock(moved, 'realloc', Session.callText('realloc', newSize, block.align, block), this.returnSite());
+    this.verify(moved, Math.min(block.size, newSize), 'realloc', block);
     this.track(moved);
     this.emit({ phase: 'end', ...ev, result: moved });
     return moved;
@@ -217,25 +246,54 @@ export class Session {
   }
 
   stats(): Record<OpKind, OpStats> {
-    const s = (k: OpKind): OpStats => ({ cycles: summarize(this.samples[k].cycles), instructions: summarize(this.samples[k].instructions) });
+    const s = (k: OpKind): OpStats => {
+      const x = this.samples[k];
+      return { cycles: summarize(x.cycles), instructions: summarize(x.instructions), slowest: x.slowest, deepest: x.deepest };
+    };
     return { alloc: s('alloc'), dealloc: s('dealloc'), realloc: s('realloc') };
   }
 
   // ---- the host-side checks -----------------------------------------------------------------
 
-  private checkBlock(b: Block, kind: OpKind): void {
+  /**
+   * Blocks (check 3) on a block just returned: what was asked (call), what came back, and
+   * which end is outside the heap, how far off the alignment is, or which live block and
+   * bytes it overlaps. A size-0 block counts as one byte. site: the instruction that returned.
+   */
+  private checkBlock(b: Block, kind: OpKind, call: string, site: { pc: number; symbol?: string; source?: string } | null = null): void {
     const { start, end } = this.heap;
-    const fail = (message: string) => this.fail({ rule: 'blocks', message, kind, address: b.ptr, size: b.size });
+    const fail = (message: string) => this.fail({ rule: 'blocks', message, kind, address: b.ptr, size: b.size, ...(site ?? {}) });
     const need = Math.max(b.size, 1);
-    if (b.ptr < start || b.ptr + need > end) {
-      fail(`${kind} returned ${hex(b.ptr)} for ${b.size} bytes, outside the heap array ${hex(start)}–${hex(end - 1)}`);
+    const last = b.ptr + need - 1;
+    const span = `${range(b.ptr, last)} (${nBytes(b.size)}${b.size === 0 ? ', counted as 1' : ''})`;
+    const heap = `the heap array ${hex(start)}–${hex(end - 1)}`;
+    if (b.ptr < start || last >= end) {
+      const ends = [
+        b.ptr < start ? `its first byte is ${nBytes(start - b.ptr)} below ${heap}` : '',
+        last >= end ? `its last byte is ${nBytes(last - (end - 1))} past the end of ${heap}` : '',
+      ].filter(Boolean);
+      fail(`${call} returned ${span}: ${ends.join(' and ')}`);
     }
-    if (b.ptr % b.align !== 0) fail(`${kind} returned ${hex(b.ptr)}, not aligned to ${b.align} as asked`);
+    const off = b.ptr % b.align;
+    if (off !== 0) fail(`${call} returned ${hex(b.ptr)}, ${nBytes(off)} past the ${b.align}-byte boundary ${hex(b.ptr - off)}`);
     for (const o of this.live.values()) {
-      if (b.ptr < o.ptr + Math.max(o.size, 1) && o.ptr < b.ptr + need) {
-        fail(`${kind} returned ${hex(b.ptr)} (+${b.size}), overlapping live block ${hex(o.ptr)} (+${o.size}) from an earlier allocation`);
+      const oEnd = o.ptr + Math.max(o.size, 1);
+      if (b.ptr < oEnd && o.ptr < b.ptr + need) {
+        const lo = Math.max(b.ptr, o.ptr), hi = Math.min(b.ptr + need, oEnd);
+        fail(`${call} returned ${span}, which overlaps ${nBytes(hi - lo)} (${range(lo, hi - 1)}) of ` +
+          `${Session.blockName(o)} at ${hex(o.ptr)} (${nBytes(o.size)}, align ${o.align}), still live`);
       }
     }
+  }
+
+  /** How a report names a block: by the operation that made it. */
+  private static blockName(b: Block): string {
+    return b.op === undefined ? 'the block allocated inside the ISR' : `the block made by operation ${b.op}`;
+  }
+
+  /** How a report names a call: its arguments as the host passed them. */
+  private static callText(kind: OpKind, size: number, align: number, old?: Block): string {
+    return old ? `realloc(${hex(old.ptr)}, size ${old.size} → ${size}, align ${align})` : `${kind}(size ${size}, align ${align})`;
   }
 
   /** The pattern of a block: a function of its id and offset, so a misplaced byte shows. */
@@ -250,18 +308,34 @@ export class Session {
     this.image.machine.bus.load(b.ptr, bytes);
   }
 
-  private verify(b: Block, length: number, kind: OpKind, patternId = b.id): void {
+  /**
+   * Contents (check 4): the first length bytes of b still hold the block's pattern. from: the
+   * block a realloc was given, whose first length bytes b must have kept. The report names the
+   * block, how many bytes differ, the first one's offset and address, and up to 8 bytes from
+   * there as expected and as found.
+   */
+  private verify(b: Block, length: number, kind: OpKind, from?: Block): void {
     if (length === 0) return;
     const bytes = this.image.machine.bus.peek(b.ptr, length);
+    const expected = (i: number) => Session.patternByte(b.id, i) & 0xff;
+    let first = -1, last = -1, count = 0;
     for (let i = 0; i < length; i++) {
-      if (bytes[i] !== (Session.patternByte(patternId, i) & 0xff)) {
-        this.fail({
-          rule: 'contents', kind, address: b.ptr + i, size: 1,
-          message: `byte ${i} of a live block at ${hex(b.ptr)} changed (0x${bytes[i].toString(16)} instead of ` +
-            `0x${(Session.patternByte(patternId, i) & 0xff).toString(16)}): allocator metadata overwrote user data`,
-        });
+      if (bytes[i] !== expected(i)) {
+        if (first < 0) first = i;
+        last = i;
+        count++;
       }
     }
+    if (first < 0) return;
+    const shown = Math.min(8, length - first);
+    const hexBytes = (f: (i: number) => number) => Array.from({ length: shown }, (_, k) => f(first + k).toString(16).padStart(2, '0')).join(' ');
+    const diff = `${count} of ${from ? `the ${length} bytes it had to keep` : `its ${length} bytes`} differ, the first at offset ${first} (${hex(b.ptr + first)}); ` +
+      `${shown} byte${shown === 1 ? '' : 's'} from there: expected ${hexBytes(expected)}, found ${hexBytes((i) => bytes[i])}`;
+    const what = from
+      ? `realloc ${from.ptr === b.ptr ? `kept ${Session.blockName(from)} at ${hex(b.ptr)}` : `moved ${Session.blockName(from)} from ${hex(from.ptr)} to ${hex(b.ptr)}`} ` +
+        `(${from.size} → ${b.size} bytes):`
+      : `${Session.blockName(b)} (${hex(b.ptr)}, ${nBytes(b.size)}, align ${b.align}) no longer holds what was written to it:`;
+    this.fail({ rule: 'contents', kind, address: b.ptr + first, size: last - first + 1, message: `${what} ${diff}` });
   }
 
   // ---- running one operation ------------------------------------------------------------
@@ -269,18 +343,40 @@ export class Session {
   /** Takes over a block that firmware allocated on its own (from an ISR): checked, then tracked. */
   adopt(ptr: number, size: number, align: number, kind: OpKind): Block {
     const block: Block = { id: this.nextId++, ptr, size, align };
-    this.checkBlock(block, kind);
+    this.checkBlock(block, kind, `${kind} inside the ISR (size ${size}, align ${align})`);
     this.track(block);
     return block;
   }
 
-  private op(kind: OpKind, f: () => CallCost, explainBudget?: () => string | null): CallCost {
+  private op(call: { kind: OpKind; size: number; align: number; newSize?: number }, f: () => CallCost, explainBudget?: () => string | null): CallCost {
     this.operations++;
-    const r = this.guard(kind, f, explainBudget);
-    this.samples[kind].cycles.push(r.cycles);
-    this.samples[kind].instructions.push(r.instructions);
+    this.lastAccess.kind = null;
+    const r = this.guard(call.kind, f, explainBudget);
+    const x = this.samples[call.kind];
+    x.cycles.push(r.cycles);
+    x.instructions.push(r.instructions);
     if (r.stackBytes > this.peakStackBytes) this.peakStackBytes = r.stackBytes;
+    if (!x.slowest || r.cycles > x.slowest.cycles || !x.deepest || r.stackBytes > x.deepest.stackBytes) {
+      const rec: OpRecord = { operation: this.operations, ...call, cycles: r.cycles, stackBytes: r.stackBytes };
+      if (!x.slowest || r.cycles > x.slowest.cycles) x.slowest = rec;
+      if (!x.deepest || r.stackBytes > x.deepest.stackBytes) x.deepest = rec;
+    }
     return r;
+  }
+
+  /**
+   * The instruction that returned from the call just made, when it returned with a load of the
+   * return address from the stack (POP {…, PC}): the last access of allocator code was that load,
+   * from the word just below the SP it returned with, which holds the host's return address.
+   * null for a return by BX LR, which leaves no access behind.
+   */
+  private returnSite(): { pc: number; symbol?: string; source?: string } | null {
+    const a = this.lastAccess, m = this.image.machine;
+    if (a.kind !== 'load' || a.address !== ((m.cpu.sp - 4) >>> 0)) return null;
+    const word = m.bus.peek(a.address, 4);
+    const value = (word[0] | word[1] << 8 | word[2] << 16 | word[3] << 24) >>> 0;
+    if (value !== (RETURN_TRAP | 1) >>> 0) return null;
+    return { pc: a.pc, ...m.describe(a.pc) };
   }
 
   /** Turns traps, faults and budget overruns inside a call into a Violation of the right rule. */

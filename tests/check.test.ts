@@ -106,7 +106,7 @@ describe('sramlab check', () => {
     const [smoke, random] = doc.scenarios;
     expect(smoke.ok).toBe(true);
     expect(random.result.violation.rule).toBe('blocks');
-    expect(random.result.violation.message).toMatch(/overlapping live block/);
+    expect(random.result.violation.message).toMatch(/^alloc\(size \d+, align \d+\) returned 0x[0-9a-f]{8}–0x[0-9a-f]{8} \(\d+ bytes?\), which overlaps \d+ bytes? .* of the block made by operation \d+ at 0x[0-9a-f]{8} /);
 
     const suite = only(parseXml(readFileSync(report, 'utf8')).children);
     expect(suite.attrs.failures).toBe('1');
@@ -115,7 +115,7 @@ describe('sramlab check', () => {
     const failure = only(failing.children);
     expect(failure.name).toBe('failure');
     expect(failure.attrs.type).toBe('blocks');
-    expect(failure.attrs.message).toMatch(/^rule blocks: alloc returned 0x[0-9a-f]{8} .*overlapping live block/);
+    expect(failure.attrs.message).toMatch(/^rule blocks: alloc\(size \d+, align \d+\) returned 0x[0-9a-f]{8}.*, which overlaps .* of the block made by operation \d+/);
     expect(failure.text).toMatch(new RegExp(`^operation: +${random.result.violation.operation} \\(alloc\\)$`, 'm'));
     expect(failure.text).toContain(`replay:    sramlab check ${elf('bump-broken-overlap-cortex-m0.elf')} --mcu cortex-m0 --scenario random-actions --seed 1`);
   });
