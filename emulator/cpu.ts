@@ -145,6 +145,14 @@ export class Cpu {
    * it may halt() or serve a client and return. When null it costs the run loop nothing.
    */
   onInstruction: (() => void) | null = null;
+  /**
+   * A handler the host supplies for exception n (emulator/host-irq.ts): called after stacking in
+   * place of the vector table read; returns the handler's address (Thumb bit set), or null to
+   * read the vector as usual. It may write r0–r3, which are stacked already.
+   */
+  hostVector: ((n: number) => number | null) | null = null;
+  /** Called when exception n returns through a valid EXC_RETURN, before unstacking: r0 is still the handler's. */
+  onExceptionReturn: ((n: number) => void) | null = null;
 
   /** Scratch registers for LDM/POP, so a fault part-way leaves the register file untouched. */
   readonly scratch = new Int32Array(8);
@@ -525,13 +533,15 @@ export class Cpu {
   }
 
   private exceptionTaken(n: number): void {
-    let vector: number;
-    try {
-      vector = this.bus.read32((this.vtor + 4 * n) >>> 0) >>> 0;
-    } catch (e) {
-      if (!(e instanceof MemFault)) throw e;
-      this.vectorFetchFailed(n, e);
-      return;
+    let vector = this.hostVector === null ? null : this.hostVector(n);
+    if (vector === null) {
+      try {
+        vector = this.bus.read32((this.vtor + 4 * n) >>> 0) >>> 0;
+      } catch (e) {
+        if (!(e instanceof MemFault)) throw e;
+        this.vectorFetchFailed(n, e);
+        return;
+      }
     }
     this.ipsr = n;
     this.itstate = 0;
@@ -620,6 +630,7 @@ export class Cpu {
       this.invalidReturn(excReturn, why, false);
       return;
     }
+    if (this.onExceptionReturn !== null) this.onExceptionReturn(returning);
     this.bus.pc = CORE_PC; // unstacking is the core's access, not an instruction's
     this.active[returning] = 0;
     if (returning !== EXC.NMI) this.faultmask = 0; // DeActivate (ARMv7-M B1.5.8)
