@@ -1,5 +1,5 @@
-/* The sramlab ABI's sl_init, sl_alloc and sl_dealloc (sl_realloc is in realloc.c).
-   Not thread- or interrupt-safe: nothing here takes a lock. */
+/* The sramlab ABI's sl_init, sl_alloc and sl_dealloc (sl_realloc is in realloc.c). Each public
+   call runs with interrupts masked (alloc.h), so an ISR may allocate too. */
 #include "alloc.h"
 
 void sl_init(void *heap, uint32_t heap_size);
@@ -36,7 +36,7 @@ uint32_t block_need(uint32_t size, uint32_t align)
     return need < MIN_BLOCK ? MIN_BLOCK : need;
 }
 
-void *sl_alloc(uint32_t size, uint32_t align)
+static void *alloc(uint32_t size, uint32_t align)
 {
     uint32_t need = block_need(size, align);
     if (need == 0) return NULL;
@@ -60,12 +60,22 @@ void *sl_alloc(uint32_t size, uint32_t align)
     return block_payload(b);
 }
 
+void *sl_alloc(uint32_t size, uint32_t align)
+{
+    uint32_t primask = irq_mask();
+    void *p = alloc(size, align);
+    irq_restore(primask);
+    return p;
+}
+
 void sl_dealloc(void *ptr, uint32_t size, uint32_t align)
 {
     (void)size;
     (void)align;
     if (!ptr) return;
+    uint32_t primask = irq_mask();
     struct block *b = block_of(ptr);
     block_set(b, block_size(b), 0);
     bin_insert(block_merge(b));
+    irq_restore(primask);
 }

@@ -22,6 +22,22 @@ struct block {
 #define MIN_BLOCK 16u /* a header and the two links */
 #define IN_USE 1u
 
+/* A critical section: interrupts masked (PRIMASK) for the length of a public call, so an ISR
+   that allocates waits until the interrupted call is done. One core, so that is enough; the
+   saved PRIMASK makes nested sections (sl_realloc calling sl_alloc) safe. CPSID/MRS/MSR
+   PRIMASK exist on ARMv6-M and ARMv7-M alike. */
+static inline uint32_t irq_mask(void)
+{
+    uint32_t primask;
+    __asm volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask) : : "memory");
+    return primask;
+}
+
+static inline void irq_restore(uint32_t primask)
+{
+    __asm volatile("msr primask, %0" : : "r"(primask) : "memory");
+}
+
 /* blocks.c */
 uint32_t block_size(const struct block *b);
 int block_free(const struct block *b);

@@ -1,6 +1,7 @@
 /* sl_realloc: in place when the block or its free neighbours hold the new size, moving the
    bytes down with memmove when it grows into the free block below, and otherwise a new block,
-   memcpy and free. On failure it returns NULL and the old block is untouched. */
+   memcpy and free. On failure it returns NULL and the old block is untouched. Interrupts are
+   masked throughout (alloc.h). */
 #include <string.h>
 #include "alloc.h"
 
@@ -8,7 +9,7 @@ void *sl_alloc(uint32_t size, uint32_t align);
 void sl_dealloc(void *ptr, uint32_t size, uint32_t align);
 void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size);
 
-void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size)
+static void *resize(void *ptr, uint32_t size, uint32_t align, uint32_t new_size)
 {
     uint32_t need = block_need(new_size, align);
     if (need == 0) return NULL;
@@ -45,4 +46,12 @@ void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size)
     memcpy(fresh, ptr, size < new_size ? size : new_size);
     sl_dealloc(ptr, size, align);
     return fresh;
+}
+
+void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size)
+{
+    uint32_t primask = irq_mask();
+    void *p = resize(ptr, size, align, new_size);
+    irq_restore(primask);
+    return p;
 }
