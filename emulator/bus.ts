@@ -9,6 +9,9 @@ import { MemFault, type AccessKind } from './fault.ts';
 import { FLASH_BASE, SRAM_BASE, isExecuteNever, type RegionName } from './memory-map.ts';
 import type { Profile } from './profiles.ts';
 
+/** SRAM pages are 2^PAGE_SHIFT = 256 bytes for the dirty map machine snapshots restore by. */
+export const PAGE_SHIFT = 8;
+
 /**
  * A data-access trap: (pc, address, size in bytes, 'load' | 'store', value). pc is the address of
  * the instruction, or CORE_PC (0xffffffff) for the core's own exception stacking and unstacking.
@@ -35,6 +38,12 @@ export class Bus {
   private readonly flash32: Int32Array;
   private readonly sram16: Uint16Array;
   private readonly sram32: Int32Array;
+  /**
+   * One byte per SRAM page, set by every store into it (the firmware's and the host's) and
+   * cleared by snapshot.ts, which copies back only the pages set. Set unconditionally: one
+   * byte store costs less than asking whether a snapshot is active (docs/snapshots.md).
+   */
+  readonly dirty: Uint8Array;
   /** 4 KiB page (address >>> 12) → device, for the few device pages that exist. */
   private readonly devices = new Map<number, { base: number; dev: Device }>();
 
@@ -55,6 +64,7 @@ export class Bus {
     this.flash32 = new Int32Array(this.flash.buffer);
     this.sram16 = new Uint16Array(this.sram.buffer);
     this.sram32 = new Int32Array(this.sram.buffer);
+    this.dirty = new Uint8Array(Math.ceil(profile.sramSize / (1 << PAGE_SHIFT))).fill(1);
   }
 
   // ---- checkers -------------------------------------------------------------------------
@@ -166,6 +176,7 @@ export class Bus {
     if (o < this.sramSize && (a & 3) === 0) {
       if (this.checker !== null) this.checker(this.pc, a >>> 0, 4, 'store', v | 0);
       this.sram32[o >>> 2] = v;
+      this.dirty[o >>> PAGE_SHIFT] = 1;
       return;
     }
     this.writeSlow(a, 4, v);
@@ -176,6 +187,7 @@ export class Bus {
     if (o < this.sramSize && (a & 1) === 0) {
       if (this.checker !== null) this.checker(this.pc, a >>> 0, 2, 'store', v & 0xffff);
       this.sram16[o >>> 1] = v;
+      this.dirty[o >>> PAGE_SHIFT] = 1;
       return;
     }
     this.writeSlow(a, 2, v);
@@ -186,6 +198,7 @@ export class Bus {
     if (o < this.sramSize) {
       if (this.checker !== null) this.checker(this.pc, a >>> 0, 1, 'store', v & 0xff);
       this.sram[o] = v;
+      this.dirty[o >>> PAGE_SHIFT] = 1;
       return;
     }
     this.writeSlow(a, 1, v);
@@ -219,6 +232,7 @@ export class Bus {
       if (size === 4) this.sram32[o >>> 2] = v;
       else if (size === 2) this.sram16[o >>> 1] = v;
       else this.sram[o] = v;
+      this.dirty[o >>> PAGE_SHIFT] = 1;
       return;
     }
     const d = this.devices.get(a >>> 12)!;
@@ -233,7 +247,11 @@ export class Bus {
     const end = a + bytes.length;
     if (end <= this.flashSize) { this.flash.set(bytes, a); return; }
     const o = a - SRAM_BASE;
-    if (o >= 0 && o + bytes.length <= this.sramSize) { this.sram.set(bytes, o); return; }
+    if (o >= 0 && o + bytes.length <= this.sramSize) {
+      this.sram.set(bytes, o);
+      if (bytes.length > 0) this.dirty.fill(1, o >>> PAGE_SHIFT, ((o + bytes.length - 1) >>> PAGE_SHIFT) + 1);
+      return;
+    }
     throw new Error(`0x${a.toString(16)}–0x${(end - 1).toString(16)} is not inside flash or SRAM`);
   }
 
