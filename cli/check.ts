@@ -11,10 +11,11 @@ import { footprint } from '../firmware/footprint.ts';
 import { AllocatorImage, ImageError } from '../scenarios/image.ts';
 import { runScenarioOnImage, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
 import { checkReportPath, type Ctx, EXAMPLES, listOption, mcuOption, parseNonEmpty, parseOps, parseSeed, parseSize, profileFrom, readElf, UsageError, writeReportAtomically } from './common.ts';
+import { gateJunitCases, gateLines, type GateOptions, type GatesReport, gatesAsked, loadBaseline, parseCyclesOption, parseToleranceOption, runGates } from '../gates/check.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
 
-interface CheckOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean; force?: boolean }
+interface CheckOptions extends GateOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean; force?: boolean }
 
 /**
  * Scenarios that need more than the four entry points and the ABI symbols. isr-reentrancy
@@ -61,6 +62,8 @@ interface CheckReport {
   passed: number;
   failed: number;
   scenarios: ScenarioOutcome[];
+  /** With --max-op-cycles, --max-stack or --baseline: what the gates found (ok counts them). */
+  gates?: GatesReport;
 }
 
 /** Brings the image up, turning a broken ELF or a missing symbol into one line of bad input. */
@@ -158,7 +161,9 @@ function junitXml(report: CheckReport): string {
   const { profile, scenarios } = report;
   const suite = `sramlab check ${report.image.path} on ${profile.name}`;
   const total = seconds(scenarios.reduce((t, s) => t + s.emulatedSeconds, 0));
-  const counts = `tests="${scenarios.length}" failures="${report.failed}" errors="0" skipped="0" time="${total}"`;
+  const gateCases = report.gates ? gateJunitCases(report.gates, scenarios.map((s) => s.name)) : [];
+  const tests = scenarios.length + gateCases.length, failures = report.failed + gateCases.filter((c) => c.failure).length;
+  const counts = `tests="${tests}" failures="${failures}" errors="0" skipped="0" time="${total}"`;
   const props: [string, string][] = [
     ['mcu', profile.name], ['seed', String(report.seed)], ['ops', String(report.ops)], ['boot', report.image.boot],
     ['time', `emulated seconds: cycles / ${profile.clockHz} Hz (not host time)`],
@@ -181,6 +186,11 @@ function junitXml(report: CheckReport): string {
     out.push(`${head}>`,
       `      <failure message="${xmlAttr(failureMessage(s.result))}" type="${xmlAttr(type)}">${xmlText(failureReport(s.result))}</failure>`,
       '    </testcase>');
+  }
+  // The gates, one test case per gate and scenario, classed by rule (time: none of their own).
+  for (const c of gateCases) {
+    const head = `    <testcase classname="${xmlAttr(`sramlab.${profile.name}.${c.rule}`)}" name="${xmlAttr(c.name)}" time="0"`;
+    out.push(c.failure ? `${head}>\n      <failure message="${xmlAttr(c.failure.message)}" type="${c.rule}">${xmlText(c.failure.text)}</failure>\n    </testcase>` : `${head}/>`);
   }
   out.push('  </testsuite>', '</testsuites>', '');
   return out.join('\n');
@@ -205,6 +215,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   const profile = profileFrom(opts);
   if (opts.junit !== undefined) checkReportPath(opts.junit, '--junit');
   const elf = readElf(path);
+  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline, { mcu: profile.name, seed: opts.seed, ops: opts.ops }) : undefined;
   const image = bringUp(path, elf, profile, opts.force);
   const names = chooseScenarios(opts.scenario, image);
   const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
@@ -240,10 +251,15 @@ function check(path: string, opts: CheckOptions, io: Io): number {
     profile: profileSummary(profile), seed: opts.seed, ops: opts.ops,
     ok: failed === 0, passed: scenarios.length - failed, failed, scenarios,
   };
+  if (gatesAsked(opts)) {
+    report.gates = runGates(opts, scenarios.map((s) => s.result), report.image.footprint, baseline);
+    report.ok &&= report.gates.ok;
+    if (!opts.json) for (const line of gateLines(report.gates, { fail: chalk.red, pass: chalk.green })) if (!(opts.quiet && line.includes('PASS'))) say(line);
+  }
   if (opts.junit !== undefined) writeReportAtomically(opts.junit, junitXml(report), '--junit');
   if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
   else say(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}: ${report.passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  return report.ok ? 0 : 1;
 }
 
 export function checkCommand(ctx: Ctx): Command {
@@ -259,9 +275,14 @@ export function checkCommand(ctx: Ctx): Command {
     .option('--junit <file>', 'also write a JUnit XML report (one testcase per scenario, time in emulated seconds)', parseNonEmpty)
     .option('--quiet', 'print only failures and the final count')
     .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault')
+    .option('--max-op-cycles <n>', 'gate: fail when any single operation takes more than n cycles (named with its replay)', parseCyclesOption)
+    .option('--max-stack <bytes>', 'gate: fail when the peak allocator stack of a scenario exceeds this', parseSize)
+    .option('--baseline <file>', 'gate: a previous `check --json`; fail when p99 or max cycles per kind, peak stack or footprint grew by more than --tolerance', parseNonEmpty)
+    .option('--tolerance <percent>', 'with --baseline: the growth allowed, in % (default 5)', parseToleranceOption)
     .addHelpText('after', EXAMPLES([
       'sramlab check firmware.elf --mcu cortex-m0 --junit sramlab.xml',
       'sramlab check examples/c-allocator/bump-cortex-m3.elf --mcu cortex-m3 --scenario smoke,alignment --json',
-    ]) + '\nExit status: 0 every check held, 1 a check failed, 2 bad input (an unreadable ELF, a missing ABI symbol, a wrong flag).\n')
+      'sramlab check firmware.elf --max-op-cycles 2000 --max-stack 256 --baseline previous.json --tolerance 5',
+    ]) + '\nExit status: 0 every check and gate held, 1 a check or gate failed, 2 bad input (an unreadable ELF or baseline, a missing ABI symbol, a wrong flag).\n')
     .action((elf: string, opts: CheckOptions) => { ctx.status = check(elf, opts, ctx.io); });
 }
