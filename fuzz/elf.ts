@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { OutputClosed, processIo } from '../cli/io.ts';
 import { runCase, type CaseResult, type Outcome } from './elf-case.ts';
 import { KINDS, loadCorpus, makeCase, type Entry, type Kind } from './elf-mutate.ts';
 
@@ -105,7 +106,15 @@ async function campaign(a: Args, onDone: (n: number) => void): Promise<Tally> {
         }
         feed();
       });
-      w.on('error', (e) => { clearTimeout(timer); reject(e); });
+      // An exception that escaped the worker's case (a stack overflow, an async throw) is that case's crash.
+      w.on('error', (e) => {
+        clearTimeout(timer);
+        if (current === -1) { reject(e); return; }
+        const c = makeCase(corpus, a.seed, current);
+        record(t, current, c.kind, c.entry, { outcome: 'crash', detail: `the worker died: ${e.stack ?? e.message}` });
+        onDone(++done);
+        current = -1;
+      });
       w.on('exit', () => {
         clearTimeout(timer);
         live--;
@@ -120,29 +129,43 @@ async function campaign(a: Args, onDone: (n: number) => void): Promise<Tally> {
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 
-function report(a: Args, t: Tally, seconds: number): void {
+function report(a: Args, t: Tally, seconds: number): string[] {
+  const out: string[] = [];
+  const say = (line: string) => out.push(line);
   const line = (label: string, row: Record<Outcome, number>) =>
     `${label.padEnd(10)}${OUTCOMES.map((o) => pad(row[o], 9)).join('')}`;
-  console.log(`fuzz:elf seed ${a.seed}: ${a.count} cases in ${seconds.toFixed(1)} s (${(a.count / seconds).toFixed(1)} cases/s)`);
-  console.log(`${''.padEnd(10)}${OUTCOMES.map((o) => pad(o, 9)).join('')}`);
-  console.log(line('all', t.outcomes));
-  for (const e of ['exec', 'check'] as const) console.log(line(e, t.byEntry[e]));
-  for (const k of KINDS) console.log(line(k, t.byKind[k]));
+  say(`fuzz:elf seed ${a.seed}: ${a.count} cases in ${seconds.toFixed(1)} s (${(a.count / seconds).toFixed(1)} cases/s)`);
+  say(`${''.padEnd(10)}${OUTCOMES.map((o) => pad(o, 9)).join('')}`);
+  say(line('all', t.outcomes));
+  for (const e of ['exec', 'check'] as const) say(line(e, t.byEntry[e]));
+  for (const k of KINDS) say(line(k, t.byKind[k]));
   for (const b of t.bad.slice(0, 20)) {
-    console.log(`${b.outcome} in case ${b.index} (${b.kind}, ${b.entry}): ${b.detail.split('\n').slice(0, 4).join(' | ')}`);
-    console.log(`  replay: npm run fuzz:elf -- --seed ${a.seed} --case ${b.index}`);
+    say(`${b.outcome} in case ${b.index} (${b.kind}, ${b.entry}): ${b.detail.split('\n').slice(0, 4).join(' | ')}`);
+    say(`  replay: npm run fuzz:elf -- --seed ${a.seed} --case ${b.index}`);
   }
-  if (t.bad.length > 20) console.log(`… and ${t.bad.length - 20} more`);
+  if (t.bad.length > 20) say(`… and ${t.bad.length - 20} more`);
+  return out;
+}
+
+/** Lines to stdout; a reader that closed the pipe (`| head`) ends the printing, quietly. */
+function print(lines: string[]): void {
+  try {
+    processIo.out(lines.map((l) => `${l}\n`).join(''));
+  } catch (e) {
+    if (!(e instanceof OutputClosed)) throw e;
+  }
 }
 
 async function one(a: Args, index: number): Promise<number> {
   const corpus = loadCorpus();
   const c = makeCase(corpus, a.seed, index);
   const r = await runCase(c.entry, a.out, c.bytes, c.args);
-  console.log(`case ${index} of seed ${a.seed}: ${c.kind} mutation of ${c.base}`);
-  console.log(`  sramlab ${c.entry} ${a.out} ${c.args.join(' ')}`);
-  console.log(`  outcome: ${r.outcome}${r.status === undefined ? '' : ` (exit ${r.status})`}`);
-  if (r.detail) console.log(r.detail.replace(/^/gm, '  '));
+  print([
+    `case ${index} of seed ${a.seed}: ${c.kind} mutation of ${c.base}`,
+    `  sramlab ${c.entry} ${a.out} ${c.args.join(' ')}`,
+    `  outcome: ${r.outcome}${r.status === undefined ? '' : ` (exit ${r.status})`}`,
+    ...(r.detail ? [r.detail.replace(/^/gm, '  ')] : []),
+  ]);
   return r.outcome === 'crash' || r.outcome === 'hang' ? 1 : 0;
 }
 
@@ -159,7 +182,7 @@ async function main(): Promise<number> {
     }
   });
   if (tty) process.stderr.write('\n');
-  report(a, t, (performance.now() - t0) / 1000);
+  print(report(a, t, (performance.now() - t0) / 1000));
   return t.bad.length === 0 ? 0 : 1;
 }
 
