@@ -10,7 +10,7 @@ import type { Io } from './io.ts';
 /** memory.ld for a profile, headed by the -D the harness's objects must be compiled with. */
 export function memoryLdText(mcu: string): string {
   const profile = profileFrom({ mcu });
-  return `/* Compile firmware/harness.c and firmware/startup.c with -DSL_HEAP_REGION_SIZE=${heapSize(profile)}u (__sl_heap_size). */\n${memoryLd(profile)}`;
+  return `/* Compile firmware/harness.c with -DSL_HEAP_REGION_SIZE=${heapSize(profile)}u (__sl_heap_size). */\n${memoryLd(profile)}`;
 }
 
 function print(opts: { mcu: string }, io: Io): number {
