@@ -10,7 +10,10 @@
    `top` lowers `top` instead, and so do free chunks that end at the new `top`: when every
    block is freed, `top` is back at the heap's start and the whole heap is one block again.
 
-   Not thread- or interrupt-safe: nothing here takes a lock.
+   Safe to call from an interrupt on one core: each entry point masks interrupts (PRIMASK)
+   while it touches the heap and restores the mask it found, so an ISR that allocates waits
+   until the interrupted call is done (sramlab's isr-reentrancy scenario checks this). It is
+   not a lock: a second core would need one.
 
    Deliberate bugs, for the examples of failures in examples/README.md:
      -DBROKEN_OVERLAP  reusing a free chunk forgets to unlink it, so it is handed out twice
@@ -36,6 +39,20 @@ struct free_chunk {
 };
 
 #define HEADER ((uint32_t)sizeof(struct header))
+
+/* Masks interrupts and returns the previous mask; the restore puts that back, so nested
+   calls (sl_realloc's) stay masked until the outermost one ends. */
+static inline uint32_t irq_mask(void)
+{
+    uint32_t primask;
+    __asm__ volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
+    return primask;
+}
+
+static inline void irq_restore(uint32_t primask)
+{
+    __asm__ volatile("msr primask, %0" ::"r"(primask) : "memory");
+}
 
 static uint32_t heap_start, heap_end, top;
 static struct free_chunk *free_list;
@@ -105,8 +122,11 @@ void *sl_alloc(uint32_t size, uint32_t align)
 {
     if (align == 0 || (align & (align - 1)) != 0) return 0;
     if (align < 4) align = 4;
+    uint32_t primask = irq_mask();
     void *p = from_free_list(size, align);
-    return p ? p : from_top(size, align);
+    if (!p) p = from_top(size, align);
+    irq_restore(primask);
+    return p;
 }
 
 /* Lowers `top` over every free chunk that ends at it, unlinking each. */
@@ -129,20 +149,22 @@ void sl_dealloc(void *ptr, uint32_t size, uint32_t align)
 {
     (void)size;
     (void)align;
+    uint32_t primask = irq_mask();
     const struct header *h = (const struct header *)((uint32_t)ptr - HEADER);
     uint32_t start = h->start, end = h->end;
     if (end == top) {
         top = start;
         absorb_into_top();
-        return;
+    } else {
+        struct free_chunk *c = (struct free_chunk *)start;
+        c->next = free_list;
+        c->end = end;
+        free_list = c;
     }
-    struct free_chunk *c = (struct free_chunk *)start;
-    c->next = free_list;
-    c->end = end;
-    free_list = c;
+    irq_restore(primask);
 }
 
-void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size)
+static void *realloc_masked(void *ptr, uint32_t size, uint32_t align, uint32_t new_size)
 {
     struct header *h = (struct header *)((uint32_t)ptr - HEADER);
     uint32_t p = (uint32_t)ptr;
@@ -159,4 +181,12 @@ void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size)
     for (uint32_t i = 0; i < size && i < new_size; i++) moved[i] = old[i];
     sl_dealloc(ptr, size, align);
     return moved;
+}
+
+void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size)
+{
+    uint32_t primask = irq_mask();
+    void *p = realloc_masked(ptr, size, align, new_size);
+    irq_restore(primask);
+    return p;
 }
