@@ -101,6 +101,7 @@ async function campaign(a: Args, onDone: (n: number) => void): Promise<Tally> {
       w.on('message', (m: 'ready' | ({ index: number; kind: Kind; entry: Entry } & CaseResult)) => {
         if (m !== 'ready') {
           clearTimeout(timer);
+          current = -1;
           record(t, m.index, m.kind, m.entry, m);
           onDone(++done);
         }
