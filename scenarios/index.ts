@@ -85,6 +85,7 @@ export const SCENARIOS: readonly Scenario[] = [
   { name: 'fragmentation', description: fragmentationScenario.description, run: (s) => fragmentationScenario.fragmentation(s) },
   { name: 'alignment', description: alignmentScenario.description, run: (s) => alignmentScenario.alignment(s) },
   { name: 'zero-size', description: zeroSizeScenario.description, slabSlotSize: zeroSizeScenario.slabSlotSize, run: (s) => zeroSizeScenario.zeroSize(s) },
+  { name: 'contract-edges', description: contractEdgesScenario.description, slabSlotSize: 256, run: (s) => contractEdgesScenario.contractEdges(s) },
   { name: 'isr-reentrancy', description: isrReentrancyScenario.description, run: (s) => isrReentrancyScenario.isrReentrancy(s) },
   { name: 'fill-and-drain', description: fillAndDrainScenario.description, slabSlotSize: 256, run: (s, _p, base) => fillAndDrainScenario.fillAndDrain(s, base) },
   { name: 'stack-collision', description: stackCollisionScenario.description, expect: 'stack', leak: stackCollisionScenario.leak, run: (s) => stackCollisionScenario.stackCollision(s) },

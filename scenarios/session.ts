@@ -187,6 +187,8 @@ export class Session {
     this.verify(block, block.size, 'realloc');
     const r = this.op({ kind: 'realloc', size: block.size, align: block.align, newSize }, () => this.image.realloc(block.ptr, block.size, block.align, newSize));
     if (r.value === 0) {
+      // The ABI: a realloc that fails leaves the old block live and as it was.
+      this.verify(block, block.size, 'realloc', undefined, `realloc(${hex(block.ptr)}, size ${block.size} → ${newSize}, align ${block.align}) returned NULL, but`);
       this.emit({ phase: 'end', ...ev, result: null });
       return null;
     }
@@ -314,7 +316,7 @@ export class Session {
    * block, how many bytes differ, the first one's offset and address, and up to 8 bytes from
    * there as expected and as found.
    */
-  private verify(b: Block, length: number, kind: OpKind, from?: Block): void {
+  private verify(b: Block, length: number, kind: OpKind, from?: Block, lead?: string): void {
     if (length === 0) return;
     const bytes = this.image.machine.bus.peek(b.ptr, length);
     const expected = (i: number) => Session.patternByte(b.id, i) & 0xff;
@@ -334,7 +336,7 @@ export class Session {
     const what = from
       ? `realloc ${from.ptr === b.ptr ? `kept ${Session.blockName(from)} at ${hex(b.ptr)}` : `moved ${Session.blockName(from)} from ${hex(from.ptr)} to ${hex(b.ptr)}`} ` +
         `(${from.size} → ${b.size} bytes):`
-      : `${Session.blockName(b)} (${hex(b.ptr)}, ${nBytes(b.size)}, align ${b.align}) no longer holds what was written to it:`;
+      : `${lead ? `${lead} ` : ''}${Session.blockName(b)} (${hex(b.ptr)}, ${nBytes(b.size)}, align ${b.align}) no longer holds what was written to it:`;
     this.fail({ rule: 'contents', kind, address: b.ptr + first, size: last - first + 1, message: `${what} ${diff}` });
   }
 

@@ -15,7 +15,7 @@ const BIN = join(ROOT, 'bin', 'sramlab.js');
 const EXAMPLE = join(ROOT, 'examples', 'rust-allocator');
 const BUILD = join(EXAMPLE, 'build.sh');
 /** What `sramlab check` runs on an image without the harness (cli/check.ts). */
-const DEFAULT_SCENARIOS = ['smoke', 'random-actions', 'heap-exhaustion', 'chunk-bench', 'vec-growth', 'fragmentation', 'alignment', 'zero-size', 'fill-and-drain'];
+const DEFAULT_SCENARIOS = ['smoke', 'random-actions', 'heap-exhaustion', 'chunk-bench', 'vec-growth', 'fragmentation', 'alignment', 'zero-size', 'contract-edges', 'fill-and-drain'];
 
 /** build.sh --check: exit 0 with the whole toolchain, else 2 and the apt-get line for what is missing. */
 const probe = spawnSync('sh', [BUILD, '--check'], { encoding: 'utf8' });
