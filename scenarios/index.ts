@@ -11,6 +11,7 @@ import type { Summary } from './metrics.ts';
 import { Session, ViolationError, type OpKind, type OpStats, type Rule, type SessionViolation } from './session.ts';
 import * as alignmentScenario from './alignment.ts';
 import * as chunkBenchScenario from './chunk-bench.ts';
+import * as contractEdgesScenario from './contract-edges.ts';
 import * as fillAndDrainScenario from './fill-and-drain.ts';
 import * as fragmentationScenario from './fragmentation.ts';
 import * as heapExhaustionScenario from './heap-exhaustion.ts';
