@@ -18,21 +18,41 @@ import { type Io, println } from './io.ts';
 interface CheckOptions extends GateOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean; force?: boolean }
 
 /**
- * Scenarios that need more than the four entry points and the ABI symbols. isr-reentrancy
- * drives the project harness's IRQ 0 hook, so it runs when the image links that harness in;
- * no-cas swaps in the project's own CAS builds of its allocators, so it never fits a given ELF.
+ * Scenarios that need more than the four entry points and the ABI symbols (a symbol the image
+ * must define, or nothing a given image can give). no-cas swaps in the project's own CAS builds
+ * of its allocators, so it never fits a given ELF. Left out of a default run, and said so.
  */
 const NEEDS: Readonly<Record<string, { symbol?: string; why: string }>> = {
-  'isr-reentrancy': { symbol: 'sl_isr_request', why: "it needs the harness's IRQ 0 hook: link firmware/harness.c in and put SL_IRQ0_Handler at vector 16 (firmware/README.md)" },
   'no-cas': { why: "it runs the project's CAS builds of its own allocators (firmware/images/cas/), not a given image" },
 };
 
 /**
- * Scenarios that run only when --scenario names them. stack-collision forces the stack into the
- * heap to show that the stack rule catches it: that says nothing about the allocator, and an
- * allocator whose sl_alloc needs no stack would fail it for being frugal.
+ * Scenarios that run only when --scenario names them, and why. stack-collision forces the stack
+ * into the heap to show that the stack rule catches it: that says nothing about the allocator, and
+ * an allocator whose sl_alloc needs no stack would fail it for being frugal.
  */
-const ON_REQUEST: readonly string[] = ['stack-collision'];
+const ON_REQUEST: Readonly<Record<string, string>> = {
+  'stack-collision': 'runs only when named (--scenario stack-collision): it forces the stack into the heap to show the stack rule firing, which says nothing about the allocator',
+};
+
+/** A scenario a default run left out, and why: reported as skipped, never dropped silently. */
+export interface SkippedScenario { name: string; reason: string }
+
+/** Why an image cannot run a scenario, or null when it can. */
+function cannotRun(name: string, image: AllocatorImage): string | null {
+  const need = NEEDS[name];
+  if (!need || (need.symbol && image.machine.symbol(need.symbol) !== undefined)) return null;
+  return `cannot run on this image: ${need.why}`;
+}
+
+/** The scenarios a run leaves out (none when --scenario names them), each with its reason. */
+export function skippedScenarios(requested: string | undefined, image: AllocatorImage): SkippedScenario[] {
+  if (requested !== undefined) return [];
+  return SCENARIOS.flatMap(({ name }) => {
+    const reason = cannotRun(name, image) ?? ON_REQUEST[name];
+    return reason ? [{ name, reason }] : [];
+  });
+}
 
 /** What the CLI shows of a profile: its name and the numbers the results depend on. */
 const profileSummary = (p: Profile) => ({ name: p.name, arch: p.arch, flashSize: p.flashSize, sramSize: p.sramSize, clockHz: p.clockHz });
@@ -61,6 +81,9 @@ interface CheckReport {
   ok: boolean;
   passed: number;
   failed: number;
+  /** Scenarios left out of this run, each with its reason (never dropped silently). */
+  skipped: number;
+  skippedScenarios: SkippedScenario[];
   scenarios: ScenarioOutcome[];
   /** With --max-op-cycles, --max-stack or --baseline: what the gates found (ok counts them). */
   gates?: GatesReport;
@@ -78,17 +101,15 @@ function bringUp(path: string, elf: Uint8Array, profile: Profile, force = false)
 }
 
 function chooseScenarios(requested: string | undefined, image: AllocatorImage): string[] {
-  const fits = (name: string): string | null => {
-    const need = NEEDS[name];
-    if (!need || (need.symbol && image.machine.symbol(need.symbol) !== undefined)) return null;
-    return need.why;
-  };
   const names = SCENARIOS.map((s) => s.name);
-  if (requested === undefined) return names.filter((n) => fits(n) === null && !ON_REQUEST.includes(n));
+  if (requested === undefined) {
+    const skipped = new Set(skippedScenarios(requested, image).map((s) => s.name));
+    return names.filter((n) => !skipped.has(n));
+  }
   const chosen = listOption(requested, names, 'scenario');
   for (const n of chosen) {
-    const why = fits(n);
-    if (why) throw new UsageError(`scenario '${n}' cannot run on ${image.label}: ${why}`);
+    const why = cannotRun(n, image);
+    if (why) throw new UsageError(`scenario '${n}' ${why.replace('this image', image.label)}`);
   }
   return chosen;
 }
@@ -162,8 +183,8 @@ function junitXml(report: CheckReport): string {
   const suite = `sramlab check ${report.image.path} on ${profile.name}`;
   const total = seconds(scenarios.reduce((t, s) => t + s.emulatedSeconds, 0));
   const gateCases = report.gates ? gateJunitCases(report.gates, scenarios.map((s) => s.name)) : [];
-  const tests = scenarios.length + gateCases.length, failures = report.failed + gateCases.filter((c) => c.failure).length;
-  const counts = `tests="${tests}" failures="${failures}" errors="0" skipped="0" time="${total}"`;
+  const tests = scenarios.length + report.skipped + gateCases.length, failures = report.failed + gateCases.filter((c) => c.failure).length;
+  const counts = `tests="${tests}" failures="${failures}" errors="0" skipped="${report.skipped}" time="${total}"`;
   const props: [string, string][] = [
     ['mcu', profile.name], ['seed', String(report.seed)], ['ops', String(report.ops)], ['boot', report.image.boot],
     ['time', `emulated seconds: cycles / ${profile.clockHz} Hz (not host time)`],
@@ -186,6 +207,10 @@ function junitXml(report: CheckReport): string {
     out.push(`${head}>`,
       `      <failure message="${xmlAttr(failureMessage(s.result))}" type="${xmlAttr(type)}">${xmlText(failureReport(s.result))}</failure>`,
       '    </testcase>');
+  }
+  for (const s of report.skippedScenarios) {
+    out.push(`    <testcase classname="${xmlAttr(`sramlab.${profile.name}`)}" name="${xmlAttr(s.name)}" time="0">`,
+      `      <skipped message="${xmlAttr(s.reason)}"/>`, '    </testcase>');
   }
   // The gates, one test case per gate and scenario, classed by rule (time: none of their own).
   for (const c of gateCases) {
@@ -218,6 +243,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline, { mcu: profile.name, seed: opts.seed, ops: opts.ops }) : undefined;
   const image = bringUp(path, elf, profile, opts.force);
   const names = chooseScenarios(opts.scenario, image);
+  const skipped = skippedScenarios(opts.scenario, image);
   const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
   if (opts.heap !== undefined && opts.heap > region) {
     throw new UsageError(`--heap ${opts.heap}: does not fit ${path}'s heap region of ${region} bytes (__heap_start to __heap_end)`);
@@ -239,6 +265,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
     scenarios.push(s);
     if (!opts.json && !(opts.quiet && s.ok)) printOutcome(s, say);
   }
+  if (!opts.json) for (const s of skipped) say(`  ${chalk.yellow('SKIP')} ${s.name.padEnd(16)} ${s.reason}`);
   const failed = scenarios.filter((s) => !s.ok).length;
   const report: CheckReport = {
     schema: 'sramlab.check/1',
@@ -249,7 +276,8 @@ function check(path: string, opts: CheckOptions, io: Io): number {
         ?? { ...footprint(image.machine.image!), largestBlockAfterInit: null, heapBytesGoneAtInit: null },
     },
     profile: profileSummary(profile), seed: opts.seed, ops: opts.ops,
-    ok: failed === 0, passed: scenarios.length - failed, failed, scenarios,
+    ok: failed === 0, passed: scenarios.length - failed, failed,
+    skipped: skipped.length, skippedScenarios: skipped, scenarios,
   };
   if (gatesAsked(opts)) {
     report.gates = runGates(opts, scenarios.map((s) => s.result), report.image.footprint, baseline);
@@ -258,7 +286,8 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   }
   if (opts.junit !== undefined) writeReportAtomically(opts.junit, junitXml(report), '--junit');
   if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
-  else say(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}: ${report.passed} passed, ${failed} failed`);
+  else say(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}: ${report.passed} passed, ${failed} failed` +
+    (skipped.length ? `, ${skipped.length} skipped (${skipped.map((s) => s.name).join(', ')})` : ''));
   return report.ok ? 0 : 1;
 }
 
@@ -267,7 +296,7 @@ export function checkCommand(ctx: Ctx): Command {
     .description("Check your own allocator ELF (the sramlab ABI, firmware/README.md) through every scenario that fits it, every check on: for CI.")
     .argument('<elf>', 'allocator image: with a vector table it is reset first; without one, sl_init is the first call')
     .addOption(mcuOption())
-    .option('--scenario <names>', `comma-separated scenarios (default: every one that fits the image, but ${ON_REQUEST.join(', ')}): ${SCENARIOS.map((s) => s.name).join(', ')}`)
+    .option('--scenario <names>', `comma-separated scenarios (default: every one that fits the image, but ${Object.keys(ON_REQUEST).join(', ')}, each reported as skipped): ${SCENARIOS.map((s) => s.name).join(', ')}`)
     .option('--seed <n>', 'seed of the workloads (0 to 4294967295)', parseSeed, 1)
     .option('--ops <n>', 'operations (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
     .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)

@@ -69,8 +69,9 @@ describe('sramlab check', () => {
     const names: string[] = doc.scenarios.map((s: { name: string }) => s.name);
     expect(names).toContain('smoke');
     expect(names).toContain('fill-and-drain');
-    expect(names).not.toContain('isr-reentrancy'); // no harness in this image
+    expect(names).toContain('isr-reentrancy'); // no harness needed: the emulator raises the IRQ
     expect(names).not.toContain('stack-collision'); // only on request
+    expect(doc.skippedScenarios.map((s: { name: string }) => s.name)).toEqual(['stack-collision', 'no-cas']);
     for (const s of doc.scenarios) {
       expect(s.ok, s.name).toBe(true);
       expect(s.result.schema).toBe('sramlab.run/1');
@@ -79,9 +80,10 @@ describe('sramlab check', () => {
     const suites = parseXml(readFileSync(report, 'utf8'));
     const suite = only(suites.children.filter((c) => c.name === 'testsuite'));
     expect(suite.attrs.name).toBe(`sramlab check ${elf('bump-cortex-m0.elf')} on cortex-m0`);
-    expect(suite.attrs.tests).toBe(String(names.length));
+    expect(suite.attrs.tests).toBe(String(names.length + 2));
     expect(suite.attrs.failures).toBe('0');
-    const cases = suite.children.filter((c) => c.name === 'testcase');
+    expect(suite.attrs.skipped).toBe('2');
+    const cases = suite.children.filter((c) => c.name === 'testcase' && !c.children.some((k) => k.name === 'skipped'));
     expect(cases.map((c) => c.attrs.name)).toEqual(names);
     for (const c of cases) {
       expect(c.attrs.classname).toBe('sramlab.cortex-m0');
@@ -171,9 +173,10 @@ describe('sramlab check', () => {
   });
 
   it('refuses a scenario the image cannot run, and an unknown one (exit 2)', () => {
-    const isr = sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'isr-reentrancy');
-    expect(isr.status).toBe(2);
-    expect(isr.stderr).toMatch(/scenario 'isr-reentrancy' cannot run on .*IRQ 0 hook/);
+    const noCas = sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'no-cas');
+    expect(noCas.status).toBe(2);
+    expect(noCas.stderr.trim().split('\n')).toHaveLength(1);
+    expect(noCas.stderr).toMatch(/scenario 'no-cas' cannot run on .*bump-cortex-m0\.elf: it runs the project's CAS builds/);
     expect(sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'nope').status).toBe(2);
   });
 
