@@ -30,4 +30,15 @@ static inline int sl_layout_ok(uint32_t size, uint32_t align)
     return align != 0 && (align & (align - 1)) == 0 && size <= 0x7fffffffu - (align - 1);
 }
 
+/* The contract in full is firmware/README.md, "The contract"; in short:
+   - sl_init is called once, first, on a heap that is not zeroed;
+   - align is a power of two; a size above isize::MAX (0x7fffffff) once rounded to align gets
+     NULL (sl_layout_ok above), from sl_alloc and sl_realloc alike;
+   - a block lies wholly inside the heap, is aligned as asked and overlaps no live block;
+   - sl_dealloc gets exactly the pointer, size and align of a live block;
+   - sl_realloc keeps the first min(size, new_size) bytes at the same align; on failure it
+     returns NULL and the old block stays live with its contents untouched.
+   (Kept below the code: a line added above sl_layout_ok would move its debug line numbers and
+   change every committed image.) */
+
 #endif
