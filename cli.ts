@@ -5,12 +5,15 @@
 //      the reader of `sramlab … | head` has what it wanted, so sramlab stops its work at once,
 //      quietly, as a command killed by SIGPIPE would, but within this rule;
 //   1  a check failed, the firmware faulted, locked up or ran out of cycles (each command
-//      returns it from its own verdict);
+//      returns it from its own verdict); or gdb killed the target (--gdb), in one line;
 //   2  bad input, in exactly one line on stderr: a commander parse error, a UsageError, an
-//      ImageError (an allocator or scenario image that cannot be used) or an ElfError;
+//      ImageError (an allocator or scenario image that cannot be used), an ElfError or a
+//      GdbUsageError (a --gdb address that cannot be listened on);
 //   70 anything else: a bug in sramlab (one line; SRAMLAB_DEBUG=1 prints the stack).
 
 import { Command, CommanderError } from 'commander';
+import { GdbUsageError } from './debug/gdb-server.ts';
+import { GdbKilled } from './debug/gdb-stub.ts';
 import { ElfError } from './emulator/elf.ts';
 import { ImageError } from './scenarios/image.ts';
 import { checkCommand } from './cli/check.ts';
@@ -76,7 +79,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (e.exitCode === 0) return 0;
       return fail(e.message.replace(/^error: /, ''), helpHint(argv, root.commands.map((c) => c.name())));
     }
-    if (e instanceof UsageError || e instanceof ImageError || e instanceof ElfError) return fail(e.message);
+    if (e instanceof UsageError || e instanceof ImageError || e instanceof ElfError || e instanceof GdbUsageError) return fail(e.message);
+    if (e instanceof GdbKilled) {
+      io.err('sramlab: killed from gdb: the run did not finish\n');
+      return 1;
+    }
     io.err(`sramlab: internal error: ${oneLine((e as Error).message ?? String(e))}\n`);
     if (process.env.SRAMLAB_DEBUG) io.err(`${(e as Error).stack}\n`);
     return INTERNAL_ERROR;

@@ -1,7 +1,7 @@
 // What every command shares: bad-input errors, colour rules, option parsers, loading an ELF.
 
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 // isatty, not process.stdout.isTTY: touching process.stdout would create the stream we do not use (cli/io.ts).
 import { isatty } from 'node:tty';
 import chalk, { chalkStderr } from 'chalk';
@@ -12,6 +12,7 @@ import type { FaultReport } from '../emulator/fault.ts';
 import type { Machine } from '../emulator/machine.ts';
 import type { Io } from './io.ts';
 import { getProfile, PROFILES, type ProfileOverrides } from '../emulator/profiles.ts';
+import { ALLOCATORS, allocatorName, isElfPath, shellWord } from '../scenarios/image.ts';
 
 /** Bad input: reported in one line, exit status 2. */
 export class UsageError extends Error {}
@@ -213,4 +214,73 @@ export function writeReportAtomically(path: string, text: string, flag = 'report
     rmSync(tmp, { force: true });
     throw new UsageError(`cannot write '${path}': ${(e as Error).message}`);
   }
+}
+
+// ---- allocators: a built-in name or a path to the user's own image ---------------------------
+
+/** What --help says an allocator may be. */
+export const ALLOCATOR_HELP = `a built-in allocator (${ALLOCATORS.map((a) => a.name).join(', ')}) or the path to your own ` +
+  "image built to the sramlab ABI (a value that contains '/' or ends in .elf is a path: ./fw.elf)";
+
+/** One allocator as given: a known name, or a path to a file that exists (read fully only when it runs). */
+export function allocatorArg(value: string): string {
+  if (isElfPath(value)) {
+    if (!existsSync(value)) throw new UsageError(`cannot read '${value}': no such file`);
+    if (statSync(value).isDirectory()) throw new UsageError(`cannot read '${value}': is a folder`);
+    return value;
+  }
+  if (!ALLOCATORS.some((a) => a.name === value)) {
+    throw new UsageError(`unknown allocator '${value}' (known: ${ALLOCATORS.map((a) => a.name).join(', ')}; or a path to your image: ./fw.elf)`);
+  }
+  return value;
+}
+
+/**
+ * A comma-separated list of allocators (undefined: every built-in). Two entries that a table
+ * would show under one name (a/fw.elf and b/fw.elf, or a file called galloc) are refused.
+ */
+export function allocatorListArg(value: string | undefined): string[] {
+  if (value === undefined) return ALLOCATORS.map((a) => a.name);
+  const items = value.split(',').map((x) => x.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`an empty list of allocators (known: ${ALLOCATORS.map((a) => a.name).join(', ')})`);
+  const byName = new Map<string, string>();
+  for (const x of items) {
+    allocatorArg(x);
+    const name = allocatorName(x), other = byName.get(name);
+    if (other !== undefined && other !== x) throw new UsageError(`--alloc: '${other}' and '${x}' would both be called '${name}' in the results: rename one`);
+    byName.set(name, x);
+  }
+  return [...new Set(items)];
+}
+
+// ---- replay commands as the user ran sramlab -------------------------------------------------
+
+/**
+ * The words that start sramlab the way the user started it, so a printed replay runs as
+ * pasted. Decided from the program node was given (argv[1]) and npm's environment:
+ *   - the installed command (argv[1] named `sramlab`, the link npm makes to bin/sramlab.js)
+ *     started by npm — npx, npm exec, an npm script (npm sets npm_command) — `npx sramlab`;
+ *   - the installed command otherwise: `sramlab` when its folder is on PATH, else its path;
+ *   - the script itself (`node bin/sramlab.js`): `node <that path>`, relative to the working
+ *     folder when inside it;
+ *   - anything else (main() called by another program, e.g. a test): `sramlab`.
+ */
+export function invocation(argv1: string | undefined = process.argv[1], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  if (!argv1) return 'sramlab';
+  const shown = (p: string) => shellWord(isAbsolute(p) && !relative(cwd, p).startsWith('..') ? relative(cwd, p) : p);
+  const file = basename(argv1);
+  if (file === 'sramlab') {
+    if (env.npm_command) return 'npx sramlab';
+    const onPath = (env.PATH ?? '').split(delimiter).some((d) => d && resolve(d) === dirname(resolve(argv1)));
+    if (onPath) return 'sramlab';
+    const p = shown(argv1);
+    return p.includes('/') ? p : `./${p}`;
+  }
+  if (file === 'sramlab.js') return `node ${shown(argv1)}`;
+  return 'sramlab';
+}
+
+/** A command sramlab printed as `sramlab …`, started the way this process was (see invocation). */
+export function asInvoked(command: string): string {
+  return command.replace(/^sramlab(?= )/, invocation());
 }

@@ -6,19 +6,21 @@ import { PROFILES } from '../emulator/profiles.ts';
 import { compare, jobsOf, type CompareReport } from '../scenarios/compare.ts';
 import { heapMapViews } from '../report/heap-maps.ts';
 import { renderCompareHtml } from '../report/html.ts';
-import { ALLOCATORS } from '../scenarios/image.ts';
+import { allocatorName, AllocatorImage, isElfPath, shellWord } from '../scenarios/image.ts';
 import { runScenario, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
-import { checkReportPath, countIn, type Ctx, EXAMPLES, listOption, paintErr, parseNonEmpty, parseOps, parseSeed, parseSize, showProgress, writeReportAtomically } from './common.ts';
+import { chooseScenarios } from './check.ts';
+import { ALLOCATOR_HELP, allocatorListArg, asInvoked, checkReportPath, countIn, type Ctx, EXAMPLES, invocation, listOption, paintErr, parseNonEmpty, parseOps, parseSeed, parseSize, showProgress, writeReportAtomically } from './common.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
 
 interface CompareCliOptions { alloc?: string; mcu?: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; html?: string; workers?: number; quiet?: boolean }
 
 async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
+  const allocators = allocatorListArg(opts.alloc);
+  const mcus = listOption(opts.mcu, Object.keys(PROFILES), 'MCU');
   const o = {
-    allocators: listOption(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator'),
-    mcus: listOption(opts.mcu, Object.keys(PROFILES), 'MCU'),
-    scenarios: listOption(opts.scenario, SCENARIOS.map((x) => x.name), 'scenario'),
+    allocators, mcus,
+    scenarios: userImageScenarios(allocators, mcus, opts.scenario) ?? listOption(opts.scenario, SCENARIOS.map((x) => x.name), 'scenario'),
     seed: opts.seed, ops: opts.ops, heap: opts.heap, workers: opts.workers,
   };
   if (opts.html !== undefined) checkReportPath(opts.html, '--html');
@@ -34,40 +36,66 @@ async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
     io.err(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} runs`);
     if (done === total) io.err('\r' + ' '.repeat(width + 20) + '\r');
   } : undefined);
+  for (const r of report.results) r.replay = asInvoked(r.replay);
   if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
   else printCompare(report, o.scenarios, (performance.now() - t0) / 1000, (line) => println(io, line));
   if (opts.html !== undefined) writeHtml(opts.html, report, o.allocators, o.mcus[0]!, { seed: o.seed, ops: o.ops, heap: o.heap }, opts, io);
   return report.results.every((r) => r.ok) ? 0 : 1;
 }
 
+/**
+ * With users' images among the allocators: each is brought up on each profile now, so what
+ * cannot run (unreadable, a missing ABI symbol, the wrong architecture) is refused in one line
+ * before any worker starts; and the scenarios are check's for each image (undefined: none given).
+ */
+function userImageScenarios(allocators: string[], mcus: string[], requested: string | undefined): string[] | undefined {
+  const paths = allocators.filter(isElfPath);
+  if (paths.length === 0) return undefined;
+  let chosen: string[] | undefined;
+  for (const path of paths) {
+    for (const mcu of mcus) {
+      const fits = chooseScenarios(requested, AllocatorImage.load(path, mcu));
+      chosen = chosen === undefined ? fits : chosen.filter((n) => fits.includes(n));
+    }
+  }
+  return chosen;
+}
+
 /** The page, with heap maps of each allocator on the first profile compared (one short run each, in this thread). */
 function writeHtml(file: string, report: CompareReport, allocators: string[], mcu: string, params: ScenarioParams, opts: CompareCliOptions, io: Io): void {
-  const maps = heapMapViews(allocators, mcu, params);
-  writeReportAtomically(file, renderCompareHtml(report, maps), '--html');
+  // A user's image is named by its file name on the page, as in the results.
+  const maps = heapMapViews(allocators, mcu, params).map((v) => ({ ...v, allocator: allocatorName(v.allocator) }));
+  const heap = params.heap === undefined ? '' : ` --heap ${params.heap}`;
+  const command = `${invocation()} compare --alloc ${shellWord(allocators.join(','))} --mcu ${[...new Set(report.results.map((r) => r.mcu))].join(',')} ` +
+    `--scenario ${[...new Set(report.results.map((r) => r.scenario))].join(',')} --seed ${params.seed} --ops ${params.ops}${heap} --html ${shellWord(file)}`;
+  writeReportAtomically(file, renderCompareHtml(report, maps, command), '--html');
   // On stderr, so that --json keeps stdout a single JSON document.
   if (!opts.quiet) io.err(`${paintErr.dim('HTML report:')} ${file}\n`);
 }
 
 function printCompare(report: CompareReport, scenarios: string[], secs: number, say: (line: string) => void): void {
-  const colWidth = Math.max(10, ...scenarios.map((s) => s.length)) + 1;
-  say(chalk.bold('allocator / mcu'.padEnd(28)) + scenarios.map((s) => chalk.bold(s.padEnd(colWidth))).join(''));
+  const cellText = (r: ScenarioResult) => r.ok && r.caught ? `✓ caught ${r.caught.rule}`
+    : r.ok ? `✓ ${r.stats.alloc.cycles.median || ''}`.trimEnd() : `✗ ${r.violation!.rule}`;
+  // Columns as wide as what they hold: a cell never runs into the next one.
+  const colWidth = Math.max(10, ...scenarios.map((s) => s.length), ...report.results.map((r) => cellText(r).length)) + 1;
   const rows = new Map<string, ScenarioResult[]>();
   for (const r of report.results) {
     const key = `${r.allocator} / ${r.mcu}`;
     rows.set(key, [...(rows.get(key) ?? []), r]);
   }
+  // A user's image can have a long file name: the first column is as wide as its longest row.
+  const keyWidth = Math.max(28, ...[...rows.keys()].map((k) => k.length + 2));
+  say(chalk.bold('allocator / mcu'.padEnd(keyWidth)) + scenarios.map((s) => chalk.bold(s.padEnd(colWidth))).join(''));
   for (const [key, rs] of rows) {
     const cells = scenarios.map((sc) => {
       const r = rs.find((x) => x.scenario === sc)!;
-      const text = r.ok && r.caught ? `✓ caught ${r.caught.rule}`
-        : r.ok ? `✓ ${r.stats.alloc.cycles.median || ''}`.trimEnd() : `✗ ${r.violation!.rule}`;
-      const padded = text.padEnd(colWidth);
+      const padded = cellText(r).padEnd(colWidth);
       return r.ok ? chalk.green(padded) : chalk.red(padded);
     });
-    say(key.padEnd(28) + cells.join(''));
+    say(key.padEnd(keyWidth) + cells.join(''));
   }
   const failed = report.results.filter((r) => !r.ok).length;
-  say(chalk.dim(`✓ n: every check held; n = median alloc cycles. ✗ rule: the rule that broke (sramlab run <scenario> --alloc A --mcu P for the report).`));
+  say(chalk.dim(`✓ n: every check held; n = median alloc cycles. ✗ rule: the rule that broke (${invocation()} run <scenario> --alloc A --mcu P for the report; --json has each run's replay).`));
   say(`${report.results.length} runs, ${failed} with a broken rule, in ${secs.toFixed(1)} s`);
 }
 
@@ -77,7 +105,7 @@ const MAX_WORKERS = 256;
 export function compareCommand(ctx: Ctx): Command {
   return new Command('compare')
     .description('Run scenarios on allocators × MCU profiles with every check on; a table, or JSON (schema sramlab.compare/1).')
-    .option('--alloc <list>', 'allocators, comma-separated (default: all)')
+    .option('--alloc <list>', `allocators, comma-separated (default: every built-in); each ${ALLOCATOR_HELP}`)
     .option('--mcu <list>', 'MCU profiles, comma-separated (default: all)')
     .option('--scenario <list>', 'scenarios, comma-separated (default: all)')
     .option('--seed <n>', 'seed of the workloads (0 to 4294967295)', parseSeed, 1)
@@ -88,7 +116,12 @@ export function compareCommand(ctx: Ctx): Command {
     .option('--html <file>', 'also write a self-contained HTML report: table, cycle distributions, utilisation, fragmentation, heap maps', parseNonEmpty)
     .option('--quiet', 'no progress bar, no note of the file written')
     .addHelpText('after', EXAMPLES(['sramlab compare', 'sramlab compare --alloc galloc,emballoc --mcu cortex-m0,cortex-m3',
-      'sramlab compare --scenario fill-and-drain --json > results.json', 'sramlab compare --mcu cortex-m0,cortex-m3 --html report.html']) +
-      '\nExit status: 0 every check held in every run, 1 some rule broke somewhere, 2 bad input.\n')
+      'sramlab compare --scenario fill-and-drain --json > results.json', 'sramlab compare --mcu cortex-m0,cortex-m3 --html report.html',
+      'sramlab compare --alloc galloc,./fw.elf --mcu cortex-m0 --html report.html   # your image beside a built-in']) + `
+A path to your own image (it contains '/' or ends in .elf) runs beside the built-ins and is named
+by its file name. With one, the default scenarios are those \`sramlab check\` runs on it; a scenario
+named with --scenario that cannot run on it is refused.
+Exit status: 0 every check held in every run, 1 some rule broke somewhere, 2 bad input.
+`)
     .action(async (opts: CompareCliOptions) => { ctx.status = await compareCmd(opts, ctx.io); });
 }

@@ -3,9 +3,11 @@
 import { Command } from 'commander';
 import { Machine, type RunResult } from '../emulator/machine.ts';
 import { countIn, type Ctx, EXAMPLES, formatFault, loadInto, mcuOption, paintErr, parseSize, profileFrom } from './common.ts';
+import { addGdbOptions, type GdbCliOptions, GdbSession } from './gdb.ts';
+import { stopForRun } from '../debug/gdb-stub.ts';
 import { type Io, OutputClosed } from './io.ts';
 
-interface ExecOptions { mcu: string; maxCycles: number; json?: boolean; flash?: number; sram?: number; clock?: number; force?: boolean }
+interface ExecOptions extends GdbCliOptions { mcu: string; maxCycles: number; json?: boolean; flash?: number; sram?: number; clock?: number; force?: boolean }
 
 function exec(elfPath: string, opts: ExecOptions, io: Io): number {
   const m = new Machine(profileFrom(opts));
@@ -27,7 +29,17 @@ function exec(elfPath: string, opts: ExecOptions, io: Io): number {
     }
   };
   m.reset();
-  const r = m.run({ maxCycles: opts.maxCycles });
+  const gdb = GdbSession.open(opts, io);
+  let r: RunResult;
+  try {
+    gdb?.attach(m);
+    r = m.run({ maxCycles: opts.maxCycles });
+    // The firmware's own end is an exit gdb is told of; anything else stops it there.
+    const stop = stopForRun(r);
+    gdb?.finish('exited' in stop ? null : stop, `the run ended: ${r.stop}`);
+  } finally {
+    gdb?.close();
+  }
   if (closed) throw new OutputClosed();
   if (opts.json) {
     io.out(JSON.stringify({
@@ -55,7 +67,7 @@ function stopLine(r: RunResult, budget: number): string | null {
 }
 
 export function execCommand(ctx: Ctx): Command {
-  return new Command('exec')
+  const cmd = new Command('exec')
     .description('Run a firmware image from reset, with ARM semihosting for output and exit (like qemu-system-arm -semihosting).')
     .argument('<elf>', 'ELF image built for the MCU (vector table at address 0)')
     .addOption(mcuOption())
@@ -63,8 +75,11 @@ export function execCommand(ctx: Ctx): Command {
     .option('--flash <size>', 'override the profile\'s flash size', parseSize)
     .option('--sram <size>', 'override the profile\'s SRAM size', parseSize)
     .option('--json', 'print a JSON summary (the firmware output goes into it)')
-    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault')
-    .addHelpText('after', EXAMPLES(['sramlab exec hello.elf --mcu cortex-m0', 'sramlab exec test.elf --mcu cortex-m0plus --max-cycles 50M --json']) +
+    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault');
+  return addGdbOptions(cmd, true)
+    .addHelpText('after', EXAMPLES(['sramlab exec hello.elf --mcu cortex-m0', 'sramlab exec test.elf --mcu cortex-m0plus --max-cycles 50M --json',
+      'sramlab exec fw.elf --gdb 3333    # waits at the reset handler: gdb-multiarch fw.elf -ex "target remote :3333"']) +
+      '\nWith --gdb the core waits at its first instruction for gdb; a fault stops it in the handler with the fault\'s signal, and a\nrun that ends in a fault, lockup or its cycle budget stops there. A kill from gdb ends the command with status 1.' +
       '\nExit status: the firmware\'s (SYS_EXIT / SYS_EXIT_EXTENDED), 1 when it faulted, locked up or ran out of cycles, 2 for bad input.\n')
     .action((elf: string, opts: ExecOptions) => { ctx.status = exec(elf, opts, ctx.io); });
 }

@@ -3,24 +3,24 @@
 import chalk from 'chalk';
 import { Command } from 'commander';
 import { decode, execute, fuzz, type FuzzResult } from '../scenarios/fuzz.ts';
-import { ALLOCATORS, AllocatorImage } from '../scenarios/image.ts';
+import { AllocatorImage, shellWord } from '../scenarios/image.ts';
 import { DEFAULT_HEAP } from '../scenarios/index.ts';
 import { Session } from '../scenarios/session.ts';
-import { type Ctx, EXAMPLES, mcuOption, oneOf, parseDuration, parseSeed, parseSize, profileFrom, showProgress, UsageError } from './common.ts';
+import { ALLOCATOR_HELP, allocatorArg, asInvoked, type Ctx, EXAMPLES, mcuOption, parseDuration, parseSeed, parseSize, profileFrom, showProgress, UsageError } from './common.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
 
-interface FuzzCliOptions { alloc: string; mcu: string; time: number; seed: number; heap?: number; replay?: string; json?: boolean; quiet?: boolean }
+interface FuzzCliOptions { alloc: string; mcu: string; time: number; seed: number; heap?: number; replay?: string; json?: boolean; quiet?: boolean; force?: boolean }
 
 function fuzzCmd(opts: FuzzCliOptions, io: Io): number {
   const say = (line: string) => println(io, line);
   profileFrom(opts);
-  oneOf(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator');
-  const target = { allocator: opts.alloc, mcu: opts.mcu, heap: opts.heap ?? DEFAULT_HEAP };
+  allocatorArg(opts.alloc);
+  const target = { allocator: opts.alloc, mcu: opts.mcu, heap: opts.heap ?? DEFAULT_HEAP, ...(opts.force ? { load: { force: true } } : {}) };
   let ops;
   if (opts.replay !== undefined) {
     try { ops = decode(opts.replay); } catch (e) { throw new UsageError(`--replay: ${(e as Error).message}`); }
-    if (ops.length === 0) throw new UsageError('--replay: an empty sequence');
+    // An empty sequence is one fuzz prints: sl_init and the leak rule alone already broke a rule.
   }
   if (opts.heap !== undefined) checkFuzzHeap(target);
   if (ops !== undefined) {
@@ -36,6 +36,10 @@ function fuzzCmd(opts: FuzzCliOptions, io: Io): number {
     if (n % 10 === 0) io.err(`\r${n} sequences, ${((performance.now() - t0) / 1000).toFixed(0)} s of ${opts.time} s`);
   } : undefined);
   if (tty) io.err('\r' + ' '.repeat(50) + '\r');
+  // The replay as this process was started, with the allocator (a path, maybe) as one shell word.
+  if (r.minimal !== null) {
+    r.replay = asInvoked(`sramlab fuzz --alloc ${shellWord(opts.alloc)} --mcu ${opts.mcu} --heap ${target.heap}${opts.force ? ' --force' : ''} --replay '${r.minimal}'`);
+  }
   if (opts.json) {
     io.out(JSON.stringify(r, null, 2) + '\n');
   } else if (r.violation) {
@@ -53,11 +57,11 @@ function fuzzCmd(opts: FuzzCliOptions, io: Io): number {
  * Fuzzing runs its own set-up (scenarios/fuzz.ts execute: sl_init, no scenario), so the heap is
  * probed the way it runs: a session on a fresh image, handed to the probe before sl_init.
  */
-function checkFuzzHeap(t: { allocator: string; mcu: string; heap: number }): void {
+function checkFuzzHeap(t: { allocator: string; mcu: string; heap: number; load?: { force?: boolean } }): void {
   checkHeapFits((heap, observe) => {
-    const image = AllocatorImage.load(t.allocator, t.mcu);
+    const image = AllocatorImage.load(t.allocator, t.mcu, t.load);
     const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
-    if (heap > region) throw new UsageError(`--heap ${heap}: does not fit ${t.allocator}-${t.mcu}'s heap region of ${region} bytes`);
+    if (heap > region) throw new UsageError(`--heap ${heap}: does not fit ${image.label}'s heap region of ${region} bytes`);
     const s = new Session(image);
     observe(s);
     s.init(heap);
@@ -68,15 +72,17 @@ function checkFuzzHeap(t: { allocator: string; mcu: string; heap: number }): voi
 export function fuzzCommand(ctx: Ctx): Command {
   return new Command('fuzz')
     .description('Random operation sequences with every check on; a failure is shrunk to a minimal sequence you can replay.')
-    .requiredOption('--alloc <allocator>', `allocator: ${ALLOCATORS.map((a) => a.name).join(', ')}`)
+    .requiredOption('--alloc <allocator>', ALLOCATOR_HELP)
     .addOption(mcuOption())
     .option('--time <duration>', 'how long to search (30s, 2m, 1h; at most a week)', parseDuration, 30)
     .option('--seed <n>', 'seed of the search (0 to 4294967295)', parseSeed, 1)
     .option('--heap <size>', 'heap bytes given to sl_init (default 16K)', parseSize)
-    .option('--replay <ops>', "run one sequence again, as printed: 'a24:8,a100:4,f0,r1:300'")
+    .option('--replay <ops>', "run one sequence again, as printed: 'a24:8,a100:4,f0,r1:300' ('' is sl_init and the leak rule alone)")
     .option('--json', 'print the result as JSON (schema sramlab.fuzz/1)')
     .option('--quiet', 'no progress line')
-    .addHelpText('after', EXAMPLES(['sramlab fuzz --alloc emballoc --mcu cortex-m0 --time 30s', "sramlab fuzz --alloc chunk --replay 'a900:4,r0:150,f0'"]) +
+    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so)')
+    .addHelpText('after', EXAMPLES(['sramlab fuzz --alloc emballoc --mcu cortex-m0 --time 30s', "sramlab fuzz --alloc chunk --replay 'a900:4,r0:150,f0'",
+      'sramlab fuzz --alloc ./fw.elf --mcu cortex-m3 --time 1m          # your own image']) +
       '\nOps: aSIZE:ALIGN allocates; fN frees the block op N allocated; rN:SIZE reallocs it.\n')
     .action((opts: FuzzCliOptions) => { ctx.status = fuzzCmd(opts, ctx.io); });
 }

@@ -5,11 +5,10 @@ import chalk, { type ChalkInstance } from 'chalk';
 import { Command, Option } from 'commander';
 import { checkSegmentsFit, ElfError, parseElf, type ElfImage } from '../emulator/elf.ts';
 import { FLASH_BASE, SRAM_BASE } from '../emulator/memory-map.ts';
-import { ImageError, imagePath } from '../scenarios/image.ts';
+import { ImageError, imagePath, isElfPath } from '../scenarios/image.ts';
 import { imageMap, renderImageMap, type BandKind, type Scale } from '../scenarios/image-map.ts';
-import { countIn, type Ctx, EXAMPLES, mcuOption, oneOf, parseNonEmpty, parseSize, profileFrom, readElf, UsageError, useColor } from './common.ts';
+import { ALLOCATOR_HELP, allocatorArg, countIn, type Ctx, EXAMPLES, mcuOption, parseNonEmpty, parseSize, profileFrom, readElf, UsageError, useColor } from './common.ts';
 import type { Io } from './io.ts';
-import { ALLOCATORS } from '../scenarios/image.ts';
 
 interface MapOptions { alloc?: string; elf?: string; mcu: string; flash?: number; sram?: number; scale: Scale; rows?: number; json?: boolean }
 
@@ -22,9 +21,11 @@ const COLOUR: Record<BandKind, ChalkInstance> = {
 function map(opts: MapOptions, io: Io): number {
   if ((opts.alloc === undefined) === (opts.elf === undefined)) throw new UsageError('give one of --alloc <allocator> or --elf <file>');
   const profile = profileFrom(opts);
-  const { path, label } = opts.elf !== undefined
-    ? { path: opts.elf, label: opts.elf }
-    : { path: imageOf(oneOf(opts.alloc!, ALLOCATORS.map((a) => a.name), 'allocator'), profile.name), label: `${opts.alloc}-${profile.name}` };
+  // --alloc takes a path as every command does (isElfPath); --elf is the older spelling of it.
+  const given = opts.elf ?? (isElfPath(opts.alloc!) ? allocatorArg(opts.alloc!) : undefined);
+  const { path, label } = given !== undefined
+    ? { path: given, label: given }
+    : { path: imageOf(allocatorArg(opts.alloc!), profile.name), label: `${opts.alloc}-${profile.name}` };
   const image = parseChecked(path, profile.flashSize, profile.sramSize);
   const m = imageMap(image, profile, label);
   if (opts.json) {
@@ -64,15 +65,15 @@ const MAX_ROWS = 10_000;
 export function mapCommand(ctx: Ctx): Command {
   return new Command('map')
     .description("Draw an image's memory map: vector table, code, data, allocator state, heap, stack — with addresses and sizes.")
-    .option('--alloc <allocator>', 'an allocator image from firmware/images', parseNonEmpty)
-    .option('--elf <file>', 'any ELF for the MCU (a user\'s own allocator image)', parseNonEmpty)
+    .option('--alloc <allocator>', ALLOCATOR_HELP, parseNonEmpty)
+    .option('--elf <file>', 'any ELF for the MCU, by its path (the same as --alloc <path>)', parseNonEmpty)
     .addOption(mcuOption())
     .addOption(new Option('--scale <scale>', 'linear: rows ∝ bytes; log: rows ∝ log2(bytes) (every band gets at least one row)').choices(['linear', 'log']).default('linear'))
     .option('--rows <n>', 'rows of fill per memory (default 12 for flash, 16 for SRAM)', countIn(1, MAX_ROWS))
     .option('--flash <size>', 'override the profile\'s flash size', parseSize)
     .option('--sram <size>', 'override the profile\'s SRAM size', parseSize)
     .option('--json', 'print the band list as JSON (schema sramlab.map/1)')
-    .addHelpText('after', EXAMPLES(['sramlab map --alloc galloc --mcu cortex-m0', 'sramlab map --alloc emballoc --mcu cortex-m4 --scale log', 'sramlab map --elf my-alloc.elf --mcu cortex-m3 --json']) +
+    .addHelpText('after', EXAMPLES(['sramlab map --alloc galloc --mcu cortex-m0', 'sramlab map --alloc emballoc --mcu cortex-m4 --scale log', 'sramlab map --alloc ./my-alloc.elf --mcu cortex-m3 --json']) +
       '\nHigh addresses are on top, so the stack grows downward toward the heap. Colours only on a terminal, never with NO_COLOR.\n')
     .action((opts: MapOptions) => { ctx.status = map(opts, ctx.io); });
 }

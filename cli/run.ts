@@ -3,27 +3,48 @@
 import chalk, { type ChalkInstance } from 'chalk';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeOperation, heapMap, HeapTracker, renderHeapMap, type HeapMap, type SpanKind } from '../scenarios/heap-map.ts';
-import { ALLOCATORS } from '../scenarios/image.ts';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../scenarios/index.ts';
 import { Session } from '../scenarios/session.ts';
-import { type Ctx, EXAMPLES, mcuOption, oneOf, parseOps, parseSeed, parseSize, profileFrom, useColor } from './common.ts';
+import { ALLOCATOR_HELP, allocatorArg, asInvoked, type Ctx, EXAMPLES, mcuOption, oneOf, parseOps, parseSeed, parseSize, profileFrom, useColor } from './common.ts';
+import { addGdbOptions, type GdbCliOptions, GdbSession, stopForRule } from './gdb.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
 
-interface RunOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; json?: boolean; show?: 'heap'; step?: boolean; cell?: number }
+interface RunOptions extends GdbCliOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; json?: boolean; show?: 'heap'; step?: boolean; cell?: number; force?: boolean }
 
 function run(name: string, opts: RunOptions, io: Io): number {
   profileFrom(opts);
   oneOf(name, SCENARIOS.map((x) => x.name), 'scenario');
-  oneOf(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator');
+  allocatorArg(opts.alloc);
   const params = { seed: opts.seed, ops: opts.ops, heap: opts.heap };
+  const load = opts.force ? { force: true } : {};
   if (opts.heap !== undefined) {
-    checkHeapFits((heap, observe) => runScenario(name, opts.alloc, opts.mcu, { ...params, heap }, { observe }), opts.heap, `${opts.alloc} on ${opts.mcu} in ${name}`);
+    checkHeapFits((heap, observe) => runScenario(name, opts.alloc, opts.mcu, { ...params, heap }, { ...load, observe }), opts.heap, `${opts.alloc} on ${opts.mcu} in ${name}`);
   }
+  const gdb = GdbSession.open(opts, io);
+  try {
+    return report(name, opts, io, params, load, gdb);
+  } finally {
+    gdb?.close();
+  }
+}
+
+function report(name: string, opts: RunOptions, io: Io, params: { seed: number; ops: number; heap?: number }, load: { force?: boolean }, gdb: GdbSession | null): number {
   const say = (line: string) => println(io, line);
   const view = opts.show === 'heap' || opts.step ? new HeapView(opts, io) : null;
+  let session: Session | null = null;
+  const observe = (s: Session) => {
+    session = s;
+    view?.watch(s);
+    gdb?.attach(s.image.machine);
+  };
   // Image and scenario errors are bad input by their type (cli.ts), whatever their wording.
-  const r: ScenarioResult = runScenario(name, opts.alloc, opts.mcu, params, view ? { observe: (s) => view.watch(s) } : {});
+  const r: ScenarioResult = runScenario(name, opts.alloc, opts.mcu, params, { ...load, observe });
+  r.replay = asInvoked(r.replay);
+  if (gdb && session) {
+    const v = r.ok ? null : r.violation;
+    gdb.finish(v ? stopForRule(v, (session as Session).image.machine) : null, v ? `rule ${v.rule} broke at operation ${v.operation}` : undefined);
+  }
   if (opts.json) {
     io.out(JSON.stringify(view ? { ...r, heapView: view.json() } : r, null, 2) + '\n');
   } else {
@@ -116,10 +137,10 @@ class HeapView {
 }
 
 export function runCommand(ctx: Ctx): Command {
-  return new Command('run')
+  const cmd = new Command('run')
     .description('Run one scenario on one allocator image with every check on.')
     .argument('<scenario>', `scenario: ${SCENARIOS.map((x) => x.name).join(', ')}`)
-    .requiredOption('--alloc <allocator>', `allocator: ${ALLOCATORS.map((a) => a.name).join(', ')}`)
+    .requiredOption('--alloc <allocator>', ALLOCATOR_HELP)
     .addOption(mcuOption())
     .option('--seed <n>', 'seed of the workload (0 to 4294967295)', parseSeed, 1)
     .option('--ops <n>', 'operations (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
@@ -128,12 +149,24 @@ export function runCommand(ctx: Ctx): Command {
     .addOption(new Option('--show <view>', 'draw the heap array after the workload: live blocks, allocator metadata, free and untouched bytes').choices(['heap']))
     .option('--step', 'with --show heap: draw it after every operation (implies --show heap)')
     .option('--cell <bytes>', 'bytes per character of the heap drawing (default: from the heap size)', positive)
+    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault');
+  return addGdbOptions(cmd, true)
     .addHelpText('after', EXAMPLES([
       'sramlab run smoke --alloc galloc --mcu cortex-m0',
       'sramlab run smoke --alloc chunk --mcu cortex-m3 --json',
       'sramlab run smoke --alloc emballoc --heap 1K --show heap',
       'sramlab run smoke --alloc galloc --heap 2K --step --cell 8',
-    ]) + '\nExit status: 0 every check held, 1 a check failed, 2 bad input.\n')
+      'sramlab run smoke --alloc ./fw.elf --mcu cortex-m3 --show heap      # your own image',
+      'sramlab run smoke --alloc ./fw.elf --gdb 3333    # then: gdb-multiarch fw.elf -ex "target remote :3333"',
+    ]) + `
+An allocator that contains '/' or ends in .elf is a path to your image (firmware/README.md, the
+sramlab ABI); it is named by its file name in the output, and replay lines repeat the path.
+With --gdb the run waits before sl_init for gdb to connect and continue (set breakpoints then),
+and stops again where a rule broke (SIGSEGV for a stray access, SIGTRAP for a host-side check):
+bt, info registers and x show the faulting line, the stack and the heap. --gdb-on-fail skips the
+first wait. A kill from gdb ends the command with status 1.
+Exit status: 0 every check held, 1 a check failed, 2 bad input.
+`)
     .action((name: string, opts: RunOptions) => { ctx.status = run(name, opts, ctx.io); });
 }
 

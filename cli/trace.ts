@@ -5,11 +5,10 @@ import chalk from 'chalk';
 import { Command } from 'commander';
 import { hex } from '../emulator/elf.ts';
 import { callOf } from '../scenarios/heap-map.ts';
-import { ALLOCATORS } from '../scenarios/image.ts';
 import { runScenario, SCENARIOS } from '../scenarios/index.ts';
 import type { OperationEvent } from '../scenarios/session.ts';
 import { trace, TRACE_REGIONS, type TraceAccess, type TraceRegion, type TraceSink } from '../scenarios/trace.ts';
-import { countIn, type Ctx, EXAMPLES, listOption, mcuOption, MAX_OPS, oneOf, parseOps, parseSeed, parseSize, profileFrom, UsageError } from './common.ts';
+import { ALLOCATOR_HELP, allocatorArg, countIn, type Ctx, EXAMPLES, listOption, mcuOption, MAX_OPS, oneOf, parseOps, parseSeed, parseSize, profileFrom, UsageError } from './common.ts';
 import { checkHeapFits } from './heap.ts';
 import type { Io } from './io.ts';
 
@@ -38,7 +37,7 @@ class LineWriter {
 
 function traceCmd(scenario: string, opts: TraceCliOptions, io: Io): number {
   profileFrom(opts);
-  oneOf(opts.alloc, ALLOCATORS.map((a) => a.name), 'allocator');
+  allocatorArg(opts.alloc);
   oneOf(scenario, SCENARIOS.map((s) => s.name), 'scenario');
   if (opts.first !== undefined && opts.op !== undefined) throw new UsageError('give --first or --op, not both');
   const [from, to] = opts.op !== undefined ? [opts.op, opts.op] : [1, opts.first ?? 1];
@@ -124,7 +123,7 @@ export function traceCommand(ctx: Ctx): Command {
   return new Command('trace')
     .description('Every load and store allocator code makes in the first operations of a scenario: PC, symbol, source line, address, value, region.')
     .argument('<scenario>', `scenario: ${SCENARIOS.map((x) => x.name).join(', ')}`)
-    .requiredOption('--alloc <allocator>', `allocator: ${ALLOCATORS.map((a) => a.name).join(', ')}`)
+    .requiredOption('--alloc <allocator>', ALLOCATOR_HELP)
     .addOption(mcuOption())
     .option('--first <n>', 'trace operations 1 to n (default 1)', countIn(1, MAX_OPS))
     .option('--op <k>', 'trace operation k only (0 is sl_init)', countIn(0, MAX_OPS))
@@ -138,6 +137,7 @@ export function traceCommand(ctx: Ctx): Command {
       'sramlab trace smoke --alloc emballoc --op 0            # what sl_init writes',
       'sramlab trace random-actions --alloc galloc --first 20 --region heap,state',
       'sramlab trace smoke --alloc chunk --first 5 --json | jq -c "select(.type == \\"access\\")"',
+      'sramlab trace smoke --alloc ./fw.elf --mcu cortex-m3 --first 3   # your own image',
     ]) + `
 Regions: heap (the heap sl_init was given), heap-spare (the rest of the heap region), state
 (.alloc_data/.alloc_bss), stack, flash (literal pools), sram (any other SRAM), scs, dwt, unmapped.

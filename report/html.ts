@@ -131,8 +131,11 @@ const key = (cls: string, words: string, sample = ''): Html => html`<span class=
 
 // ---- the page -------------------------------------------------------------------------------
 
-/** The whole page for a compare report and the heap maps collected beside it. */
-export function renderCompareHtml(report: CompareReport, heapMaps: readonly HeapMapView[] = []): string {
+/**
+ * The whole page for a compare report and the heap maps collected beside it. command: the
+ * compare as the caller ran it (a user's image by its path), when it knows better than the results.
+ */
+export function renderCompareHtml(report: CompareReport, heapMaps: readonly HeapMapView[] = [], command?: string): string {
   const res = new Results(report);
   const failed = report.results.filter((r) => !r.ok).length;
   const title = `sramlab compare: ${res.allocators.length} allocators × ${res.mcus.length} profiles × ${res.scenarios.length} scenarios`;
@@ -152,7 +155,7 @@ export function renderCompareHtml(report: CompareReport, heapMaps: readonly Heap
 <p class="summary">${report.results.length} runs with every check on; ${failed === 0 ? 'every rule held in every run' : `${failed} broke a rule${folded}`}.
 Seed ${report.seed}, ${report.ops} operations per counted scenario, heap ${report.heap === null ? 'the default (16 KiB, or the whole region where smaller)' : bytes(report.heap)}.
 Cycles are emulated, from the Technical Reference Manuals' timing tables: the same on every machine.</p>
-<p class="replay">Run again: <code>${replayCommand(report, res)}</code></p>
+<p class="replay">Run again: <code>${command ?? replayCommand(report, res)}</code></p>
 <nav><a href="#results">verdicts</a> · <a href="#findings">broken rules</a> · <a href="#timing">worst case and p99</a> · <a href="#cycles">cycles by scenario</a> · <a href="#utilisation">utilisation</a> · <a href="#fragmentation">fragmentation</a> · <a href="#heap-maps">heap maps</a></nav>
 </header>
 <main>

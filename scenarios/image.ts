@@ -4,7 +4,7 @@
 // throws an AllocatorCallError, with the fault report, when it does not return cleanly.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { architectureMismatch } from '../emulator/arm-attributes.ts';
 import { ElfError, hex, parseElf, type ElfImage } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
@@ -17,6 +17,19 @@ import type { Layout, Range } from './checkers.ts';
 /** The allocators in allocators/, each with the line its README gives it. */
 export const ALLOCATORS: readonly { name: string; description: string }[] = discoverAllocators()
   .map(({ name, description }) => ({ name, description }));
+
+/**
+ * Where an allocator name goes, a path to an image built to the ABI may go instead. A path is
+ * told from a name by its form alone, never by looking at the disk: it contains a '/' (or a
+ * '\\') or ends in '.elf'. No built-in name has either (firmware/allocators.ts: [a-z0-9_-]).
+ */
+export const isElfPath = (spec: string): boolean => /[/\\]/.test(spec) || spec.endsWith('.elf');
+
+/** What tables and reports call an allocator: a built-in's name, or the image's file name. */
+export const allocatorName = (spec: string): string => isElfPath(spec) ? basename(spec) : spec;
+
+/** A word as the shell reads it back unchanged: quoted only when it needs to be. */
+export const shellWord = (s: string): string => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Where the ABI puts things, read from the image's symbols. Ranges are [start, end). */
 export interface ImageLayout {
@@ -119,10 +132,31 @@ export class AllocatorImage {
   /** How the image came up: from its reset handler, or placed from its segments with no startup. */
   readonly boot: 'reset' | 'segments';
 
-  /** Loads firmware/images/<allocator>-<profile>.elf and brings it up. */
+  /**
+   * Loads firmware/images/<allocator>-<profile>.elf and brings it up; an allocator given as a
+   * path (isElfPath) is that file, brought up as `sramlab check` does (boot 'auto').
+   */
   static load(allocator: string, profile: string, opts: LoadOptions = {}): AllocatorImage {
     getProfile(profile); // an unknown profile is refused before the file name is
+    if (isElfPath(allocator)) return AllocatorImage.fromElfFile(allocator, profile, opts);
     return AllocatorImage.fromElf(readFileSync(imagePath(allocator, profile)), profile, opts, `${allocator}-${profile}`);
+  }
+
+  /** A user's ELF by its path; unreadable or malformed, it is refused in one line naming the path. */
+  static fromElfFile(path: string, profile: string, opts: LoadOptions = {}): AllocatorImage {
+    let elf: Uint8Array;
+    try {
+      elf = readFileSync(path);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new ImageError(`cannot read '${path}': ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a folder' : err.message}`);
+    }
+    try {
+      return AllocatorImage.fromElf(elf, profile, { boot: 'auto', ...opts }, path);
+    } catch (e) {
+      if (e instanceof ElfError) throw new ImageError(`${path}: ${e.message}`);
+      throw e;
+    }
   }
 
   /** Brings up any ELF that follows the ABI (a user's own), on a profile. */

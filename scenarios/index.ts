@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import type { FaultKind } from '../emulator/fault.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
 import { footprint, type Footprint } from '../firmware/footprint.ts';
-import { AllocatorImage, ImageError, type LoadOptions } from './image.ts';
+import { AllocatorImage, allocatorName, ImageError, isElfPath, shellWord, type LoadOptions } from './image.ts';
 import { checkNoLeak, largestAtStart, leakBaseline, type LeakBaseline } from './leak.ts';
 import type { Summary } from './metrics.ts';
 import { Session, ViolationError, type OpKind, type OpStats, type Rule, type SessionViolation } from './session.ts';
@@ -165,6 +165,15 @@ export function runScenario(name: string, allocator: string, mcu: string, p: Sce
       allocator, mcu, elf: given,
       makeImage: () => AllocatorImage.fromElf(readFileSync(given), mcu, opts, `${allocator}-${mcu}`),
       replay: (q) => `sramlab check ${given} --mcu ${mcu} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
+    }, p, observe);
+  }
+  if (isElfPath(allocator)) {
+    // A user's image given where an allocator name goes: named by its file, replayed by its path.
+    if (getScenario(name).variant) throw new ImageError(`scenario '${name}' runs the project's own builds of its allocators, not a given image such as ${allocator}`);
+    return runScenarioOnImage(name, {
+      allocator: allocatorName(allocator), mcu, elf: allocator,
+      makeImage: () => AllocatorImage.load(allocator, mcu, opts),
+      replay: (q) => `sramlab run ${name} --alloc ${shellWord(allocator)} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}${opts.force ? ' --force' : ''}`,
     }, p, observe);
   }
   const variant = getScenario(name).variant?.(allocator, mcu);
