@@ -10,12 +10,13 @@ import type { Profile } from '../emulator/profiles.ts';
 import { footprint } from '../firmware/footprint.ts';
 import { AllocatorImage, ImageError } from '../scenarios/image.ts';
 import { runScenarioOnImage, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
-import { checkReportPath, type Ctx, EXAMPLES, listOption, mcuOption, parseNonEmpty, parseOps, parseSeed, parseSize, profileFrom, readElf, UsageError, writeReportAtomically } from './common.ts';
+import { checkReportPath, type Ctx, EXAMPLES, invocation, listOption, mcuOption, parseNonEmpty, parseOps, parseSeed, parseSize, profileFrom, readElf, UsageError, writeReportAtomically } from './common.ts';
 import { gateJunitCases, gateLines, type GateOptions, type GatesReport, gatesAsked, loadBaseline, parseCyclesOption, parseToleranceOption, runGates } from '../gates/check.ts';
+import { addGdbOptions, type GdbCliOptions, GdbSession, stopForRule } from './gdb.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
 
-interface CheckOptions extends GateOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean; force?: boolean }
+interface CheckOptions extends GateOptions, GdbCliOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean; force?: boolean }
 
 /**
  * Scenarios that need more than the four entry points and the ABI symbols (a symbol the image
@@ -100,7 +101,8 @@ function bringUp(path: string, elf: Uint8Array, profile: Profile, force = false)
   }
 }
 
-function chooseScenarios(requested: string | undefined, image: AllocatorImage): string[] {
+/** The scenarios check runs on an image (compare uses it for a user's image too); one line for one that cannot run. */
+export function chooseScenarios(requested: string | undefined, image: AllocatorImage): string[] {
   const names = SCENARIOS.map((s) => s.name);
   if (requested === undefined) {
     const skipped = new Set(skippedScenarios(requested, image).map((s) => s.name));
@@ -117,18 +119,21 @@ function chooseScenarios(requested: string | undefined, image: AllocatorImage): 
 /** A path as a shell word, so the replay command can be pasted as it is. */
 const shellWord = (s: string) => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 
-function runOne(name: string, path: string, elf: Uint8Array, profile: Profile, p: ScenarioParams, force = false): ScenarioOutcome {
+function runOne(name: string, path: string, elf: Uint8Array, profile: Profile, p: ScenarioParams, force = false, gdb: GdbSession | null = null): ScenarioOutcome {
   let image: AllocatorImage | undefined;
   let cycles0 = 0;
   const makeImage = () => {
     image = bringUp(path, elf, profile, force);
     cycles0 = image.machine.cpu.cycles; // the reset handler's cycles are not the scenario's
+    gdb?.attach(image.machine);
     return image;
   };
   const replay = (q: ScenarioParams & { heap: number }) =>
-    `sramlab check ${shellWord(path)} --mcu ${profile.name} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}${force ? ' --force' : ''}`;
+    `${invocation()} check ${shellWord(path)} --mcu ${profile.name} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}${force ? ' --force' : ''}`;
   const result = runScenarioOnImage(name, { allocator: basename(path, '.elf'), elf: path, mcu: profile.name, makeImage, replay }, p);
   const cycles = image!.machine.cpu.cycles - cycles0;
+  const v = result.ok ? null : result.violation;
+  gdb?.finish(v ? stopForRule(v, image!.machine) : null, v ? `${name}: rule ${v.rule} broke at operation ${v.operation}` : undefined);
   return { name, ok: result.ok, cycles, emulatedSeconds: cycles / profile.clockHz, result };
 }
 
@@ -260,11 +265,20 @@ function check(path: string, opts: CheckOptions, io: Io): number {
     say(`sramlab check ${path} on ${profile.name} (${boot})`);
   }
   const scenarios: ScenarioOutcome[] = [];
+  // --gdb: the first scenario that breaks a rule stops there and waits for gdb (cli/gdb.ts).
+  const gdb = GdbSession.open(opts, io, true);
   for (const name of names) {
-    const s = runOne(name, path, elf, profile, params, opts.force);
+    let s: ScenarioOutcome;
+    try {
+      s = runOne(name, path, elf, profile, params, opts.force, gdb);
+    } catch (e) {
+      gdb?.close();
+      throw e;
+    }
     scenarios.push(s);
     if (!opts.json && !(opts.quiet && s.ok)) printOutcome(s, say);
   }
+  gdb?.close();
   if (!opts.json) for (const s of skipped) say(`  ${chalk.yellow('SKIP')} ${s.name.padEnd(16)} ${s.reason}`);
   const failed = scenarios.filter((s) => !s.ok).length;
   const report: CheckReport = {
@@ -292,7 +306,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
 }
 
 export function checkCommand(ctx: Ctx): Command {
-  return new Command('check')
+  return addGdbOptions(new Command('check')
     .description("Check your own allocator ELF (the sramlab ABI, firmware/README.md) through every scenario that fits it, every check on: for CI.")
     .argument('<elf>', 'allocator image: with a vector table it is reset first; without one, sl_init is the first call')
     .addOption(mcuOption())
@@ -307,11 +321,12 @@ export function checkCommand(ctx: Ctx): Command {
     .option('--max-op-cycles <n>', 'gate: fail when any single operation takes more than n cycles (named with its replay)', parseCyclesOption)
     .option('--max-stack <bytes>', 'gate: fail when the peak allocator stack of a scenario exceeds this', parseSize)
     .option('--baseline <file>', 'gate: a previous `check --json`; fail when p99 or max cycles per kind, peak stack or footprint grew by more than --tolerance', parseNonEmpty)
-    .option('--tolerance <percent>', 'with --baseline: the growth allowed, in % (default 5)', parseToleranceOption)
+    .option('--tolerance <percent>', 'with --baseline: the growth allowed, in % (default 5)', parseToleranceOption), false)
     .addHelpText('after', EXAMPLES([
       'sramlab check firmware.elf --mcu cortex-m0 --junit sramlab.xml',
       'sramlab check examples/c-allocator/bump-cortex-m3.elf --mcu cortex-m3 --scenario smoke,alignment --json',
       'sramlab check firmware.elf --max-op-cycles 2000 --max-stack 256 --baseline previous.json --tolerance 5',
-    ]) + '\nExit status: 0 every check and gate held, 1 a check or gate failed, 2 bad input (an unreadable ELF or baseline, a missing ABI symbol, a wrong flag).\n')
+      'sramlab check firmware.elf --gdb 3333     # stops at the first broken rule; gdb-multiarch firmware.elf -ex "target remote :3333"',
+    ]) + '\nReplay lines start the way sramlab was started (npx sramlab, sramlab, node bin/sramlab.js) and repeat the path as given.\nExit status: 0 every check and gate held, 1 a check or gate failed, 2 bad input (an unreadable ELF or baseline, a missing ABI symbol, a wrong flag).\n')
     .action((elf: string, opts: CheckOptions) => { ctx.status = check(elf, opts, ctx.io); });
 }
