@@ -64,7 +64,8 @@ export class Bus {
     this.flash32 = new Int32Array(this.flash.buffer);
     this.sram16 = new Uint16Array(this.sram.buffer);
     this.sram32 = new Int32Array(this.sram.buffer);
-    this.dirty = new Uint8Array(Math.ceil(profile.sramSize / (1 << PAGE_SHIFT))).fill(1);
+    // A whole number of 32-bit words, so snapshot.ts can read four pages at a time.
+    this.dirty = new Uint8Array(4 * Math.ceil(profile.sramSize / (4 << PAGE_SHIFT))).fill(1);
   }
 
   // ---- checkers -------------------------------------------------------------------------

@@ -86,7 +86,7 @@ function setUp(alloc: string, profile: string, irqAfter?: number): { img: Alloca
  * one, recording the state each time the run comes back to that boundary. Returns the records and
  * the state after the call.
  */
-function branch(m: Machine, s: Session, size: number, align: number,
+function branch(m: Machine, s: Session, call: [string, number[]],
   takeAt: ((cpu: Cpu, done: number) => boolean)[], span: number, restores: number[]): { records: unknown[]; end: unknown; takenAt: number[] } {
   const cpu = m.cpu;
   const snaps: MachineSnapshot[] = [];
@@ -117,15 +117,15 @@ function branch(m: Machine, s: Session, size: number, align: number,
       cpu.onInstruction = null;
     }
   };
-  const r = m.call('sl_alloc', [size, align], { sp: s.image.layout.stackTop });
+  const r = m.call(call[0], call[1], { sp: s.image.layout.stackTop });
   cpu.onInstruction = null;
   expect(r.stop).toBe('returned');
   return { records, end: stateOf(m, s), takenAt };
 }
 
 /** The same call with no hook and no snapshot: the reference. */
-function straight(m: Machine, s: Session, size: number, align: number): unknown {
-  const r = m.call('sl_alloc', [size, align], { sp: s.image.layout.stackTop });
+function straight(m: Machine, s: Session, call: [string, number[]]): unknown {
+  const r = m.call(call[0], call[1], { sp: s.image.layout.stackTop });
   expect(r.stop).toBe('returned');
   return stateOf(m, s);
 }
@@ -146,16 +146,108 @@ describe('machine snapshots', () => {
     }
   });
 
+  it('restore puts back every field the snapshot says it saves', () => {
+    for (const name of PROFILE_NAMES) {
+      const { m } = setUp('galloc', name);
+      const parts: Record<string, Record<string, unknown> | null> = {
+        cpu: m.cpu as never, systick: m.cpu.systick as never, scs: m.scs as never, dwt: m.dwt as never, bus: m.bus as never, machine: m as never,
+      };
+      const before = JSON.stringify(stateOf(m));
+      const snap = takeSnapshot(m);
+      for (const [part, obj] of Object.entries(parts)) {
+        if (obj === null) continue;
+        const f = SNAPSHOT_FIELDS[part as keyof typeof SNAPSHOT_FIELDS];
+        for (const k of f.saved) obj[k] = typeof obj[k] === 'boolean' ? !obj[k] : typeof obj[k] === 'number' ? (obj[k] as number) + 12345 : 777;
+        for (const k of f.savedArrays) (obj[k] as Uint8Array).fill(99);
+      }
+      m.cpu.faults.push({ kind: 'unmapped', message: 'not part of the snapshot', pc: 0 });
+      m.bus.write32(0x2000_0100, 0x12345678);
+      expect(JSON.stringify(stateOf(m))).not.toBe(before);
+      restoreSnapshot(m, snap);
+      expect(JSON.stringify(stateOf(m)), name).toBe(before);
+    }
+  });
+
+  for (const name of ['cortex-m3', 'cortex-m4']) {
+    it(`${name}: taken inside an IT block, restored twice`, () => {
+      // galloc's dealloc of a block whose neighbours are free runs IT blocks on ARMv7-M.
+      const found: string[] = [];
+      for (const call of [['sl_alloc', [64, 8]], ['sl_alloc', [5000, 4]], ['sl_realloc', [0, 0, 4, 0]]] as [string, number[]][]) {
+        const a = setUp('galloc', name), b = setUp('galloc', name);
+        if (call[0] === 'sl_realloc') { const blk = [...a.s.live.values()][0]; call[1] = [blk.ptr, blk.size, blk.align, 200]; }
+        const { records, end, takenAt } = branch(a.m, a.s, call, [(c) => c.itstate !== 0], 8, [0, 0]);
+        if (takenAt.length === 0) continue;
+        expect(records).toHaveLength(3);
+        expect(records[1]).toEqual(records[0]);
+        expect(records[2]).toEqual(records[0]);
+        expect(end).toEqual(straight(b.m, b.s, call));
+        found.push(call[0]);
+      }
+      expect(found.length).toBeGreaterThan(0);
+    });
+  }
+
   for (const name of PROFILE_NAMES) {
     describe(name, () => {
       it('restored at N, runs to M into the same state, twice, and the call ends as a straight run does', () => {
         const a = setUp('galloc', name), b = setUp('galloc', name);
-        const { records, end, takenAt } = branch(a.m, a.s, 64, 8, [(_, done) => done >= 40], 60, [0, 0]);
+        const call: [string, number[]] = ['sl_alloc', [64, 8]];
+        const { records, end, takenAt } = branch(a.m, a.s, call, [(_, done) => done >= 40], 60, [0, 0]);
         expect(takenAt).toHaveLength(1);
         expect(records).toHaveLength(3);
         expect(records[1]).toEqual(records[0]);
         expect(records[2]).toEqual(records[0]);
-        expect(end).toEqual(straight(b.m, b.s, 64, 8));
+        expect(end).toEqual(straight(b.m, b.s, call));
+      });
+
+      it('nested: inner and outer snapshots restored in any order, each the same at M', () => {
+        const a = setUp('galloc', name), b = setUp('galloc', name);
+        const call: [string, number[]] = ['sl_alloc', [64, 8]];
+        // 1, 1: the inner one again (pages only); 0: the outer (all of SRAM); 0, 1: back and forth.
+        const { records, end, takenAt } = branch(a.m, a.s, call, [(_, d) => d >= 20, (_, d) => d >= 60], 40, [1, 1, 0, 0, 1]);
+        expect(takenAt[1]).toBeGreaterThan(takenAt[0]);
+        expect(records).toHaveLength(6);
+        for (const r of records) expect(r).toEqual(records[0]);
+        expect(end).toEqual(straight(b.m, b.s, call));
+      });
+
+      it('taken inside an exception handler (IRQ 0 running sl_alloc), restored twice', () => {
+        const a = setUp('slab', name, 30), b = setUp('slab', name, 30);
+        const call: [string, number[]] = ['sl_alloc', [64, 8]];
+        const inIsr = (c: Cpu) => c.ipsr === 16;
+        const { records, end, takenAt } = branch(a.m, a.s, call, [(c, d) => inIsr(c) && d >= 10], 30, [0, 0]);
+        expect(takenAt).toHaveLength(1);
+        expect(records).toHaveLength(3);
+        expect(records[1]).toEqual(records[0]);
+        expect(records[2]).toEqual(records[0]);
+        expect(end).toEqual(straight(b.m, b.s, call));
+        expect(a.img.read32(a.img.address('sl_isr_request') + 24)).toBe(1); // the handler finished
+      });
+
+      it('between operations: the checkers\' state goes back too, and the same operations give the same result', () => {
+        const { s, m } = setUp('galloc', name);
+        const ops = () => {
+          const x = s.alloc(100, 8)!;
+          const y = s.alloc(12, 4)!;
+          s.dealloc([...s.live.values()][0]);
+          s.realloc(x, 300);
+          s.dealloc(y);
+          return stateOf(m, s);
+        };
+        const before = stateOf(m, s);
+        const outer = s.snapshot();
+        const first = ops();
+        expect(first).not.toEqual(before);
+        const inner = s.snapshot();
+        const second = ops();
+        s.restore(outer);
+        expect(stateOf(m, s)).toEqual(before);
+        expect(ops()).toEqual(first);
+        s.restore(outer);
+        expect(ops()).toEqual(first);
+        s.restore(inner);
+        expect(stateOf(m, s)).toEqual(first);
+        expect(ops()).toEqual(second);
       });
     });
   }
