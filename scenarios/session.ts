@@ -6,6 +6,7 @@
 
 import { RETURN_TRAP } from '../emulator/cpu.ts';
 import { hex } from '../emulator/elf.ts';
+import { restoreSnapshot, takeSnapshot, type MachineSnapshot } from '../emulator/snapshot.ts';
 import { AllocatorCallError, AllocatorImage, type CallCost } from './image.ts';
 import { containmentChecker, installStackLimit, type LastAccess, Violation, type Rule as TrapRule } from './checkers.ts';
 import { summarize, type Summary } from './metrics.ts';
@@ -91,6 +92,22 @@ export interface OpRecord {
  * a report of one must say which operation it was.
  */
 export interface OpStats { cycles: Summary; instructions: Summary; slowest: OpRecord | null; deepest: OpRecord | null }
+
+/** What Session.snapshot() saves; blocks are never changed in place, so they are shared, not copied. */
+export interface SessionSnapshot {
+  readonly machine: MachineSnapshot;
+  readonly live: readonly Block[];
+  readonly nextId: number;
+  readonly operations: number;
+  readonly peakStackBytes: number;
+  readonly liveBytes: number;
+  readonly utilisationAtFirstFailure: number | null;
+  readonly samples: Readonly<Record<OpKind, { cycles: number[]; instructions: number[]; slowest: OpRecord | null; deepest: OpRecord | null }>>;
+  readonly lastAccess: LastAccess;
+  readonly violation: SessionViolation | null;
+  readonly probing: boolean;
+  readonly heap: AllocatorImage['heap'];
+}
 
 export class Session {
   readonly live = new Map<number, Block>();
@@ -234,6 +251,42 @@ export class Session {
       this.probing = outer;
       bus.sram.set(saved);
     }
+  }
+
+  /**
+   * The machine and the checkers' state together (emulator/snapshot.ts): live blocks, the ids
+   * their patterns come from, operation count, stats, peak stack, the last allocator access, the
+   * first violation. Listeners and the installed traps are wiring, not state, and stay as they are.
+   */
+  snapshot(): SessionSnapshot {
+    const copy = (x: Session['samples'][OpKind]) => ({ ...x, cycles: x.cycles.slice(), instructions: x.instructions.slice() });
+    return {
+      machine: takeSnapshot(this.image.machine),
+      live: [...this.live.values()], nextId: this.nextId, operations: this.operations, peakStackBytes: this.peakStackBytes,
+      liveBytes: this.liveBytes, utilisationAtFirstFailure: this.utilisationAtFirstFailure,
+      samples: { alloc: copy(this.samples.alloc), dealloc: copy(this.samples.dealloc), realloc: copy(this.samples.realloc) },
+      lastAccess: { ...this.lastAccess }, violation: this.violation, probing: this.probing, heap: this.image.heap,
+    };
+  }
+
+  /** Puts the machine and the checkers back as snapshot() found them; the snapshot stays valid. */
+  restore(s: SessionSnapshot): void {
+    restoreSnapshot(this.image.machine, s.machine);
+    this.live.clear();
+    for (const b of s.live) this.live.set(b.id, b);
+    this.nextId = s.nextId;
+    this.operations = s.operations;
+    this.peakStackBytes = s.peakStackBytes;
+    this.liveBytes = s.liveBytes;
+    this.utilisationAtFirstFailure = s.utilisationAtFirstFailure;
+    for (const k of ['alloc', 'dealloc', 'realloc'] as const) {
+      const to = this.samples[k], from = s.samples[k];
+      Object.assign(to, from, { cycles: from.cycles.slice(), instructions: from.instructions.slice() });
+    }
+    Object.assign(this.lastAccess, s.lastAccess);
+    this.violation = s.violation;
+    this.probing = s.probing;
+    this.image.heap = s.heap;
   }
 
   /** Forgets every live block without freeing it (after the host restored an earlier heap). */
