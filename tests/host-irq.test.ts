@@ -164,4 +164,13 @@ describe('isr-reentrancy on the fixtures, nothing linked in', () => {
     const r = run('masked');
     expect(r.violation, r.violation?.message).toBeNull();
   });
+
+  it('a fault in the call it measures first is reported as the faults rule, not thrown (regression)', () => {
+    // fault7's seventh sl_alloc executes UDF: the measuring call on a copy of SRAM, which used to
+    // escape as an exception; then the real one, where the ISR (raised a cycle in) makes it.
+    const r = run('fault7');
+    expect(r.violation?.rule).toBe('faults');
+    expect(r.violation?.operation).toBe(7);
+    expect(r.violation?.message).toMatch(/sl_alloc\(64, 8\) did not return: undefined fault at 0x[0-9a-f]{8} \(sl_alloc\+0x[0-9a-f]+\)/);
+  });
 });
