@@ -143,7 +143,7 @@ describe('sramlab check', () => {
     const r = sramlab(['check', `${DIR}m3.elf`, '--mcu', 'cortex-m0', '--scenario', 'smoke', '--force']);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('UNDEFINED instruction 0xf44f6100 for cortex-m0 (mov.w r1, #0x800  ; ARMv7-M, UNDEFINED on ARMv6-M)');
-    expect(r.stdout).toMatch(/replay: +sramlab check \S+m3\.elf --mcu cortex-m0 --scenario smoke .*--force$/m);
+    expect(r.stdout).toMatch(/replay: +node \S*sramlab\.js check \S+m3\.elf --mcu cortex-m0 --scenario smoke .*--force$/m);
   });
 });
 

@@ -119,7 +119,7 @@ describe('sramlab check', () => {
     expect(failure.attrs.type).toBe('blocks');
     expect(failure.attrs.message).toMatch(/^rule blocks: alloc\(size \d+, align \d+\) returned 0x[0-9a-f]{8}.*, which overlaps .* of the block made by operation \d+/);
     expect(failure.text).toMatch(new RegExp(`^operation: +${random.result.violation.operation} \\(alloc\\)$`, 'm'));
-    expect(failure.text).toContain(`replay:    sramlab check ${elf('bump-broken-overlap-cortex-m0.elf')} --mcu cortex-m0 --scenario random-actions --seed 1`);
+    expect(failure.text).toContain(`replay:    node bin/sramlab.js check ${elf('bump-broken-overlap-cortex-m0.elf')} --mcu cortex-m0 --scenario random-actions --seed 1`);
   });
 
   it('fails a write past the heap array with the containment rule, naming PC, symbol, source line, address and access', () => {
@@ -129,7 +129,7 @@ describe('sramlab check', () => {
     const failure = only(only(only(parseXml(readFileSync(report, 'utf8')).children).children.filter((c) => c.name === 'testcase')).children);
     expect(failure.attrs.type).toBe('containment');
     for (const line of [/^rule: +containment$/m, /^pc: +0x[0-9a-f]{8}$/m, /^symbol: +sl_alloc\+0x[0-9a-f]+$/m, /^source: +bump\.c:\d+$/m,
-      /^address: +0x[0-9a-f]{8}$/m, /^size: +4 byte\(s\)$/m, /^access: +store$/m, /^region: +sram$/m, /^operation: +\d+ \(alloc\)$/m, /^replay: +sramlab check /m]) {
+      /^address: +0x[0-9a-f]{8}$/m, /^size: +4 byte\(s\)$/m, /^access: +store$/m, /^region: +sram$/m, /^operation: +\d+ \(alloc\)$/m, /^replay: +node bin\/sramlab\.js check /m]) {
       expect(failure.text).toMatch(line);
     }
     expect(r.stdout).toMatch(/FAIL fragmentation/);
