@@ -25,6 +25,7 @@ import { fuzzCommand } from './cli/fuzz.ts';
 import { type Io, OutputClosed } from './cli/io.ts';
 import { listCommand } from './cli/list.ts';
 import { mapCommand } from './cli/map.ts';
+import { memoryLdCommand } from './cli/memory-ld.ts';
 import { runCommand } from './cli/run.ts';
 import { traceCommand } from './cli/trace.ts';
 
@@ -48,7 +49,7 @@ Each command has --help with examples.`)
     // Help goes to stdout; commander's own error output is dropped: main() prints the one line.
     .configureOutput({ writeOut: (t) => ctx.io.out(t), writeErr: () => {}, outputError: () => {} })
     .exitOverride();
-  for (const cmd of [demoCommand, listCommand, runCommand, mapCommand, traceCommand, compareCommand, fuzzCommand, checkCommand, execCommand]) {
+  for (const cmd of [demoCommand, listCommand, runCommand, mapCommand, traceCommand, compareCommand, fuzzCommand, checkCommand, execCommand, memoryLdCommand]) {
     root.addCommand(cmd(ctx).copyInheritedSettings(root));
   }
   return root;
