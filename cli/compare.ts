@@ -7,13 +7,15 @@ import { compare, jobsOf, type CompareReport } from '../scenarios/compare.ts';
 import { heapMapViews } from '../report/heap-maps.ts';
 import { renderCompareHtml } from '../report/html.ts';
 import { allocatorName, AllocatorImage, isElfPath, shellWord } from '../scenarios/image.ts';
-import { runScenario, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
+import { runScenario, SCENARIOS, type ScenarioParams } from '../scenarios/index.ts';
 import { chooseScenarios } from './check.ts';
 import { ALLOCATOR_HELP, allocatorListArg, asInvoked, checkReportPath, countIn, type Ctx, EXAMPLES, invocation, listOption, paintErr, parseNonEmpty, parseOps, parseSeed, parseSize, showProgress, writeReportAtomically } from './common.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
+import { renderCompare } from '../views/compare-table.ts';
+import { terminalColumns } from '../views/text-width.ts';
 
-interface CompareCliOptions { alloc?: string; mcu?: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; html?: string; workers?: number; quiet?: boolean }
+interface CompareCliOptions { alloc?: string; mcu?: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; html?: string; workers?: number; quiet?: boolean; wide?: boolean }
 
 async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
   const allocators = allocatorListArg(opts.alloc);
@@ -38,7 +40,7 @@ async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
   } : undefined);
   for (const r of report.results) r.replay = asInvoked(r.replay);
   if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
-  else printCompare(report, o.scenarios, (performance.now() - t0) / 1000, (line) => println(io, line));
+  else printCompare(report, o.scenarios, (performance.now() - t0) / 1000, opts.wide === true, (line) => println(io, line));
   if (opts.html !== undefined) writeHtml(opts.html, report, o.allocators, o.mcus[0]!, { seed: o.seed, ops: o.ops, heap: o.heap }, opts, io);
   return report.results.every((r) => r.ok) ? 0 : 1;
 }
@@ -73,30 +75,13 @@ function writeHtml(file: string, report: CompareReport, allocators: string[], mc
   if (!opts.quiet) io.err(`${paintErr.dim('HTML report:')} ${file}\n`);
 }
 
-function printCompare(report: CompareReport, scenarios: string[], secs: number, say: (line: string) => void): void {
-  const cellText = (r: ScenarioResult) => r.ok && r.caught ? `✓ caught ${r.caught.rule}`
-    : r.ok ? `✓ ${r.stats.alloc.cycles.median || ''}`.trimEnd() : `✗ ${r.violation!.rule}`;
-  // Columns as wide as what they hold: a cell never runs into the next one.
-  const colWidth = Math.max(10, ...scenarios.map((s) => s.length), ...report.results.map((r) => cellText(r).length)) + 1;
-  const rows = new Map<string, ScenarioResult[]>();
-  for (const r of report.results) {
-    const key = `${r.allocator} / ${r.mcu}`;
-    rows.set(key, [...(rows.get(key) ?? []), r]);
-  }
-  // A user's image can have a long file name: the first column is as wide as its longest row.
-  const keyWidth = Math.max(28, ...[...rows.keys()].map((k) => k.length + 2));
-  say(chalk.bold('allocator / mcu'.padEnd(keyWidth)) + scenarios.map((s) => chalk.bold(s.padEnd(colWidth))).join(''));
-  for (const [key, rs] of rows) {
-    const cells = scenarios.map((sc) => {
-      const r = rs.find((x) => x.scenario === sc)!;
-      const padded = cellText(r).padEnd(colWidth);
-      return r.ok ? chalk.green(padded) : chalk.red(padded);
-    });
-    say(key.padEnd(keyWidth) + cells.join(''));
-  }
-  const failed = report.results.filter((r) => !r.ok).length;
-  say(chalk.dim(`✓ n: every check held; n = median alloc cycles. ✗ rule: the rule that broke (${invocation()} run <scenario> --alloc A --mcu P for the report; --json has each run's replay).`));
-  say(`${report.results.length} runs, ${failed} with a broken rule, in ${secs.toFixed(1)} s`);
+/** The table, laid out for the screen (views/compare-table.ts); chalk adds no colour when stdout is not a terminal. */
+function printCompare(report: CompareReport, scenarios: string[], secs: number, wide: boolean, say: (line: string) => void): void {
+  const lines = renderCompare({
+    scenarios, results: report.results, secs, wide, width: terminalColumns(), invocation: invocation(),
+    paint: { ok: chalk.green, bad: chalk.red, bold: chalk.bold, dim: chalk.dim },
+  });
+  for (const line of lines) say(line);
 }
 
 /** Each worker is a whole emulator with its own heap; more than this is a typo, not a machine. */
@@ -113,6 +98,7 @@ export function compareCommand(ctx: Ctx): Command {
     .option('--heap <size>', 'heap bytes given to sl_init', parseSize)
     .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: one per core)`, countIn(1, MAX_WORKERS))
     .option('--json', 'print every result as JSON')
+    .option('--wide', 'the full table, a column per scenario, however wide the screen')
     .option('--html <file>', 'also write a self-contained HTML report: table, cycle distributions, utilisation, fragmentation, heap maps', parseNonEmpty)
     .option('--quiet', 'no progress bar, no note of the file written')
     .addHelpText('after', EXAMPLES(['sramlab compare', 'sramlab compare --alloc galloc,emballoc --mcu cortex-m0,cortex-m3',
@@ -121,6 +107,10 @@ export function compareCommand(ctx: Ctx): Command {
 A path to your own image (it contains '/' or ends in .elf) runs beside the built-ins and is named
 by its file name. With one, the default scenarios are those \`sramlab check\` runs on it; a scenario
 named with --scenario that cannot run on it is refused.
+The table fits the screen: on a terminal its width, piped the COLUMNS environment variable or
+80. When the full table (a column per scenario) is wider, each MCU profile gets a block with the
+scenarios numbered and named in a legend, and the broken rules listed in words; --wide prints
+the full table anyway.
 Exit status: 0 every check held in every run, 1 some rule broke somewhere, 2 bad input.
 `)
     .action(async (opts: CompareCliOptions) => { ctx.status = await compareCmd(opts, ctx.io); });

@@ -1,0 +1,70 @@
+// Terminal views at 80 and 120 columns: every line fits (display width, ANSI codes not counted),
+// and what the compact layout drops from the full table is still said in words.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CompareReport } from '../scenarios/compare.ts';
+import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
+
+function sramlab(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('displayWidth and terminalColumns', () => {
+  it('counts code points, not bytes or colour codes', () => {
+    expect(displayWidth('\x1b[32m✓ 396\x1b[39m')).toBe(5);
+    expect(displayWidth('0x20001000 +00000 │ab│')).toBe(22);
+  });
+  it('a terminal\'s own width; piped, COLUMNS or 80', () => {
+    expect(terminalColumns({ isTTY: true, columns: 132 }, { COLUMNS: '80' })).toBe(132);
+    expect(terminalColumns({ isTTY: false }, { COLUMNS: '100' })).toBe(100);
+    expect(terminalColumns({ isTTY: false }, {})).toBe(80);
+    expect(terminalColumns({ isTTY: false }, { COLUMNS: 'wide' })).toBe(80);
+  });
+  it('wrapWords keeps every line within the width', () => {
+    const lines = wrapWords('the quick brown fox jumps over the lazy dog'.split(' '), 12, '  ');
+    expect(lines).toEqual(['the quick', '  brown fox', '  jumps over', '  the lazy', '  dog']);
+  });
+});
+
+describe('sramlab compare fits the screen', () => {
+  const args = ['compare', '--alloc', 'galloc,basic,galloc-upstream', '--mcu', 'cortex-m0,cortex-m3', '--ops', '60', '--quiet', '--workers', '2'];
+  const json = JSON.parse(sramlab([...args, '--json']).stdout) as CompareReport;
+  const scenarios = [...new Set(json.results.map((r) => r.scenario))];
+  const broken = json.results.filter((r) => !r.ok);
+
+  it('the runs have broken rules to show (else this test shows nothing)', () => {
+    expect(broken.length).toBeGreaterThan(3);
+    expect(scenarios.length).toBeGreaterThan(10);
+  });
+
+  for (const width of [80, 120]) {
+    it(`at ${width} columns: every line ≤ ${width}, every scenario named, every broken rule said under its profile`, () => {
+      const r = sramlab(args, { COLUMNS: String(width) });
+      expect(r.status).toBe(1);
+      const lines = r.stdout.trimEnd().split('\n');
+      for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+      const text = lines.join('\n');
+      scenarios.forEach((s, i) => expect(text).toContain(`${i + 1} ${s}`));
+      for (const mcu of ['cortex-m0', 'cortex-m3']) {
+        const block = text.slice(text.indexOf(`\n${mcu}`), mcu === 'cortex-m0' ? text.indexOf('\ncortex-m3') : undefined).replace(/\n\s+/g, ' ');
+        for (const b of broken.filter((x) => x.mcu === mcu)) expect(block).toMatch(new RegExp(`✗ ${b.allocator}:[^✗]*${b.scenario} \\(${b.violation!.rule}\\)`));
+      }
+      expect(text).toContain(`${json.results.length} runs, ${broken.length} with a broken rule`);
+    });
+  }
+
+  it('--wide prints the full table: a column per scenario, a row per allocator / mcu, wider than 120', () => {
+    const r = sramlab([...args, '--wide'], { COLUMNS: '80' });
+    const lines = r.stdout.split('\n');
+    const head = lines[0]!;
+    for (const s of scenarios) expect(head).toContain(s);
+    expect(displayWidth(head)).toBeGreaterThan(120);
+    const galloc = lines.find((l) => l.startsWith('galloc / cortex-m0'))!;
+    const smoke = json.results.find((x) => x.allocator === 'galloc' && x.mcu === 'cortex-m0' && x.scenario === 'smoke')!;
+    expect(galloc).toContain(`✓ ${smoke.stats.alloc.cycles.median}`);
+  });
+});

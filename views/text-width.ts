@@ -1,0 +1,33 @@
+// Terminal widths: how many columns a line takes on screen, and how many the screen has.
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** Columns a line takes: ANSI colour codes take none; every other code point one (the glyphs sramlab prints are all narrow). */
+export function displayWidth(line: string): number {
+  return [...line.replace(ANSI, '')].length;
+}
+
+/**
+ * Columns to lay out for: the terminal's own width when stdout is one; otherwise (a pipe, a
+ * file) the COLUMNS environment variable, or 80.
+ */
+export function terminalColumns(stdout: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+  if (stdout.isTTY && stdout.columns && stdout.columns > 0) return stdout.columns;
+  const n = Number(env.COLUMNS);
+  return Number.isInteger(n) && n > 0 ? n : 80;
+}
+
+/** Words joined into lines of at most `width` columns, each line after the first indented. */
+export function wrapWords(words: string[], width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    const next = line === '' ? w : `${line} ${w}`;
+    if (line !== '' && displayWidth(next) > width) {
+      lines.push(line);
+      line = indent + w;
+    } else line = next;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
