@@ -217,8 +217,14 @@ export class AllocatorImage {
     if (layout.stackLimit >= layout.stackTop) {
       throw new ImageError(`${this.label}: __stack_limit (${hex(layout.stackLimit)}) is not below __stack_top (${hex(layout.stackTop)})`);
     }
-    // Check 2 at load: the heap array and the stack must not share a byte.
+    // The host fills and verifies blocks in the heap array: it must be SRAM.
     const { heapRegion: h } = layout;
+    const sramEnd = SRAM_BASE + this.machine.profile.sramSize;
+    if (h.start < SRAM_BASE || h.end > sramEnd) {
+      throw new ImageError(`${this.label}: the heap array ${hex(h.start)}–${hex(h.end)} (__heap_start to __heap_end) is not inside SRAM ` +
+        `(${hex(SRAM_BASE)}–${hex(sramEnd)})`);
+    }
+    // Check 2 at load: the heap array and the stack must not share a byte.
     if (h.start < layout.stackTop && layout.stackLimit < h.end) {
       throw new ImageError(`${this.label}: the heap array ${hex(h.start)}–${hex(h.end - 1)} overlaps the stack ` +
         `${hex(layout.stackLimit)}–${hex(layout.stackTop - 1)}: move __stack_limit to __heap_end or above`);

@@ -107,3 +107,15 @@ describe('what the fuzzer found', () => {
     expect(r.detail).toMatch(/0x8f2a4cef/);
   });
 });
+
+describe('what the fuzzer found (2)', () => {
+  // Seed 20250101, case 18903 (second run): a heap array moved outside SRAM was not refused; the
+  // host's fill of the first block threw a plain Error (exit 70).
+  it('an image whose heap array is outside SRAM is refused in one line (exit 2)', async () => {
+    const base = corpus.find((c) => c.path === 'tests/broken-allocators/images/leaky-cortex-m3.elf')!;
+    const bytes = withSymbolValue(withSymbolValue(base.bytes, '__heap_start', 0x1d00_1000), '__heap_end', 0x1d00_5000);
+    const r = await runCase('check', join(tmp, 'heap.elf'), bytes, ['--mcu', 'cortex-m3', '--scenario', 'smoke', '--ops', '14']);
+    expect(r, r.detail).toMatchObject({ outcome: 'refused', status: 2 });
+    expect(r.detail).toMatch(/heap array 0x1d001000.*not inside SRAM/);
+  });
+});
