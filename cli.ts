@@ -27,6 +27,7 @@ import { listCommand } from './cli/list.ts';
 import { mapCommand } from './cli/map.ts';
 import { memoryLdCommand } from './cli/memory-ld.ts';
 import { runCommand } from './cli/run.ts';
+import { serveCommand } from './cli/serve.ts';
 import { traceCommand } from './cli/trace.ts';
 
 /** Status for a bug: EX_SOFTWARE, outside 0–2 so that a test can tell it from every verdict. */
@@ -49,7 +50,7 @@ Each command has --help with examples.`)
     // Help goes to stdout; commander's own error output is dropped: main() prints the one line.
     .configureOutput({ writeOut: (t) => ctx.io.out(t), writeErr: () => {}, outputError: () => {} })
     .exitOverride();
-  for (const cmd of [demoCommand, listCommand, runCommand, mapCommand, traceCommand, compareCommand, fuzzCommand, checkCommand, execCommand, memoryLdCommand]) {
+  for (const cmd of [demoCommand, listCommand, runCommand, mapCommand, traceCommand, compareCommand, fuzzCommand, checkCommand, execCommand, memoryLdCommand, serveCommand]) {
     root.addCommand(cmd(ctx).copyInheritedSettings(root));
   }
   return root;

@@ -21,7 +21,6 @@
 //   unaligned LDM and some DSP instructions; the M4 has an FPU; BASEPRI keeps 8 bits; …):
 //   KNOWN_DEVIATIONS in conformance/generate.ts lists each with the ARM ARM's reason.
 
-import { createRequire } from 'node:module';
 import type { CpuState, Engine, StepResult } from '../engine.ts';
 import type { AccessKind, FaultKind, FaultReport } from '../fault.ts';
 import { FLASH_BASE, SRAM_BASE } from '../memory-map.ts';
@@ -107,8 +106,14 @@ function bind(): Binding | null {
   if (binding !== undefined) return binding;
   binding = null;
   let koffi: Koffi;
+  // Node's require is reached through process, not imported: emulator/ imports nothing from
+  // Node, so the same machine bundles for a web page (where this engine is simply unavailable).
+  if (typeof process === 'undefined' || !process.getBuiltinModule) {
+    unavailable = 'Unicorn is reached through koffi, which needs Node 20.16 or later';
+    return null;
+  }
   try {
-    koffi = createRequire(import.meta.url)('koffi') as Koffi;
+    koffi = process.getBuiltinModule('node:module').createRequire(import.meta.url)('koffi') as Koffi;
   } catch {
     unavailable = 'the koffi package is not installed (it is an optional dependency: npm install koffi)';
     return null;

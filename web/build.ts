@@ -1,0 +1,89 @@
+// Builds the playground into a folder any static host serves (default dist/web): the page,
+// its styles, main.js (the emulator, the scenarios and the checks, bundled by esbuild for the
+// browser), and the committed allocator images with a catalogue.json naming them. Nothing is
+// fetched from anywhere but that folder.
+//
+// The scenarios import a few Node modules for what the page never does (reading images by
+// path, worker threads, a footprint script's entry point). They are bundled as web/node-shim.ts,
+// whose functions refuse to run, so a path the page should not take fails loudly.
+
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { PROFILES } from '../emulator/profiles.ts';
+import { discoverAllocators, IMAGES_DIR, imageName } from '../firmware/allocators.ts';
+import { SCENARIOS } from '../scenarios/index.ts';
+
+const WEB_DIR = import.meta.dirname;
+const REPO = resolve(WEB_DIR, '..');
+export const DEFAULT_OUT = join(REPO, 'dist', 'web');
+
+/** What the page offers, written to catalogue.json: the same lists `sramlab list` prints. */
+export interface Catalogue {
+  profiles: { name: string; summary: string }[];
+  allocators: { name: string; description: string }[];
+  scenarios: { name: string; description: string }[];
+}
+
+const NODE_BUILTINS = /^(node:)?(fs|path|os|url|module|worker_threads)$/;
+
+/** Every Node built-in the scenarios import resolves to the shim; each import is recorded. */
+const nodeShim = (seen: string[]): Plugin => ({
+  name: 'node-shim',
+  setup(b) {
+    b.onResolve({ filter: NODE_BUILTINS }, (args) => {
+      seen.push(`${relative(REPO, args.importer)} imports ${args.path}`);
+      return { path: join(WEB_DIR, 'node-shim.ts') };
+    });
+  },
+});
+
+export interface WebBuild {
+  out: string;
+  /** "scenarios/image.ts imports node:fs": what the bundle took from the shim, sorted. */
+  nodeImports: string[];
+}
+
+/** Builds the page into out (emptied first). */
+export async function buildWeb(out = DEFAULT_OUT): Promise<WebBuild> {
+  const nodeImports: string[] = [];
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'images'), { recursive: true });
+  await build({
+    entryPoints: [join(WEB_DIR, 'main.ts')],
+    outfile: join(out, 'main.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'error',
+    plugins: [nodeShim(nodeImports)],
+    // firmware/allocators.ts places the repository by its own folder; in the page nothing is read from there.
+    define: { 'import.meta.dirname': '"/sramlab/firmware"', 'process.argv': '[]' },
+  });
+  for (const f of ['index.html', 'styles.css']) copyFileSync(join(WEB_DIR, f), join(out, f));
+  const allocators = discoverAllocators().map(({ name, description }) => ({ name, description }));
+  const profiles = Object.values(PROFILES).map(({ name, summary }) => ({ name, summary }));
+  for (const a of allocators) {
+    for (const p of profiles) {
+      const file = join(IMAGES_DIR, imageName(a.name, p.name));
+      if (existsSync(file)) copyFileSync(file, join(out, 'images', imageName(a.name, p.name)));
+    }
+  }
+  const offered = new Set(readdirSync(join(out, 'images')));
+  const catalogue: Catalogue = {
+    profiles,
+    allocators: allocators.filter((a) => profiles.some((p) => offered.has(imageName(a.name, p.name)))),
+    // no-cas runs separate CAS builds that the page does not carry.
+    scenarios: SCENARIOS.filter((s) => !s.variant).map(({ name, description }) => ({ name, description })),
+  };
+  writeFileSync(join(out, 'catalogue.json'), JSON.stringify(catalogue, null, 2) + '\n');
+  return { out, nodeImports: [...new Set(nodeImports)].sort() };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { out } = await buildWeb(process.argv[2] ? resolve(process.argv[2]) : DEFAULT_OUT);
+  console.log(`playground built in ${out}`);
+}

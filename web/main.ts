@@ -1,0 +1,339 @@
+// The playground page: the same machine, scenarios and checks as the CLI, run in the browser.
+// A run records one frame per operation (the heap by owner, the stack's peak, the registers)
+// and a last frame where it stopped, so the page steps through what happened; an uploaded ELF
+// goes through the scenarios `sramlab check` runs, every check on.
+
+import { ElfError, hex } from '../emulator/elf.ts';
+import { bytes, defaultCellBytes, describeOperation, heapMap, HeapTracker, type HeapMap, type HeapSpan } from '../scenarios/heap-map.ts';
+import { AllocatorImage, ImageError } from '../scenarios/image.ts';
+import { type ImageTarget, runScenarioOnImage, type ScenarioResult } from '../scenarios/index.ts';
+import type { Session } from '../scenarios/session.ts';
+import type { Catalogue } from './build.ts';
+
+/** One moment of a run: after an operation, or where the run stopped. */
+interface Frame {
+  title: string;
+  map: HeapMap;
+  /** The deepest the allocator's stack has gone so far, in bytes below the stack top. */
+  peakStack: number;
+  registers: number[];
+  xpsr: number;
+}
+
+interface Run {
+  result: ScenarioResult;
+  frames: Frame[];
+  stackTop: number;
+  stackLimit: number;
+}
+
+/** An image to run: a built-in's committed ELF, or the user's. */
+interface Source { label: string; elf: Uint8Array; user: boolean }
+
+/** Scenarios a given image cannot run, or runs only on request (as cli/check.ts leaves them out). */
+const CHECK_SKIPS: Readonly<Record<string, string>> = {
+  'no-cas': "runs the project's own CAS builds, not a given image",
+  'stack-collision': 'forces the stack into the heap to show the stack rule; says nothing about the allocator',
+};
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const el = (tag: string, text = '', cls = ''): HTMLElement => {
+  const e = document.createElement(tag);
+  if (text) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+};
+
+function frameOf(s: Session, tracker: HeapTracker, title: string): Frame {
+  const cpu = s.image.machine.cpu;
+  return { title, map: heapMap(s, tracker), peakStack: s.peakStackBytes, registers: Array.from(cpu.r, (r) => r >>> 0), xpsr: cpu.xpsr >>> 0 };
+}
+
+/** What runScenarioOnImage needs for an image: a user's comes up as `sramlab check` brings it up. */
+function target(scenario: string, mcu: string, src: Source): ImageTarget {
+  return {
+    allocator: src.label, mcu,
+    makeImage: () => AllocatorImage.fromElf(src.elf, mcu, src.user ? { boot: 'auto' } : {}, src.user ? src.label : `${src.label}-${mcu}`),
+    replay: (q) => src.user
+      ? `sramlab check ${src.label} --mcu ${mcu} --scenario ${scenario} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`
+      : `sramlab run ${scenario} --alloc ${src.label} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
+  };
+}
+
+/** Runs a scenario on an image with every check on, recording a frame per operation. */
+function runRecorded(scenario: string, mcu: string, src: Source, params: { seed: number; ops: number; heap?: number }): Run {
+  const frames: Frame[] = [];
+  let session: Session | undefined, tracker: HeapTracker | undefined;
+  const result = runScenarioOnImage(scenario, target(scenario, mcu, src), params, (s) => {
+    session = s;
+    tracker = new HeapTracker(s);
+    s.onOperation((e) => { if (e.phase === 'end') frames.push(frameOf(s, tracker!, e.kind === 'init' ? `op 0: ${describeOperation(e).slice(6)}` : describeOperation(e))); });
+  });
+  const v = result.violation ?? result.caught;
+  frames.push(frameOf(session!, tracker!, v ? `stopped at op ${v.operation}: the ${v.rule} rule` : `end: ${result.operations} operations, every check held`));
+  const { stackTop, stackLimit } = session!.image.layout;
+  return { result, frames, stackTop, stackLimit };
+}
+
+// ---- drawing -------------------------------------------------------------------------------
+
+const KIND_COLOUR: Record<Exclude<HeapSpan['kind'], 'live'>, string> = {
+  metadata: '#7a5cff', free: '#cfd8dc', untouched: '#f4f6f7', violation: '#e53935',
+};
+/** A live block's colour comes from the operation that made it, so it keeps it from frame to frame. */
+const liveColour = (op: number | undefined) => op === undefined ? '#888' : `hsl(${(op * 47) % 360} 65% 55%)`;
+
+const COLUMNS = 64;
+const CELL_PX = 10;
+
+function drawHeap(map: HeapMap): void {
+  const canvas = $<HTMLCanvasElement>('heap-canvas');
+  const size = map.heapEnd - map.heapStart;
+  const cell = defaultCellBytes(size, COLUMNS);
+  const rows = Math.ceil(size / (cell * COLUMNS));
+  canvas.width = COLUMNS * CELL_PX;
+  canvas.height = rows * CELL_PX;
+  const g = canvas.getContext('2d')!;
+  let k = 0;
+  let violationCell = -1;
+  for (let i = 0; i < rows * COLUMNS; i++) {
+    const from = map.heapStart + i * cell, to = Math.min(from + cell, map.heapEnd);
+    if (from >= map.heapEnd) break;
+    while (k < map.spans.length && map.spans[k]!.end <= from) k++;
+    // In use wins over not in use, and a violation over everything (as the terminal grid draws it).
+    let best: HeapSpan | undefined;
+    for (let j = k; j < map.spans.length && map.spans[j]!.start < to; j++) {
+      const s = map.spans[j]!;
+      const rank = (x: HeapSpan) => ({ violation: 4, live: 3, metadata: 2, free: 1, untouched: 0 })[x.kind];
+      if (!best || rank(s) > rank(best)) best = s;
+    }
+    if (best?.kind === 'violation' && violationCell < 0) violationCell = i;
+    g.fillStyle = !best ? KIND_COLOUR.untouched : best.kind === 'live' ? liveColour(best.op) : KIND_COLOUR[best.kind];
+    g.fillRect((i % COLUMNS) * CELL_PX, Math.floor(i / COLUMNS) * CELL_PX, CELL_PX - 1, CELL_PX - 1);
+  }
+  if (violationCell >= 0) {
+    g.strokeStyle = '#000';
+    g.lineWidth = 2;
+    g.strokeRect((violationCell % COLUMNS) * CELL_PX - 2, Math.floor(violationCell / COLUMNS) * CELL_PX - 2, CELL_PX + 3, CELL_PX + 3);
+  }
+  $('heap-scale').textContent = `heap ${hex(map.heapStart)}–${hex(map.heapEnd - 1)}, ${bytes(size)}: 1 cell = ${cell} B, 1 row = ${bytes(cell * COLUMNS)}`;
+  const total = (kind: HeapSpan['kind']) => map.spans.filter((s) => s.kind === kind).reduce((n, s) => n + s.end - s.start, 0);
+  const live = map.spans.filter((s) => s.kind === 'live');
+  $('heap-summary').textContent = `live ${bytes(total('live'))} in ${live.length} blocks · metadata ${bytes(total('metadata'))} · free ${bytes(total('free'))} · never written ${bytes(total('untouched'))}`;
+  const list = $('blocks');
+  list.replaceChildren(...live.slice(0, 40).map((s) => {
+    const li = el('li');
+    const swatch = el('span', '', 'swatch');
+    swatch.style.background = liveColour(s.op);
+    li.append(swatch, `${hex(s.start)} ${bytes(s.end - s.start)} — op ${s.op ?? '?'} ${s.label ?? ''}`);
+    return li;
+  }));
+  if (live.length > 40) list.append(el('li', `… and ${live.length - 40} more`));
+}
+
+function drawStack(run: Run, f: Frame): void {
+  const span = run.stackTop - run.stackLimit;
+  const used = Math.min(f.peakStack, span);
+  $('stack-fill').style.height = `${(100 * used) / span}%`;
+  $('stack-text').textContent = `top ${hex(run.stackTop)} · peak SP ${hex(run.stackTop - f.peakStack)} (${f.peakStack} B used) · limit ${hex(run.stackLimit)} (${bytes(span)} of stack, ${bytes(Math.max(0, span - f.peakStack))} to spare)`;
+}
+
+const REG_NAMES = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'sp', 'lr', 'pc'];
+
+function drawRegisters(f: Frame): void {
+  const rows = [...REG_NAMES.map((n, i) => [n, hex(f.registers[i]!)]), ['xpsr', hex(f.xpsr)]];
+  $('registers').replaceChildren(...rows.map(([n, v]) => {
+    const tr = el('tr');
+    tr.append(el('th', n), el('td', v));
+    return tr;
+  }));
+}
+
+function drawViolation(result: ScenarioResult): void {
+  const box = $('violation');
+  const v = result.violation ?? result.caught;
+  box.hidden = !v;
+  if (!v) return;
+  box.className = result.ok ? 'caught' : 'broken';
+  const fields: [string, string | undefined][] = [
+    ['rule', v.rule],
+    ['operation', String(v.operation)],
+    ['pc', v.pc === undefined ? undefined : hex(v.pc)],
+    ['symbol', v.symbol],
+    ['source', v.source],
+    ['address', v.address === undefined ? undefined : hex(v.address)],
+    ['size', v.size === undefined ? undefined : `${v.size} B`],
+    ['access', v.access],
+    ['region', v.region],
+  ];
+  const dl = el('dl');
+  for (const [name, value] of fields) {
+    if (value === undefined) continue;
+    const dd = el('dd', value);
+    dd.dataset.field = name;
+    dl.append(el('dt', name), dd);
+  }
+  box.replaceChildren(el('h3', result.ok ? `caught as expected: the ${v.rule} rule` : `the ${v.rule} rule broke`), el('p', v.message), dl);
+}
+
+// ---- the stepper ---------------------------------------------------------------------------
+
+let current: Run | null = null;
+let at = 0;
+
+function show(i: number): void {
+  if (!current) return;
+  at = Math.max(0, Math.min(i, current.frames.length - 1));
+  const f = current.frames[at]!;
+  $('frame-label').textContent = `${at + 1} / ${current.frames.length}: ${f.title}`;
+  $<HTMLInputElement>('frame-slider').value = String(at);
+  drawHeap(f.map);
+  drawStack(current, f);
+  drawRegisters(f);
+  $('heap-panel').classList.toggle('at-violation', f.map.violation !== undefined);
+}
+
+function showRun(run: Run): void {
+  current = run;
+  const r = run.result;
+  const verdict = $('verdict');
+  verdict.textContent = r.ok
+    ? (r.caught ? `ok: ${r.scenario} was caught by the ${r.caught.rule} rule, as it must be` : `ok: ${r.operations} operations, every check held`)
+    : `FAIL: ${r.violation!.rule} rule at op ${r.violation!.operation}`;
+  verdict.className = r.ok ? 'ok' : 'fail';
+  $('replay').textContent = r.replay;
+  drawViolation(r);
+  const slider = $<HTMLInputElement>('frame-slider');
+  slider.max = String(run.frames.length - 1);
+  $('result').hidden = false;
+  show(run.frames.length - 1);
+}
+
+// ---- built-in runs and the user's ELF ------------------------------------------------------
+
+function params(): { seed: number; ops: number; heap: number } {
+  const num = (id: string) => Number($<HTMLInputElement>(id).value);
+  return { seed: num('seed') >>> 0, ops: num('ops'), heap: num('heap') };
+}
+
+/** One line for what went wrong, as the CLI says it. */
+function problem(e: unknown): string {
+  if (e instanceof ImageError || e instanceof ElfError) return e.message;
+  return `sramlab bug: ${(e as Error).message}`;
+}
+
+const images = new Map<string, Uint8Array>();
+
+async function builtIn(alloc: string, mcu: string): Promise<Source> {
+  const name = `${alloc}-${mcu}.elf`;
+  let elf = images.get(name);
+  if (!elf) {
+    const r = await fetch(`images/${name}`);
+    if (!r.ok) throw new ImageError(`no image ${name} in this build`);
+    elf = new Uint8Array(await r.arrayBuffer());
+    images.set(name, elf);
+  }
+  return { label: alloc, elf, user: false };
+}
+
+/** Lets the page paint "running…" before a synchronous run takes the thread. */
+const paint = () => new Promise((r) => setTimeout(r, 0));
+
+async function runSelected(): Promise<void> {
+  const status = $('status');
+  status.textContent = 'running…';
+  await paint();
+  try {
+    const mcu = $<HTMLSelectElement>('mcu').value;
+    const src = await builtIn($<HTMLSelectElement>('alloc').value, mcu);
+    showRun(runRecorded($<HTMLSelectElement>('scenario').value, mcu, src, params()));
+    status.textContent = 'done';
+  } catch (e) {
+    status.textContent = problem(e);
+  }
+}
+
+async function checkUpload(file: File): Promise<void> {
+  const out = $('check-result');
+  const status = $('check-status');
+  const userElf: Source = { label: file.name, elf: new Uint8Array(await file.arrayBuffer()), user: true };
+  status.textContent = `checking ${file.name}…`;
+  out.replaceChildren();
+  await paint();
+  const mcu = $<HTMLSelectElement>('check-mcu').value;
+  const rows: HTMLElement[] = [];
+  let failed = 0;
+  try {
+    for (const { name } of catalogue.scenarios) {
+      const tr = el('tr');
+      tr.dataset.scenario = name;
+      if (CHECK_SKIPS[name]) {
+        tr.append(el('td', name), el('td', 'SKIP', 'skip'), el('td', CHECK_SKIPS[name]));
+        rows.push(tr);
+        continue;
+      }
+      // As `sramlab check`: the heap is 16 KiB or the image's whole region where that is smaller.
+      const q = { ...params(), heap: undefined };
+      const src = userElf;
+      const result = runScenarioOnImage(name, target(name, mcu, src), q);
+      const v = result.violation;
+      if (!result.ok) failed++;
+      const where = v ? [v.rule, v.pc !== undefined ? `pc ${hex(v.pc)}` : '', v.symbol ?? '', v.address !== undefined ? `address ${hex(v.address)}` : '', v.message].filter(Boolean).join(' · ') : '';
+      const view = el('button', 'view');
+      // Frames are recorded only when asked: a whole check stays as fast as the CLI's.
+      view.addEventListener('click', () => showRun(runRecorded(name, mcu, src, q)));
+      const td = el('td', where);
+      tr.append(el('td', name), el('td', result.ok ? 'ok' : 'FAIL', result.ok ? 'ok' : 'fail'), td);
+      td.append(' ', view);
+      rows.push(tr);
+      out.replaceChildren(...rows);
+      await paint();
+    }
+    status.textContent = `${file.name} on ${mcu}: ${failed === 0 ? 'every check held' : `${failed} scenario${failed === 1 ? '' : 's'} broke a rule`}`;
+    status.className = failed === 0 ? 'ok' : 'fail';
+  } catch (e) {
+    status.textContent = problem(e);
+    status.className = 'fail';
+  }
+}
+
+// ---- set-up --------------------------------------------------------------------------------
+
+let catalogue: Catalogue;
+
+function options(select: HTMLSelectElement, items: { name: string; description?: string; summary?: string }[]): void {
+  select.replaceChildren(...items.map((i) => {
+    const o = el('option', i.name) as HTMLOptionElement;
+    o.value = i.name;
+    o.title = i.description ?? i.summary ?? '';
+    return o;
+  }));
+}
+
+async function start(): Promise<void> {
+  catalogue = await (await fetch('catalogue.json')).json() as Catalogue;
+  options($('mcu'), catalogue.profiles);
+  options($('check-mcu'), catalogue.profiles);
+  options($('alloc'), catalogue.allocators);
+  options($('scenario'), catalogue.scenarios);
+  $('run').addEventListener('click', () => void runSelected());
+  $('step-first').addEventListener('click', () => show(0));
+  $('step-prev').addEventListener('click', () => show(at - 1));
+  $('step-next').addEventListener('click', () => show(at + 1));
+  $('step-last').addEventListener('click', () => show(Infinity));
+  $<HTMLInputElement>('frame-slider').addEventListener('input', (e) => show(Number((e.target as HTMLInputElement).value)));
+  const input = $<HTMLInputElement>('elf-input');
+  input.addEventListener('change', () => { if (input.files?.[0]) void checkUpload(input.files[0]); });
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    const f = e.dataTransfer?.files[0];
+    if (f) void checkUpload(f);
+  });
+  $('status').textContent = 'ready';
+}
+
+void start();
