@@ -1,35 +1,114 @@
-// sramlab demo: the bundled free-list workload on an emulated Cortex-M0, every access trapped.
+// sramlab demo: the point of sramlab in one screenful. Two builds of one allocator run on an
+// emulated Cortex-M0 with every load and store checked: the fixed build holds, the one as
+// published breaks a rule, and the report says where (PC, symbol, C line, address). Each run's
+// heap is drawn with the stack beside it; then the next commands to try.
 
-import { fileURLToPath } from 'node:url';
 import chalk from 'chalk';
 import { Command } from 'commander';
-import { Machine } from '../emulator/machine.ts';
-import { type Ctx, EXAMPLES, loadInto, profileFrom } from './common.ts';
+import { hex } from '../emulator/elf.ts';
+import { heapMap, HeapTracker, type HeapMap } from '../scenarios/heap-map.ts';
+import { runScenario, type ScenarioResult } from '../scenarios/index.ts';
+import type { Session } from '../scenarios/session.ts';
+import { renderHeapAndStack } from '../views/heap-stack.ts';
+import { stackState, type StackState } from '../views/stack-view.ts';
+import { displayWidth, stripAnsi, terminalColumns, wrapWords } from '../views/text-width.ts';
+import { type Ctx, EXAMPLES, invocation, useColor } from './common.ts';
 import { type Io, println } from './io.ts';
 
-function demo(io: Io): number {
-  const say = (line: string) => println(io, line);
-  const elf = fileURLToPath(new URL('../bench/firmware/freelist-m0.elf', import.meta.url));
-  say(chalk.bold('sramlab demo: a free-list allocator workload, real Thumb code on an emulated Cortex-M0'));
-  const m = new Machine(profileFrom({ mcu: 'cortex-m0' }));
-  loadInto(m, elf);
-  m.semihosting = true;
-  let loads = 0, stores = 0;
-  m.addChecker((_pc, _a, _s, kind) => { if (kind === 'load') loads++; else stores++; });
-  m.reset();
+const MCU = 'cortex-m0';
+
+/** The two runs: one that holds, one that breaks a rule inside allocator code. */
+export const DEMO_RUNS = [
+  { allocator: 'galloc', scenario: 'smoke', heap: 1024, seed: 1, ops: 1000, title: 'galloc (good_memory_allocator, built for a 32-bit MCU) runs smoke on a 1 KiB heap' },
+  { allocator: 'galloc-upstream', scenario: 'random-actions', heap: 4096, seed: 1, ops: 1000, title: 'galloc-upstream (the same allocator as published) runs random-actions, 4 KiB' },
+] as const;
+
+interface Drawn { result: ScenarioResult; map: HeapMap | null; stack: StackState | null; cycles: number; instructions: number }
+
+/** One run with the heap tracked from before sl_init; the heap and stack as they were at its end. */
+function runOne(run: (typeof DEMO_RUNS)[number]): Drawn {
+  let session: Session | null = null, tracker: HeapTracker | null = null;
+  const result = runScenario(run.scenario, run.allocator, MCU, { seed: run.seed, ops: run.ops, heap: run.heap }, {
+    observe: (s) => { session = s; tracker = new HeapTracker(s); },
+  });
+  const s = session as Session | null;
+  const cpu = s?.image.machine.cpu;
+  return {
+    result,
+    map: s?.image.heap && tracker ? heapMap(s, tracker) : null,
+    stack: s ? stackState(s) : null,
+    cycles: cpu?.cycles ?? 0, instructions: cpu?.instructions ?? 0,
+  };
+}
+
+/** "pc 0x00000868 sl_alloc+0x5c galloc.c:504, address 0x20004cdc". */
+export function whereText(v: NonNullable<ScenarioResult['violation']>): string {
+  const at = [v.pc !== undefined ? `pc ${hex(v.pc)}` : '', v.symbol ?? '', v.source ?? ''].filter(Boolean).join(' ');
+  return [at, v.address !== undefined ? `address ${hex(v.address)}` : ''].filter(Boolean).join(', ');
+}
+
+function demo(io: Io, width: number): number {
+  const say = (line = '') => println(io, line);
+  const wrap = (text: string, indent = '  ') => wrapWords(text.split(' '), width, indent).forEach((l) => say(l));
+  const paint = useColor ? { live: chalk.green, metadata: chalk.yellow, free: chalk.blue, untouched: chalk.dim, violation: chalk.bgRed.white } : null;
+  const stackPaint = useColor ? { used: chalk.magenta, free: chalk.dim, crossed: chalk.bgRed.white } : null;
+  say(chalk.bold('sramlab demo'));
+  wrap('Real allocator firmware (C compiled to Thumb) on an emulated Cortex-M0, every load and store checked against the rules of a heap.', '');
   const t0 = performance.now();
-  const r = m.run({ maxCycles: 5e9 });
+  let cycles = 0, instructions = 0;
+  const outcomes: boolean[] = [];
+  DEMO_RUNS.forEach((run, i) => {
+    const d = runOne(run);
+    cycles += d.cycles;
+    instructions += d.instructions;
+    const r = d.result;
+    outcomes.push(r.ok);
+    say();
+    wrapWords(`${i + 1}. ${run.title}`.split(' '), width, '   ').forEach((l) => say(chalk.bold(l)));
+    if (d.map && d.stack) {
+      const drawn = renderHeapAndStack(d.map, d.stack, {
+        width, maxBlocks: 4, legend: i === 0, cellBytes: run.heap / (32 * 8),
+        paint: paint ? (k, t) => paint[k](t) : undefined, stackPaint: stackPaint ? (k, t) => stackPaint[k](t) : undefined,
+      });
+      // The violation line of the heap's summary is said below, with where it happened.
+      for (const l of drawn.filter((x) => !stripAnsi(x).startsWith('! '))) {
+        if (displayWidth(l) <= width) say(l); else wrap(l);
+      }
+    }
+    const alloc = r.stats.alloc.cycles;
+    if (r.ok) {
+      wrap(`${chalk.green('HOLDS')}: ${r.operations} operations, every check held; alloc median ${alloc.median} cycles, worst ${alloc.max}; stack ${r.peakStackBytes} B`);
+    } else {
+      const v = r.violation!;
+      say(`${chalk.red('CAUGHT')}: rule ${chalk.bold(v.rule)} broke at operation ${v.operation}`);
+      wrap(`${v.message}`);
+      say(`  at ${whereText(v)}`);
+      wrap(`replay: ${invocation()} run ${r.scenario} --alloc ${r.allocator} --mcu ${MCU} --seed ${r.seed} --heap ${r.heap} --show heap`);
+    }
+  });
   const secs = (performance.now() - t0) / 1000;
-  say(`stopped: ${r.stop}${r.exitCode !== undefined ? ` (exit ${r.exitCode})` : ''}`);
-  say(`${r.instructions.toLocaleString('en')} instructions, ${r.cycles.toLocaleString('en')} cycles, ` +
-    `${loads.toLocaleString('en')} loads and ${stores.toLocaleString('en')} stores trapped`);
-  say(`${(r.instructions / secs / 1e6).toFixed(1)} MIPS on this host`);
-  return r.stop === 'exit' ? r.exitCode ?? 0 : 1;
+  say();
+  say(chalk.bold('Next, try:'));
+  for (const [cmd, why] of [
+    ['run smoke --alloc emballoc --heap 1K --step', 'each operation drawn; watch forward-only merge'],
+    ['run isr-reentrancy --alloc galloc', 'an interrupt meets a spin lock: deadlock'],
+    ['compare --mcu cortex-m0', 'every allocator × every scenario'],
+  ] as const) {
+    say(`  ${invocation()} ${cmd}`);
+    say(chalk.dim(`      ${why}`));
+  }
+  say(chalk.dim(`${instructions.toLocaleString('en')} instructions (${cycles.toLocaleString('en')} cycles) emulated in ${secs.toFixed(2)} s`));
+  // The demo is as expected: the first run holds, the second is caught.
+  return outcomes[0] === true && outcomes[1] === false ? 0 : 1;
 }
 
 export function demoCommand(ctx: Ctx): Command {
   return new Command('demo')
-    .description('Run a bundled allocator workload on an emulated Cortex-M0 and show what was trapped.')
-    .addHelpText('after', EXAMPLES(['sramlab demo']))
-    .action(() => { ctx.status = demo(ctx.io); });
+    .description('Two builds of an allocator on an emulated Cortex-M0: one holds, one breaks a rule; the heap and the stack drawn.')
+    .addHelpText('after', EXAMPLES(['sramlab demo']) + `
+Exit status: 0 when the first run holds and the second breaks a rule, as the demo shows; 1 when
+either does otherwise.
+`)
+    .action(() => { ctx.status = demo(ctx.io, Math.min(120, terminalColumns())); });
 }
+

@@ -2,13 +2,16 @@
 
 import chalk, { type ChalkInstance } from 'chalk';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { describeOperation, heapMap, HeapTracker, renderHeapMap, type HeapMap, type SpanKind } from '../scenarios/heap-map.ts';
+import { describeOperation, heapMap, HeapTracker, type HeapMap, type SpanKind } from '../scenarios/heap-map.ts';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../scenarios/index.ts';
 import { Session } from '../scenarios/session.ts';
 import { ALLOCATOR_HELP, allocatorArg, asInvoked, type Ctx, EXAMPLES, mcuOption, oneOf, parseOps, parseSeed, parseSize, profileFrom, useColor } from './common.ts';
 import { addGdbOptions, type GdbCliOptions, GdbSession, stopForRule } from './gdb.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
+import { terminalColumns } from '../views/text-width.ts';
+import { type StackPaint, stackState, type StackState } from '../views/stack-view.ts';
+import { renderHeapAndStack } from '../views/heap-stack.ts';
 
 interface RunOptions extends GdbCliOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; json?: boolean; show?: 'heap'; step?: boolean; cell?: number; force?: boolean }
 
@@ -78,6 +81,8 @@ function report(name: string, opts: RunOptions, io: Io, params: { seed: number; 
 
 // ---- --show heap and --step ---------------------------------------------------------------
 
+const STACK_COLOUR: Record<Parameters<StackPaint>[0], ChalkInstance> = { used: chalk.magenta, free: chalk.dim, crossed: chalk.bgRed.white };
+
 const HEAP_COLOUR: Record<SpanKind, ChalkInstance> = {
   live: chalk.green, metadata: chalk.yellow, free: chalk.blue, untouched: chalk.dim, violation: chalk.bgRed.white,
 };
@@ -124,15 +129,18 @@ class HeapView {
     this.print(v ? `heap when rule ${v.rule} broke, at operation ${map.operation}` : `heap after the workload (${map.operation} operations)`, map);
   }
 
-  json(): { final: HeapMap | null; steps?: { description: string; map: HeapMap }[] } {
-    return { final: this.finalMap(), ...(this.opts.step ? { steps: this.steps } : {}) };
+  json(): { final: HeapMap | null; stack: StackState | null; steps?: { description: string; map: HeapMap }[] } {
+    return { final: this.finalMap(), stack: this.session ? stackState(this.session) : null, ...(this.opts.step ? { steps: this.steps } : {}) };
   }
 
   /** One map under a title; a run of --step maps prints the legend once, with the first. */
   private print(title: string, map: HeapMap, legend = true): void {
     this.printed++;
-    const lines = renderHeapMap(map, { cellBytes: this.opts.cell, legend, paint: useColor ? (k, t) => HEAP_COLOUR[k](t) : undefined });
-    this.io.out([chalk.bold(`── ${title}`), ...lines, ''].join('\n') + '\n');
+    const drawn = renderHeapAndStack(map, stackState(this.session!), {
+      width: terminalColumns(), cellBytes: this.opts.cell, legend,
+      paint: useColor ? (k, t) => HEAP_COLOUR[k](t) : undefined, stackPaint: useColor ? (k, t) => STACK_COLOUR[k](t) : undefined,
+    });
+    this.io.out([chalk.bold(`── ${title}`), ...drawn, ''].join('\n') + '\n');
   }
 }
 

@@ -265,7 +265,8 @@ export function renderHeapMap(map: HeapMap, opts: HeapGridOptions = {}): string[
     while (opts.collapse !== false && j < rows.length && blank(rows[j]!)) j++;
     if (j - i >= COLLAPSE_MIN) {
       const end = Math.min(rows[j - 1]!.start + rowBytes, map.heapEnd);
-      lines.push(`${' '.repeat(18)}⋮ ${paint('untouched', `${j - i} rows never written, ${hex(rows[i]!.start)}–${hex(end - 1)} (${bytes(end - rows[i]!.start)})`)}`);
+      const r = rows[i]!;
+      lines.push(`${hex(r.start)} +${(r.start - map.heapStart).toString(16).padStart(5, '0')} ⋮ ${paint('untouched', `${j - i} rows never written (${bytes(end - r.start)})`)}`);
       i = j - 1;
       continue;
     }
@@ -322,8 +323,9 @@ function summaryLines(map: HeapMap, paint: NonNullable<HeapGridOptions['paint']>
       `free ${bytes(total('free'))} · untouched ${bytes(total('untouched'))}` + (total('violation') ? ` · violation ${bytes(total('violation'))}` : ''),
   ];
   if (legend) {
-    lines.push(`legend: ${paint('live', 'a')}–${paint('live', 'Z')} a live block, lettered by the op that made it (op 1 = a)  ${paint('metadata', '#')} allocator metadata  ` +
-      `${paint('free', '-')} free (written once, in no block now)  ${paint('untouched', '·')} never written  ${paint('violation', '!')} violation`);
+    // Two lines of at most 80 columns.
+    lines.push(`legend: ${paint('live', 'a')}–${paint('live', 'Z')} a live block, lettered by the op that made it (op 1 = a)`,
+      `        ${paint('metadata', '#')} allocator metadata  ${paint('free', '-')} free (no block)  ${paint('untouched', '·')} never written  ${paint('violation', '!')} violation`);
   }
   for (const s of live.slice(0, maxBlocks)) {
     const made = [s.op !== undefined ? `op ${s.op}` : '', s.label ?? ''].filter(Boolean).join(' ');

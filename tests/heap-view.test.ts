@@ -12,7 +12,7 @@ import { Session } from '../scenarios/session.ts';
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 
 function sramlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', COLUMNS: '80' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -130,7 +130,7 @@ describe('renderHeapMap', () => {
   });
 
   it('folds rows nobody wrote into one line', () => {
-    expect(renderHeapMap(map).join('\n')).toMatch(/⋮ 3 rows never written, 0x20001100–0x200013ff \(768 B\)/);
+    expect(renderHeapMap(map).join('\n')).toMatch(/^0x20001100 \+00100 ⋮ 3 rows never written \(768 B\)$/m);
   });
 });
 
@@ -152,7 +152,8 @@ describe('sramlab run --show heap / --step', () => {
     const r = sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--show', 'heap', '--cell', '16');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^── heap after the workload \(\d+ operations\)$/m);
-    expect(r.stdout).toMatch(/1 cell = 16 B, 1 row = 1 KiB/);
+    // Piped, 80 columns: 32 cells a row, the stack beside them.
+    expect(r.stdout).toMatch(/32 cells a row, 1 cell = 16 B, 1 row = 512 B/);
     expect(r.stdout.indexOf('── heap after')).toBeLessThan(r.stdout.indexOf('PASS'));
   });
 
@@ -162,6 +163,31 @@ describe('sramlab run --show heap / --step', () => {
     expect(doc.heapView.steps).toHaveLength(doc.operations);
     expect(doc.heapView.steps[0].map.spans[1]).toMatchObject({ kind: 'live', op: 1 });
     expect(doc.heapView.final.heapEnd - doc.heapView.final.heapStart).toBe(1024);
+  });
+
+  it('at 120 columns: 64 cells a row', () => {
+    const r = spawnSync(process.execPath, [BIN, 'run', 'smoke', '--alloc', 'galloc', '--show', 'heap', '--cell', '16'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' } });
+    expect(r.stdout).toMatch(/64 cells a row, 1 cell = 16 B, 1 row = 1 KiB/);
+  });
+
+  it('stack-collision draws the collision: the stack bar full down to the limit, and SP below it by the bytes the rule saw', () => {
+    const r = sramlab('run', 'stack-collision', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--show', 'heap');
+    const json = JSON.parse(sramlab('run', 'stack-collision', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--json').stdout);
+    const sp: number = json.caught.address;
+    expect(r.stdout).toContain(`!! SP 0x${sp.toString(16)}`);
+    expect(r.stdout).toContain(`${0x20007000 - sp} B below the limit`);
+    const bar = r.stdout.split('\n').filter((l) => /│(██|  )│/.test(l.slice(50)));
+    expect(bar).toHaveLength(8);
+    for (const l of bar) expect(l).toContain('│██│');
+    for (const l of r.stdout.split('\n')) expect([...l].length, l).toBeLessThanOrEqual(120);
+  });
+
+  it('--step draws the stack beside every map: SP back at the top after each call, the peak as run reports it', () => {
+    const r = sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--step');
+    const json = JSON.parse(sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--json').stdout);
+    const maps = r.stdout.split('\n').filter((l) => l.startsWith('── op ')).length;
+    expect(r.stdout.match(/0x20008000 top ◄ SP/g)).toHaveLength(maps);
+    expect(r.stdout).toContain(`◄ peak ${json.peakStackBytes} B`);
   });
 
   it('refuses an unknown view', () => {

@@ -2,6 +2,9 @@
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+/** The text without its ANSI colour codes. */
+export const stripAnsi = (line: string): string => line.replace(ANSI, '');
+
 /** Columns a line takes: ANSI colour codes take none; every other code point one (the glyphs sramlab prints are all narrow). */
 export function displayWidth(line: string): number {
   return [...line.replace(ANSI, '')].length;
