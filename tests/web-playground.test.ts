@@ -9,13 +9,15 @@
 // Without Chromium the test is skipped on a developer's machine and fails in CI (CI=true).
 // SRAMLAB_KEEP_SCREENSHOT=1 keeps the screenshot (its path is printed) to look at.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../cli.ts';
 import { hex } from '../emulator/elf.ts';
 import { runScenario } from '../scenarios/index.ts';
 
@@ -30,7 +32,14 @@ const WAIT = 15_000;
 
 const tmp = mkdtempSync(join(tmpdir(), 'sramlab-web-test-'));
 
-/** Starts `sramlab serve --port 0` and reads the port it prints. */
+/** The CLI in this process (cli.ts's main), as the tests of the other commands run it: the same JSON and lines, no start-up cost. */
+async function sramlab(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '', stderr = '';
+  const status = await main(args, { out: (t) => { stdout += t; }, err: (t) => { stderr += t; } });
+  return { status, stdout, stderr };
+}
+
+/** Starts `sramlab serve --port 0` as a user would, and reads the port it prints. */
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
   return new Promise((ok, fail) => {
@@ -67,6 +76,25 @@ describe('the playground bundle', () => {
     expect(nodeImports.filter((i) => /^(emulator|web)\//.test(i))).toEqual([]);
     expect(nodeImports.length).toBeGreaterThan(0); // the record works: the scenarios do read files by path
     for (const f of ['index.html', 'main.js', 'styles.css', 'catalogue.json', 'images/galloc-cortex-m0.elf']) expect(existsSync(join(out, f)), f).toBe(true);
+  });
+});
+
+describe('sramlab serve on bad input', () => {
+  it('refuses a port that is not one, a folder with no page, and a port in use: one line, exit 2', async () => {
+    for (const [args, message] of [[['--port', 'http'], "'http' is not a port"], [['--port', '65536'], "'65536' is not a port"],
+      [['--port', '0', '--dir', join(tmp, 'nothing-here')], 'no index.html there']] as const) {
+      const r = await sramlab('serve', ...args);
+      expect({ status: r.status, stdout: r.stdout, lines: r.stderr.split('\n').length }, args.join(' ')).toEqual({ status: 2, stdout: '', lines: 2 });
+      expect(r.stderr).toContain(message);
+    }
+    const taken = createServer();
+    await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      expect(await sramlab('serve', '--port', String(port))).toEqual({ status: 2, stdout: '', stderr: `sramlab: --port ${port}: already in use\n` });
+    } finally {
+      taken.close();
+    }
   });
 });
 
@@ -164,7 +192,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
   it('checks an uploaded ELF as sramlab check does, passing and failing', async () => {
     for (const file of ['bump-cortex-m0.elf', 'bump-broken-bounds-cortex-m0.elf']) {
       const path = join(ROOT, 'examples', 'c-allocator', file);
-      const cli = spawnSync(process.execPath, [BIN, 'check', path, '--mcu', 'cortex-m0', '--json'], { encoding: 'utf8', timeout: WAIT });
+      const cli = await sramlab('check', path, '--mcu', 'cortex-m0', '--json');
       const report = JSON.parse(cli.stdout) as { scenarios: { name: string; ok: boolean; result: { violation: { rule: string; address?: number } | null } }[] };
       await page.selectOption('#check-mcu', 'cortex-m0');
       await page.setInputFiles('#elf-input', path);
