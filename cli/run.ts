@@ -42,7 +42,14 @@ function report(name: string, opts: RunOptions, io: Io, params: { seed: number; 
     gdb?.attach(s.image.machine);
   };
   // Image and scenario errors are bad input by their type (cli.ts), whatever their wording.
-  const r: ScenarioResult = runScenario(name, opts.alloc, opts.mcu, params, { ...load, observe });
+  let r: ScenarioResult;
+  try {
+    r = runScenario(name, opts.alloc, opts.mcu, params, { ...load, observe });
+  } catch (e) {
+    if (!(e instanceof StepQuit)) throw e;
+    say(`quit after operation ${e.operation}; no verdict (the workload did not finish)`);
+    return 0;
+  }
   r.replay = asInvoked(r.replay);
   if (gdb && session) {
     const v = r.ok ? null : r.violation;
@@ -87,6 +94,16 @@ const HEAP_COLOUR: Record<SpanKind, ChalkInstance> = {
   live: chalk.green, metadata: chalk.yellow, free: chalk.blue, untouched: chalk.dim, violation: chalk.bgRed.white,
 };
 
+/** q, Ctrl-C, Ctrl-D, Escape. */
+const QUIT_KEYS = ['q', 'Q', '\u0003', '\u0004', '\u001b'];
+
+/** The learner pressed q during --step: the run ends there, with no verdict. */
+class StepQuit extends Error {
+  constructor(readonly operation: number) {
+    super(`stopped after operation ${operation}`);
+  }
+}
+
 /**
  * Watches the scenario's session with a HeapTracker: with --step, one heap map per operation
  * (printed as it happens, or kept for --json); at the end, the heap after the workload, or
@@ -112,8 +129,15 @@ class HeapView {
   }
 
   private step(description: string, map: HeapMap): void {
-    if (this.opts.json) this.steps.push({ description, map });
-    else this.print(description, map, this.printed === 0);
+    if (this.opts.json) { this.steps.push({ description, map }); return; }
+    this.print(description, map, this.printed === 0);
+    // At a terminal: wait for the learner. Piped, everything is printed at once.
+    if (this.io.key) {
+      this.io.out(chalk.dim('Enter: next operation · q: quit') + ' ');
+      const k = this.io.key();
+      this.io.out('\n');
+      if (QUIT_KEYS.includes(k)) throw new StepQuit(map.operation);
+    }
   }
 
   /** The heap now, or null when sl_init never returned (there is no heap in use to draw). */
@@ -155,7 +179,7 @@ export function runCommand(ctx: Ctx): Command {
     .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)
     .option('--json', 'print the result as JSON (schema sramlab.run/1; with --show heap, a heapView member)')
     .addOption(new Option('--show <view>', 'draw the heap array after the workload: live blocks, allocator metadata, free and untouched bytes').choices(['heap']))
-    .option('--step', 'with --show heap: draw it after every operation (implies --show heap)')
+    .option('--step', 'draw the heap and the stack after every operation (implies --show heap); at a terminal, wait for Enter (q quits)')
     .option('--cell <bytes>', 'bytes per character of the heap drawing (default: from the heap size)', positive)
     .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault');
   return addGdbOptions(cmd, true)

@@ -190,6 +190,24 @@ describe('sramlab run --show heap / --step', () => {
     expect(r.stdout).toContain(`◄ peak ${json.peakStackBytes} B`);
   });
 
+  it('--step at a terminal pauses after each operation: Enter goes on, q quits with status 0 and no verdict', () => {
+    // A pseudo-terminal from script(1): stdin and stdout are both TTYs; the keys are typed ahead.
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run smoke --alloc galloc --mcu cortex-m0 --heap 1K --step`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { input: '\r\rq', encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(0);
+    const maps = r.stdout.split(/\r?\n/).filter((l) => /── op \d+: /.test(l));
+    expect(maps.map((l) => /op (\d+):/.exec(l)![1])).toEqual(['1', '2', '3']);
+    expect(r.stdout.match(/Enter: next operation · q: quit/g)).toHaveLength(3);
+    expect(r.stdout).toContain('quit after operation 3; no verdict');
+    expect(r.stdout).not.toMatch(/PASS|FAIL/);
+  });
+
+  it('--step piped never waits for a key', () => {
+    const r = sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--step');
+    expect(r.stdout).not.toContain('Enter: next operation');
+    expect(r.stdout).toContain('PASS');
+  });
+
   it('refuses an unknown view', () => {
     expect(sramlab('run', 'smoke', '--alloc', 'galloc', '--show', 'stack').status).toBe(2);
   });
