@@ -161,6 +161,11 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     expect(await field('symbol')).toBe(v.symbol);
     expect(await field('source')).toBe(v.source);
     expect(await page.textContent('#violation p')).toBe(v.message);
+    // The listing marks the instruction at the PC, with its C line; the memory map names the heap array.
+    const here = (await page.textContent('#listing .here'))!;
+    expect(here).toContain(hex(v.pc!).slice(2));
+    expect(here).toContain(v.source);
+    expect(await page.textContent('#memory-map')).toContain('heap array (.heap)');
     expect(await page.textContent('#replay')).toBe(api.replay.replace(/^.*? run /, 'sramlab run '));
     // One frame after sl_init, one per operation that ended, one where it stopped; shown at the stop.
     expect(await frameLabel()).toBe(`${v.operation + 1} / ${v.operation + 1}: stopped at op ${v.operation}: the blocks rule`);

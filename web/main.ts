@@ -4,6 +4,10 @@
 // goes through the scenarios `sramlab check` runs, every check on.
 
 import { ElfError, hex } from '../emulator/elf.ts';
+import { disassemble } from '../emulator/isa/disasm.ts';
+import { is32bit } from '../emulator/isa/encodings.ts';
+import type { Machine } from '../emulator/machine.ts';
+import { imageMap, type BandKind, type ImageMap } from '../scenarios/image-map.ts';
 import { bytes, defaultCellBytes, describeOperation, heapMap, HeapTracker, type HeapMap, type HeapSpan } from '../scenarios/heap-map.ts';
 import { AllocatorImage, ImageError } from '../scenarios/image.ts';
 import { type ImageTarget, runScenarioOnImage, type ScenarioResult } from '../scenarios/index.ts';
@@ -20,11 +24,47 @@ interface Frame {
   xpsr: number;
 }
 
+/** One instruction of the listing around where a run stopped. */
+interface ListingLine { address: number; text: string; source?: string; here: boolean }
+
 interface Run {
   result: ScenarioResult;
   frames: Frame[];
   stackTop: number;
   stackLimit: number;
+  /** The instructions around the PC the violation names, with their C lines (empty without a PC). */
+  listing: ListingLine[];
+  memoryMap: ImageMap;
+}
+
+/** Instructions shown before and after the one a violation names. */
+const LISTING_BEFORE = 6, LISTING_AFTER = 4;
+
+/**
+ * The code around a PC, decoded forward from the start of its function (Thumb cannot be decoded
+ * backwards: a halfword may be the second half of a 32-bit instruction).
+ */
+function listingAround(m: Machine, pc: number): ListingLine[] {
+  const fn = m.symbols?.lookup(pc);
+  if (!fn || fn.offset > 4096) return [];
+  const lines: ListingLine[] = [];
+  for (let a = pc - fn.offset; a <= pc + 4 * LISTING_AFTER; ) {
+    let word: number;
+    try {
+      const b = m.bus.peek(a, 2);
+      word = b[0]! | (b[1]! << 8);
+      if (is32bit(word)) {
+        const c = m.bus.peek(a + 2, 2);
+        word = ((word << 16) | c[0]! | (c[1]! << 8)) >>> 0;
+      }
+    } catch {
+      break;
+    }
+    lines.push({ address: a, text: disassemble(m.profile.arch, word, a), source: m.describe(a).source, here: a === pc });
+    a += word > 0xffff ? 4 : 2;
+  }
+  const at = lines.findIndex((l) => l.here);
+  return at < 0 ? [] : lines.slice(Math.max(0, at - LISTING_BEFORE), at + LISTING_AFTER + 1);
 }
 
 /** An image to run: a built-in's committed ELF, or the user's. */
@@ -72,7 +112,12 @@ function runRecorded(scenario: string, mcu: string, src: Source, params: { seed:
   const v = result.violation ?? result.caught;
   frames.push(frameOf(session!, tracker!, v ? `stopped at op ${v.operation}: the ${v.rule} rule` : `end: ${result.operations} operations, every check held`));
   const { stackTop, stackLimit } = session!.image.layout;
-  return { result, frames, stackTop, stackLimit };
+  const m = session!.image.machine;
+  return {
+    result, frames, stackTop, stackLimit,
+    listing: v?.pc !== undefined ? listingAround(m, v.pc) : [],
+    memoryMap: imageMap(m.image!, m.profile, src.label),
+  };
 }
 
 // ---- drawing -------------------------------------------------------------------------------
@@ -176,6 +221,48 @@ function drawViolation(result: ScenarioResult): void {
   box.replaceChildren(el('h3', result.ok ? `caught as expected: the ${v.rule} rule` : `the ${v.rule} rule broke`), el('p', v.message), dl);
 }
 
+function drawListing(run: Run): void {
+  const box = $('listing');
+  box.hidden = run.listing.length === 0;
+  box.querySelector('pre')!.replaceChildren(...run.listing.map((l) => {
+    const line = el('div', `${l.here ? '▶' : ' '} ${hex(l.address).slice(2)}  ${l.text.padEnd(32)} ${l.source ?? ''}`, l.here ? 'here' : '');
+    return line;
+  }));
+}
+
+const BAND_COLOUR: Record<BandKind, string> = {
+  vectors: '#90a4ae', 'alloc-code': '#7a5cff', code: '#5c6bc0', rodata: '#9fa8da', 'data-image': '#b0bec5',
+  data: '#4db6ac', 'alloc-state': '#ab47bc', bss: '#80cbc4', heap: '#66bb6a', stack: '#ff9800', unused: '#eceff1',
+};
+
+/** Each memory as a bar to scale (a band of a few bytes still gets a sliver), bands listed beside it. */
+function drawMemoryMap(map: ImageMap): void {
+  const box = $('memory-map');
+  box.replaceChildren(...map.memories.map((mem) => {
+    const div = el('div', '', 'memory');
+    const bar = el('div', '', 'memory-bar');
+    const list = el('table');
+    const bands = map.bands.filter((b) => b.memory === mem.name).sort((a, b) => b.start - a.start);
+    for (const b of bands) {
+      const seg = el('div');
+      seg.style.flexGrow = String(b.size / mem.size);
+      seg.style.minHeight = '2px';
+      seg.style.background = BAND_COLOUR[b.kind];
+      seg.title = `${b.name}: ${hex(b.start)}–${hex(b.end - 1)}, ${bytes(b.size)}`;
+      bar.append(seg);
+      const tr = el('tr');
+      const sw = el('span', '', 'swatch');
+      sw.style.background = BAND_COLOUR[b.kind];
+      const name = el('td');
+      name.append(sw, b.name);
+      tr.append(name, el('td', `${hex(b.start)}–${hex(b.end - 1)}`), el('td', bytes(b.size)), el('td', [b.startSymbol, b.note].filter(Boolean).join(' · '), 'dim'));
+      list.append(tr);
+    }
+    div.append(el('h3', `${mem.name} ${hex(mem.base)}, ${bytes(mem.size)} (high addresses on top)`), bar, list);
+    return div;
+  }));
+}
+
 // ---- the stepper ---------------------------------------------------------------------------
 
 let current: Run | null = null;
@@ -203,6 +290,9 @@ function showRun(run: Run): void {
   verdict.className = r.ok ? 'ok' : 'fail';
   $('replay').textContent = r.replay;
   drawViolation(r);
+  drawListing(run);
+  drawMemoryMap(run.memoryMap);
+  $('map-section').hidden = false;
   const slider = $<HTMLInputElement>('frame-slider');
   slider.max = String(run.frames.length - 1);
   $('result').hidden = false;
