@@ -194,13 +194,35 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     expect(await page.textContent('#stack-text')).toContain(`(${api.peakStackBytes} B used)`);
   });
 
-  it('checks an uploaded ELF as sramlab check does, passing and failing', async () => {
+  it('draws the stack past its limit where stack-collision is caught, at the SP the API reports', async () => {
+    const api = runScenario('stack-collision', 'galloc', 'cortex-m0', { seed: 1, ops: 1000, heap: 16384 });
+    const c = api.caught!;
+    expect(c.rule).toBe('stack');
+    await runInPage('cortex-m0', 'galloc', 'stack-collision');
+    expect(await page.textContent('#verdict')).toBe('ok: stack-collision was caught by the stack rule, as it must be');
+    expect(await field('address')).toBe(hex(c.address!));
+    expect(await page.getAttribute('#stack-bar', 'class')).toContain('overflow');
+    expect(await page.textContent('#stack-text')).toContain(`lowest SP ${hex(c.address!)}`);
+  });
+
+  it('checks an ELF dropped or chosen in the page as sramlab check does, passing and failing', async () => {
     for (const file of ['bump-cortex-m0.elf', 'bump-broken-bounds-cortex-m0.elf']) {
       const path = join(ROOT, 'examples', 'c-allocator', file);
       const cli = await sramlab('check', path, '--mcu', 'cortex-m0', '--json');
       const report = JSON.parse(cli.stdout) as { scenarios: { name: string; ok: boolean; result: { violation: { rule: string; address?: number } | null } }[] };
       await page.selectOption('#check-mcu', 'cortex-m0');
-      await page.setInputFiles('#elf-input', path);
+      if (file === 'bump-cortex-m0.elf') {
+        // Dropped on the drop zone, as a DataTransfer carrying the file's bytes.
+        const data = [...readFileSync(path)];
+        const transfer = await page.evaluateHandle(({ name, data }) => {
+          const t = new DataTransfer();
+          t.items.add(new File([new Uint8Array(data)], name));
+          return t;
+        }, { name: file, data });
+        await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
+      } else {
+        await page.setInputFiles('#elf-input', path);
+      }
       await page.waitForFunction((name) => (document.getElementById('check-status')?.textContent ?? '').startsWith(`${name} on cortex-m0: `), file);
       const failed = report.scenarios.filter((s) => !s.ok);
       expect(await page.textContent('#check-status')).toBe(`${file} on cortex-m0: ${failed.length === 0 ? 'every check held' : `${failed.length} scenario${failed.length === 1 ? '' : 's'} broke a rule`}`);

@@ -18,8 +18,8 @@ import type { Catalogue } from './build.ts';
 interface Frame {
   title: string;
   map: HeapMap;
-  /** The deepest the allocator's stack has gone so far, in bytes below the stack top. */
-  peakStack: number;
+  /** The lowest SP so far: calls start at the stack top (or where a scenario puts them) and go down. */
+  lowestSP: number;
   registers: number[];
   xpsr: number;
 }
@@ -86,7 +86,8 @@ const el = (tag: string, text = '', cls = ''): HTMLElement => {
 
 function frameOf(s: Session, tracker: HeapTracker, title: string): Frame {
   const cpu = s.image.machine.cpu;
-  return { title, map: heapMap(s, tracker), peakStack: s.peakStackBytes, registers: Array.from(cpu.r, (r) => r >>> 0), xpsr: cpu.xpsr >>> 0 };
+  const entry = s.image.entrySP ?? s.image.layout.stackTop;
+  return { title, map: heapMap(s, tracker), lowestSP: entry - s.peakStackBytes, registers: Array.from(cpu.r, (r) => r >>> 0), xpsr: cpu.xpsr >>> 0 };
 }
 
 /** What runScenarioOnImage needs for an image: a user's comes up as `sramlab check` brings it up. */
@@ -110,7 +111,10 @@ function runRecorded(scenario: string, mcu: string, src: Source, params: { seed:
     s.onOperation((e) => { if (e.phase === 'end') frames.push(frameOf(s, tracker!, e.kind === 'init' ? `op 0: ${describeOperation(e).slice(6)}` : describeOperation(e))); });
   });
   const v = result.violation ?? result.caught;
-  frames.push(frameOf(session!, tracker!, v ? `stopped at op ${v.operation}: the ${v.rule} rule` : `end: ${result.operations} operations, every check held`));
+  const last = frameOf(session!, tracker!, v ? `stopped at op ${v.operation}: the ${v.rule} rule` : `end: ${result.operations} operations, every check held`);
+  // The stack rule names the SP that crossed the limit.
+  if (v?.rule === 'stack' && v.address !== undefined) last.lowestSP = Math.min(last.lowestSP, v.address);
+  frames.push(last);
   const { stackTop, stackLimit } = session!.image.layout;
   const m = session!.image.machine;
   return {
@@ -178,9 +182,12 @@ function drawHeap(map: HeapMap): void {
 
 function drawStack(run: Run, f: Frame): void {
   const span = run.stackTop - run.stackLimit;
-  const used = Math.min(f.peakStack, span);
-  $('stack-fill').style.height = `${(100 * used) / span}%`;
-  $('stack-text').textContent = `top ${hex(run.stackTop)} · peak SP ${hex(run.stackTop - f.peakStack)} (${f.peakStack} B used) · limit ${hex(run.stackLimit)} (${bytes(span)} of stack, ${bytes(Math.max(0, span - f.peakStack))} to spare)`;
+  const used = run.stackTop - f.lowestSP;
+  $('stack-fill').style.height = `${(100 * Math.min(used, span)) / span}%`;
+  // Past the limit (stack-collision): the stack is in what lies below it.
+  $('stack-bar').classList.toggle('overflow', used > span);
+  $('stack-text').textContent = `top ${hex(run.stackTop)} · lowest SP ${hex(f.lowestSP)} (${used} B used) · limit ${hex(run.stackLimit)} ` +
+    (used > span ? `(crossed by ${used - span} B)` : `(${bytes(span)} of stack, ${bytes(span - used)} to spare)`);
 }
 
 const REG_NAMES = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'sp', 'lr', 'pc'];
