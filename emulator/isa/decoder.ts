@@ -2,10 +2,18 @@
 // 16-bit: a 64K table from halfword to Op. 32-bit: for each first halfword, the short list
 // of rows whose first half matches; the second halfword picks among them.
 
-import type { Arch } from '../profiles.ts';
-import { ENCODINGS, Op, type Encoding } from './encodings.ts';
+import { ARCH_FEATURES, type Arch, type Features } from '../profiles.ts';
+import { ENCODINGS, type Encoding, type IsaFeature } from './encodings.ts';
 
-const ARCH_RANK: Record<Arch, number> = { v6m: 0, v7m: 1, v7em: 2 };
+/** The features a row needs: its own list, else what its architecture adds to ARMv6-M. */
+const ARCH_NEEDS: Record<Arch, readonly IsaFeature[]> = { v6m: [], v7m: ['hasThumb2'], v7em: ['hasThumb2', 'hasDsp'] };
+export const needsOf = (enc: Encoding): readonly IsaFeature[] => enc.needs ?? ARCH_NEEDS[enc.arch];
+
+/** The instruction-set features of a core, given as a profile (or its features) or an architecture name. */
+export type IsaOf = Arch | Pick<Features, IsaFeature>;
+const isaOf = (x: IsaOf): Pick<Features, IsaFeature> => (typeof x === 'string' ? ARCH_FEATURES[x] : x);
+const ISA_FEATURES: readonly IsaFeature[] = ['hasThumb2', 'hasExclusives', 'hasDivide', 'hasDsp'];
+const isaKey = (f: Pick<Features, IsaFeature>): number => ISA_FEATURES.reduce((k, name, i) => k | (f[name] ? 1 << i : 0), 0);
 
 export interface CompiledEncoding {
   enc: Encoding;
@@ -50,12 +58,19 @@ export function extractFields(c: CompiledEncoding, word: number): Record<string,
 
 const COMPILED: readonly CompiledEncoding[] = ENCODINGS.map(compile);
 
-export function rowsFor(arch: Arch): CompiledEncoding[] {
-  return COMPILED.filter((c) => ARCH_RANK[c.enc.arch] <= ARCH_RANK[arch]);
+/** The rows a core decodes: those whose every needed feature it has. */
+export function rowsFor(isa: IsaOf): CompiledEncoding[] {
+  const f = isaOf(isa);
+  return COMPILED.filter((c) => needsOf(c.enc).every((n) => f[n]));
+}
+
+/** The rows a core lacks that match a word (fixed bits only): what the image meant, for reports. */
+export function rowsLackedFor(isa: IsaOf, word: number, width: 16 | 32): CompiledEncoding[] {
+  const f = isaOf(isa);
+  return COMPILED.filter((c) => c.width === width && ((word & c.mask) >>> 0) === c.value && !needsOf(c.enc).every((n) => f[n]));
 }
 
 export interface DecodeTables {
-  arch: Arch;
   /** Halfword → Op for 16-bit instructions (0 = UNDEFINED or a 32-bit prefix). */
   ops16: Uint16Array;
   /** Halfword → the row that decoded it (for disassembly), or undefined. */
@@ -71,13 +86,14 @@ export interface DecodeTables {
   cacheOp: Uint16Array;
 }
 
-const cache = new Map<Arch, DecodeTables>();
+const cache = new Map<number, DecodeTables>();
 
-/** Decode tables for one architecture, built once. Conflicting rows are a bug in the table. */
-export function decodeTables(arch: Arch): DecodeTables {
-  const hit = cache.get(arch);
+/** Decode tables for one set of features, built once. Conflicting rows are a bug in the table. */
+export function decodeTables(isa: IsaOf): DecodeTables {
+  const key = isaKey(isaOf(isa));
+  const hit = cache.get(key);
   if (hit) return hit;
-  const rows = rowsFor(arch);
+  const rows = rowsFor(isa);
   const ops16 = new Uint16Array(65536);
   const rows16: (CompiledEncoding | undefined)[] = new Array(65536).fill(undefined);
   const fixed16 = new Int8Array(65536).fill(-1);
@@ -104,8 +120,8 @@ export function decodeTables(arch: Arch): DecodeTables {
     const list = wide.filter((c) => ((hw1 << 16) & c.mask) >>> 0 === ((c.value & 0xffff0000) & (c.mask & 0xffff0000)) >>> 0);
     if (list.length) cands32[hw1] = list;
   }
-  const t: DecodeTables = { arch, ops16, rows16, cands32, cacheKey: new Int32Array(65536), cacheOp: new Uint16Array(65536) };
-  cache.set(arch, t);
+  const t: DecodeTables = { ops16, rows16, cands32, cacheKey: new Int32Array(65536), cacheOp: new Uint16Array(65536) };
+  cache.set(key, t);
   return t;
 }
 

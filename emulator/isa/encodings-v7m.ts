@@ -20,7 +20,7 @@
 //   y shift type, S the S bit, P/U/W the addressing bits.
 
 import type { Arch } from '../profiles.ts';
-import type { Encoding } from './encodings.ts';
+import type { Encoding, IsaFeature } from './encodings.ts';
 
 export enum OpV7 {
   FIRST = 128,
@@ -100,6 +100,11 @@ function row(op: OpV7, name: string, pattern: string, cls: string, asm: string, 
     pattern = pattern.replace(/\(([01])\)/g, '$1');
   }
   return unpredictable ? { op, name, pattern, arch, cls, asm, unpredictable } : { op, name, pattern, arch, cls, asm };
+}
+
+/** A row a core has by its own feature rather than by Thumb-2 (exclusives, divide: the Cortex-M23 has both). */
+function needing(feature: IsaFeature, enc: Encoding): Encoding {
+  return { ...enc, needs: [feature] };
 }
 
 // ---- A5.3.1 data processing (modified immediate) ----------------------------------------
@@ -302,8 +307,8 @@ const LONG_MULTIPLY: Encoding[] = [
   long(OpV7.SMLALxy, 'SMLALBB, SMLALBT, SMLALTB, SMLALTT', '100', '10NM', 'smlal{xy} {rl}, {rh}, {rn}, {rm}', v7em, 'dsp-mul-long'),
   long(OpV7.SMLALD, 'SMLALD', '100', '110X', 'smlald{x} {rl}, {rh}, {rn}, {rm}', v7em, 'dsp-mul-long'),
   long(OpV7.SMLSLD, 'SMLSLD', '101', '110X', 'smlsld{x} {rl}, {rh}, {rn}, {rm}', v7em, 'dsp-mul-long'),
-  row(OpV7.SDIV, 'SDIV', '111110111 001 nnnn (1)(1)(1)(1) dddd 1111 mmmm', 'div', 'sdiv {rd}, {rn}, {rm}', bad3),
-  row(OpV7.UDIV, 'UDIV', '111110111 011 nnnn (1)(1)(1)(1) dddd 1111 mmmm', 'div', 'udiv {rd}, {rn}, {rm}', bad3),
+  needing('hasDivide', row(OpV7.SDIV, 'SDIV', '111110111 001 nnnn (1)(1)(1)(1) dddd 1111 mmmm', 'div', 'sdiv {rd}, {rn}, {rm}', bad3)),
+  needing('hasDivide', row(OpV7.UDIV, 'UDIV', '111110111 011 nnnn (1)(1)(1)(1) dddd 1111 mmmm', 'div', 'udiv {rd}, {rn}, {rm}', bad3)),
 ];
 
 // ---- A5.3.5 load/store multiple ---------------------------------------------------------
@@ -330,15 +335,15 @@ const dualPred = (load: boolean): Pred => (f) =>
   ((f.W ?? 1) === 1 && (f.n === f.t || f.n === f.v)) || bad(f.t) || bad(f.v) || (load ? f.t === f.v || f.n === 15 : f.n === 15);
 
 const DUAL_EXCLUSIVE: Encoding[] = [
-  row(OpV7.STREX, 'STREX', '111010000100 nnnn tttt dddd iiiiiiii', 'exclusive', 'strex {rd}, {rt}, [{rn}, #{i4}]',
-    (f) => bad(f.d) || bad(f.t) || f.n === 15 || f.d === f.n || f.d === f.t),
-  row(OpV7.LDREX, 'LDREX', '111010000101 nnnn tttt (1)(1)(1)(1) iiiiiiii', 'exclusive', 'ldrex {rt}, [{rn}, #{i4}]', (f) => bad(f.t) || f.n === 15),
-  row(OpV7.STREXB, 'STREXB', '111010001100 nnnn tttt (1)(1)(1)(1) 0100 dddd', 'exclusive', 'strexb {rd}, {rt}, [{rn}]',
-    (f) => bad(f.d) || bad(f.t) || f.n === 15 || f.d === f.n || f.d === f.t),
-  row(OpV7.STREXH, 'STREXH', '111010001100 nnnn tttt (1)(1)(1)(1) 0101 dddd', 'exclusive', 'strexh {rd}, {rt}, [{rn}]',
-    (f) => bad(f.d) || bad(f.t) || f.n === 15 || f.d === f.n || f.d === f.t),
-  row(OpV7.LDREXB, 'LDREXB', '111010001101 nnnn tttt (1)(1)(1)(1) 0100 (1)(1)(1)(1)', 'exclusive', 'ldrexb {rt}, [{rn}]', (f) => bad(f.t) || f.n === 15),
-  row(OpV7.LDREXH, 'LDREXH', '111010001101 nnnn tttt (1)(1)(1)(1) 0101 (1)(1)(1)(1)', 'exclusive', 'ldrexh {rt}, [{rn}]', (f) => bad(f.t) || f.n === 15),
+  needing('hasExclusives', row(OpV7.STREX, 'STREX', '111010000100 nnnn tttt dddd iiiiiiii', 'exclusive', 'strex {rd}, {rt}, [{rn}, #{i4}]',
+    (f) => bad(f.d) || bad(f.t) || f.n === 15 || f.d === f.n || f.d === f.t)),
+  needing('hasExclusives', row(OpV7.LDREX, 'LDREX', '111010000101 nnnn tttt (1)(1)(1)(1) iiiiiiii', 'exclusive', 'ldrex {rt}, [{rn}, #{i4}]', (f) => bad(f.t) || f.n === 15)),
+  needing('hasExclusives', row(OpV7.STREXB, 'STREXB', '111010001100 nnnn tttt (1)(1)(1)(1) 0100 dddd', 'exclusive', 'strexb {rd}, {rt}, [{rn}]',
+    (f) => bad(f.d) || bad(f.t) || f.n === 15 || f.d === f.n || f.d === f.t)),
+  needing('hasExclusives', row(OpV7.STREXH, 'STREXH', '111010001100 nnnn tttt (1)(1)(1)(1) 0101 dddd', 'exclusive', 'strexh {rd}, {rt}, [{rn}]',
+    (f) => bad(f.d) || bad(f.t) || f.n === 15 || f.d === f.n || f.d === f.t)),
+  needing('hasExclusives', row(OpV7.LDREXB, 'LDREXB', '111010001101 nnnn tttt (1)(1)(1)(1) 0100 (1)(1)(1)(1)', 'exclusive', 'ldrexb {rt}, [{rn}]', (f) => bad(f.t) || f.n === 15)),
+  needing('hasExclusives', row(OpV7.LDREXH, 'LDREXH', '111010001101 nnnn tttt (1)(1)(1)(1) 0101 (1)(1)(1)(1)', 'exclusive', 'ldrexh {rt}, [{rn}]', (f) => bad(f.t) || f.n === 15)),
   row(OpV7.TBB, 'TBB', '111010001101 nnnn (1)(1)(1)(1) (0)(0)(0)(0) 0000 mmmm', 'table-branch', 'tbb [{rn}, {rm}]', (f) => f.n === 13 || bad(f.m)),
   row(OpV7.TBH, 'TBH', '111010001101 nnnn (1)(1)(1)(1) (0)(0)(0)(0) 0001 mmmm', 'table-branch', 'tbh [{rn}, {rm}, lsl #1]', (f) => f.n === 13 || bad(f.m)),
   // P = 0 with W = 0 is the exclusive/table-branch space above: post-indexed forms need W = 1.
@@ -437,7 +442,7 @@ const BRANCH_MISC: Encoding[] = [
     (f) => !V7_SYSM.has(f.s) || bad(f.d)),
   row(OpV7.CPS_v7, 'CPS (with F)', '10110110011 m (0)(0) I F', 'system', 'cps{ie} {cpsif}', (f) => f.I === 0 && f.F === 0),
   row(OpV7.HINT_W, 'NOP.W, YIELD.W, WFE.W, WFI.W, SEV.W, DBG (hints)', '11110011101 0 (1)(1)(1)(1) 10 (0) 0 (0) 000 hhhhhhhh', 'hint-w', '{hintw}'),
-  row(OpV7.CLREX, 'CLREX', '11110011101 1 (1)(1)(1)(1) 10 (0) 0 (1)(1)(1)(1) 0010 (1)(1)(1)(1)', 'exclusive', 'clrex'),
+  needing('hasExclusives', row(OpV7.CLREX, 'CLREX', '11110011101 1 (1)(1)(1)(1) 10 (0) 0 (1)(1)(1)(1) 0010 (1)(1)(1)(1)', 'exclusive', 'clrex')),
   row(OpV7.CBZ, 'CBZ, CBNZ', '1011 o 0 i 1 iiiii nnn', 'cbz', 'cb{cbnz}z {rn}, {tCB}'),
   // IT with mask 0000 is the hint space (the ARMv6-M HINT row has more fixed bits).
   row(OpV7.IT, 'IT', '10111111 cccc kkkk', 'it', 'it{itm} {itc}',

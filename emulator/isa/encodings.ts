@@ -9,7 +9,7 @@
 // with plain shifts; the names here are for the disassembler and the test generator.
 // References: ARMv6-M ARM (DDI 0419E) §A5, ARMv7-M ARM (DDI 0403E) §A5.
 
-import type { Arch } from '../profiles.ts';
+import type { Arch, Features } from '../profiles.ts';
 import { V7M_ENCODINGS } from './encodings-v7m.ts';
 
 /** Operation ids: the executor switches on these. */
@@ -34,6 +34,9 @@ export enum Op {
   COUNT,
 }
 
+/** The features of a core that decide which rows it decodes. */
+export type IsaFeature = keyof Pick<Features, 'hasThumb2' | 'hasExclusives' | 'hasDivide' | 'hasDsp'>;
+
 export interface Encoding {
   /** An Op (ARMv6-M) or an OpV7 (ARMv7-M and later, numbered from Op.COUNT up). */
   op: number;
@@ -41,6 +44,14 @@ export interface Encoding {
   name: string;
   pattern: string;
   arch: Arch;
+  /**
+   * The features a core needs to decode the row; by default what its arch adds to ARMv6-M
+   * (ARMv7-M: Thumb-2; ARMv7E-M: Thumb-2 and DSP). Exclusives and divide name their own, so
+   * a core with them but no Thumb-2 (Cortex-M23) decodes just those.
+   */
+  needs?: readonly IsaFeature[];
+  /** A 16-bit row that sets the flags outside an IT block and leaves them alone inside one (ARMv7-M A7.3). */
+  flagsOutsideIT?: true;
   /** Conformance class: random tests are spread evenly over these. */
   cls: string;
   /** Disassembly template: {x} is field x as a number, {rx} as a register, {lx} a register list. */
@@ -53,35 +64,35 @@ const v6m: Arch = 'v6m';
 
 const V6M_ENCODINGS: readonly Encoding[] = [
   // A5.2.1 shift (immediate), add, subtract, move, and compare
-  { op: Op.LSLS_imm, name: 'LSLS (immediate)', pattern: '00000 iiiii mmm ddd', arch: v6m, cls: 'shift-imm', asm: 'lsls {rd}, {rm}, #{i}' },
-  { op: Op.LSRS_imm, name: 'LSRS (immediate)', pattern: '00001 iiiii mmm ddd', arch: v6m, cls: 'shift-imm', asm: 'lsrs {rd}, {rm}, #{i32}' },
-  { op: Op.ASRS_imm, name: 'ASRS (immediate)', pattern: '00010 iiiii mmm ddd', arch: v6m, cls: 'shift-imm', asm: 'asrs {rd}, {rm}, #{i32}' },
-  { op: Op.ADDS_reg, name: 'ADDS (register)', pattern: '0001100 mmm nnn ddd', arch: v6m, cls: 'add-sub', asm: 'adds {rd}, {rn}, {rm}' },
-  { op: Op.SUBS_reg, name: 'SUBS (register)', pattern: '0001101 mmm nnn ddd', arch: v6m, cls: 'add-sub', asm: 'subs {rd}, {rn}, {rm}' },
-  { op: Op.ADDS_imm3, name: 'ADDS (immediate, T1)', pattern: '0001110 iii nnn ddd', arch: v6m, cls: 'add-sub', asm: 'adds {rd}, {rn}, #{i}' },
-  { op: Op.SUBS_imm3, name: 'SUBS (immediate, T1)', pattern: '0001111 iii nnn ddd', arch: v6m, cls: 'add-sub', asm: 'subs {rd}, {rn}, #{i}' },
-  { op: Op.MOVS_imm, name: 'MOVS (immediate)', pattern: '00100 ddd iiiiiiii', arch: v6m, cls: 'imm8', asm: 'movs {rd}, #{i}' },
+  { op: Op.LSLS_imm, name: 'LSLS (immediate)', pattern: '00000 iiiii mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'shift-imm', asm: 'lsls {rd}, {rm}, #{i}' },
+  { op: Op.LSRS_imm, name: 'LSRS (immediate)', pattern: '00001 iiiii mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'shift-imm', asm: 'lsrs {rd}, {rm}, #{i32}' },
+  { op: Op.ASRS_imm, name: 'ASRS (immediate)', pattern: '00010 iiiii mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'shift-imm', asm: 'asrs {rd}, {rm}, #{i32}' },
+  { op: Op.ADDS_reg, name: 'ADDS (register)', pattern: '0001100 mmm nnn ddd', arch: v6m, flagsOutsideIT: true, cls: 'add-sub', asm: 'adds {rd}, {rn}, {rm}' },
+  { op: Op.SUBS_reg, name: 'SUBS (register)', pattern: '0001101 mmm nnn ddd', arch: v6m, flagsOutsideIT: true, cls: 'add-sub', asm: 'subs {rd}, {rn}, {rm}' },
+  { op: Op.ADDS_imm3, name: 'ADDS (immediate, T1)', pattern: '0001110 iii nnn ddd', arch: v6m, flagsOutsideIT: true, cls: 'add-sub', asm: 'adds {rd}, {rn}, #{i}' },
+  { op: Op.SUBS_imm3, name: 'SUBS (immediate, T1)', pattern: '0001111 iii nnn ddd', arch: v6m, flagsOutsideIT: true, cls: 'add-sub', asm: 'subs {rd}, {rn}, #{i}' },
+  { op: Op.MOVS_imm, name: 'MOVS (immediate)', pattern: '00100 ddd iiiiiiii', arch: v6m, flagsOutsideIT: true, cls: 'imm8', asm: 'movs {rd}, #{i}' },
   { op: Op.CMP_imm, name: 'CMP (immediate)', pattern: '00101 nnn iiiiiiii', arch: v6m, cls: 'imm8', asm: 'cmp {rn}, #{i}' },
-  { op: Op.ADDS_imm8, name: 'ADDS (immediate, T2)', pattern: '00110 ddd iiiiiiii', arch: v6m, cls: 'imm8', asm: 'adds {rd}, #{i}' },
-  { op: Op.SUBS_imm8, name: 'SUBS (immediate, T2)', pattern: '00111 ddd iiiiiiii', arch: v6m, cls: 'imm8', asm: 'subs {rd}, #{i}' },
+  { op: Op.ADDS_imm8, name: 'ADDS (immediate, T2)', pattern: '00110 ddd iiiiiiii', arch: v6m, flagsOutsideIT: true, cls: 'imm8', asm: 'adds {rd}, #{i}' },
+  { op: Op.SUBS_imm8, name: 'SUBS (immediate, T2)', pattern: '00111 ddd iiiiiiii', arch: v6m, flagsOutsideIT: true, cls: 'imm8', asm: 'subs {rd}, #{i}' },
 
   // A5.2.2 data processing
-  { op: Op.ANDS, name: 'ANDS (register)', pattern: '0100000000 mmm ddd', arch: v6m, cls: 'alu', asm: 'ands {rd}, {rm}' },
-  { op: Op.EORS, name: 'EORS (register)', pattern: '0100000001 mmm ddd', arch: v6m, cls: 'alu', asm: 'eors {rd}, {rm}' },
-  { op: Op.LSLS_reg, name: 'LSLS (register)', pattern: '0100000010 mmm ddd', arch: v6m, cls: 'shift-reg', asm: 'lsls {rd}, {rm}' },
-  { op: Op.LSRS_reg, name: 'LSRS (register)', pattern: '0100000011 mmm ddd', arch: v6m, cls: 'shift-reg', asm: 'lsrs {rd}, {rm}' },
-  { op: Op.ASRS_reg, name: 'ASRS (register)', pattern: '0100000100 mmm ddd', arch: v6m, cls: 'shift-reg', asm: 'asrs {rd}, {rm}' },
-  { op: Op.ADCS, name: 'ADCS (register)', pattern: '0100000101 mmm ddd', arch: v6m, cls: 'alu', asm: 'adcs {rd}, {rm}' },
-  { op: Op.SBCS, name: 'SBCS (register)', pattern: '0100000110 mmm ddd', arch: v6m, cls: 'alu', asm: 'sbcs {rd}, {rm}' },
-  { op: Op.RORS, name: 'RORS (register)', pattern: '0100000111 mmm ddd', arch: v6m, cls: 'shift-reg', asm: 'rors {rd}, {rm}' },
+  { op: Op.ANDS, name: 'ANDS (register)', pattern: '0100000000 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'alu', asm: 'ands {rd}, {rm}' },
+  { op: Op.EORS, name: 'EORS (register)', pattern: '0100000001 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'alu', asm: 'eors {rd}, {rm}' },
+  { op: Op.LSLS_reg, name: 'LSLS (register)', pattern: '0100000010 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'shift-reg', asm: 'lsls {rd}, {rm}' },
+  { op: Op.LSRS_reg, name: 'LSRS (register)', pattern: '0100000011 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'shift-reg', asm: 'lsrs {rd}, {rm}' },
+  { op: Op.ASRS_reg, name: 'ASRS (register)', pattern: '0100000100 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'shift-reg', asm: 'asrs {rd}, {rm}' },
+  { op: Op.ADCS, name: 'ADCS (register)', pattern: '0100000101 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'alu', asm: 'adcs {rd}, {rm}' },
+  { op: Op.SBCS, name: 'SBCS (register)', pattern: '0100000110 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'alu', asm: 'sbcs {rd}, {rm}' },
+  { op: Op.RORS, name: 'RORS (register)', pattern: '0100000111 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'shift-reg', asm: 'rors {rd}, {rm}' },
   { op: Op.TST, name: 'TST (register)', pattern: '0100001000 mmm nnn', arch: v6m, cls: 'alu', asm: 'tst {rn}, {rm}' },
-  { op: Op.RSBS, name: 'RSBS (immediate)', pattern: '0100001001 nnn ddd', arch: v6m, cls: 'alu', asm: 'rsbs {rd}, {rn}, #0' },
+  { op: Op.RSBS, name: 'RSBS (immediate)', pattern: '0100001001 nnn ddd', arch: v6m, flagsOutsideIT: true, cls: 'alu', asm: 'rsbs {rd}, {rn}, #0' },
   { op: Op.CMP_reg, name: 'CMP (register, T1)', pattern: '0100001010 mmm nnn', arch: v6m, cls: 'alu', asm: 'cmp {rn}, {rm}' },
   { op: Op.CMN, name: 'CMN (register)', pattern: '0100001011 mmm nnn', arch: v6m, cls: 'alu', asm: 'cmn {rn}, {rm}' },
-  { op: Op.ORRS, name: 'ORRS (register)', pattern: '0100001100 mmm ddd', arch: v6m, cls: 'alu', asm: 'orrs {rd}, {rm}' },
-  { op: Op.MULS, name: 'MULS', pattern: '0100001101 nnn ddd', arch: v6m, cls: 'alu', asm: 'muls {rd}, {rn}, {rd}' },
-  { op: Op.BICS, name: 'BICS (register)', pattern: '0100001110 mmm ddd', arch: v6m, cls: 'alu', asm: 'bics {rd}, {rm}' },
-  { op: Op.MVNS, name: 'MVNS (register)', pattern: '0100001111 mmm ddd', arch: v6m, cls: 'alu', asm: 'mvns {rd}, {rm}' },
+  { op: Op.ORRS, name: 'ORRS (register)', pattern: '0100001100 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'alu', asm: 'orrs {rd}, {rm}' },
+  { op: Op.MULS, name: 'MULS', pattern: '0100001101 nnn ddd', arch: v6m, flagsOutsideIT: true, cls: 'alu', asm: 'muls {rd}, {rn}, {rd}' },
+  { op: Op.BICS, name: 'BICS (register)', pattern: '0100001110 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'alu', asm: 'bics {rd}, {rm}' },
+  { op: Op.MVNS, name: 'MVNS (register)', pattern: '0100001111 mmm ddd', arch: v6m, flagsOutsideIT: true, cls: 'alu', asm: 'mvns {rd}, {rm}' },
 
   // A5.2.3 special data instructions and branch and exchange
   { op: Op.ADD_hi, name: 'ADD (register, T2)', pattern: '01000100 D mmmm ddd', arch: v6m, cls: 'hi-reg', asm: 'add {rdD}, {rm}',
