@@ -14,13 +14,12 @@
 import { Bus } from './bus.ts';
 import { timingFor, type Timing } from './cycles.ts';
 import { InstructionFault, MemFault, type FaultKind, type FaultReport, type AccessKind } from './fault.ts';
-import { decodeOp32, decodeTables, rowsLackedFor, type DecodeTables } from './isa/decoder.ts';
+import { decodeExec32, decodeTables, rowsLackedFor, type DecodeTables } from './isa/decoder.ts';
 import { disassemble } from './isa/disasm.ts';
-import { is32bit, Op } from './isa/encodings.ts';
+import { is32bit } from './isa/encodings.ts';
 import type { Profile } from './profiles.ts';
 import { conditionPassed } from './instructions/alu.ts';
-import { HANDLERS_16, HANDLERS_32 } from './instructions/index.ts';
-import type { Handler } from './instructions/v6m.ts';
+import { BL, type Handler } from './instructions/v6m.ts';
 import { SysTick } from './systick.ts';
 
 /** Exception numbers (ARMv6-M B1.5.2). */
@@ -169,7 +168,7 @@ export class Cpu {
     // One handler per halfword: 16-bit rows, the 32-bit prefix, or UNDEFINED.
     this.h16 = new Array<Handler>(65536);
     for (let hw = 0; hw < 65536; hw++) {
-      this.h16[hw] = is32bit(hw) ? exec32 : HANDLERS_16[this.decode.ops16[hw]] ?? undefinedHandler;
+      this.h16[hw] = is32bit(hw) ? exec32 : this.decode.rows16[hw]?.enc.exec ?? undefinedHandler;
     }
     this.resetExceptionState();
   }
@@ -839,12 +838,11 @@ const exec32: Handler = (cpu, hw1) => {
   const word = ((hw1 << 16) | hw2) >>> 0;
   // BL is by far the most common 32-bit instruction on ARMv6-M: skip the table for it.
   if ((hw1 & 0xf800) === 0xf000 && (hw2 & 0xd000) === 0xd000) {
-    HANDLERS_32[Op.BL]!(cpu, word);
+    BL(cpu, word);
     return;
   }
-  const op = decodeOp32(cpu.decode, hw1, hw2);
-  const h = op !== 0 ? HANDLERS_32[op] : undefined;
-  if (!h) {
+  const h = decodeExec32(cpu.decode, hw1, hw2);
+  if (h === null) {
     // An exclusive on a core without them is its own fault kind: the CAS the image meant.
     const meant = cpu.profile.hasExclusives ? undefined : rowsLackedFor(cpu.profile, word, 32).find((c) => c.enc.needs?.includes('hasExclusives'));
     if (meant !== undefined) {

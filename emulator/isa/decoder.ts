@@ -3,6 +3,7 @@
 // of rows whose first half matches; the second halfword picks among them.
 
 import { ARCH_FEATURES, type Arch, type Features } from '../profiles.ts';
+import type { Handler } from '../instructions/v6m.ts';
 import { ENCODINGS, type Encoding, type IsaFeature } from './encodings.ts';
 
 /** The features a row needs: its own list, else what its architecture adds to ARMv6-M. */
@@ -57,6 +58,7 @@ export function extractFields(c: CompiledEncoding, word: number): Record<string,
 }
 
 const COMPILED: readonly CompiledEncoding[] = ENCODINGS.map(compile);
+for (const c of COMPILED) if (c.enc.exec === undefined) throw new Error(`encoding ${c.enc.name} has no handler`);
 
 /** The rows a core decodes: those whose every needed feature it has. */
 export function rowsFor(isa: IsaOf): CompiledEncoding[] {
@@ -78,12 +80,12 @@ export interface DecodeTables {
   /** First halfword (0xE800–0xFFFF) → candidate 32-bit rows, most specific first. */
   cands32: (CompiledEncoding[] | undefined)[];
   /**
-   * A direct-mapped cache of 32-bit decodes (word → op, 0 = UNDEFINED): decoding scans the
-   * candidates and may build a fields object, too slow for every execution of a hot loop.
-   * Word 0 is never a 32-bit instruction, so the zero-filled keys start out empty.
+   * A direct-mapped cache of 32-bit decodes (word → the row's handler, null = UNDEFINED):
+   * decoding scans the candidates and may build a fields object, too slow for every execution
+   * of a hot loop. Word 0 is never a 32-bit instruction, so the zero-filled keys start out empty.
    */
   cacheKey: Int32Array;
-  cacheOp: Uint16Array;
+  cacheExec: (Handler | null)[];
 }
 
 const cache = new Map<number, DecodeTables>();
@@ -120,21 +122,21 @@ export function decodeTables(isa: IsaOf): DecodeTables {
     const list = wide.filter((c) => ((hw1 << 16) & c.mask) >>> 0 === ((c.value & 0xffff0000) & (c.mask & 0xffff0000)) >>> 0);
     if (list.length) cands32[hw1] = list;
   }
-  const t: DecodeTables = { ops16, rows16, cands32, cacheKey: new Int32Array(65536), cacheOp: new Uint16Array(65536) };
+  const t: DecodeTables = { ops16, rows16, cands32, cacheKey: new Int32Array(65536), cacheExec: new Array<Handler | null>(65536).fill(null) };
   cache.set(key, t);
   return t;
 }
 
-/** The op of a 32-bit instruction (0 when UNDEFINED), through the decode cache. */
-export function decodeOp32(t: DecodeTables, hw1: number, hw2: number): number {
+/** The handler of a 32-bit instruction (null when UNDEFINED), through the decode cache. */
+export function decodeExec32(t: DecodeTables, hw1: number, hw2: number): Handler | null {
   const word = (hw1 << 16) | hw2;
   const k = Math.imul(word, 0x9e3779b1) >>> 16;
-  if (t.cacheKey[k] === word) return t.cacheOp[k];
+  if (t.cacheKey[k] === word) return t.cacheExec[k];
   const row = decode32(t, hw1, hw2);
-  const op = row ? row.enc.op : 0;
+  const exec = row ? row.enc.exec! : null;
   t.cacheKey[k] = word;
-  t.cacheOp[k] = op;
-  return op;
+  t.cacheExec[k] = exec;
+  return exec;
 }
 
 /** The row a 32-bit instruction decodes to, or undefined when UNDEFINED for the table's architecture. */
