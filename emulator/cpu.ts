@@ -1,6 +1,7 @@
 // The Cortex-M core: registers, the run loop, exception entry and return, and fault handling.
-// Instruction semantics live in instructions/; NVIC, SCB and SysTick registers in scs.ts and
-// systick.ts. Pseudocode references are to the ARMv6-M ARM (DDI 0419E), chapter B1.
+// The instructions themselves are run by an executor (executor.ts) from the handlers the
+// encoding rows own (isa/); this file imports nothing from instructions/. NVIC, SCB and
+// SysTick registers are in scs.ts and systick.ts. Pseudocode references are to the ARMv6-M ARM (DDI 0419E), chapter B1.
 //
 // Conventions on the hot path:
 // - r is an Int32Array: values are always int32; addresses are made unsigned with >>> 0
@@ -16,10 +17,9 @@ import { timingFor, type Timing } from './cycles.ts';
 import { InstructionFault, MemFault, type FaultKind, type FaultReport, type AccessKind } from './fault.ts';
 import { decodeExec32, decodeTables, rowsLackedFor, type DecodeTables } from './isa/decoder.ts';
 import { disassemble } from './isa/disasm.ts';
-import { is32bit } from './isa/encodings.ts';
+import { ENCODINGS, is32bit, Op, type Handler } from './isa/encodings.ts';
 import type { Profile } from './profiles.ts';
-import { conditionPassed } from './instructions/alu.ts';
-import { BL, type Handler } from './instructions/v6m.ts';
+import { interpreter, type Executor } from './executor.ts';
 import { SysTick } from './systick.ts';
 
 /** Exception numbers (ARMv6-M B1.5.2). */
@@ -155,7 +155,10 @@ export class Cpu {
 
   /** Scratch registers for LDM/POP, so a fault part-way leaves the register file untouched. */
   readonly scratch = new Int32Array(8);
-  private readonly h16: Handler[];
+  /** Halfword → handler: the 16-bit rows, the 32-bit prefix, or UNDEFINED (executors dispatch on it). */
+  readonly dispatch16: Handler[];
+  /** What runs the instructions (executor.ts). */
+  executor: Executor = interpreter;
 
   constructor(profile: Profile, bus: Bus = new Bus(profile)) {
     this.profile = profile;
@@ -166,9 +169,9 @@ export class Cpu {
     // ARMv7-M allows unaligned LDR/STR/LDRH/STRH unless CCR.UNALIGN_TRP is set.
     bus.alignTrap = profile.unalignedTraps;
     // One handler per halfword: 16-bit rows, the 32-bit prefix, or UNDEFINED.
-    this.h16 = new Array<Handler>(65536);
+    this.dispatch16 = new Array<Handler>(65536);
     for (let hw = 0; hw < 65536; hw++) {
-      this.h16[hw] = is32bit(hw) ? exec32 : this.decode.rows16[hw]?.enc.exec ?? undefinedHandler;
+      this.dispatch16[hw] = is32bit(hw) ? exec32 : this.decode.rows16[hw]?.enc.exec ?? undefinedHandler;
     }
     this.resetExceptionState();
   }
@@ -321,47 +324,11 @@ export class Cpu {
   }
 
   private loop(): void {
-    const bus = this.bus;
-    const h16 = this.h16;
+    const executor = this.executor;
     for (;;) {
-      if (this.cycles >= this.eventAt) {
-        if (this.serviceEvents()) return;
-        if (this.itstate !== 0) { this.stepInITBlock(); continue; }
-      }
-      const pc = this.pc;
-      bus.pc = pc;
-      const insn = bus.fetch16(pc);
-      this.npc = pc + 2;
-      h16[insn](this, insn);
-      this.pc = this.npc;
-      this.instructions++;
+      if (this.cycles >= this.eventAt && this.serviceEvents()) return;
+      executor.run(this);
     }
-  }
-
-  /**
-   * One instruction of an IT block (ARMv7-M A7.3): skipped when its condition fails; a 16-bit
-   * instruction that sets flags outside an IT block does not set them inside one. Kept off the
-   * fast path: while ITSTATE is non-zero every instruction comes through here.
-   */
-  private stepInITBlock(): void {
-    const pc = this.pc;
-    this.bus.pc = pc;
-    const insn = this.bus.fetch16(pc);
-    const wide = is32bit(insn);
-    this.npc = pc + (wide ? 4 : 2);
-    if (!conditionPassed(this, (this.itstate >>> 4) & 15)) {
-      this.cycles += 1;
-    } else if (!wide && this.decode.rows16[insn]?.enc.flagsOutsideIT === true) {
-      const n = this.fN, z = this.fZ, c = this.fC, v = this.fV;
-      this.h16[insn](this, insn);
-      this.fN = n; this.fZ = z; this.fC = c; this.fV = v;
-    } else {
-      this.h16[insn](this, insn);
-    }
-    this.pc = this.npc;
-    this.instructions++;
-    this.advanceIT();
-    this.eventAt = 0;
   }
 
   /** ITAdvance (ARMv7-M A7.3.2). */
@@ -403,12 +370,7 @@ export class Cpu {
       const pc = this.pc;
       this.bus.pc = pc;
       if (this.tbit === 0) throw new InstructionFault('invstate', 'INVSTATE: EPSR.T is 0');
-      if (this.itstate !== 0) { this.stepInITBlock(); return null; }
-      const insn = this.bus.fetch16(pc);
-      this.npc = pc + 2;
-      this.h16[insn](this, insn);
-      this.pc = this.npc;
-      this.instructions++;
+      this.executor.step(this);
       return null;
     } catch (e) {
       if (e instanceof MemFault || e instanceof InstructionFault) return e;
@@ -831,6 +793,8 @@ const undefinedHandler: Handler = (cpu, i) => {
   throw new InstructionFault('undefined', `UNDEFINED instruction 0x${i.toString(16).padStart(4, '0')} for ${cpu.profile.name}`);
 };
 
+const BL_EXEC = ENCODINGS.find((e) => e.op === Op.BL)!.exec!;
+
 /** The first halfword of a 32-bit instruction: fetch the second, decode, dispatch. */
 const exec32: Handler = (cpu, hw1) => {
   const hw2 = cpu.bus.fetch16((cpu.pc + 2) >>> 0);
@@ -838,7 +802,7 @@ const exec32: Handler = (cpu, hw1) => {
   const word = ((hw1 << 16) | hw2) >>> 0;
   // BL is by far the most common 32-bit instruction on ARMv6-M: skip the table for it.
   if ((hw1 & 0xf800) === 0xf000 && (hw2 & 0xd000) === 0xd000) {
-    BL(cpu, word);
+    BL_EXEC(cpu, word);
     return;
   }
   const h = decodeExec32(cpu.decode, hw1, hw2);

@@ -11,6 +11,8 @@
 
 import * as v6m from '../instructions/v6m.ts';
 import type { Handler } from '../instructions/v6m.ts';
+
+export type { Handler };
 import type { Arch, Features } from '../profiles.ts';
 import { V7M_ENCODINGS } from './encodings-v7m.ts';
 
