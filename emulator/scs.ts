@@ -44,8 +44,7 @@ export class Scs implements Device {
     this.resetRequested = false;
   }
 
-  /** The ARMv7-M system registers (CFSR, SHCSR, …) and byte access to them. */
-  private get v7(): boolean { return this.cpu.profile.hasConfigurableFaults; }
+  private get v7(): boolean { return this.cpu.profile.arch !== 'v6m'; }
 
   read(offset: number, size: number): number {
     if (size !== 4) {
