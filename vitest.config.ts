@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { NoSkipInCi } from './tests/support/no-skip-in-ci.ts';
 
 // `npm test`: every area, sized to stay within a few minutes on two cores. The long campaigns
 // (100,000-case conformance, the example builds, the ELF fuzzer at size, the QEMU oracle runs)
@@ -9,5 +10,6 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'tests/long/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    reporters: ['default', new NoSkipInCi()],
   },
 });
