@@ -7,7 +7,8 @@ import { hex } from '../emulator/elf.ts';
 import { callOf } from '../scenarios/heap-map.ts';
 import { runScenario, SCENARIOS } from '../scenarios/index.ts';
 import type { OperationEvent } from '../scenarios/session.ts';
-import { trace, TRACE_REGIONS, type TraceAccess, type TraceRegion, type TraceSink } from '../scenarios/trace.ts';
+import { trace, TRACE_REGIONS, type TraceAccess, type TraceException, type TraceRegion, type TraceSink } from '../scenarios/trace.ts';
+import { type Fold, LoopFolder } from '../views/loop-fold.ts';
 import { ALLOCATOR_HELP, allocatorArg, countIn, type Ctx, EXAMPLES, listOption, mcuOption, MAX_OPS, oneOf, parseOps, parseSeed, parseSize, profileFrom, UsageError } from './common.ts';
 import { checkHeapFits } from './heap.ts';
 import type { Io } from './io.ts';
@@ -58,11 +59,13 @@ function traceCmd(scenario: string, opts: TraceCliOptions, io: Io): number {
         `${regions ? `regions ${[...regions].join(', ')}` : 'every region'} · loads and stores made by allocator code (.alloc_text)`));
     }
   };
-  const sink = opts.json ? jsonSink(out) : textSink(out);
+  const sink: TraceSink & { flush?(): void } = opts.json ? jsonSink(out) : textSink(out);
   const summary = trace({ ...params, from, to, regions }, {
     access: (a) => sink.access(a),
     operation: (e) => { begin(); sink.operation?.(e); },
+    exception: (e) => sink.exception?.(e),
   });
+  sink.flush?.();
   const v = summary.result?.violation;
   if (!begun && !v) {
     throw new UsageError(`--op ${from}: ${scenario} on ${opts.alloc} has only ${summary.result?.operations ?? 0} operations (0 is sl_init)`);
@@ -78,6 +81,7 @@ function traceCmd(scenario: string, opts: TraceCliOptions, io: Io): number {
 function jsonSink(out: LineWriter): TraceSink {
   return {
     access: (a) => out.line(JSON.stringify({ type: 'access', ...a })),
+    exception: (e) => out.line(JSON.stringify({ type: 'exception', ...e })),
     operation: (e) => out.line(JSON.stringify({
       type: 'op', phase: e.phase, op: e.number, kind: e.kind, call: callOf(e),
       ...(e.phase === 'end' && e.result !== undefined ? { result: e.result ? e.result.ptr : null } : {}),
@@ -85,14 +89,30 @@ function jsonSink(out: LineWriter): TraceSink {
   };
 }
 
-function textSink(out: LineWriter): TraceSink {
+/**
+ * A line per access, except that a loop repeating the same accesses (same PCs, addresses and
+ * values) is shown twice and then counted: "… the same 7-instruction loop 1,428,572 more times".
+ */
+function textSink(out: LineWriter): TraceSink & { flush(): void } {
   let loads = 0, stores = 0;
-  return {
-    access: (a) => {
+  const folder = new LoopFolder<TraceAccess>(
+    (a) => `${a.pc} ${a.kind} ${a.size} ${a.address} ${a.value}`,
+    (a) => {
       if (a.kind === 'load') loads++; else stores++;
       out.line(accessLine(a));
     },
+    (f) => out.line(chalk.magenta(foldLine(f))),
+    32, (a) => a.instructions,
+  );
+  return {
+    flush: () => folder.flush(),
+    access: (a) => folder.push(a),
+    exception: (e) => {
+      folder.flush();
+      out.line(chalk.magenta(exceptionLine(e)));
+    },
     operation: (e) => {
+      folder.flush();
       if (e.phase === 'start') {
         loads = stores = 0;
         out.line(chalk.bold(`── op ${e.number}: ${callOf(e)}`));
@@ -102,6 +122,23 @@ function textSink(out: LineWriter): TraceSink {
       }
     },
   };
+}
+
+/** "… the same 7-instruction loop (1 access an iteration, at sl_alloc+0x34 lock.h:175) 1,428,572 more times". */
+export function foldLine(f: Fold<TraceAccess>): string {
+  const it = f.iteration;
+  const places = [...new Set(it.map((a) => [a.symbol ?? hex(a.pc), a.source].filter(Boolean).join(' ')))];
+  const per = f.instructionsPerIteration;
+  return `  … the same ${per > 0 ? `${per}-instruction` : `${it.length}-access`} loop (${it.length} access${it.length === 1 ? '' : 'es'} an iteration, at ${places.join(', ')}) ` +
+    `${f.times.toLocaleString('en')} more time${f.times === 1 ? '' : 's'}`;
+}
+
+/** "⇢ exception entry: IRQ 0 (exception 16): handler code runs now; thread mode waits until it returns". */
+export function exceptionLine(e: TraceException): string {
+  const name = e.exception >= 16 ? `IRQ ${e.exception - 16} (exception ${e.exception})` : `exception ${e.exception}`;
+  return e.phase === 'entry'
+    ? `  ⇢ exception entry: ${name}; the handler runs from here, and the code it interrupted waits until it returns`
+    : `  ⇠ exception return from ${name}: back in thread mode, where it was interrupted`;
 }
 
 function endOf(e: OperationEvent): string {
@@ -141,6 +178,9 @@ export function traceCommand(ctx: Ctx): Command {
     ]) + `
 Regions: heap (the heap sl_init was given), heap-spare (the rest of the heap region), state
 (.alloc_data/.alloc_bss), stack, flash (literal pools), sram (any other SRAM), scs, dwt, unmapped.
+A loop that repeats the same accesses (PCs, addresses, values: a spin on a lock) is shown for
+two iterations, then counted in one line; --json has every access. Exception entry and return
+are marked where the first access after them happens ({"type":"exception"} in --json).
 Exit status: 0, 1 when a check failed within the traced operations, 2 bad input.
 `)
     .action((scenario: string, opts: TraceCliOptions) => { ctx.status = traceCmd(scenario, opts, ctx.io); });

@@ -29,12 +29,27 @@ export interface TraceAccess {
   /** The value loaded or stored, unsigned. */
   value: number;
   region: TraceRegion;
+  /** Instructions the core had executed when it made the access (counts loop lengths). */
+  instructions: number;
+}
+
+/**
+ * The core entered an exception (IPSR became non-zero: `exception` is its number, 16 + n for
+ * IRQ n) or returned from one to thread mode, seen at the first traced access after it.
+ */
+export interface TraceException {
+  op: number;
+  phase: 'entry' | 'return';
+  exception: number;
+  /** The PC of that first access. */
+  pc: number;
 }
 
 export interface TraceSink {
   access(a: TraceAccess): void;
   /** Each traced operation's start and end (with the block it returned). */
   operation?(e: OperationEvent): void;
+  exception?(e: TraceException): void;
 }
 
 export interface TraceOptions {
@@ -63,7 +78,7 @@ class EnoughTraced extends Error {}
 export function trace(opts: TraceOptions, sink: TraceSink): TraceSummary {
   let accesses = 0;
   const observe = (s: Session) => {
-    const tracer = new Tracer(s, opts, (a) => { accesses++; sink.access(a); });
+    const tracer = new Tracer(s, opts, (a) => { accesses++; sink.access(a); }, (e) => sink.exception?.(e));
     s.onOperation((e) => {
       tracer.onOperation(e);
       if (e.number < opts.from || e.number > opts.to) return;
@@ -85,7 +100,10 @@ class Tracer {
   private heap: Range;
   private readonly describe = new Map<number, Pick<TraceAccess, 'symbol' | 'source' | 'instruction'>>();
 
-  constructor(private readonly session: Session, private readonly opts: TraceOptions, emit: (a: TraceAccess) => void) {
+  private ipsr = 0;
+
+  constructor(private readonly session: Session, private readonly opts: TraceOptions, emit: (a: TraceAccess) => void,
+    private readonly exception: (e: TraceException) => void) {
     this.heap = session.image.layout.heapRegion;
     session.image.machine.addChecker(this.checker(emit));
   }
@@ -104,10 +122,17 @@ class Tracer {
       if (((pc - codeStart) >>> 0) >= codeLen || s.probing || kind === 'fetch') return;
       const op = s.operations;
       if (op < from || op > to) return;
+      const cpu = s.image.machine.cpu;
+      if (cpu.ipsr !== this.ipsr) {
+        // Thread mode to handler and back; a handler preempting another shows as an entry too.
+        const phase = cpu.ipsr === 0 ? 'return' : 'entry';
+        this.exception({ op, phase, exception: phase === 'entry' ? cpu.ipsr : this.ipsr, pc });
+        this.ipsr = cpu.ipsr;
+      }
       const region = this.regionOf(address);
       if (regions && !regions.has(region)) return;
       const mask = size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff;
-      emit({ op, pc, ...this.where(pc), kind, size, address, value: (value & mask) >>> 0, region });
+      emit({ op, pc, ...this.where(pc), kind, size, address, value: (value & mask) >>> 0, region, instructions: cpu.instructions });
     };
   }
 

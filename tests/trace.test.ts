@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseElf } from '../emulator/elf.ts';
 import { imagePath } from '../scenarios/image.ts';
 import type { OperationEvent } from '../scenarios/session.ts';
-import { trace, type TraceAccess, type TraceOptions, type TraceRegion } from '../scenarios/trace.ts';
+import { trace, type TraceAccess, type TraceException, type TraceOptions, type TraceRegion } from '../scenarios/trace.ts';
+import { type Fold, LoopFolder } from '../views/loop-fold.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 
@@ -122,5 +123,93 @@ describe('sramlab trace', () => {
     expect(sramlab('trace', 'smoke', '--alloc', 'galloc', '--region', 'attic').status).toBe(2);
     expect(sramlab('trace', 'smoke', '--alloc', 'galloc', '--op', '1', '--first', '2').status).toBe(2);
     expect(sramlab('trace', 'nosuch', '--alloc', 'galloc').status).toBe(2);
+  });
+});
+
+describe('LoopFolder (hand-worked streams)', () => {
+  function fold(stream: number[]) {
+    const out: string[] = [];
+    const f = new LoopFolder<number>((n) => String(n), (n) => out.push(String(n)), (x: Fold<number>) => out.push(`[${x.iteration.join(' ')}]×${x.times}`), 8, (n) => n * 10);
+    for (const n of stream) f.push(n);
+    f.flush();
+    return out;
+  }
+  it('shows two iterations, counts the rest, and goes on after the loop', () => {
+    expect(fold([1, 2, 3, 4, 3, 4, 3, 4, 3, 4, 5])).toEqual(['1', '2', '3', '4', '3', '4', '[3 4]×2', '5']);
+  });
+  it('an unfinished iteration is passed on after the summary', () => {
+    expect(fold([1, 2, 1, 2, 1, 2, 1, 5])).toEqual(['1', '2', '1', '2', '[1 2]×1', '1', '5']);
+  });
+  it('a pair that repeats once is not a loop worth a summary', () => {
+    expect(fold([7, 7, 8, 9])).toEqual(['7', '7', '8', '9']);
+  });
+  it('a loop to the end of the stream is summed up by flush', () => {
+    expect(fold([5, 5, 5, 5, 5])).toEqual(['5', '5', '[5]×3']);
+  });
+  it('measures an iteration from one first record to the next', () => {
+    type R = { k: string; i: number };
+    let got: Fold<R> | null = null;
+    const f = new LoopFolder<R>((r) => r.k, () => {}, (x) => { got = x; }, 8, (r) => r.i);
+    for (const [k, i] of [['a', 0], ['b', 3], ['a', 7], ['b', 10], ['a', 14], ['b', 17]] as const) f.push({ k, i });
+    f.flush();
+    expect(got).toMatchObject({ times: 1, instructionsPerIteration: 7 });
+  });
+});
+
+describe('sramlab trace through an interrupt that deadlocks', () => {
+  const text = sramlab('trace', 'isr-reentrancy', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--op', '7');
+  const lines = text.stdout.split('\n');
+  // The records --json prints (1.4 million lines: taken from the library, keeping what is checked).
+  let count = 0, firstAfterEntry: TraceAccess | null = null;
+  const exceptions: TraceException[] = [], tail: TraceAccess[] = [];
+  trace({ scenario: 'isr-reentrancy', allocator: 'galloc', mcu: 'cortex-m0', seed: 1, ops: 1000, from: 7, to: 7 }, {
+    access: (a) => {
+      count++;
+      if (exceptions.length === 1 && !firstAfterEntry) firstAfterEntry = a;
+      tail.push(a);
+      if (tail.length > 2) tail.shift();
+    },
+    exception: (e) => exceptions.push(e),
+  });
+
+  it('--json has the exception as a line of its own', () => {
+    const r = spawnSync(process.execPath, [BIN, 'trace', 'isr-reentrancy', '--alloc', 'slab', '--op', '7', '--json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const ex = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'exception');
+    expect(ex.map((e) => `${e.phase} ${e.exception}`)).toEqual(['entry 16', 'return 16']);
+  });
+
+  it('marks the exception entry where the library reports it, before the handler\'s first access', () => {
+    expect(exceptions).toEqual([expect.objectContaining({ phase: 'entry', exception: 16, op: 7 })]);
+    const firstInHandler = firstAfterEntry!;
+    expect(exceptions[0]!.pc).toBe(firstInHandler.pc);
+    const at = lines.findIndex((l) => l.includes('⇢ exception entry: IRQ 0 (exception 16)'));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toContain(`0x${firstInHandler.pc.toString(16).padStart(8, '0')}`);
+    expect(lines.some((l) => l.includes('⇠'))).toBe(false); // the handler never returns
+  });
+
+  it('folds the spin into one line, and the text still accounts for every access of the JSON', () => {
+    const shown = lines.filter((l) => /^ {2}0x[0-9a-f]{8} /.test(l)).length;
+    const folds = lines.filter((l) => l.includes('… the same'));
+    expect(folds).toHaveLength(1);
+    const m = /the same (\d+)-instruction loop \((\d+) access(?:es)? an iteration, at ([^)]*)\) ([\d,]+) more times/.exec(folds[0]!)!;
+    const [per, size, at, times] = [Number(m[1]), Number(m[2]), m[3]!, Number(m[4]!.replaceAll(',', ''))];
+    expect(shown + size * times).toBe(count);
+    expect(times).toBeGreaterThan(1_000_000);
+    expect(lines.length).toBeLessThan(100);
+    // The spin, from the JSON: the last access repeats at one PC, `per` instructions apart.
+    const [before, last] = tail as [TraceAccess, TraceAccess];
+    expect(before.pc).toBe(last.pc);
+    expect(last.instructions - before.instructions).toBe(per);
+    expect(at).toContain(last.symbol!);
+    expect(text.stdout).toContain(`${count} accesses traced; rule liveness broken at operation 7`);
+  });
+
+  it('a handler that returns (slab, lock-free) is marked at entry and at return', () => {
+    const r = sramlab('trace', 'isr-reentrancy', '--alloc', 'slab', '--mcu', 'cortex-m0', '--op', '7');
+    expect(r.status).toBe(0);
+    const entry = r.stdout.indexOf('⇢ exception entry: IRQ 0'), ret = r.stdout.indexOf('⇠ exception return from IRQ 0');
+    expect(entry).toBeGreaterThan(0);
+    expect(ret).toBeGreaterThan(entry);
   });
 });
