@@ -19,6 +19,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.ts';
 import { hex } from '../emulator/elf.ts';
+import { AllocatorImage } from '../scenarios/image.ts';
 import { runScenario } from '../scenarios/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -192,6 +193,41 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     const frames = api.operations + 2;
     expect(await frameLabel()).toBe(`${frames} / ${frames}: end: ${api.operations} operations, every check held`);
     expect(await page.textContent('#stack-text')).toContain(`(${api.peakStackBytes} B used)`);
+  });
+
+  it('steps through one operation by instruction: from sl_alloc\'s entry with its arguments in r0 and r1', async () => {
+    const sl_alloc = AllocatorImage.load('galloc', 'cortex-m0').machine.symbol('sl_alloc')!;
+    await runInPage('cortex-m0', 'galloc', 'smoke');
+    await page.click('#step-first');
+    await page.click('#step-next');
+    const [, size, align] = /op 1: alloc\((\d+), (\d+)\)/.exec(await frameLabel())!;
+    await page.click('#trace-op');
+    expect(await page.textContent('#insn-label')).toMatch(/^instruction 1 of \d+ in op 1 · Thread$/);
+    // AAPCS: the first two arguments in r0 and r1, the PC at the function's entry (Thumb bit clear).
+    expect(await page.textContent('#insn-listing .here')).toContain(hex(sl_alloc & ~1).slice(2));
+    const regs = await page.$$eval('#registers tr', (rows) => Object.fromEntries((rows as HTMLTableRowElement[]).map((r) => [r.cells[0]!.textContent, r.cells[1]!.textContent])));
+    expect(regs.r0).toBe(hex(Number(size)));
+    expect(regs.r1).toBe(hex(Number(align)));
+    expect(regs.pc).toBe(hex(sl_alloc & ~1));
+    await page.click('#insn-next');
+    expect(await page.textContent('#insn-label')).toMatch(/^instruction 2 of /);
+  });
+
+  it('shows the deadlocked ISR spinning at the PC the API reports, in IRQ 0\'s handler', async () => {
+    const v = runScenario('isr-reentrancy', 'galloc', 'cortex-m0', { seed: 1, ops: 1000, heap: 16384 }).violation!;
+    expect(v.rule).toBe('liveness');
+    await runInPage('cortex-m0', 'galloc', 'isr-reentrancy');
+    expect(await field('pc')).toBe(hex(v.pc!));
+    await page.click('#trace-op');
+    // The last instruction recorded: still in the handler, in the spin loop around the reported PC.
+    expect(await page.textContent('#insn-label')).toMatch(/ · IRQ 0 handler$/);
+    const here = Number.parseInt((await page.textContent('#insn-listing .here'))!.slice(2, 10), 16);
+    expect(Math.abs(here - v.pc!)).toBeLessThanOrEqual(8);
+    // It spun until the call's cycle budget: far more instructions than the page keeps (the first 2,000 and the last 500).
+    const [, n, of] = /^instruction (\d+) of (\d+) /.exec((await page.textContent('#insn-label'))!)!;
+    expect(n).toBe(of);
+    expect(Number(of)).toBeGreaterThan(100_000);
+    await page.screenshot({ path: join(tmp, 'deadlock.png'), fullPage: true });
   });
 
   it('draws the stack past its limit where stack-collision is caught, at the SP the API reports', async () => {

@@ -16,6 +16,8 @@ import type { Catalogue } from './build.ts';
 
 /** One moment of a run: after an operation, or where the run stopped. */
 interface Frame {
+  /** The operation it is after, or the one the run stopped in. */
+  op: number;
   title: string;
   map: HeapMap;
   /** The lowest SP so far: calls start at the stack top (or where a scenario puts them) and go down. */
@@ -35,6 +37,42 @@ interface Run {
   /** The instructions around the PC the violation names, with their C lines (empty without a PC). */
   listing: ListingLine[];
   memoryMap: ImageMap;
+  /** Runs the same thing again, recording the instructions of one operation. */
+  traceOp: (op: number) => InstructionTrace;
+}
+
+/** One instruction as the core was about to execute it. */
+interface Step { pc: number; ipsr: number; regs: Uint32Array; xpsr: number }
+
+/** The instructions of one operation: all of them, or the first TRACE_HEAD and the last TRACE_TAIL. */
+interface InstructionTrace { op: number; steps: Step[]; skippedAt: number; skipped: number; machine: Machine }
+
+const TRACE_HEAD = 2000, TRACE_TAIL = 500;
+
+/** The scenario again (it is deterministic), with the core's per-instruction hook on during operation op alone. */
+function traceOperation(scenario: string, mcu: string, src: Source, params: { seed: number; ops: number; heap?: number }, op: number): InstructionTrace {
+  const head: Step[] = [];
+  let tail: Step[] = [];
+  let seen = 0;
+  let machine: Machine | undefined;
+  try {
+    runScenarioOnImage(scenario, target(scenario, mcu, src), params, (s) => {
+      const cpu = s.image.machine.cpu;
+      machine = s.image.machine;
+      const record = () => {
+        seen++;
+        const step = { pc: cpu.pc >>> 0, ipsr: cpu.ipsr, regs: Uint32Array.from(cpu.r), xpsr: cpu.xpsr >>> 0 };
+        step.regs[15] = step.pc;
+        if (head.length < TRACE_HEAD) head.push(step);
+        else if (tail.push(step) >= 4 * TRACE_TAIL) tail = tail.slice(-TRACE_TAIL);
+      };
+      s.onOperation((e) => { if (e.number === op) cpu.onInstruction = e.phase === 'start' ? record : null; });
+    });
+  } finally {
+    if (machine) machine.cpu.onInstruction = null;
+  }
+  tail = tail.slice(-TRACE_TAIL);
+  return { op, steps: [...head, ...tail], skippedAt: head.length, skipped: seen - head.length - tail.length, machine: machine! };
 }
 
 /** Instructions shown before and after the one a violation names. */
@@ -84,10 +122,10 @@ const el = (tag: string, text = '', cls = ''): HTMLElement => {
   return e;
 };
 
-function frameOf(s: Session, tracker: HeapTracker, title: string): Frame {
+function frameOf(s: Session, tracker: HeapTracker, op: number, title: string): Frame {
   const cpu = s.image.machine.cpu;
   const entry = s.image.entrySP ?? s.image.layout.stackTop;
-  return { title, map: heapMap(s, tracker), lowestSP: entry - s.peakStackBytes, registers: Array.from(cpu.r, (r) => r >>> 0), xpsr: cpu.xpsr >>> 0 };
+  return { op, title, map: heapMap(s, tracker), lowestSP: entry - s.peakStackBytes, registers: Array.from(cpu.r, (r) => r >>> 0), xpsr: cpu.xpsr >>> 0 };
 }
 
 /** What runScenarioOnImage needs for an image: a user's comes up as `sramlab check` brings it up. */
@@ -108,10 +146,10 @@ function runRecorded(scenario: string, mcu: string, src: Source, params: { seed:
   const result = runScenarioOnImage(scenario, target(scenario, mcu, src), params, (s) => {
     session = s;
     tracker = new HeapTracker(s);
-    s.onOperation((e) => { if (e.phase === 'end') frames.push(frameOf(s, tracker!, e.kind === 'init' ? `op 0: ${describeOperation(e).slice(6)}` : describeOperation(e))); });
+    s.onOperation((e) => { if (e.phase === 'end') frames.push(frameOf(s, tracker!, e.number, e.kind === 'init' ? `op 0: ${describeOperation(e).slice(6)}` : describeOperation(e))); });
   });
   const v = result.violation ?? result.caught;
-  const last = frameOf(session!, tracker!, v ? `stopped at op ${v.operation}: the ${v.rule} rule` : `end: ${result.operations} operations, every check held`);
+  const last = frameOf(session!, tracker!, v ? v.operation : result.operations, v ? `stopped at op ${v.operation}: the ${v.rule} rule` : `end: ${result.operations} operations, every check held`);
   // The stack rule names the SP that crossed the limit.
   if (v?.rule === 'stack' && v.address !== undefined) last.lowestSP = Math.min(last.lowestSP, v.address);
   frames.push(last);
@@ -121,6 +159,7 @@ function runRecorded(scenario: string, mcu: string, src: Source, params: { seed:
     result, frames, stackTop, stackLimit,
     listing: v?.pc !== undefined ? listingAround(m, v.pc) : [],
     memoryMap: imageMap(m.image!, m.profile, src.label),
+    traceOp: (op) => traceOperation(scenario, mcu, src, params, op),
   };
 }
 
@@ -192,7 +231,7 @@ function drawStack(run: Run, f: Frame): void {
 
 const REG_NAMES = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'sp', 'lr', 'pc'];
 
-function drawRegisters(f: Frame): void {
+function drawRegisters(f: { registers: ArrayLike<number>; xpsr: number }): void {
   const rows = [...REG_NAMES.map((n, i) => [n, hex(f.registers[i]!)]), ['xpsr', hex(f.xpsr)]];
   $('registers').replaceChildren(...rows.map(([n, v]) => {
     const tr = el('tr');
@@ -270,6 +309,61 @@ function drawMemoryMap(map: ImageMap): void {
   }));
 }
 
+// ---- stepping by instruction ---------------------------------------------------------------
+
+let trace: InstructionTrace | null = null;
+let step = 0;
+
+const mode = (ipsr: number) => ipsr === 0 ? 'Thread' : ipsr >= 16 ? `IRQ ${ipsr - 16} handler` : `exception ${ipsr}`;
+
+function instructionText(t: InstructionTrace, st: Step): string {
+  const m = t.machine;
+  let word: number;
+  try {
+    const b = m.bus.peek(st.pc, 2);
+    word = b[0]! | (b[1]! << 8);
+    if (is32bit(word)) {
+      const c = m.bus.peek(st.pc + 2, 2);
+      word = ((word << 16) | c[0]! | (c[1]! << 8)) >>> 0;
+    }
+  } catch {
+    return '(not in memory)';
+  }
+  return disassemble(m.profile.arch, word, st.pc);
+}
+
+/** The instruction at index i of the trace, with a dozen around it; where the mode changes, an interrupt arrived or returned. */
+function showStep(i: number): void {
+  if (!trace || trace.steps.length === 0) return;
+  step = Math.max(0, Math.min(i, trace.steps.length - 1));
+  const t = trace, st = t.steps[step]!;
+  const number = step < t.skippedAt ? step + 1 : step + 1 + t.skipped;
+  $('insn-label').textContent = `instruction ${number} of ${t.steps.length + t.skipped} in op ${t.op} · ${mode(st.ipsr)}`;
+  $<HTMLInputElement>('insn-slider').value = String(step);
+  const lines: HTMLElement[] = [];
+  for (let k = Math.max(0, step - 6); k <= Math.min(t.steps.length - 1, step + 6); k++) {
+    const x = t.steps[k]!;
+    if (k > 0 && k === t.skippedAt && t.skipped > 0) lines.push(el('div', `… ${t.skipped.toLocaleString('en')} more instructions …`, 'gap'));
+    const prev = k > 0 ? t.steps[k - 1]! : undefined;
+    if (prev && prev.ipsr !== x.ipsr) lines.push(el('div', x.ipsr !== 0 ? `— ${mode(x.ipsr)} entered: an interrupt arrived —` : `— back to ${mode(x.ipsr)} —`, 'exception'));
+    const where = t.machine.describe(x.pc);
+    lines.push(el('div', `${k === step ? '▶' : ' '} ${hex(x.pc).slice(2)}  ${instructionText(t, x).padEnd(32)} ${where.source ?? where.symbol ?? ''}`, k === step ? 'here' : ''));
+  }
+  $('insn-listing').replaceChildren(...lines);
+  drawRegisters({ registers: st.regs, xpsr: st.xpsr });
+}
+
+function traceCurrentOp(): void {
+  if (!current) return;
+  const f = current.frames[at]!;
+  trace = current.traceOp(f.op);
+  const slider = $<HTMLInputElement>('insn-slider');
+  slider.max = String(Math.max(0, trace.steps.length - 1));
+  $('instructions').hidden = false;
+  // Where the run stopped, the last instruction is the interesting one; elsewhere, the first.
+  showStep(at === current.frames.length - 1 ? trace.steps.length - 1 : 0);
+}
+
 // ---- the stepper ---------------------------------------------------------------------------
 
 let current: Run | null = null;
@@ -284,6 +378,7 @@ function show(i: number): void {
   drawHeap(f.map);
   drawStack(current, f);
   drawRegisters(f);
+  $('instructions').hidden = true;
   $('heap-panel').classList.toggle('at-violation', f.map.violation !== undefined);
 }
 
@@ -419,6 +514,12 @@ async function start(): Promise<void> {
   $('step-next').addEventListener('click', () => show(at + 1));
   $('step-last').addEventListener('click', () => show(Infinity));
   $<HTMLInputElement>('frame-slider').addEventListener('input', (e) => show(Number((e.target as HTMLInputElement).value)));
+  $('trace-op').addEventListener('click', traceCurrentOp);
+  $('insn-prev').addEventListener('click', () => showStep(step - 1));
+  $('insn-next').addEventListener('click', () => showStep(step + 1));
+  $('insn-first').addEventListener('click', () => showStep(0));
+  $('insn-last').addEventListener('click', () => showStep(Infinity));
+  $<HTMLInputElement>('insn-slider').addEventListener('input', (e) => showStep(Number((e.target as HTMLInputElement).value)));
   const input = $<HTMLInputElement>('elf-input');
   input.addEventListener('change', () => { if (input.files?.[0]) void checkUpload(input.files[0]); });
   const drop = $('drop');
