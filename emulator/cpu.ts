@@ -1,6 +1,7 @@
 // The Cortex-M core: registers, the run loop, exception entry and return, and fault handling.
-// Instruction semantics live in instructions/; NVIC, SCB and SysTick registers in scs.ts and
-// systick.ts. Pseudocode references are to the ARMv6-M ARM (DDI 0419E), chapter B1.
+// The instructions themselves are run by an executor (executor.ts) from the handlers the
+// encoding rows own (isa/); this file imports nothing from instructions/. NVIC, SCB and
+// SysTick registers are in scs.ts and systick.ts. Pseudocode references are to the ARMv6-M ARM (DDI 0419E), chapter B1.
 //
 // Conventions on the hot path:
 // - r is an Int32Array: values are always int32; addresses are made unsigned with >>> 0
@@ -14,13 +15,11 @@
 import { Bus } from './bus.ts';
 import { timingFor, type Timing } from './cycles.ts';
 import { InstructionFault, MemFault, type FaultKind, type FaultReport, type AccessKind } from './fault.ts';
-import { decodeOp32, decodeTables, type DecodeTables } from './isa/decoder.ts';
+import { decodeExec32, decodeTables, rowsLackedFor, type DecodeTables } from './isa/decoder.ts';
 import { disassemble } from './isa/disasm.ts';
-import { is32bit, Op } from './isa/encodings.ts';
+import { ENCODINGS, is32bit, Op, type Handler } from './isa/encodings.ts';
 import type { Profile } from './profiles.ts';
-import { conditionPassed } from './instructions/alu.ts';
-import { HANDLERS_16, HANDLERS_32 } from './instructions/index.ts';
-import type { Handler } from './instructions/v6m.ts';
+import { interpreter, type Executor } from './executor.ts';
 import { SysTick } from './systick.ts';
 
 /** Exception numbers (ARMv6-M B1.5.2). */
@@ -156,20 +155,23 @@ export class Cpu {
 
   /** Scratch registers for LDM/POP, so a fault part-way leaves the register file untouched. */
   readonly scratch = new Int32Array(8);
-  private readonly h16: Handler[];
+  /** Halfword → handler: the 16-bit rows, the 32-bit prefix, or UNDEFINED (executors dispatch on it). */
+  readonly dispatch16: Handler[];
+  /** What runs the instructions (executor.ts). */
+  executor: Executor = interpreter;
 
   constructor(profile: Profile, bus: Bus = new Bus(profile)) {
     this.profile = profile;
     this.bus = bus;
     this.t = timingFor(profile.name);
-    this.decode = decodeTables(profile.arch);
+    this.decode = decodeTables(profile);
     this.systick = new SysTick(this);
     // ARMv7-M allows unaligned LDR/STR/LDRH/STRH unless CCR.UNALIGN_TRP is set.
-    bus.alignTrap = profile.arch === 'v6m';
+    bus.alignTrap = profile.unalignedTraps;
     // One handler per halfword: 16-bit rows, the 32-bit prefix, or UNDEFINED.
-    this.h16 = new Array<Handler>(65536);
+    this.dispatch16 = new Array<Handler>(65536);
     for (let hw = 0; hw < 65536; hw++) {
-      this.h16[hw] = is32bit(hw) ? exec32 : HANDLERS_16[this.decode.ops16[hw]] ?? undefinedHandler;
+      this.dispatch16[hw] = is32bit(hw) ? exec32 : this.decode.rows16[hw]?.enc.exec ?? undefinedHandler;
     }
     this.resetExceptionState();
   }
@@ -200,11 +202,11 @@ export class Cpu {
   get apsr(): number {
     return ((this.fN << 31) | (this.fZ << 30) | (this.fC << 29) | (this.fV << 28) | (this.fQ << 27) | (this.ge << 16)) >>> 0;
   }
-  /** Writes the APSR flags the profile has: NZCV; Q on ARMv7-M; GE on ARMv7E-M. */
+  /** Writes the APSR flags the profile has: NZCV; Q with Thumb-2; GE with the DSP extension. */
   set apsr(v: number) {
     this.fN = (v >>> 31) & 1; this.fZ = (v >>> 30) & 1; this.fC = (v >>> 29) & 1; this.fV = (v >>> 28) & 1;
-    if (this.profile.arch !== 'v6m') this.fQ = (v >>> 27) & 1;
-    if (this.profile.arch === 'v7em') this.ge = (v >>> 16) & 15;
+    if (this.profile.hasThumb2) this.fQ = (v >>> 27) & 1;
+    if (this.profile.hasDsp) this.ge = (v >>> 16) & 15;
   }
 
   /** Privileged: Handler mode, or Thread mode with CONTROL.nPRIV clear (ARMv7-M B1.4.4). */
@@ -266,9 +268,8 @@ export class Cpu {
     for (const n of [EXC.MemManage, EXC.BusFault, EXC.UsageFault]) this.enabled[n] = 0;
     this.cfsr = this.hfsr = this.mmfar = this.bfar = 0;
     this.basepri = this.faultmask = 0;
-    const v6m = this.profile.arch === 'v6m';
-    this.groupMask = v6m ? 0xff : 0xfe; // PRIGROUP = 0: one subpriority bit
-    this.ccr = v6m ? 0x208 : 0x200;
+    this.groupMask = this.profile.hasConfigurableFaults ? 0xfe : 0xff; // PRIGROUP = 0: one subpriority bit
+    this.ccr = this.profile.unalignedTraps ? 0x208 : 0x200;
   }
 
   /** Reset as on silicon: SP_main from vector 0, PC from vector 1 (TakeReset, B1.5.5). */
@@ -323,47 +324,11 @@ export class Cpu {
   }
 
   private loop(): void {
-    const bus = this.bus;
-    const h16 = this.h16;
+    const executor = this.executor;
     for (;;) {
-      if (this.cycles >= this.eventAt) {
-        if (this.serviceEvents()) return;
-        if (this.itstate !== 0) { this.stepInITBlock(); continue; }
-      }
-      const pc = this.pc;
-      bus.pc = pc;
-      const insn = bus.fetch16(pc);
-      this.npc = pc + 2;
-      h16[insn](this, insn);
-      this.pc = this.npc;
-      this.instructions++;
+      if (this.cycles >= this.eventAt && this.serviceEvents()) return;
+      executor.run(this);
     }
-  }
-
-  /**
-   * One instruction of an IT block (ARMv7-M A7.3): skipped when its condition fails; a 16-bit
-   * instruction that sets flags outside an IT block does not set them inside one. Kept off the
-   * fast path: while ITSTATE is non-zero every instruction comes through here.
-   */
-  private stepInITBlock(): void {
-    const pc = this.pc;
-    this.bus.pc = pc;
-    const insn = this.bus.fetch16(pc);
-    const wide = is32bit(insn);
-    this.npc = pc + (wide ? 4 : 2);
-    if (!conditionPassed(this, (this.itstate >>> 4) & 15)) {
-      this.cycles += 1;
-    } else if (!wide && FLAG_SETTING_16.has(this.decode.ops16[insn])) {
-      const n = this.fN, z = this.fZ, c = this.fC, v = this.fV;
-      this.h16[insn](this, insn);
-      this.fN = n; this.fZ = z; this.fC = c; this.fV = v;
-    } else {
-      this.h16[insn](this, insn);
-    }
-    this.pc = this.npc;
-    this.instructions++;
-    this.advanceIT();
-    this.eventAt = 0;
   }
 
   /** ITAdvance (ARMv7-M A7.3.2). */
@@ -405,12 +370,7 @@ export class Cpu {
       const pc = this.pc;
       this.bus.pc = pc;
       if (this.tbit === 0) throw new InstructionFault('invstate', 'INVSTATE: EPSR.T is 0');
-      if (this.itstate !== 0) { this.stepInITBlock(); return null; }
-      const insn = this.bus.fetch16(pc);
-      this.npc = pc + 2;
-      this.h16[insn](this, insn);
-      this.pc = this.npc;
-      this.instructions++;
+      this.executor.step(this);
       return null;
     } catch (e) {
       if (e instanceof MemFault || e instanceof InstructionFault) return e;
@@ -566,7 +526,7 @@ export class Cpu {
   private vectorFetchFailed(n: number, e: MemFault): void {
     const report = this.report(e.kind, `vector ${n} (${excName(n)}) could not be read at 0x${hex8(e.address)} (${e.kind})`,
       this.pc, { address: e.address, size: 4, access: 'load' });
-    if (this.profile.arch !== 'v6m') this.hfsr |= HFSR.VECTTBL;
+    if (this.profile.hasConfigurableFaults) this.hfsr |= HFSR.VECTTBL;
     if (this.faultMode === 'stop') { this.faults.push(report); this.stopReason = 'fault'; return; }
     if (n === EXC.HardFault || n === EXC.NMI || this.executionPriority() < 0) { this.lockup(report); return; }
     report.exception = 'HardFault';
@@ -587,7 +547,7 @@ export class Cpu {
     if (this.faultMode === 'stop') { this.faults.push(report); this.stopReason = 'fault'; return; }
     if (n === EXC.HardFault || n === EXC.NMI) { this.lockup(report); return; }
     let exc: number = EXC.HardFault;
-    if (this.profile.arch !== 'v6m') {
+    if (this.profile.hasConfigurableFaults) {
       const below = Math.min(this.executionPriority(), this.groupPriority(this.priority[n]));
       if (this.enabled[EXC.BusFault] && this.groupPriority(this.priority[EXC.BusFault]) < below) {
         exc = EXC.BusFault;
@@ -655,7 +615,7 @@ export class Cpu {
     this.r[14] = words[5];
     this.apsr = xpsr;
     this.ipsr = mode === 1 ? stackedIpsr & 0x3f : 0;
-    if (this.profile.arch !== 'v6m') this.itstate = (((xpsr >>> 10) & 0x3f) << 2) | ((xpsr >>> 25) & 3);
+    if (this.profile.hasThumb2) this.itstate = (((xpsr >>> 10) & 0x3f) << 2) | ((xpsr >>> 25) & 3);
     this.pc = this.npc = (words[6] & ~1) >>> 0;
     this.cycles += this.t.exceptionReturn;
     if ((mode === 1) !== (stackedIpsr !== 0)) {
@@ -748,7 +708,7 @@ export class Cpu {
    * report; or 0 after locking up, when it would be HardFault and HardFault cannot preempt.
    */
   private faultException(report: FaultReport): number {
-    const exc = this.profile.arch === 'v6m' ? EXC.HardFault : this.routeFault(report);
+    const exc = this.profile.hasConfigurableFaults ? this.routeFault(report) : EXC.HardFault;
     if (exc === EXC.HardFault && this.executionPriority() < 0) {
       this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
       this.stopReason = 'lockup';
@@ -822,13 +782,6 @@ export class Cpu {
   }
 }
 
-/** 16-bit encodings that set flags outside an IT block and not inside one. */
-const FLAG_SETTING_16 = new Set<number>([
-  Op.LSLS_imm, Op.LSRS_imm, Op.ASRS_imm, Op.ADDS_reg, Op.SUBS_reg, Op.ADDS_imm3, Op.SUBS_imm3,
-  Op.MOVS_imm, Op.ADDS_imm8, Op.SUBS_imm8, Op.ANDS, Op.EORS, Op.LSLS_reg, Op.LSRS_reg, Op.ASRS_reg,
-  Op.ADCS, Op.SBCS, Op.RORS, Op.RSBS, Op.ORRS, Op.MULS, Op.BICS, Op.MVNS,
-]);
-
 const excName = (n: number): string => EXC_NAMES[n] ?? (n >= EXC.IRQ0 ? `IRQ ${n - EXC.IRQ0}` : `exception ${n}`);
 const hex8 = (a: number): string => (a >>> 0).toString(16).padStart(8, '0');
 
@@ -840,6 +793,8 @@ const undefinedHandler: Handler = (cpu, i) => {
   throw new InstructionFault('undefined', `UNDEFINED instruction 0x${i.toString(16).padStart(4, '0')} for ${cpu.profile.name}`);
 };
 
+const BL_EXEC = ENCODINGS.find((e) => e.op === Op.BL)!.exec!;
+
 /** The first halfword of a 32-bit instruction: fetch the second, decode, dispatch. */
 const exec32: Handler = (cpu, hw1) => {
   const hw2 = cpu.bus.fetch16((cpu.pc + 2) >>> 0);
@@ -847,35 +802,17 @@ const exec32: Handler = (cpu, hw1) => {
   const word = ((hw1 << 16) | hw2) >>> 0;
   // BL is by far the most common 32-bit instruction on ARMv6-M: skip the table for it.
   if ((hw1 & 0xf800) === 0xf000 && (hw2 & 0xd000) === 0xd000) {
-    HANDLERS_32[Op.BL]!(cpu, word);
+    BL_EXEC(cpu, word);
     return;
   }
-  const op = decodeOp32(cpu.decode, hw1, hw2);
-  const h = op !== 0 ? HANDLERS_32[op] : undefined;
-  if (!h) {
-    if (cpu.profile.arch === 'v6m' && isExclusive(word)) {
-      throw new InstructionFault('no-cas', `${exclusiveName(word)} (0x${word.toString(16)}) at 0x${cpu.pc.toString(16)} is an exclusive access, which ARMv6-M does not have`);
+  const h = decodeExec32(cpu.decode, hw1, hw2);
+  if (h === null) {
+    // An exclusive on a core without them is its own fault kind: the CAS the image meant.
+    const meant = cpu.profile.hasExclusives ? undefined : rowsLackedFor(cpu.profile, word, 32).find((c) => c.enc.needs?.includes('hasExclusives'));
+    if (meant !== undefined) {
+      throw new InstructionFault('no-cas', `${meant.enc.name} (0x${word.toString(16)}) at 0x${cpu.pc.toString(16)} is an exclusive access, which ARMv6-M does not have`);
     }
     throw new InstructionFault('undefined', `UNDEFINED instruction 0x${word.toString(16).padStart(8, '0')} for ${cpu.profile.name}`);
   }
   h(cpu, word);
 };
-
-/** LDREX/STREX/LDREXB/LDREXH/STREXB/STREXH/CLREX encodings (ARMv7-M A5.3.8, A5.3.4). */
-function isExclusive(word: number): boolean {
-  const hw1 = word >>> 16, hw2 = word & 0xffff;
-  if ((hw1 & 0xfff0) === 0xe850 || (hw1 & 0xfff0) === 0xe840) return true; // LDREX, STREX
-  if ((hw1 & 0xfff0) === 0xe8d0 && ((hw2 >>> 4) & 0xe) === 0x4) return true; // LDREXB/H
-  if ((hw1 & 0xfff0) === 0xe8c0 && ((hw2 >>> 4) & 0xe) === 0x4) return true; // STREXB/H
-  return word === 0xf3bf8f2f; // CLREX
-}
-
-function exclusiveName(word: number): string {
-  const hw1 = word >>> 16, op = (word >>> 4) & 0xf;
-  if (word === 0xf3bf8f2f) return 'CLREX';
-  if ((hw1 & 0xfff0) === 0xe850) return 'LDREX';
-  if ((hw1 & 0xfff0) === 0xe840) return 'STREX';
-  const sz = op === 4 ? 'B' : 'H';
-  return (hw1 & 0xfff0) === 0xe8d0 ? `LDREX${sz}` : `STREX${sz}`;
-}
-

@@ -63,7 +63,7 @@ export class Machine {
     this.cpu = new Cpu(profile, this.bus);
     this.scs = new Scs(this.cpu);
     this.bus.mapDevice(SCS_BASE, SCS_SIZE, this.scs);
-    if (profile.arch !== 'v6m') {
+    if (profile.hasConfigurableFaults) {
       const dwt = new Dwt(this.cpu, this.scs);
       this.dwt = dwt;
       this.scs.onDemcrChange = () => dwt.sync();

@@ -44,7 +44,8 @@ export class Scs implements Device {
     this.resetRequested = false;
   }
 
-  private get v7(): boolean { return this.cpu.profile.arch !== 'v6m'; }
+  /** The ARMv7-M system registers (CFSR, SHCSR, …) and byte access to them. */
+  private get v7(): boolean { return this.cpu.profile.hasConfigurableFaults; }
 
   read(offset: number, size: number): number {
     if (size !== 4) {

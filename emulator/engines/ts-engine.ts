@@ -34,8 +34,8 @@ export function createTsEngine(profile: Profile): Engine {
       cpu.pc = (s.r[15] & ~1) >>> 0;
       cpu.tbit = 1;
       cpu.fN = s.n; cpu.fZ = s.z; cpu.fC = s.c; cpu.fV = s.v;
-      cpu.fQ = profile.arch === 'v6m' ? 0 : s.q;
-      cpu.ge = profile.arch === 'v7em' ? s.ge : 0;
+      cpu.fQ = profile.hasThumb2 ? s.q : 0;
+      cpu.ge = profile.hasDsp ? s.ge : 0;
       cpu.primask = s.primask;
       cpu.ipsr = 0;
       cpu.itstate = 0;

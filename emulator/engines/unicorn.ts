@@ -286,7 +286,7 @@ class Unicorn implements UnicornEngine {
       throw new Error('unicorn: self-test `movs r0, #5` failed (register numbering or model is not what sramlab expects)');
     }
     const wide = run([0x4f, 0xf0, 0x05, 0x00]);
-    const expect = this.profile.arch === 'v6m' ? 'undefined' : 'ok';
+    const expect = this.profile.hasThumb2 ? 'ok' : 'undefined';
     if (wide.stop !== expect) {
       throw new Error(`unicorn: self-test: mov.w is '${wide.stop}' on the ${this.profile.name} model, expected '${expect}'`);
     }
@@ -352,7 +352,7 @@ class Unicorn implements UnicornEngine {
     this.writeReg(REG_CONTROL, s.control & ~CONTROL_NPRIV);
     const flags = (s.n << 31) | (s.z << 30) | (s.c << 29) | (s.v << 28) | (s.q << 27) | ((s.ge & 0xf) << 16);
     this.writeReg(REG_XPSR, flags | XPSR_T);
-    if (this.profile.arch === 'v7em') this.writeReg(REG_APSR_NZCVQG, flags); // XPSR writes skip GE
+    if (this.profile.hasDsp) this.writeReg(REG_APSR_NZCVQG, flags); // XPSR writes skip GE
     this.writeReg(REG_PRIMASK, s.primask);
     // In Thread mode CONTROL.SPSEL swaps the banked stack pointers; SP is then the selected one.
     this.writeReg(REG_CONTROL, s.control);
@@ -411,7 +411,7 @@ class Unicorn implements UnicornEngine {
     const b = this.insnBytes;
     const hw1 = b[0] | (b[1] << 8), hw2 = b[2] | (b[3] << 8);
     const op = hw1 & 0xfff0, sz = (hw2 >>> 4) & 0xf;
-    if (this.profile.arch !== 'v6m' && (op === 0xe850 || (op === 0xe8d0 && (sz === 4 || sz === 5)))) this.monitorMayBeOpen = true;
+    if (this.profile.hasExclusives && (op === 0xe850 || (op === 0xe8d0 && (sz === 4 || sz === 5)))) this.monitorMayBeOpen = true;
     return hw1 >>> 11 >= 0b11101 ? 4 : 2;
   }
 

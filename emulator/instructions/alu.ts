@@ -19,22 +19,6 @@ export function addWithCarry(cpu: Cpu, x: number, y: number, carry: number): num
   return res;
 }
 
-/** ConditionPassed for condition field cond (A6.3.1). */
-export function conditionPassed(cpu: Cpu, cond: number): boolean {
-  let r: boolean;
-  switch (cond >>> 1) {
-    case 0: r = cpu.fZ === 1; break;
-    case 1: r = cpu.fC === 1; break;
-    case 2: r = cpu.fN === 1; break;
-    case 3: r = cpu.fV === 1; break;
-    case 4: r = cpu.fC === 1 && cpu.fZ === 0; break;
-    case 5: r = cpu.fN === cpu.fV; break;
-    case 6: r = cpu.fN === cpu.fV && cpu.fZ === 0; break;
-    default: return true;
-  }
-  return (cond & 1) === 1 ? !r : r;
-}
-
 export function popcount8(x: number): number {
   x = x - ((x >>> 1) & 0x55);
   x = (x & 0x33) + ((x >>> 2) & 0x33);

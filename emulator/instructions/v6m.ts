@@ -5,7 +5,8 @@
 import { singleAccessCycles } from './timing.ts';
 import type { Cpu } from '../cpu.ts';
 import { InstructionFault } from '../fault.ts';
-import { setNZ, addWithCarry, conditionPassed, popcount8 } from './alu.ts';
+import { conditionPassed } from '../isa/condition.ts';
+import { setNZ, addWithCarry, popcount8 } from './alu.ts';
 import { lastInITBlockOrOutside } from './v7m/common.ts';
 
 export type Handler = (cpu: Cpu, insn: number) => void;

@@ -2,10 +2,19 @@
 // 16-bit: a 64K table from halfword to Op. 32-bit: for each first halfword, the short list
 // of rows whose first half matches; the second halfword picks among them.
 
-import type { Arch } from '../profiles.ts';
-import { ENCODINGS, Op, type Encoding } from './encodings.ts';
+import { ARCH_FEATURES, type Arch, type Features } from '../profiles.ts';
+import type { Handler } from '../instructions/v6m.ts';
+import { ENCODINGS, type Encoding, type IsaFeature } from './encodings.ts';
 
-const ARCH_RANK: Record<Arch, number> = { v6m: 0, v7m: 1, v7em: 2 };
+/** The features a row needs: its own list, else what its architecture adds to ARMv6-M. */
+const ARCH_NEEDS: Record<Arch, readonly IsaFeature[]> = { v6m: [], v7m: ['hasThumb2'], v7em: ['hasThumb2', 'hasDsp'] };
+export const needsOf = (enc: Encoding): readonly IsaFeature[] => enc.needs ?? ARCH_NEEDS[enc.arch];
+
+/** The instruction-set features of a core, given as a profile (or its features) or an architecture name. */
+export type IsaOf = Arch | Pick<Features, IsaFeature>;
+const isaOf = (x: IsaOf): Pick<Features, IsaFeature> => (typeof x === 'string' ? ARCH_FEATURES[x] : x);
+const ISA_FEATURES: readonly IsaFeature[] = ['hasThumb2', 'hasExclusives', 'hasDivide', 'hasDsp'];
+const isaKey = (f: Pick<Features, IsaFeature>): number => ISA_FEATURES.reduce((k, name, i) => k | (f[name] ? 1 << i : 0), 0);
 
 export interface CompiledEncoding {
   enc: Encoding;
@@ -49,13 +58,21 @@ export function extractFields(c: CompiledEncoding, word: number): Record<string,
 }
 
 const COMPILED: readonly CompiledEncoding[] = ENCODINGS.map(compile);
+for (const c of COMPILED) if (c.enc.exec === undefined) throw new Error(`encoding ${c.enc.name} has no handler`);
 
-export function rowsFor(arch: Arch): CompiledEncoding[] {
-  return COMPILED.filter((c) => ARCH_RANK[c.enc.arch] <= ARCH_RANK[arch]);
+/** The rows a core decodes: those whose every needed feature it has. */
+export function rowsFor(isa: IsaOf): CompiledEncoding[] {
+  const f = isaOf(isa);
+  return COMPILED.filter((c) => needsOf(c.enc).every((n) => f[n]));
+}
+
+/** The rows a core lacks that match a word (fixed bits only): what the image meant, for reports. */
+export function rowsLackedFor(isa: IsaOf, word: number, width: 16 | 32): CompiledEncoding[] {
+  const f = isaOf(isa);
+  return COMPILED.filter((c) => c.width === width && ((word & c.mask) >>> 0) === c.value && !needsOf(c.enc).every((n) => f[n]));
 }
 
 export interface DecodeTables {
-  arch: Arch;
   /** Halfword → Op for 16-bit instructions (0 = UNDEFINED or a 32-bit prefix). */
   ops16: Uint16Array;
   /** Halfword → the row that decoded it (for disassembly), or undefined. */
@@ -63,21 +80,22 @@ export interface DecodeTables {
   /** First halfword (0xE800–0xFFFF) → candidate 32-bit rows, most specific first. */
   cands32: (CompiledEncoding[] | undefined)[];
   /**
-   * A direct-mapped cache of 32-bit decodes (word → op, 0 = UNDEFINED): decoding scans the
-   * candidates and may build a fields object, too slow for every execution of a hot loop.
-   * Word 0 is never a 32-bit instruction, so the zero-filled keys start out empty.
+   * A direct-mapped cache of 32-bit decodes (word → the row's handler, null = UNDEFINED):
+   * decoding scans the candidates and may build a fields object, too slow for every execution
+   * of a hot loop. Word 0 is never a 32-bit instruction, so the zero-filled keys start out empty.
    */
   cacheKey: Int32Array;
-  cacheOp: Uint16Array;
+  cacheExec: (Handler | null)[];
 }
 
-const cache = new Map<Arch, DecodeTables>();
+const cache = new Map<number, DecodeTables>();
 
-/** Decode tables for one architecture, built once. Conflicting rows are a bug in the table. */
-export function decodeTables(arch: Arch): DecodeTables {
-  const hit = cache.get(arch);
+/** Decode tables for one set of features, built once. Conflicting rows are a bug in the table. */
+export function decodeTables(isa: IsaOf): DecodeTables {
+  const key = isaKey(isaOf(isa));
+  const hit = cache.get(key);
   if (hit) return hit;
-  const rows = rowsFor(arch);
+  const rows = rowsFor(isa);
   const ops16 = new Uint16Array(65536);
   const rows16: (CompiledEncoding | undefined)[] = new Array(65536).fill(undefined);
   const fixed16 = new Int8Array(65536).fill(-1);
@@ -104,21 +122,21 @@ export function decodeTables(arch: Arch): DecodeTables {
     const list = wide.filter((c) => ((hw1 << 16) & c.mask) >>> 0 === ((c.value & 0xffff0000) & (c.mask & 0xffff0000)) >>> 0);
     if (list.length) cands32[hw1] = list;
   }
-  const t: DecodeTables = { arch, ops16, rows16, cands32, cacheKey: new Int32Array(65536), cacheOp: new Uint16Array(65536) };
-  cache.set(arch, t);
+  const t: DecodeTables = { ops16, rows16, cands32, cacheKey: new Int32Array(65536), cacheExec: new Array<Handler | null>(65536).fill(null) };
+  cache.set(key, t);
   return t;
 }
 
-/** The op of a 32-bit instruction (0 when UNDEFINED), through the decode cache. */
-export function decodeOp32(t: DecodeTables, hw1: number, hw2: number): number {
+/** The handler of a 32-bit instruction (null when UNDEFINED), through the decode cache. */
+export function decodeExec32(t: DecodeTables, hw1: number, hw2: number): Handler | null {
   const word = (hw1 << 16) | hw2;
   const k = Math.imul(word, 0x9e3779b1) >>> 16;
-  if (t.cacheKey[k] === word) return t.cacheOp[k];
+  if (t.cacheKey[k] === word) return t.cacheExec[k];
   const row = decode32(t, hw1, hw2);
-  const op = row ? row.enc.op : 0;
+  const exec = row ? row.enc.exec! : null;
   t.cacheKey[k] = word;
-  t.cacheOp[k] = op;
-  return op;
+  t.cacheExec[k] = exec;
+  return exec;
 }
 
 /** The row a 32-bit instruction decodes to, or undefined when UNDEFINED for the table's architecture. */

@@ -2,7 +2,7 @@
 // A7.7.21, A7.7.38). BL is the ARMv6-M handler.
 
 import type { Handler } from '../v6m.ts';
-import { conditionPassed } from '../alu.ts';
+import { conditionPassed } from '../../isa/condition.ts';
 import { lastInITBlockOrOutside, notInITBlock } from './common.ts';
 
 /** B<c>.W: imm32 = SignExtend(S:J2:J1:imm6:imm11:'0', 21); UNPREDICTABLE inside an IT block. */

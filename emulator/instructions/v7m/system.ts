@@ -13,7 +13,7 @@ const priorityBits = (cpu: Cpu, v: number): number => v & ((0xff << (8 - cpu.pro
 /** APSR as MRS reads it: N Z C V Q, and GE[3:0] with the DSP extension. */
 function apsrValue(cpu: Cpu): number {
   let v = (cpu.fN << 31) | (cpu.fZ << 30) | (cpu.fC << 29) | (cpu.fV << 28) | (cpu.fQ << 27);
-  if (cpu.profile.arch === 'v7em') v |= cpu.ge << 16;
+  if (cpu.profile.hasDsp) v |= cpu.ge << 16;
   return v;
 }
 
