@@ -9,7 +9,8 @@ import { ALLOCATOR_HELP, allocatorArg, asInvoked, type Ctx, EXAMPLES, mcuOption,
 import { addGdbOptions, type GdbCliOptions, GdbSession, stopForRule } from './gdb.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
-import { terminalColumns } from '../views/text-width.ts';
+import { terminalColumns, wrapWords } from '../views/text-width.ts';
+import { explainDeadlock } from '../scenarios/isr-reentrancy.ts';
 import { type StackPaint, stackState, type StackState } from '../views/stack-view.ts';
 import { renderHeapAndStack } from '../views/heap-stack.ts';
 
@@ -72,6 +73,11 @@ function report(name: string, opts: RunOptions, io: Io, params: { seed: number; 
       const where = [v.pc !== undefined ? `pc 0x${v.pc.toString(16).padStart(8, '0')}` : '', v.symbol, v.source].filter(Boolean).join(' ');
       if (where) say(`  at ${where}`);
       say(`  replay: ${r.replay}`);
+      const why = explainDeadlock(v);
+      for (const line of why ?? []) {
+        const indent = line.startsWith('  ') ? '  ' : '';
+        wrapWords(line.trim().split(' '), terminalColumns() - indent.length, '  ').forEach((l) => say(indent + l));
+      }
     }
     for (const k of ['alloc', 'dealloc', 'realloc'] as const) {
       const c = r.stats[k].cycles;

@@ -18,6 +18,8 @@ export const description = 'IRQ 0 allocates while thread-mode sl_alloc is halfwa
 
 const IRQ = 0;
 const ISR_SIZE = 32, ISR_ALIGN = 4;
+/** The thread-mode call the IRQ interrupts. */
+const THREAD_SIZE = 64, THREAD_ALIGN = 8;
 
 /**
  * Cycles of the thread-mode sl_alloc(64, 8), measured on a copy of SRAM; 0 when that call breaks
@@ -25,7 +27,7 @@ const ISR_SIZE = 32, ISR_ALIGN = 4;
  */
 function measure(s: Session): number {
   try {
-    return s.probe(() => s.image.alloc(64, 8)).cycles;
+    return s.probe(() => s.image.alloc(THREAD_SIZE, THREAD_ALIGN)).cycles;
   } catch (e) {
     if (e instanceof AllocatorCallError || e instanceof Violation) return 0;
     throw e;
@@ -47,7 +49,7 @@ export function isrReentrancy(s: Session): void {
   };
   let stillPending = false;
   try {
-    s.alloc(64, 8, () => {
+    s.alloc(THREAD_SIZE, THREAD_ALIGN, () => {
       // The call ran out of budget: say where each of them was.
       if (!rec.frame || rec.returned) return null;
       const resumeAt = img.read32(rec.frame + 24);
@@ -70,4 +72,25 @@ export function isrReentrancy(s: Session): void {
   // Checked like any block: inside the heap, aligned, and clear of every live one (the thread's too).
   if (rec.result !== 0) s.adopt(rec.result!, ISR_SIZE, ISR_ALIGN, 'alloc');
   s.freeAll();
+}
+
+/**
+ * The deadlock in a few lines for the terminal (null for any other violation): what this run
+ * saw — the call that holds the lock and where it was interrupted, the PC that spins — then why
+ * it can never end and what an allocator does instead. The facts come from the violation.
+ */
+export function explainDeadlock(v: { rule: string; message: string; operation: number; pc?: number; symbol?: string; source?: string }): string[] | null {
+  // The message isrReentrancy gives a deadlock (above).
+  const m = /^deadlock: IRQ (\d+)'s sl_alloc spins at (.+?) and never returns; the thread-mode sl_alloc it interrupted at (.+?) cannot run/.exec(v.message);
+  if (v.rule !== 'liveness' || !m) return null;
+  const [, irq, spin, resumeAt] = m;
+  const isrCall = `sl_alloc(${ISR_SIZE}, ${ISR_ALIGN})`, threadCall = `sl_alloc(${THREAD_SIZE}, ${THREAD_ALIGN})`;
+  const spinAt = v.pc !== undefined ? [hex(v.pc), v.symbol, v.source].filter(Boolean).join(' ') : spin;
+  return [
+    'Why this is a deadlock:',
+    `  Who holds the lock: operation ${v.operation}, the thread-mode ${threadCall}. It took the allocator's lock, and IRQ ${irq} interrupted it at ${resumeAt}.`,
+    `  Who spins: IRQ ${irq}'s handler calls ${isrCall}, which waits for that lock at ${spinAt}.`,
+    `  Why it never ends: the handler runs at a higher priority than thread mode, so the interrupted call cannot run again — and release the lock — until the handler returns; the handler returns only once the lock is free.`,
+    `  What works instead: an allocator that masks interrupts (PRIMASK) around its critical section keeps the IRQ pending until the call is done; a lock-free one (slab here) never waits on the call it interrupted: it claims a slot with one atomic step (LDREX/STREX on ARMv7-M; ARMv6-M has no such instructions, so there the step itself runs with interrupts masked).`,
+  ];
 }

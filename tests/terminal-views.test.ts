@@ -68,3 +68,31 @@ describe('sramlab compare fits the screen', () => {
     expect(galloc).toContain(`✓ ${smoke.stats.alloc.cycles.median}`);
   });
 });
+
+describe('run isr-reentrancy explains a deadlock in a few lines', () => {
+  it('who holds the lock, which PC spins, why it never ends, what works instead — the facts as --json has them', () => {
+    const args = ['run', 'isr-reentrancy', '--alloc', 'linked-list', '--mcu', 'cortex-m0'];
+    const r = sramlab(args, { COLUMNS: '80' });
+    const v = JSON.parse(sramlab([...args, '--json']).stdout).violation;
+    expect(r.status).toBe(1);
+    expect(v.rule).toBe('liveness');
+    const start = r.stdout.indexOf('Why this is a deadlock:');
+    expect(start).toBeGreaterThan(0);
+    const lines = r.stdout.slice(start).split('\n');
+    const why = lines.slice(0, lines.findIndex((l) => /^ {2}alloc /.test(l))).join('\n');
+    for (const l of why.split('\n')) expect(displayWidth(l)).toBeLessThanOrEqual(80);
+    const flat = why.replace(/\n\s+/g, ' ');
+    const resumed = /interrupted at (0x[0-9a-f]{8} \([^)]+\))/.exec(v.message)![1]!;
+    expect(flat).toContain(`Who holds the lock: operation ${v.operation}, the thread-mode sl_alloc(64, 8). It took the allocator's lock, and IRQ 0 interrupted it at ${resumed}.`);
+    expect(flat).toContain(`Who spins: IRQ 0's handler calls sl_alloc(32, 4), which waits for that lock at 0x${v.pc.toString(16).padStart(8, '0')} ${v.symbol} ${v.source}.`);
+    expect(flat).toMatch(/Why it never ends: the handler runs at a higher priority than thread mode/);
+    expect(flat).toMatch(/What works instead: an allocator that masks interrupts \(PRIMASK\).*lock-free/);
+  });
+
+  it('is not printed when the allocator passes, nor for another rule', () => {
+    expect(sramlab(['run', 'isr-reentrancy', '--alloc', 'slab']).stdout).not.toContain('Why this is a deadlock');
+    const other = sramlab(['run', 'smoke', '--alloc', 'emballoc']);
+    expect(other.status).toBe(1);
+    expect(other.stdout).not.toContain('Why this is a deadlock');
+  });
+});
