@@ -10,7 +10,7 @@
 // SRAMLAB_KEEP_SCREENSHOT=1 keeps the screenshot (its path is printed) to look at.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -230,6 +230,14 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     await page.screenshot({ path: join(tmp, 'deadlock.png'), fullPage: true });
   });
 
+  it('refuses a form value that is not a number in range, in one line, and runs nothing', async () => {
+    await page.fill('#ops', '-5');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent !== 'running…');
+    expect(await page.textContent('#status')).toBe("ops '-5' is not a whole number from 0 to 10000000");
+    await page.fill('#ops', '1000');
+  });
+
   it('draws the stack past its limit where stack-collision is caught, at the SP the API reports', async () => {
     const api = runScenario('stack-collision', 'galloc', 'cortex-m0', { seed: 1, ops: 1000, heap: 16384 });
     const c = api.caught!;
@@ -275,6 +283,14 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
       }
     }
     await page.screenshot({ path: join(tmp, 'check.png'), fullPage: true });
+    // Not an ELF: one line naming the file, as `sramlab check` says it (exit 2 there).
+    const bad = join(tmp, 'notes.elf');
+    writeFileSync(bad, 'hello\n');
+    const cli = await sramlab('check', bad, '--mcu', 'cortex-m0');
+    expect(cli.status).toBe(2);
+    await page.setInputFiles('#elf-input', bad);
+    await page.waitForFunction(() => !(document.getElementById('check-status')?.textContent ?? '').startsWith('checking'));
+    expect(`sramlab: ${tmp}/${await page.textContent('#check-status')}\n`).toBe(cli.stderr);
   });
 
   it('fetched nothing from elsewhere and threw nothing', () => {

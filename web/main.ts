@@ -403,14 +403,22 @@ function showRun(run: Run): void {
 
 // ---- built-in runs and the user's ELF ------------------------------------------------------
 
+/** A field of the form that cannot mean what it says, named in one line as the CLI would. */
+class InputError extends Error {}
+
+/** The form's numbers, refused when they are not whole numbers in range (seeds: what the PRNG takes). */
 function params(): { seed: number; ops: number; heap: number } {
-  const num = (id: string) => Number($<HTMLInputElement>(id).value);
-  return { seed: num('seed') >>> 0, ops: num('ops'), heap: num('heap') };
+  const num = (id: string, max: number) => {
+    const text = $<HTMLInputElement>(id).value.trim();
+    if (!/^\d+$/.test(text) || Number(text) > max) throw new InputError(`${id} '${text}' is not a whole number from 0 to ${max}`);
+    return Number(text);
+  };
+  return { seed: num('seed', 0xffff_ffff), ops: num('ops', 10_000_000), heap: num('heap', 16 * 1024 * 1024) };
 }
 
 /** One line for what went wrong, as the CLI says it. */
 function problem(e: unknown): string {
-  if (e instanceof ImageError || e instanceof ElfError) return e.message;
+  if (e instanceof ImageError || e instanceof ElfError || e instanceof InputError) return e.message;
   return `sramlab bug: ${(e as Error).message}`;
 }
 
@@ -484,7 +492,7 @@ async function checkUpload(file: File): Promise<void> {
     status.textContent = `${file.name} on ${mcu}: ${failed === 0 ? 'every check held' : `${failed} scenario${failed === 1 ? '' : 's'} broke a rule`}`;
     status.className = failed === 0 ? 'ok' : 'fail';
   } catch (e) {
-    status.textContent = problem(e);
+    status.textContent = e instanceof ElfError ? `${file.name}: ${e.message}` : problem(e);
     status.className = 'fail';
   }
 }
