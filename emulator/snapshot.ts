@@ -39,7 +39,7 @@ export const SNAPSHOT_FIELDS = {
     ],
     savedArrays: ['r', 'pending', 'active', 'enabled', 'priority'],
     notSaved: [
-      'profile', 'bus', 't', 'decode', 'systick', 'h16', 'scratch', 'faults' /* saved as a list of reports */,
+      'profile', 'bus', 't', 'decode', 'systick', 'dispatch16', 'executor' /* fixed by the profile */, 'scratch', 'faults' /* saved as a list of reports */,
       'onStackLimit', 'onBkpt', 'onSvc', 'describePC', 'onInstruction', 'hostVector', 'onExceptionReturn',
     ],
   },
