@@ -58,6 +58,8 @@ describe('sramlab demo', () => {
   it('ends with three commands to try, each one the CLI accepts', () => {
     const next = text.slice(text.indexOf('Next, try:')).split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim());
     expect(next).toHaveLength(3);
+    // The speed figure stays, as one line, last.
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^Speed: \d+ MIPS, every load and store checked \(freelist\.c, 50 M instructions\)$/);
     for (const cmd of next) {
       const args = cmd.split(' ').slice(2); // after "node bin/sramlab.js"
       expect(['run', 'compare', 'trace', 'map']).toContain(args[0]);
