@@ -297,4 +297,11 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('stops on SIGTERM with status 0, the browser still connected', async () => {
+    const exited = new Promise<number | null>((ok) => server.child.once('exit', (code) => ok(code)));
+    server.child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<string>((ok) => setTimeout(() => ok('still running'), WAIT))]);
+    expect(code).toBe(0);
+  });
 });

@@ -10,7 +10,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, stop, type Plugin } from 'esbuild';
 import { PROFILES } from '../emulator/profiles.ts';
 import { discoverAllocators, IMAGES_DIR, imageName } from '../firmware/allocators.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
@@ -50,6 +50,7 @@ export async function buildWeb(out = DEFAULT_OUT): Promise<WebBuild> {
   const nodeImports: string[] = [];
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, 'images'), { recursive: true });
+  // esbuild's service process is stopped after the build, so a server that built the page ends when it closes.
   await build({
     entryPoints: [join(WEB_DIR, 'main.ts')],
     outfile: join(out, 'main.js'),
@@ -62,7 +63,7 @@ export async function buildWeb(out = DEFAULT_OUT): Promise<WebBuild> {
     plugins: [nodeShim(nodeImports)],
     // firmware/allocators.ts places the repository by its own folder; in the page nothing is read from there.
     define: { 'import.meta.dirname': '"/sramlab/firmware"', 'process.argv': '[]' },
-  });
+  }).finally(() => stop());
   for (const f of ['index.html', 'styles.css']) copyFileSync(join(WEB_DIR, f), join(out, f));
   const allocators = discoverAllocators().map(({ name, description }) => ({ name, description }));
   const profiles = Object.values(PROFILES).map(({ name, summary }) => ({ name, summary }));
