@@ -2,7 +2,7 @@
 
 import { renderHeapMap, type HeapGridOptions, type HeapMap } from '../scenarios/heap-map.ts';
 import { besideEachOther, renderStack, type StackPaint, type StackState } from './stack-view.ts';
-import { displayWidth } from './text-width.ts';
+import { displayWidth, wrapWords } from './text-width.ts';
 
 export interface HeapStackOptions extends HeapGridOptions {
   /** Columns of the screen: 64 cells a row from 120 columns on, 32 below (the stack needs 26 beside them). */
@@ -16,5 +16,7 @@ export function renderHeapAndStack(map: HeapMap, stack: StackState, opts: HeapSt
   const lines = renderHeapMap(map, { ...opts, columns });
   const gridEnd = lines.findIndex((l, i) => i > 0 && !/^0x[0-9a-f]{8} \+/.test(l));
   const bar = renderStack(stack, 8, opts.stackPaint);
-  return [lines[0]!, ...besideEachOther(lines.slice(1, gridEnd), bar, displayWidth), ...lines.slice(gridEnd)];
+  // The summary under the grid (a violation's message can be long) wrapped to the screen.
+  const summary = lines.slice(gridEnd).flatMap((l) => displayWidth(l) <= opts.width ? [l] : wrapWords(l.split(' '), opts.width, '    '));
+  return [lines[0]!, ...besideEachOther(lines.slice(1, gridEnd), bar, displayWidth), ...summary];
 }

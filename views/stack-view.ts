@@ -46,7 +46,9 @@ export function renderStack(st: StackState, rows = 8, paint: StackPaint = (_k, t
   for (let i = 0; i < rows; i++) {
     const filled = used > 0 && i <= peakRow;
     const bar = `│${paint(filled ? 'used' : 'free', filled ? '██' : '  ')}│`;
-    const marks = [i === spRow ? 'SP' : '', i === peakRow ? `peak ${used} B` : ''].filter(Boolean).join(', ');
+    // Past the limit the whole stack is in use (the peak is the crossing, drawn below the bar).
+    const peak = st.deepest < st.limit ? 'full' : `peak ${used} B`;
+    const marks = [i === spRow ? 'SP' : '', i === peakRow ? peak : ''].filter(Boolean).join(', ');
     lines.push(`  ${bar}${marks ? ` ◄ ${marks}` : ''}`);
   }
   lines.push(`${hex(st.limit)} limit`);
