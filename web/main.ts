@@ -403,6 +403,8 @@ function showRun(run: Run): void {
 
 // ---- built-in runs and the user's ELF ------------------------------------------------------
 
+const MAX_OPS = 10_000;
+
 /** A field of the form that cannot mean what it says, named in one line as the CLI would. */
 class InputError extends Error {}
 
@@ -413,7 +415,8 @@ function params(): { seed: number; ops: number; heap: number } {
     if (!/^\d+$/.test(text) || Number(text) > max) throw new InputError(`${id} '${text}' is not a whole number from 0 to ${max}`);
     return Number(text);
   };
-  return { seed: num('seed', 0xffff_ffff), ops: num('ops', 10_000_000), heap: num('heap', 16 * 1024 * 1024) };
+  // A frame per operation, each a heap map: 10,000 operations keep a page responsive and its memory small.
+  return { seed: num('seed', 0xffff_ffff), ops: num('ops', MAX_OPS), heap: num('heap', 16 * 1024 * 1024) };
 }
 
 /** One line for what went wrong, as the CLI says it. */
