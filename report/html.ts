@@ -7,7 +7,9 @@
 // failed allocation, the largest block after the workload, and heap maps drawn to scale.
 //
 // Every colour that means something has a legend on the page (see COLOURS), and every table
-// fits a 1400-pixel window; a narrower one scrolls a table sideways with its first column kept.
+// fits a 1400-pixel window however many scenarios were compared (the allocator × scenario tables
+// are cut into bands of at most MATRIX_COLUMNS scenarios); a narrower window scrolls a table
+// sideways with its first column kept.
 //
 // Every piece of text from the data goes through the html`` tag below, which escapes whatever
 // it interpolates unless it is already Html; so a violation message or a file name with '<' or
@@ -68,6 +70,20 @@ const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
 /** A scenario name that may break after its hyphens, so narrow columns wrap instead of clip. */
 const breakable = (name: string): Html[] => name.split(/(?<=-)/).map((part, i) => html`${i ? new Html('<wbr>') : ''}${part}`);
+
+/**
+ * Most scenario columns one allocator × scenario table holds. A column needs about 115 px at
+ * worst (a split cell, "✓ caught containment" wrapped), the allocator column about 150, and the
+ * page is 1352 px inside its margins: ten fit with room to spare.
+ */
+export const MATRIX_COLUMNS = 10;
+
+/** The scenarios cut into as few bands of at most MATRIX_COLUMNS as will do, of even sizes (14: 7 + 7). */
+export function matrixBands<T>(scenarios: readonly T[]): T[][] {
+  const n = Math.max(1, Math.ceil(scenarios.length / MATRIX_COLUMNS));
+  const size = Math.ceil(scenarios.length / n);
+  return Array.from({ length: n }, (_, i) => scenarios.slice(i * size, (i + 1) * size)).filter((b) => b.length > 0);
+}
 
 /** A round axis end at or above v and a step giving about five ticks (1, 2 or 5 × 10^k). */
 export function niceScale(v: number): { max: number; step: number } {
@@ -182,7 +198,11 @@ function replayCommand(report: CompareReport, res: Results): string {
 
 const VERDICT_CLASS: Readonly<Record<VerdictKind, string>> = { held: 'c-held', caught: 'c-caught', broke: 'c-broke' };
 
-const verdictText = (v: Verdict): string => v.kind === 'held' ? '✓' : v.kind === 'caught' ? `✓ caught ${v.rule}` : `✗ ${v.rule}`;
+/**
+ * A verdict's words in pieces that never break inside ("✓ caught" | "stack"), so a narrow
+ * column wraps between them and never splits a mark from its word.
+ */
+const verdictWords = (v: Verdict): string[] => v.kind === 'held' ? ['✓'] : v.kind === 'caught' ? ['✓ caught', v.rule ?? '?'] : [`✗ ${v.rule}`];
 
 function resultsSection(res: Results): Html {
   const several = res.mcus.length > 1;
@@ -190,13 +210,14 @@ function resultsSection(res: Results): Html {
 <h2>Verdicts</h2>
 <p class="legend">${key('c-held', 'every check held', '✓')}${key('c-caught', 'a scenario made to break a rule, and that rule caught it', '✓ caught')}${key('c-broke', 'the first rule that broke (the list below says where)', '✗ rule')}</p>
 ${several ? html`<p class="note">One verdict per cell where every profile (${res.mcus.map(shortProfile).join(', ')}) agrees; otherwise a line per group of profiles that agree. The cycles, microseconds and stack are in the tables below.</p>` : ''}
-<div class="table-wrap"><table class="matrix verdicts">
-<thead><tr><th scope="col" class="first">allocator</th>${res.scenarios.map((s) => html`<th scope="col" data-scenario="${s}">${breakable(s)}</th>`)}</tr></thead>
+${matrixBands(res.scenarios).map((band) => html`<div class="table-wrap"><table class="matrix verdicts">
+<thead><tr><th scope="col" class="first">allocator</th>${band.map((s) => html`<th scope="col" data-scenario="${s}">${breakable(s)}</th>`)}</tr></thead>
 <tbody>
-${res.allocators.map((a) => html`<tr data-allocator="${a}"><th scope="row" class="first">${a}</th>${res.scenarios.map((s) => verdictCell(res, a, s))}</tr>
+${res.allocators.map((a) => html`<tr data-allocator="${a}"><th scope="row" class="first">${a}</th>${band.map((s) => verdictCell(res, a, s))}</tr>
 `)}
 </tbody>
 </table></div>
+`)}
 ${findingsList(res)}
 </section>`;
 }
@@ -207,7 +228,7 @@ function verdictCell(res: Results, allocator: string, scenario: string): Html {
   const line = (g: VerdictGroup): Html => {
     const r = g.runs[0]!;
     const f = res.finding(r);
-    const text = verdictText(g.verdict);
+    const text = verdictWords(g.verdict).map((w, i) => html`${i ? ' ' : ''}<span class="word">${w}</span>`);
     const tip = `${profilesText(res, g.runs)}: ${r.violation?.message ?? r.caught?.message ?? 'every check held'}`;
     return f ? html`<a class="label" href="#${f.id}" title="${tip}">${text}</a>` : html`<span class="label" title="${tip}">${text}</span>`;
   };
@@ -235,6 +256,20 @@ ${fs.map((f) => findingItem(res, f))}
 </details>`;
 }
 
+/**
+ * The finding's message; where the profiles' messages differ only in what names the code (the
+ * PC where a call was interrupted, say), each one with the profiles that gave it.
+ */
+function findingMessages(f: Finding): Html {
+  const byText = new Map<string, ScenarioResult[]>();
+  for (const r of f.runs) {
+    const m = r.violation?.message ?? '';
+    byText.set(m, [...(byText.get(m) ?? []), r]);
+  }
+  if (byText.size === 1) return html`<div class="message">${[...byText.keys()][0]}</div>`;
+  return html`${[...byText].map(([m, rs]) => html`<div class="message"><span class="profiles">${rs.map((r) => shortProfile(r.mcu)).join(' ')}:</span> ${m}</div>`)}`;
+}
+
 function findingItem(res: Results, f: Finding): Html {
   const first = f.runs[0]!;
   const v = first.violation;
@@ -246,7 +281,7 @@ function findingItem(res: Results, f: Finding): Html {
     return `${shortProfile(r.mcu)} ${hex(w.pc!)}${w.symbol ? ` ${w.symbol}` : ''}${w.source ? ` (${w.source})` : ''}`;
   });
   return html`<li id="${f.id}" data-allocator="${f.allocator}" data-scenario="${f.scenario}" data-runs="${f.runs.length}" data-mcus="${f.runs.map((r) => r.mcu).join(' ')}"><strong>${f.allocator} · ${f.scenario}</strong>: rule <em class="c-broke">${v?.rule ?? '?'}</em> at operation ${v?.operation ?? '?'}${v?.kind ? ` (${v.kind})` : ''} on <span class="profiles">${profilesText(res, f.runs)}</span>.
-<div class="message">${v?.message ?? ''}</div>
+${findingMessages(f)}
 ${at.length ? html`<div class="where">${at.join('; ')}</div>` : ''}${pcs.length ? html`<div class="where">pc: ${pcs.join(' · ')}</div>` : ''}
 <code>${first.replay}</code>${f.runs.length > 1 ? html` <span class="dim">(or --mcu ${f.runs.slice(1).map((r) => r.mcu).join(', ')})</span>` : ''}</li>
 `;
@@ -427,13 +462,14 @@ function metricCell(res: Results, allocator: string, scenario: string, show: (r:
 }
 
 function metricTable(res: Results, id: string, scenarios: readonly string[], show: (r: ScenarioResult) => MetricShown): Html {
-  return html`<div class="table-wrap"><table class="matrix ${id}">
-<thead><tr><th scope="col" class="first">allocator</th>${scenarios.map((s) => html`<th scope="col" data-scenario="${s}">${breakable(s)}</th>`)}</tr></thead>
+  return html`${matrixBands(scenarios).map((band) => html`<div class="table-wrap"><table class="matrix ${id}">
+<thead><tr><th scope="col" class="first">allocator</th>${band.map((s) => html`<th scope="col" data-scenario="${s}">${breakable(s)}</th>`)}</tr></thead>
 <tbody>
-${res.allocators.map((a) => html`<tr data-allocator="${a}"><th scope="row" class="first">${a}</th>${scenarios.map((s) => metricCell(res, a, s, show))}</tr>
+${res.allocators.map((a) => html`<tr data-allocator="${a}"><th scope="row" class="first">${a}</th>${band.map((s) => metricCell(res, a, s, show))}</tr>
 `)}
 </tbody>
-</table></div>`;
+</table></div>
+`)}`;
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
@@ -618,10 +654,13 @@ table.matrix th, table.matrix td { padding: 4px 6px; }
 table.matrix td.split { padding: 2px 3px; }
 table.matrix thead th[data-scenario] { font-size: 13px; }
 td.verdict { font-weight: 600; }
-td.verdict .label { white-space: nowrap; }
+/* Compact cells, so the matrix fits 1400 px as scenarios are added: a verdict wraps between its
+   words, and a group's profiles sit on their own line above its verdict. */
+td.verdict .word { white-space: nowrap; }
 td.verdict a { color: inherit; text-decoration: none; }
 td.verdict a:hover { text-decoration: underline; }
-td.split > div { padding: 1px 4px; margin: 1px 0; border-radius: 3px; white-space: nowrap; }
+td.split > div { padding: 1px 4px; margin: 1px 0; border-radius: 3px; }
+td.split > div > .profiles { display: block; line-height: 1.2; }
 td.split .profiles, td.metric .profiles { font-weight: 400; font-size: 12px; }
 td.none, .dash { color: #9aa0a6; }
 td.num, td.time { text-align: right; white-space: nowrap; }

@@ -5,10 +5,15 @@
 // operation on an M0 as on an M4. The report shows such a finding once, with the profiles it
 // showed on, instead of once per profile. Two runs are "the same finding" when their verdict,
 // rule, operation, kind, address, size, access and region are equal and their messages are
-// equal once the parts that only name the code (PC, symbol, source line, the profile's own
-// name) are set aside: the code is compiled per architecture, so a deadlock spins at a
-// different PC on each profile while being the same bug. Runs where the expected rule caught
-// what a scenario made on purpose agree when the rule (and fault kind) agree.
+// equal once the parts that only name the code are set aside: the code is compiled per
+// architecture, so a deadlock spins at a different PC on each profile, and the call it
+// interrupted stopped at a different PC and symbol+offset, while being the same bug. Set aside
+// are: the violation's PC, symbol and source line; any other symbol+offset ("sl_alloc+0x3e");
+// any other address in the Code region (below 0x20000000 in the ARMv6-M and ARMv7-M memory
+// map, where the image runs from) written as 0x and eight digits; the profile's own name; and,
+// for the stack rule, the SP it fell to (each build's frames are its own size). Data addresses
+// (SRAM, 0x20000000 up) stay: a block at another address is another finding. Runs where the
+// expected rule caught what a scenario made on purpose agree when the rule (and fault kind) agree.
 
 import type { ScenarioResult } from '../scenarios/index.ts';
 import type { SessionViolation } from '../scenarios/session.ts';
@@ -34,12 +39,22 @@ export function maskedMessage(v: SessionViolation, mcu: string): string {
   }
   blank(v.symbol, '<symbol>');
   blank(v.source, '<source>');
+  if (stackAddress(v)) blank(`0x${v.address!.toString(16).padStart(8, '0')}`, '<sp>');
   blank(mcu, '<mcu>');
-  return m;
+  return m
+    .replace(/\b[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+\b/gi, '<symbol>')
+    .replace(/\b0x[0-9a-f]{8}\b/gi, (h) => Number(h) < SRAM_BASE ? '<code>' : h);
 }
 
+/** Where the Code region ends and SRAM begins in the Cortex-M memory map. */
+const SRAM_BASE = 0x2000_0000;
+
+/** The stack rule's address is the SP it fell to, which each build's frame sizes decide. */
+const stackAddress = (v: SessionViolation): boolean => v.access === 'sp' && v.address !== undefined;
+
 function violationKey(v: SessionViolation, mcu: string): unknown[] {
-  return [v.rule, v.operation, v.kind ?? null, v.address ?? null, v.size ?? null, v.access ?? null, v.region ?? null, maskedMessage(v, mcu)];
+  const address = stackAddress(v) ? '<sp>' : v.address ?? null;
+  return [v.rule, v.operation, v.kind ?? null, address, v.size ?? null, v.access ?? null, v.region ?? null, maskedMessage(v, mcu)];
 }
 
 export function verdictOf(r: ScenarioResult): Verdict {
