@@ -12,10 +12,6 @@
 //   70 anything else: a bug in sramlab (one line; SRAMLAB_DEBUG=1 prints the stack).
 
 import { Command, CommanderError } from 'commander';
-import { GdbUsageError } from './debug/gdb-server.ts';
-import { GdbKilled } from './debug/gdb-stub.ts';
-import { ElfError } from './emulator/elf.ts';
-import { ImageError } from './scenarios/image.ts';
 import { checkCommand } from './cli/check.ts';
 import { type Ctx, UsageError } from './cli/common.ts';
 import { compareCommand } from './cli/compare.ts';
@@ -29,6 +25,10 @@ import { memoryLdCommand } from './cli/memory-ld.ts';
 import { runCommand } from './cli/run.ts';
 import { serveCommand } from './cli/serve.ts';
 import { traceCommand } from './cli/trace.ts';
+import { GdbUsageError } from './debug/gdb-server.ts';
+import { GdbKilled } from './debug/gdb-stub.ts';
+import { ElfError } from './emulator/elf.ts';
+import { ImageError } from './scenarios/image.ts';
 
 /** Status for a bug: EX_SOFTWARE, outside 0–2 so that a test can tell it from every verdict. */
 export const INTERNAL_ERROR = 70;
@@ -40,17 +40,32 @@ function program(ctx: Ctx): Command {
   const root = new Command('sramlab')
     .description('A Cortex-M microcontroller emulated in TypeScript: run allocator firmware and check every load and store.')
     .version('0.1.0')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Start here:
   $ sramlab demo                                   # a workload on an emulated Cortex-M0
   $ sramlab list                                   # profiles, allocators, scenarios
   $ sramlab run smoke --alloc galloc --mcu cortex-m0
   $ sramlab compare                                # everything, as a table
-Each command has --help with examples.`)
+Each command has --help with examples.`,
+    )
     // Help goes to stdout; commander's own error output is dropped: main() prints the one line.
     .configureOutput({ writeOut: (t) => ctx.io.out(t), writeErr: () => {}, outputError: () => {} })
     .exitOverride();
-  for (const cmd of [demoCommand, listCommand, runCommand, mapCommand, traceCommand, compareCommand, fuzzCommand, checkCommand, execCommand, memoryLdCommand, serveCommand]) {
+  for (const cmd of [
+    demoCommand,
+    listCommand,
+    runCommand,
+    mapCommand,
+    traceCommand,
+    compareCommand,
+    fuzzCommand,
+    checkCommand,
+    execCommand,
+    memoryLdCommand,
+    serveCommand,
+  ]) {
     root.addCommand(cmd(ctx).copyInheritedSettings(root));
   }
   return root;
@@ -79,7 +94,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (e instanceof CommanderError) {
       // Help (--help, `help <command>`) and --version: commander's own exit with status 0.
       if (e.exitCode === 0) return 0;
-      return fail(e.message.replace(/^error: /, ''), helpHint(argv, root.commands.map((c) => c.name())));
+      return fail(
+        e.message.replace(/^error: /, ''),
+        helpHint(
+          argv,
+          root.commands.map((c) => c.name()),
+        ),
+      );
     }
     if (e instanceof UsageError || e instanceof ImageError || e instanceof ElfError || e instanceof GdbUsageError) return fail(e.message);
     if (e instanceof GdbKilled) {

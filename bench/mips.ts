@@ -14,15 +14,25 @@ import { openUnicorn, unicornAvailable, unicornUnavailableReason } from '../emul
 import { Machine } from '../emulator/machine.ts';
 import { getProfile, type Profile } from '../emulator/profiles.ts';
 import { containmentChecker, installStackLimit, type Layout } from '../scenarios/checkers.ts';
-import { qemuAvailable, runQemu, type QemuMcu } from './qemu.ts';
+import { type QemuMcu, qemuAvailable, runQemu } from './qemu.ts';
 
 const FIRMWARE: Record<string, string> = {
-  'cortex-m0': 'freelist-m0.elf', 'cortex-m0plus': 'freelist-m0.elf',
-  'cortex-m3': 'freelist-m3.elf', 'cortex-m4': 'freelist-m3.elf',
+  'cortex-m0': 'freelist-m0.elf',
+  'cortex-m0plus': 'freelist-m0.elf',
+  'cortex-m3': 'freelist-m3.elf',
+  'cortex-m4': 'freelist-m3.elf',
 };
 const REFERENCE = 'rp2040js 18–30 MIPS and Unicorn about 50 MIPS on this kind of machine (PRIOR-ART.md); target ≥ 60 MIPS checked';
 
-interface Figures { mcu: string; instructions: number; checked: number; unchecked: number; unicorn: number | null; qemu: number | null; checksum: number }
+interface Figures {
+  mcu: string;
+  instructions: number;
+  checked: number;
+  unchecked: number;
+  unicorn: number | null;
+  qemu: number | null;
+  checksum: number;
+}
 
 function elfPath(mcu: string): string {
   return fileURLToPath(new URL(`./firmware/${FIRMWARE[mcu]}`, import.meta.url));
@@ -65,7 +75,7 @@ function runUnicorn(profile: Profile, elf: Uint8Array, instructions: number): { 
   const m = new Machine(profile);
   const image = m.loadElf(elf);
   const uc = openUnicorn(profile);
-  if (!uc || !uc.callFunction) return null;
+  if (!uc?.callFunction) return null;
   try {
     for (const seg of image.segments) if (seg.fileSize) uc.writeMemory(seg.paddr, seg.data.subarray(0, seg.fileSize));
     const entry = m.symbol('bench_main')!;
@@ -104,7 +114,15 @@ function benchProfile(mcu: string, runs: number): Figures {
     for (let k = 0; k < runs; k++) secs = Math.min(secs, runQemu(elfPath(mcu), board).seconds);
     qemu = unchecked.instructions / secs / 1e6;
   }
-  return { mcu, instructions: unchecked.instructions, checked: checked.mips, unchecked: unchecked.mips, unicorn: uc?.mips ?? null, qemu, checksum: unchecked.checksum };
+  return {
+    mcu,
+    instructions: unchecked.instructions,
+    checked: checked.mips,
+    unchecked: unchecked.mips,
+    unicorn: uc?.mips ?? null,
+    qemu,
+    checksum: unchecked.checksum,
+  };
 }
 
 function main(): void {
@@ -135,10 +153,15 @@ function main(): void {
   const m0 = all.find((f) => f.mcu === 'cortex-m0') ?? all[0];
   const m3 = all.find((f) => f.mcu === 'cortex-m3');
   const round = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10) / 10);
-  console.log(JSON.stringify({
-    mips_checked: round(m0?.checked), mips_unchecked: round(m0?.unchecked), mips_unicorn: round(m0?.unicorn), mips_qemu: round(m0?.qemu),
-    ...(m3 ? { m3_mips_checked: round(m3.checked), m3_mips_unchecked: round(m3.unchecked), m3_mips_unicorn: round(m3.unicorn) } : {}),
-  }));
+  console.log(
+    JSON.stringify({
+      mips_checked: round(m0?.checked),
+      mips_unchecked: round(m0?.unchecked),
+      mips_unicorn: round(m0?.unicorn),
+      mips_qemu: round(m0?.qemu),
+      ...(m3 ? { m3_mips_checked: round(m3.checked), m3_mips_unchecked: round(m3.unchecked), m3_mips_unicorn: round(m3.unicorn) } : {}),
+    }),
+  );
 }
 
 try {

@@ -12,7 +12,9 @@ for (const scenario of ['random-actions', 'heap-exhaustion', 'chunk-bench']) {
   for (const a of ALLOCS) {
     const cells = MCUS.map((mcu) => {
       const r = runScenario(scenario, a, mcu, { seed: 1, ops: 1000 });
-      const al = r.stats.alloc.cycles, de = r.stats.dealloc.cycles, re = r.stats.realloc.cycles;
+      const al = r.stats.alloc.cycles,
+        de = r.stats.dealloc.cycles,
+        re = r.stats.realloc.cycles;
       const calls = al.count + de.count + re.count;
       const mean = (al.mean * al.count + de.mean * de.count + re.mean * re.count) / calls;
       const failed = r.ok ? '' : ` [${r.violation!.rule}]`;

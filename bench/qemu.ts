@@ -21,7 +21,7 @@ const BOARDS: Record<QemuMcu, string[]> = {
 
 /** Whether a string names a core runQemu knows. */
 export function isQemuMcu(s: string | undefined): s is QemuMcu {
-  return s !== undefined && Object.prototype.hasOwnProperty.call(BOARDS, s);
+  return s !== undefined && Object.hasOwn(BOARDS, s);
 }
 
 export interface QemuOptions {
@@ -45,11 +45,19 @@ export interface QemuRun {
 export function qemuArgs(elf: string, mcu: QemuMcu, opts: QemuOptions = {}): string[] {
   return [
     ...BOARDS[mcu],
-    '-display', 'none', '-serial', 'none', '-monitor', 'none',
+    '-display',
+    'none',
+    '-serial',
+    'none',
+    '-monitor',
+    'none',
     ...(opts.icount ? ['-icount', 'shift=0'] : []),
-    '-chardev', 'stdio,id=semihost',
-    '-semihosting-config', 'enable=on,target=native,chardev=semihost',
-    '-kernel', elf,
+    '-chardev',
+    'stdio,id=semihost',
+    '-semihosting-config',
+    'enable=on,target=native,chardev=semihost',
+    '-kernel',
+    elf,
   ];
 }
 

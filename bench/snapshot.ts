@@ -36,7 +36,11 @@ type Variant = 'none' | 'pages' | 'undo-idle' | 'undo';
 // ---- the store path, per variant ---------------------------------------------------------------
 
 interface BusInside {
-  sramSize: number; sram: Uint8Array; sram16: Uint16Array; sram32: Int32Array; pc: number;
+  sramSize: number;
+  sram: Uint8Array;
+  sram16: Uint16Array;
+  sram32: Int32Array;
+  pc: number;
   checker: ((pc: number, a: number, s: number, k: 'store', v: number) => void) | null;
   writeSlow(a: number, size: number, v: number): void;
 }
@@ -56,8 +60,12 @@ function logOld(b: BusInside, o: number, sizeLog2: number): void {
 function undoTo(b: BusInside, mark: number): void {
   const log = undo.log;
   for (let n = undo.len - 2; n >= mark; n -= 2) {
-    const key = log[n], o = key >>> 2, v = log[n + 1];
-    if ((key & 3) === 2) b.sram32[o >>> 2] = v; else if ((key & 3) === 1) b.sram16[o >>> 1] = v; else b.sram[o] = v;
+    const key = log[n],
+      o = key >>> 2,
+      v = log[n + 1];
+    if ((key & 3) === 2) b.sram32[o >>> 2] = v;
+    else if ((key & 3) === 1) b.sram16[o >>> 1] = v;
+    else b.sram[o] = v;
   }
   undo.len = mark;
 }
@@ -111,8 +119,11 @@ function mips(variant: Variant): number {
   const bss = image.sections.find((s) => s.name === '.bss')!;
   const heap = image.symbols.find((s) => s.name === 'heap')!;
   const layout = {
-    code: { start: text.addr, end: text.addr + text.size }, heap: { start: heap.address, end: heap.address + heap.size },
-    state: { start: bss.addr, end: bss.addr + bss.size }, stackTop: m.bus.peek32(0), stackLimit: bss.addr + bss.size,
+    code: { start: text.addr, end: text.addr + text.size },
+    heap: { start: heap.address, end: heap.address + heap.size },
+    state: { start: bss.addr, end: bss.addr + bss.size },
+    stackTop: m.bus.peek32(0),
+    stackLimit: bss.addr + bss.size,
   };
   m.addChecker(containmentChecker(m.cpu, layout));
   installStackLimit(m.cpu, layout);
@@ -127,7 +138,12 @@ function mips(variant: Variant): number {
 
 // ---- figure 2: restores per second ------------------------------------------------------------
 
-interface RestoreFigures { restoreUs: number; branchesPerSec: number; instructionsPerCall: number; pagesPerRestore: number }
+interface RestoreFigures {
+  restoreUs: number;
+  branchesPerSec: number;
+  instructionsPerCall: number;
+  pagesPerRestore: number;
+}
 
 /** This process's CPU time: two cores shared by many make wall time a measure of the neighbours. */
 function cpuSeconds(): number {
@@ -153,15 +169,18 @@ function raggedSession(profile: string): { img: AllocatorImage; s: Session } {
  */
 function restores(profile: string, variant: Variant | 'full', count: number): RestoreFigures {
   const { img } = raggedSession(profile);
-  const m = img.machine, bus = m.bus as unknown as BusInside;
-  const sp = img.layout.stackTop, fn = m.symbol('sl_alloc')!;
+  const m = img.machine,
+    bus = m.bus as unknown as BusInside;
+  const sp = img.layout.stackTop,
+    fn = m.symbol('sl_alloc')!;
   const snaps = [takeSnapshot(m)];
   if (variant === 'full') snaps.push(takeSnapshot(m));
   const mark = undo.len;
   undo.on = variant === 'undo';
   const copy = m.bus.sram.slice();
   const times = new Float64Array(count);
-  let pages = 0, insns = 0;
+  let pages = 0,
+    insns = 0;
   const c0 = cpuSeconds();
   for (let k = 0; k < count; k++) {
     const r = m.call(fn, [1024, 4], { sp });
@@ -177,7 +196,12 @@ function restores(profile: string, variant: Variant | 'full', count: number): Re
   const cpu = cpuSeconds() - c0;
   undo.on = false;
   times.sort();
-  return { restoreUs: times[count >>> 1] * 1000, branchesPerSec: count / cpu, instructionsPerCall: insns / count, pagesPerRestore: pages / count };
+  return {
+    restoreUs: times[count >>> 1] * 1000,
+    branchesPerSec: count / cpu,
+    instructionsPerCall: insns / count,
+    pagesPerRestore: pages / count,
+  };
 }
 
 // ---- driver ------------------------------------------------------------------------------------
@@ -196,7 +220,9 @@ function inChild(job: Job): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), ['--job', JSON.stringify(job)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let out: unknown = null;
-    child.on('message', (msg) => { out = msg; });
+    child.on('message', (msg) => {
+      out = msg;
+    });
     child.on('exit', (code) => (code === 0 && out !== null ? resolve(out) : reject(new Error(`${JSON.stringify(job)} failed (${code})`))));
   });
 }
@@ -205,7 +231,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, job: { type: 'string' } } });
   if (values.job) {
     const out = runJob(JSON.parse(values.job) as Job);
-    if (process.send) process.send(out); else console.log(JSON.stringify(out));
+    if (process.send) process.send(out);
+    else console.log(JSON.stringify(out));
     return;
   }
   const rounds = Number(values.rounds);
@@ -225,7 +252,10 @@ async function main(): Promise<void> {
   console.log(`  (b) undo log, logging            ${best.undo.toFixed(1).padStart(6)} MIPS   slowdown ${slow('undo')}`);
 
   const json: Record<string, unknown> = {
-    mips_none: round1(best.none), mips_pages: round1(best.pages), mips_undo_idle: round1(best['undo-idle']), mips_undo_logging: round1(best.undo),
+    mips_none: round1(best.none),
+    mips_pages: round1(best.pages),
+    mips_undo_idle: round1(best['undo-idle']),
+    mips_undo_logging: round1(best.undo),
   };
   for (const profile of ['cortex-m3', 'cortex-m4']) {
     const sram = getProfile(profile).sramSize / 1024;
@@ -236,19 +266,32 @@ async function main(): Promise<void> {
         if (!r[v] || f.restoreUs < r[v]!.restoreUs) r[v] = f;
       }
     }
-    const a = r.pages!, b = r.undo!, c = r.full!;
-    console.log(`Restores, ${profile} (${sram} KiB SRAM), 16 KiB linked-list heap, sl_alloc of ${a.instructionsPerCall.toFixed(0)} instructions between restores:`);
-    console.log(`  (a) dirty pages  ${a.restoreUs.toFixed(2).padStart(6)} µs a restore = ${fmtRate(1e6 / a.restoreUs)} restores/s; ` +
-      `${fmtRate(a.branchesPerSec)} branches/s with the call; ${a.pagesPerRestore.toFixed(1)} pages copied`);
-    console.log(`  (b) undo log     ${b.restoreUs.toFixed(2).padStart(6)} µs a restore = ${fmtRate(1e6 / b.restoreUs)} restores/s; ` +
-      `${fmtRate(b.branchesPerSec)} branches/s with the call`);
-    console.log(`  all of SRAM      ${c.restoreUs.toFixed(2).padStart(6)} µs a restore = ${fmtRate(1e6 / c.restoreUs)} restores/s; ` +
-      `${fmtRate(c.branchesPerSec)} branches/s with the call   (target: thousands/s)`);
+    const a = r.pages!,
+      b = r.undo!,
+      c = r.full!;
+    console.log(
+      `Restores, ${profile} (${sram} KiB SRAM), 16 KiB linked-list heap, sl_alloc of ${a.instructionsPerCall.toFixed(0)} instructions between restores:`,
+    );
+    console.log(
+      `  (a) dirty pages  ${a.restoreUs.toFixed(2).padStart(6)} µs a restore = ${fmtRate(1e6 / a.restoreUs)} restores/s; ` +
+        `${fmtRate(a.branchesPerSec)} branches/s with the call; ${a.pagesPerRestore.toFixed(1)} pages copied`,
+    );
+    console.log(
+      `  (b) undo log     ${b.restoreUs.toFixed(2).padStart(6)} µs a restore = ${fmtRate(1e6 / b.restoreUs)} restores/s; ` +
+        `${fmtRate(b.branchesPerSec)} branches/s with the call`,
+    );
+    console.log(
+      `  all of SRAM      ${c.restoreUs.toFixed(2).padStart(6)} µs a restore = ${fmtRate(1e6 / c.restoreUs)} restores/s; ` +
+        `${fmtRate(c.branchesPerSec)} branches/s with the call   (target: thousands/s)`,
+    );
     const key = profile.replace('cortex-', '');
     Object.assign(json, {
-      [`${key}_pages_restore_us`]: round2(a.restoreUs), [`${key}_pages_branches_per_s`]: Math.round(a.branchesPerSec),
-      [`${key}_undo_restore_us`]: round2(b.restoreUs), [`${key}_undo_branches_per_s`]: Math.round(b.branchesPerSec),
-      [`${key}_full_copy_restore_us`]: round2(c.restoreUs), [`${key}_instructions_per_call`]: Math.round(a.instructionsPerCall),
+      [`${key}_pages_restore_us`]: round2(a.restoreUs),
+      [`${key}_pages_branches_per_s`]: Math.round(a.branchesPerSec),
+      [`${key}_undo_restore_us`]: round2(b.restoreUs),
+      [`${key}_undo_branches_per_s`]: Math.round(b.branchesPerSec),
+      [`${key}_full_copy_restore_us`]: round2(c.restoreUs),
+      [`${key}_instructions_per_call`]: Math.round(a.instructionsPerCall),
     });
   }
   console.log(JSON.stringify(json));

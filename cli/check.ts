@@ -8,15 +8,50 @@ import { Command } from 'commander';
 import { ElfError, hex } from '../emulator/elf.ts';
 import type { Profile } from '../emulator/profiles.ts';
 import { footprint } from '../firmware/footprint.ts';
+import {
+  type GateOptions,
+  type GatesReport,
+  gateJunitCases,
+  gateLines,
+  gatesAsked,
+  loadBaseline,
+  parseCyclesOption,
+  parseToleranceOption,
+  runGates,
+} from '../gates/check.ts';
 import { AllocatorImage, ImageError } from '../scenarios/image.ts';
 import { runScenarioOnImage, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
-import { checkReportPath, type Ctx, EXAMPLES, invocation, listOption, mcuOption, parseNonEmpty, parseOps, parseSeed, parseSize, profileFrom, readElf, UsageError, writeReportAtomically } from './common.ts';
-import { gateJunitCases, gateLines, type GateOptions, type GatesReport, gatesAsked, loadBaseline, parseCyclesOption, parseToleranceOption, runGates } from '../gates/check.ts';
+import {
+  type Ctx,
+  checkReportPath,
+  EXAMPLES,
+  invocation,
+  listOption,
+  mcuOption,
+  parseNonEmpty,
+  parseOps,
+  parseSeed,
+  parseSize,
+  profileFrom,
+  readElf,
+  UsageError,
+  writeReportAtomically,
+} from './common.ts';
 import { addGdbOptions, type GdbCliOptions, GdbSession, stopForRule } from './gdb.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
 
-interface CheckOptions extends GateOptions, GdbCliOptions { mcu: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; junit?: string; quiet?: boolean; force?: boolean }
+interface CheckOptions extends GateOptions, GdbCliOptions {
+  mcu: string;
+  scenario?: string;
+  seed: number;
+  ops: number;
+  heap?: number;
+  json?: boolean;
+  junit?: string;
+  quiet?: boolean;
+  force?: boolean;
+}
 
 /**
  * Scenarios that need more than the four entry points and the ABI symbols (a symbol the image
@@ -33,11 +68,15 @@ const NEEDS: Readonly<Record<string, { symbol?: string; why: string }>> = {
  * an allocator whose sl_alloc needs no stack would fail it for being frugal.
  */
 const ON_REQUEST: Readonly<Record<string, string>> = {
-  'stack-collision': 'runs only when named (--scenario stack-collision): it forces the stack into the heap to show the stack rule firing, which says nothing about the allocator',
+  'stack-collision':
+    'runs only when named (--scenario stack-collision): it forces the stack into the heap to show the stack rule firing, which says nothing about the allocator',
 };
 
 /** A scenario a default run left out, and why: reported as skipped, never dropped silently. */
-export interface SkippedScenario { name: string; reason: string }
+export interface SkippedScenario {
+  name: string;
+  reason: string;
+}
 
 /** Why an image cannot run a scenario, or null when it can. */
 function cannotRun(name: string, image: AllocatorImage): string | null {
@@ -117,9 +156,17 @@ export function chooseScenarios(requested: string | undefined, image: AllocatorI
 }
 
 /** A path as a shell word, so the replay command can be pasted as it is. */
-const shellWord = (s: string) => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-function runOne(name: string, path: string, elf: Uint8Array, profile: Profile, p: ScenarioParams, force = false, gdb: GdbSession | null = null): ScenarioOutcome {
+function runOne(
+  name: string,
+  path: string,
+  elf: Uint8Array,
+  profile: Profile,
+  p: ScenarioParams,
+  force = false,
+  gdb: GdbSession | null = null,
+): ScenarioOutcome {
   let image: AllocatorImage | undefined;
   let cycles0 = 0;
   const makeImage = () => {
@@ -177,8 +224,7 @@ function xmlText(s: string): string {
 
 /** Attribute values also lose their quotes, and keep their line breaks (a parser would normalise raw ones to spaces). */
 function xmlAttr(s: string): string {
-  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;')
-    .replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
 const seconds = (s: number) => s.toFixed(6);
@@ -187,11 +233,20 @@ function junitXml(report: CheckReport): string {
   const { profile, scenarios } = report;
   const suite = `sramlab check ${report.image.path} on ${profile.name}`;
   const total = seconds(scenarios.reduce((t, s) => t + s.emulatedSeconds, 0));
-  const gateCases = report.gates ? gateJunitCases(report.gates, scenarios.map((s) => s.name)) : [];
-  const tests = scenarios.length + report.skipped + gateCases.length, failures = report.failed + gateCases.filter((c) => c.failure).length;
+  const gateCases = report.gates
+    ? gateJunitCases(
+        report.gates,
+        scenarios.map((s) => s.name),
+      )
+    : [];
+  const tests = scenarios.length + report.skipped + gateCases.length,
+    failures = report.failed + gateCases.filter((c) => c.failure).length;
   const counts = `tests="${tests}" failures="${failures}" errors="0" skipped="${report.skipped}" time="${total}"`;
   const props: [string, string][] = [
-    ['mcu', profile.name], ['seed', String(report.seed)], ['ops', String(report.ops)], ['boot', report.image.boot],
+    ['mcu', profile.name],
+    ['seed', String(report.seed)],
+    ['ops', String(report.ops)],
+    ['boot', report.image.boot],
     ['time', `emulated seconds: cycles / ${profile.clockHz} Hz (not host time)`],
   ];
   const out = [
@@ -209,18 +264,27 @@ function junitXml(report: CheckReport): string {
       continue;
     }
     const type = s.result.violation?.rule ?? 'unknown';
-    out.push(`${head}>`,
+    out.push(
+      `${head}>`,
       `      <failure message="${xmlAttr(failureMessage(s.result))}" type="${xmlAttr(type)}">${xmlText(failureReport(s.result))}</failure>`,
-      '    </testcase>');
+      '    </testcase>',
+    );
   }
   for (const s of report.skippedScenarios) {
-    out.push(`    <testcase classname="${xmlAttr(`sramlab.${profile.name}`)}" name="${xmlAttr(s.name)}" time="0">`,
-      `      <skipped message="${xmlAttr(s.reason)}"/>`, '    </testcase>');
+    out.push(
+      `    <testcase classname="${xmlAttr(`sramlab.${profile.name}`)}" name="${xmlAttr(s.name)}" time="0">`,
+      `      <skipped message="${xmlAttr(s.reason)}"/>`,
+      '    </testcase>',
+    );
   }
   // The gates, one test case per gate and scenario, classed by rule (time: none of their own).
   for (const c of gateCases) {
     const head = `    <testcase classname="${xmlAttr(`sramlab.${profile.name}.${c.rule}`)}" name="${xmlAttr(c.name)}" time="0"`;
-    out.push(c.failure ? `${head}>\n      <failure message="${xmlAttr(c.failure.message)}" type="${c.rule}">${xmlText(c.failure.text)}</failure>\n    </testcase>` : `${head}/>`);
+    out.push(
+      c.failure
+        ? `${head}>\n      <failure message="${xmlAttr(c.failure.message)}" type="${c.rule}">${xmlText(c.failure.text)}</failure>\n    </testcase>`
+        : `${head}/>`,
+    );
   }
   out.push('  </testsuite>', '</testsuites>', '');
   return out.join('\n');
@@ -245,7 +309,8 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   const profile = profileFrom(opts);
   if (opts.junit !== undefined) checkReportPath(opts.junit, '--junit');
   const elf = readElf(path);
-  const baseline = opts.baseline !== undefined ? loadBaseline(opts.baseline, { mcu: profile.name, seed: opts.seed, ops: opts.ops }) : undefined;
+  const baseline =
+    opts.baseline !== undefined ? loadBaseline(opts.baseline, { mcu: profile.name, seed: opts.seed, ops: opts.ops }) : undefined;
   const image = bringUp(path, elf, profile, opts.force);
   const names = chooseScenarios(opts.scenario, image);
   const skipped = skippedScenarios(opts.scenario, image);
@@ -255,8 +320,17 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   }
   if (opts.heap !== undefined) {
     for (const name of names) {
-      checkHeapFits((heap, observe) => runScenarioOnImage(name, { allocator: path, mcu: profile.name, makeImage: () => bringUp(path, elf, profile, opts.force), replay: () => '' }, { seed: opts.seed, ops: opts.ops, heap }, observe),
-        opts.heap, `${path} on ${profile.name} in ${name}`);
+      checkHeapFits(
+        (heap, observe) =>
+          runScenarioOnImage(
+            name,
+            { allocator: path, mcu: profile.name, makeImage: () => bringUp(path, elf, profile, opts.force), replay: () => '' },
+            { seed: opts.seed, ops: opts.ops, heap },
+            observe,
+          ),
+        opts.heap,
+        `${path} on ${profile.name} in ${name}`,
+      );
     }
   }
   const params: ScenarioParams = { seed: opts.seed, ops: opts.ops, heap: opts.heap };
@@ -284,49 +358,95 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   const report: CheckReport = {
     schema: 'sramlab.check/1',
     image: {
-      path, boot: image.boot, layout: image.layout,
+      path,
+      boot: image.boot,
+      layout: image.layout,
       // The in-heap figures are measured by a run: the first scenario that measured them.
-      footprint: scenarios.map((s) => s.result.footprint).find((f) => f.largestBlockAfterInit !== null)
-        ?? { ...footprint(image.machine.image!), largestBlockAfterInit: null, heapBytesGoneAtInit: null },
+      footprint: scenarios.map((s) => s.result.footprint).find((f) => f.largestBlockAfterInit !== null) ?? {
+        ...footprint(image.machine.image!),
+        largestBlockAfterInit: null,
+        heapBytesGoneAtInit: null,
+      },
     },
-    profile: profileSummary(profile), seed: opts.seed, ops: opts.ops,
-    ok: failed === 0, passed: scenarios.length - failed, failed,
-    skipped: skipped.length, skippedScenarios: skipped, scenarios,
+    profile: profileSummary(profile),
+    seed: opts.seed,
+    ops: opts.ops,
+    ok: failed === 0,
+    passed: scenarios.length - failed,
+    failed,
+    skipped: skipped.length,
+    skippedScenarios: skipped,
+    scenarios,
   };
   if (gatesAsked(opts)) {
-    report.gates = runGates(opts, scenarios.map((s) => s.result), report.image.footprint, baseline);
+    report.gates = runGates(
+      opts,
+      scenarios.map((s) => s.result),
+      report.image.footprint,
+      baseline,
+    );
     report.ok &&= report.gates.ok;
-    if (!opts.json) for (const line of gateLines(report.gates, { fail: chalk.red, pass: chalk.green })) if (!(opts.quiet && line.includes('PASS'))) say(line);
+    if (!opts.json)
+      for (const line of gateLines(report.gates, { fail: chalk.red, pass: chalk.green }))
+        if (!(opts.quiet && line.includes('PASS'))) say(line);
   }
   if (opts.junit !== undefined) writeReportAtomically(opts.junit, junitXml(report), '--junit');
-  if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
-  else say(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}: ${report.passed} passed, ${failed} failed` +
-    (skipped.length ? `, ${skipped.length} skipped (${skipped.map((s) => s.name).join(', ')})` : ''));
+  if (opts.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
+  else
+    say(
+      `${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}: ${report.passed} passed, ${failed} failed` +
+        (skipped.length ? `, ${skipped.length} skipped (${skipped.map((s) => s.name).join(', ')})` : ''),
+    );
   return report.ok ? 0 : 1;
 }
 
 export function checkCommand(ctx: Ctx): Command {
-  return addGdbOptions(new Command('check')
-    .description("Check your own allocator ELF (the sramlab ABI, firmware/README.md) through every scenario that fits it, every check on: for CI.")
-    .argument('<elf>', 'allocator image: with a vector table it is reset first; without one, sl_init is the first call')
-    .addOption(mcuOption())
-    .option('--scenario <names>', `comma-separated scenarios (default: every one that fits the image, but ${Object.keys(ON_REQUEST).join(', ')}, each reported as skipped): ${SCENARIOS.map((s) => s.name).join(', ')}`)
-    .option('--seed <n>', 'seed of the workloads (0 to 4294967295)', parseSeed, 1)
-    .option('--ops <n>', 'operations (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
-    .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)
-    .option('--json', 'print the report as JSON (schema sramlab.check/1)')
-    .option('--junit <file>', 'also write a JUnit XML report (one testcase per scenario, time in emulated seconds)', parseNonEmpty)
-    .option('--quiet', 'print only failures and the final count')
-    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault')
-    .option('--max-op-cycles <n>', 'gate: fail when any single operation takes more than n cycles (named with its replay)', parseCyclesOption)
-    .option('--max-stack <bytes>', 'gate: fail when the peak allocator stack of a scenario exceeds this', parseSize)
-    .option('--baseline <file>', 'gate: a previous `check --json`; fail when p99 or max cycles per kind, peak stack or footprint grew by more than --tolerance', parseNonEmpty)
-    .option('--tolerance <percent>', 'with --baseline: the growth allowed, in % (default 5)', parseToleranceOption), false)
-    .addHelpText('after', EXAMPLES([
-      'sramlab check firmware.elf --mcu cortex-m0 --junit sramlab.xml',
-      'sramlab check examples/c-allocator/bump-cortex-m3.elf --mcu cortex-m3 --scenario smoke,alignment --json',
-      'sramlab check firmware.elf --max-op-cycles 2000 --max-stack 256 --baseline previous.json --tolerance 5',
-      'sramlab check firmware.elf --gdb 3333     # stops at the first broken rule; gdb-multiarch firmware.elf -ex "target remote :3333"',
-    ]) + '\nReplay lines start the way sramlab was started (npx sramlab, sramlab, node bin/sramlab.js) and repeat the path as given.\nExit status: 0 every check and gate held, 1 a check or gate failed, 2 bad input (an unreadable ELF or baseline, a missing ABI symbol, a wrong flag).\n')
-    .action((elf: string, opts: CheckOptions) => { ctx.status = check(elf, opts, ctx.io); });
+  return addGdbOptions(
+    new Command('check')
+      .description(
+        'Check your own allocator ELF (the sramlab ABI, firmware/README.md) through every scenario that fits it, every check on: for CI.',
+      )
+      .argument('<elf>', 'allocator image: with a vector table it is reset first; without one, sl_init is the first call')
+      .addOption(mcuOption())
+      .option(
+        '--scenario <names>',
+        `comma-separated scenarios (default: every one that fits the image, but ${Object.keys(ON_REQUEST).join(', ')}, each reported as skipped): ${SCENARIOS.map((s) => s.name).join(', ')}`,
+      )
+      .option('--seed <n>', 'seed of the workloads (0 to 4294967295)', parseSeed, 1)
+      .option('--ops <n>', 'operations (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
+      .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)
+      .option('--json', 'print the report as JSON (schema sramlab.check/1)')
+      .option('--junit <file>', 'also write a JUnit XML report (one testcase per scenario, time in emulated seconds)', parseNonEmpty)
+      .option('--quiet', 'print only failures and the final count')
+      .option(
+        '--force',
+        'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault',
+      )
+      .option(
+        '--max-op-cycles <n>',
+        'gate: fail when any single operation takes more than n cycles (named with its replay)',
+        parseCyclesOption,
+      )
+      .option('--max-stack <bytes>', 'gate: fail when the peak allocator stack of a scenario exceeds this', parseSize)
+      .option(
+        '--baseline <file>',
+        'gate: a previous `check --json`; fail when p99 or max cycles per kind, peak stack or footprint grew by more than --tolerance',
+        parseNonEmpty,
+      )
+      .option('--tolerance <percent>', 'with --baseline: the growth allowed, in % (default 5)', parseToleranceOption),
+    false,
+  )
+    .addHelpText(
+      'after',
+      EXAMPLES([
+        'sramlab check firmware.elf --mcu cortex-m0 --junit sramlab.xml',
+        'sramlab check examples/c-allocator/bump-cortex-m3.elf --mcu cortex-m3 --scenario smoke,alignment --json',
+        'sramlab check firmware.elf --max-op-cycles 2000 --max-stack 256 --baseline previous.json --tolerance 5',
+        'sramlab check firmware.elf --gdb 3333     # stops at the first broken rule; gdb-multiarch firmware.elf -ex "target remote :3333"',
+      ]) +
+        '\nReplay lines start the way sramlab was started (npx sramlab, sramlab, node bin/sramlab.js) and repeat the path as given.\nExit status: 0 every check and gate held, 1 a check or gate failed, 2 bad input (an unreadable ELF or baseline, a missing ABI symbol, a wrong flag).\n',
+    )
+    .action((elf: string, opts: CheckOptions) => {
+      ctx.status = check(elf, opts, ctx.io);
+    });
 }

@@ -10,9 +10,9 @@ import { architectureMismatch } from '../emulator/arm-attributes.ts';
 import { ElfError } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
 import type { Machine } from '../emulator/machine.ts';
-import type { Io } from './io.ts';
 import { getProfile, PROFILES, type ProfileOverrides } from '../emulator/profiles.ts';
 import { ALLOCATORS, allocatorName, isElfPath, shellWord } from '../scenarios/image.ts';
+import type { Io } from './io.ts';
 
 /** Bad input: reported in one line, exit status 2. */
 export class UsageError extends Error {}
@@ -27,11 +27,11 @@ export interface Ctx {
 export const useColor = isatty(1) && !process.env.NO_COLOR;
 // The terminal decides, not chalk's guess from the environment (it turns colours off whenever
 // CI is set, even on a terminal).
-chalk.level = useColor ? Math.max(chalk.level, 1) as 1 | 2 | 3 : 0;
+chalk.level = useColor ? (Math.max(chalk.level, 1) as 1 | 2 | 3) : 0;
 
 /** The same rule for what goes to stderr, which may be a terminal when stdout is not (or the reverse). */
 export const useColorOnStderr = isatty(2) && !process.env.NO_COLOR;
-chalkStderr.level = useColorOnStderr ? Math.max(chalkStderr.level, 1) as 1 | 2 | 3 : 0;
+chalkStderr.level = useColorOnStderr ? (Math.max(chalkStderr.level, 1) as 1 | 2 | 3) : 0;
 /** chalk for stderr: error lines and progress. */
 export const paintErr = chalkStderr;
 
@@ -65,11 +65,13 @@ export function parseCount(value: string): number {
 }
 
 /** A count parser bounded to [min, max]; the message names the range. */
-export const countIn = (min: number, max: number) => (value: string): number => {
-  const n = parseCount(value);
-  if (n < min || n > max) throw new InvalidArgumentError(`'${value}' is out of range: ${min} to ${max.toLocaleString('en')}`);
-  return n;
-};
+export const countIn =
+  (min: number, max: number) =>
+  (value: string): number => {
+    const n = parseCount(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`'${value}' is out of range: ${min} to ${max.toLocaleString('en')}`);
+    return n;
+  };
 
 /** Operations of a scenario: up to 10 million (each keeps its cycle counts for the statistics). */
 export const MAX_OPS = 10_000_000;
@@ -141,7 +143,7 @@ export function readElf(path: string): Uint8Array {
 }
 
 export function loadInto(m: Machine, path: string, force = false): void {
-  let image;
+  let image: ReturnType<Machine['loadElf']>;
   try {
     image = m.loadElf(readElf(path));
   } catch (e) {
@@ -158,11 +160,13 @@ export function formatFault(f: FaultReport): string {
   return `${f.kind} at pc 0x${f.pc.toString(16).padStart(8, '0')}${where ? ` [${where}]` : ''}${insn}: ${f.message}`;
 }
 
-
 /** A comma-separated list of known names; undefined means all of them. */
 export function listOption(value: string | undefined, known: readonly string[], what: string): string[] {
   if (value === undefined) return [...known];
-  const items = value.split(',').map((x) => x.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`an empty list of ${what}s (known: ${known.join(', ')})`);
   for (const x of items) if (!known.includes(x)) throw new UsageError(`unknown ${what} '${x}' (known: ${known.join(', ')})`);
   return items;
@@ -219,7 +223,8 @@ export function writeReportAtomically(path: string, text: string, flag = 'report
 // ---- allocators: a built-in name or a path to the user's own image ---------------------------
 
 /** What --help says an allocator may be. */
-export const ALLOCATOR_HELP = `a built-in allocator (${ALLOCATORS.map((a) => a.name).join(', ')}) or the path to your own ` +
+export const ALLOCATOR_HELP =
+  `a built-in allocator (${ALLOCATORS.map((a) => a.name).join(', ')}) or the path to your own ` +
   "image built to the sramlab ABI (a value that contains '/' or ends in .elf is a path: ./fw.elf)";
 
 /** One allocator as given: a known name, or a path to a file that exists (read fully only when it runs). */
@@ -230,7 +235,9 @@ export function allocatorArg(value: string): string {
     return value;
   }
   if (!ALLOCATORS.some((a) => a.name === value)) {
-    throw new UsageError(`unknown allocator '${value}' (known: ${ALLOCATORS.map((a) => a.name).join(', ')}; or a path to your image: ./fw.elf)`);
+    throw new UsageError(
+      `unknown allocator '${value}' (known: ${ALLOCATORS.map((a) => a.name).join(', ')}; or a path to your image: ./fw.elf)`,
+    );
   }
   return value;
 }
@@ -241,13 +248,18 @@ export function allocatorArg(value: string): string {
  */
 export function allocatorListArg(value: string | undefined): string[] {
   if (value === undefined) return ALLOCATORS.map((a) => a.name);
-  const items = value.split(',').map((x) => x.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`an empty list of allocators (known: ${ALLOCATORS.map((a) => a.name).join(', ')})`);
   const byName = new Map<string, string>();
   for (const x of items) {
     allocatorArg(x);
-    const name = allocatorName(x), other = byName.get(name);
-    if (other !== undefined && other !== x) throw new UsageError(`--alloc: '${other}' and '${x}' would both be called '${name}' in the results: rename one`);
+    const name = allocatorName(x),
+      other = byName.get(name);
+    if (other !== undefined && other !== x)
+      throw new UsageError(`--alloc: '${other}' and '${x}' would both be called '${name}' in the results: rename one`);
     byName.set(name, x);
   }
   return [...new Set(items)];

@@ -3,43 +3,92 @@
 import chalk from 'chalk';
 import { Command } from 'commander';
 import { PROFILES } from '../emulator/profiles.ts';
-import { compare, jobsOf, type CompareReport } from '../scenarios/compare.ts';
 import { heapMapViews } from '../report/heap-maps.ts';
 import { renderCompareHtml } from '../report/html.ts';
-import { allocatorName, AllocatorImage, isElfPath, shellWord } from '../scenarios/image.ts';
+import { type CompareReport, compare, jobsOf } from '../scenarios/compare.ts';
+import { AllocatorImage, allocatorName, isElfPath, shellWord } from '../scenarios/image.ts';
 import { runScenario, SCENARIOS, type ScenarioParams } from '../scenarios/index.ts';
-import { chooseScenarios } from './check.ts';
-import { ALLOCATOR_HELP, allocatorListArg, asInvoked, checkReportPath, countIn, type Ctx, EXAMPLES, invocation, listOption, paintErr, parseNonEmpty, parseOps, parseSeed, parseSize, showProgress, writeReportAtomically } from './common.ts';
-import { checkHeapFits } from './heap.ts';
-import { type Io, println } from './io.ts';
 import { renderCompare } from '../views/compare-table.ts';
 import { terminalColumns } from '../views/text-width.ts';
+import { chooseScenarios } from './check.ts';
+import {
+  ALLOCATOR_HELP,
+  allocatorListArg,
+  asInvoked,
+  type Ctx,
+  checkReportPath,
+  countIn,
+  EXAMPLES,
+  invocation,
+  listOption,
+  paintErr,
+  parseNonEmpty,
+  parseOps,
+  parseSeed,
+  parseSize,
+  showProgress,
+  writeReportAtomically,
+} from './common.ts';
+import { checkHeapFits } from './heap.ts';
+import { type Io, println } from './io.ts';
 
-interface CompareCliOptions { alloc?: string; mcu?: string; scenario?: string; seed: number; ops: number; heap?: number; json?: boolean; html?: string; workers?: number; quiet?: boolean; wide?: boolean }
+interface CompareCliOptions {
+  alloc?: string;
+  mcu?: string;
+  scenario?: string;
+  seed: number;
+  ops: number;
+  heap?: number;
+  json?: boolean;
+  html?: string;
+  workers?: number;
+  quiet?: boolean;
+  wide?: boolean;
+}
 
 async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
   const allocators = allocatorListArg(opts.alloc);
   const mcus = listOption(opts.mcu, Object.keys(PROFILES), 'MCU');
   const o = {
-    allocators, mcus,
-    scenarios: userImageScenarios(allocators, mcus, opts.scenario) ?? listOption(opts.scenario, SCENARIOS.map((x) => x.name), 'scenario'),
-    seed: opts.seed, ops: opts.ops, heap: opts.heap, workers: opts.workers,
+    allocators,
+    mcus,
+    scenarios:
+      userImageScenarios(allocators, mcus, opts.scenario) ??
+      listOption(
+        opts.scenario,
+        SCENARIOS.map((x) => x.name),
+        'scenario',
+      ),
+    seed: opts.seed,
+    ops: opts.ops,
+    heap: opts.heap,
+    workers: opts.workers,
   };
   if (opts.html !== undefined) checkReportPath(opts.html, '--html');
   if (o.heap !== undefined) {
     for (const j of jobsOf(o)) {
-      checkHeapFits((heap, observe) => runScenario(j.scenario, j.allocator, j.mcu, { seed: o.seed, ops: o.ops, heap }, { observe }), o.heap, `${j.allocator} on ${j.mcu} in ${j.scenario}`);
+      checkHeapFits(
+        (heap, observe) => runScenario(j.scenario, j.allocator, j.mcu, { seed: o.seed, ops: o.ops, heap }, { observe }),
+        o.heap,
+        `${j.allocator} on ${j.mcu} in ${j.scenario}`,
+      );
     }
   }
   const total = jobsOf(o).length;
   const t0 = performance.now();
-  const report = await compare(o, showProgress(opts) ? (done) => {
-    const width = 30, filled = Math.round((done / total) * width);
-    io.err(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} runs`);
-    if (done === total) io.err('\r' + ' '.repeat(width + 20) + '\r');
-  } : undefined);
+  const report = await compare(
+    o,
+    showProgress(opts)
+      ? (done) => {
+          const width = 30,
+            filled = Math.round((done / total) * width);
+          io.err(`\r${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${done}/${total} runs`);
+          if (done === total) io.err(`\r${' '.repeat(width + 20)}\r`);
+        }
+      : undefined,
+  );
   for (const r of report.results) r.replay = asInvoked(r.replay);
-  if (opts.json) io.out(JSON.stringify(report, null, 2) + '\n');
+  if (opts.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
   else printCompare(report, o.scenarios, (performance.now() - t0) / 1000, opts.wide === true, (line) => println(io, line));
   if (opts.html !== undefined) writeHtml(opts.html, report, o.allocators, o.mcus[0]!, { seed: o.seed, ops: o.ops, heap: o.heap }, opts, io);
   return report.results.every((r) => r.ok) ? 0 : 1;
@@ -64,11 +113,20 @@ function userImageScenarios(allocators: string[], mcus: string[], requested: str
 }
 
 /** The page, with heap maps of each allocator on the first profile compared (one short run each, in this thread). */
-function writeHtml(file: string, report: CompareReport, allocators: string[], mcu: string, params: ScenarioParams, opts: CompareCliOptions, io: Io): void {
+function writeHtml(
+  file: string,
+  report: CompareReport,
+  allocators: string[],
+  mcu: string,
+  params: ScenarioParams,
+  opts: CompareCliOptions,
+  io: Io,
+): void {
   // A user's image is named by its file name on the page, as in the results.
   const maps = heapMapViews(allocators, mcu, params).map((v) => ({ ...v, allocator: allocatorName(v.allocator) }));
   const heap = params.heap === undefined ? '' : ` --heap ${params.heap}`;
-  const command = `${invocation()} compare --alloc ${shellWord(allocators.join(','))} --mcu ${[...new Set(report.results.map((r) => r.mcu))].join(',')} ` +
+  const command =
+    `${invocation()} compare --alloc ${shellWord(allocators.join(','))} --mcu ${[...new Set(report.results.map((r) => r.mcu))].join(',')} ` +
     `--scenario ${[...new Set(report.results.map((r) => r.scenario))].join(',')} --seed ${params.seed} --ops ${params.ops}${heap} --html ${shellWord(file)}`;
   writeReportAtomically(file, renderCompareHtml(report, maps, command), '--html');
   // On stderr, so that --json keeps stdout a single JSON document.
@@ -78,7 +136,12 @@ function writeHtml(file: string, report: CompareReport, allocators: string[], mc
 /** The table, laid out for the screen (views/compare-table.ts); chalk adds no colour when stdout is not a terminal. */
 function printCompare(report: CompareReport, scenarios: string[], secs: number, wide: boolean, say: (line: string) => void): void {
   const lines = renderCompare({
-    scenarios, results: report.results, secs, wide, width: terminalColumns(), invocation: invocation(),
+    scenarios,
+    results: report.results,
+    secs,
+    wide,
+    width: terminalColumns(),
+    invocation: invocation(),
     paint: { ok: chalk.green, bad: chalk.red, bold: chalk.bold, dim: chalk.dim },
   });
   for (const line of lines) say(line);
@@ -99,11 +162,22 @@ export function compareCommand(ctx: Ctx): Command {
     .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: one per core)`, countIn(1, MAX_WORKERS))
     .option('--json', 'print every result as JSON')
     .option('--wide', 'the full table, a column per scenario, however wide the screen')
-    .option('--html <file>', 'also write a self-contained HTML report: table, cycle distributions, utilisation, fragmentation, heap maps', parseNonEmpty)
+    .option(
+      '--html <file>',
+      'also write a self-contained HTML report: table, cycle distributions, utilisation, fragmentation, heap maps',
+      parseNonEmpty,
+    )
     .option('--quiet', 'no progress bar, no note of the file written')
-    .addHelpText('after', EXAMPLES(['sramlab compare', 'sramlab compare --alloc galloc,emballoc --mcu cortex-m0,cortex-m3',
-      'sramlab compare --scenario fill-and-drain --json > results.json', 'sramlab compare --mcu cortex-m0,cortex-m3 --html report.html',
-      'sramlab compare --alloc galloc,./fw.elf --mcu cortex-m0 --html report.html   # your image beside a built-in']) + `
+    .addHelpText(
+      'after',
+      EXAMPLES([
+        'sramlab compare',
+        'sramlab compare --alloc galloc,emballoc --mcu cortex-m0,cortex-m3',
+        'sramlab compare --scenario fill-and-drain --json > results.json',
+        'sramlab compare --mcu cortex-m0,cortex-m3 --html report.html',
+        'sramlab compare --alloc galloc,./fw.elf --mcu cortex-m0 --html report.html   # your image beside a built-in',
+      ]) +
+        `
 A path to your own image (it contains '/' or ends in .elf) runs beside the built-ins and is named
 by its file name. With one, the default scenarios are those \`sramlab check\` runs on it; a scenario
 named with --scenario that cannot run on it is refused.
@@ -112,6 +186,9 @@ The table fits the screen: on a terminal its width, piped the COLUMNS environmen
 scenarios numbered and named in a legend, and the broken rules listed in words; --wide prints
 the full table anyway.
 Exit status: 0 every check held in every run, 1 some rule broke somewhere, 2 bad input.
-`)
-    .action(async (opts: CompareCliOptions) => { ctx.status = await compareCmd(opts, ctx.io); });
+`,
+    )
+    .action(async (opts: CompareCliOptions) => {
+      ctx.status = await compareCmd(opts, ctx.io);
+    });
 }

@@ -8,11 +8,11 @@ import chalk from 'chalk';
 import { Command } from 'commander';
 import { hex } from '../emulator/elf.ts';
 import { Machine } from '../emulator/machine.ts';
-import { heapMap, HeapTracker, type HeapMap } from '../scenarios/heap-map.ts';
+import { type HeapMap, HeapTracker, heapMap } from '../scenarios/heap-map.ts';
 import { runScenario, type ScenarioResult } from '../scenarios/index.ts';
 import type { Session } from '../scenarios/session.ts';
 import { renderHeapAndStack } from '../views/heap-stack.ts';
-import { stackState, type StackState } from '../views/stack-view.ts';
+import { type StackState, stackState } from '../views/stack-view.ts';
 import { displayWidth, stripAnsi, terminalColumns, wrapWords } from '../views/text-width.ts';
 import { type Ctx, EXAMPLES, invocation, loadInto, profileFrom, useColor } from './common.ts';
 import { type Io, println } from './io.ts';
@@ -21,18 +21,46 @@ const MCU = 'cortex-m0';
 
 /** The two runs: one that holds, one that breaks a rule inside allocator code. */
 export const DEMO_RUNS = [
-  { allocator: 'galloc', scenario: 'smoke', heap: 1024, seed: 1, ops: 1000, title: 'galloc (good_memory_allocator, built for a 32-bit MCU) runs smoke on a 1 KiB heap' },
-  { allocator: 'galloc-upstream', scenario: 'random-actions', heap: 4096, seed: 1, ops: 1000, title: 'galloc-upstream (the same allocator as published) runs random-actions, 4 KiB' },
+  {
+    allocator: 'galloc',
+    scenario: 'smoke',
+    heap: 1024,
+    seed: 1,
+    ops: 1000,
+    title: 'galloc (good_memory_allocator, built for a 32-bit MCU) runs smoke on a 1 KiB heap',
+  },
+  {
+    allocator: 'galloc-upstream',
+    scenario: 'random-actions',
+    heap: 4096,
+    seed: 1,
+    ops: 1000,
+    title: 'galloc-upstream (the same allocator as published) runs random-actions, 4 KiB',
+  },
 ] as const;
 
-interface Drawn { result: ScenarioResult; map: HeapMap | null; stack: StackState | null }
+interface Drawn {
+  result: ScenarioResult;
+  map: HeapMap | null;
+  stack: StackState | null;
+}
 
 /** One run with the heap tracked from before sl_init; the heap and stack as they were at its end. */
 function runOne(run: (typeof DEMO_RUNS)[number]): Drawn {
-  let session: Session | null = null, tracker: HeapTracker | null = null;
-  const result = runScenario(run.scenario, run.allocator, MCU, { seed: run.seed, ops: run.ops, heap: run.heap }, {
-    observe: (s) => { session = s; tracker = new HeapTracker(s); },
-  });
+  let session: Session | null = null,
+    tracker: HeapTracker | null = null;
+  const result = runScenario(
+    run.scenario,
+    run.allocator,
+    MCU,
+    { seed: run.seed, ops: run.ops, heap: run.heap },
+    {
+      observe: (s) => {
+        session = s;
+        tracker = new HeapTracker(s);
+      },
+    },
+  );
   const s = session as Session | null;
   return {
     result,
@@ -64,31 +92,48 @@ export function whereText(v: NonNullable<ScenarioResult['violation']>): string {
 
 function demo(io: Io, width: number): number {
   const say = (line = '') => println(io, line);
-  const wrap = (text: string, indent = '  ') => wrapWords(text.split(' '), width, indent).forEach((l) => say(l));
-  const paint = useColor ? { live: chalk.green, metadata: chalk.yellow, free: chalk.blue, untouched: chalk.dim, violation: chalk.bgRed.white } : null;
+  const wrap = (text: string, indent = '  ') =>
+    wrapWords(text.split(' '), width, indent).forEach((l) => {
+      say(l);
+    });
+  const paint = useColor
+    ? { live: chalk.green, metadata: chalk.yellow, free: chalk.blue, untouched: chalk.dim, violation: chalk.bgRed.white }
+    : null;
   const stackPaint = useColor ? { used: chalk.magenta, free: chalk.dim, crossed: chalk.bgRed.white } : null;
   say(chalk.bold('sramlab demo'));
-  wrap('Real allocator firmware (C compiled to Thumb) on an emulated Cortex-M0, every load and store checked against the rules of a heap.', '');
+  wrap(
+    'Real allocator firmware (C compiled to Thumb) on an emulated Cortex-M0, every load and store checked against the rules of a heap.',
+    '',
+  );
   const outcomes: boolean[] = [];
   DEMO_RUNS.forEach((run, i) => {
     const d = runOne(run);
     const r = d.result;
     outcomes.push(r.ok);
     say();
-    wrapWords(`${i + 1}. ${run.title}`.split(' '), width, '   ').forEach((l) => say(chalk.bold(l)));
+    wrapWords(`${i + 1}. ${run.title}`.split(' '), width, '   ').forEach((l) => {
+      say(chalk.bold(l));
+    });
     if (d.map && d.stack) {
       const drawn = renderHeapAndStack(d.map, d.stack, {
-        width, maxBlocks: 4, legend: i === 0, cellBytes: run.heap / (32 * 8),
-        paint: paint ? (k, t) => paint[k](t) : undefined, stackPaint: stackPaint ? (k, t) => stackPaint[k](t) : undefined,
+        width,
+        maxBlocks: 4,
+        legend: i === 0,
+        cellBytes: run.heap / (32 * 8),
+        paint: paint ? (k, t) => paint[k](t) : undefined,
+        stackPaint: stackPaint ? (k, t) => stackPaint[k](t) : undefined,
       });
       // The violation line of the heap's summary is said below, with where it happened.
       for (const l of drawn.filter((x) => !stripAnsi(x).startsWith('! '))) {
-        if (displayWidth(l) <= width) say(l); else wrap(l);
+        if (displayWidth(l) <= width) say(l);
+        else wrap(l);
       }
     }
     const alloc = r.stats.alloc.cycles;
     if (r.ok) {
-      wrap(`${chalk.green('HOLDS')}: ${r.operations} operations, every check held; alloc median ${alloc.median} cycles, worst ${alloc.max}; stack ${r.peakStackBytes} B`);
+      wrap(
+        `${chalk.green('HOLDS')}: ${r.operations} operations, every check held; alloc median ${alloc.median} cycles, worst ${alloc.max}; stack ${r.peakStackBytes} B`,
+      );
     } else {
       const v = r.violation!;
       say(`${chalk.red('CAUGHT')}: rule ${chalk.bold(v.rule)} broke at operation ${v.operation}`);
@@ -108,7 +153,11 @@ function demo(io: Io, width: number): number {
     say(chalk.dim(`      ${why}`));
   }
   const speed = measureSpeed();
-  say(chalk.dim(`Speed: ${speed.mips.toFixed(0)} MIPS, every load and store checked (freelist.c, ${(speed.instructions / 1e6).toFixed(0)} M instructions)`));
+  say(
+    chalk.dim(
+      `Speed: ${speed.mips.toFixed(0)} MIPS, every load and store checked (freelist.c, ${(speed.instructions / 1e6).toFixed(0)} M instructions)`,
+    ),
+  );
   // The demo is as expected: the first run holds, the second is caught.
   return outcomes[0] === true && outcomes[1] === false ? 0 : 1;
 }
@@ -116,10 +165,15 @@ function demo(io: Io, width: number): number {
 export function demoCommand(ctx: Ctx): Command {
   return new Command('demo')
     .description('Two builds of an allocator on an emulated Cortex-M0: one holds, one breaks a rule; the heap and the stack drawn.')
-    .addHelpText('after', EXAMPLES(['sramlab demo']) + `
+    .addHelpText(
+      'after',
+      EXAMPLES(['sramlab demo']) +
+        `
 Exit status: 0 when the first run holds and the second breaks a rule, as the demo shows; 1 when
 either does otherwise.
-`)
-    .action(() => { ctx.status = demo(ctx.io, Math.min(120, terminalColumns())); });
+`,
+    )
+    .action(() => {
+      ctx.status = demo(ctx.io, Math.min(120, terminalColumns()));
+    });
 }
-

@@ -2,46 +2,88 @@
 
 import chalk from 'chalk';
 import { Command } from 'commander';
-import { decode, execute, fuzz, type FuzzResult } from '../scenarios/fuzz.ts';
+import { decode, execute, type FuzzResult, fuzz } from '../scenarios/fuzz.ts';
 import { AllocatorImage, shellWord } from '../scenarios/image.ts';
 import { DEFAULT_HEAP } from '../scenarios/index.ts';
 import { Session } from '../scenarios/session.ts';
-import { ALLOCATOR_HELP, allocatorArg, asInvoked, type Ctx, EXAMPLES, mcuOption, parseDuration, parseSeed, parseSize, profileFrom, showProgress, UsageError } from './common.ts';
+import {
+  ALLOCATOR_HELP,
+  allocatorArg,
+  asInvoked,
+  type Ctx,
+  EXAMPLES,
+  mcuOption,
+  parseDuration,
+  parseSeed,
+  parseSize,
+  profileFrom,
+  showProgress,
+  UsageError,
+} from './common.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
 
-interface FuzzCliOptions { alloc: string; mcu: string; time: number; seed: number; heap?: number; replay?: string; json?: boolean; quiet?: boolean; force?: boolean }
+interface FuzzCliOptions {
+  alloc: string;
+  mcu: string;
+  time: number;
+  seed: number;
+  heap?: number;
+  replay?: string;
+  json?: boolean;
+  quiet?: boolean;
+  force?: boolean;
+}
 
 function fuzzCmd(opts: FuzzCliOptions, io: Io): number {
   const say = (line: string) => println(io, line);
   profileFrom(opts);
   allocatorArg(opts.alloc);
-  const target = { allocator: opts.alloc, mcu: opts.mcu, heap: opts.heap ?? DEFAULT_HEAP, ...(opts.force ? { load: { force: true } } : {}) };
-  let ops;
+  const target = {
+    allocator: opts.alloc,
+    mcu: opts.mcu,
+    heap: opts.heap ?? DEFAULT_HEAP,
+    ...(opts.force ? { load: { force: true } } : {}),
+  };
+  let ops: ReturnType<typeof decode> | undefined;
   if (opts.replay !== undefined) {
-    try { ops = decode(opts.replay); } catch (e) { throw new UsageError(`--replay: ${(e as Error).message}`); }
+    try {
+      ops = decode(opts.replay);
+    } catch (e) {
+      throw new UsageError(`--replay: ${(e as Error).message}`);
+    }
     // An empty sequence is one fuzz prints: sl_init and the leak rule alone already broke a rule.
   }
   if (opts.heap !== undefined) checkFuzzHeap(target);
   if (ops !== undefined) {
     const v = execute(target, ops);
-    if (opts.json) io.out(JSON.stringify({ schema: 'sramlab.fuzz-replay/1', ...target, operations: ops.length, violation: v }, null, 2) + '\n');
+    if (opts.json)
+      io.out(`${JSON.stringify({ schema: 'sramlab.fuzz-replay/1', ...target, operations: ops.length, violation: v }, null, 2)}\n`);
     else if (v) say(`${chalk.red('FAIL')} rule ${chalk.bold(v.rule)} at operation ${v.operation}: ${v.message}`);
     else say(`${chalk.green('PASS')} ${ops.length} operations, every check held`);
     return v ? 1 : 0;
   }
   const tty = showProgress(opts);
   const t0 = performance.now();
-  const r: FuzzResult = fuzz(target, opts.seed, opts.time, tty ? (n) => {
-    if (n % 10 === 0) io.err(`\r${n} sequences, ${((performance.now() - t0) / 1000).toFixed(0)} s of ${opts.time} s`);
-  } : undefined);
-  if (tty) io.err('\r' + ' '.repeat(50) + '\r');
+  const r: FuzzResult = fuzz(
+    target,
+    opts.seed,
+    opts.time,
+    tty
+      ? (n) => {
+          if (n % 10 === 0) io.err(`\r${n} sequences, ${((performance.now() - t0) / 1000).toFixed(0)} s of ${opts.time} s`);
+        }
+      : undefined,
+  );
+  if (tty) io.err(`\r${' '.repeat(50)}\r`);
   // The replay as this process was started, with the allocator (a path, maybe) as one shell word.
   if (r.minimal !== null) {
-    r.replay = asInvoked(`sramlab fuzz --alloc ${shellWord(opts.alloc)} --mcu ${opts.mcu} --heap ${target.heap}${opts.force ? ' --force' : ''} --replay '${r.minimal}'`);
+    r.replay = asInvoked(
+      `sramlab fuzz --alloc ${shellWord(opts.alloc)} --mcu ${opts.mcu} --heap ${target.heap}${opts.force ? ' --force' : ''} --replay '${r.minimal}'`,
+    );
   }
   if (opts.json) {
-    io.out(JSON.stringify(r, null, 2) + '\n');
+    io.out(`${JSON.stringify(r, null, 2)}\n`);
   } else if (r.violation) {
     say(`${chalk.red('FAIL')} ${r.allocator} on ${r.mcu}: rule ${chalk.bold(r.violation.rule)} after ${r.sequences} sequences`);
     say(`  ${r.violation.message}`);
@@ -58,15 +100,19 @@ function fuzzCmd(opts: FuzzCliOptions, io: Io): number {
  * probed the way it runs: a session on a fresh image, handed to the probe before sl_init.
  */
 function checkFuzzHeap(t: { allocator: string; mcu: string; heap: number; load?: { force?: boolean } }): void {
-  checkHeapFits((heap, observe) => {
-    const image = AllocatorImage.load(t.allocator, t.mcu, t.load);
-    const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
-    if (heap > region) throw new UsageError(`--heap ${heap}: does not fit ${image.label}'s heap region of ${region} bytes`);
-    const s = new Session(image);
-    observe(s);
-    s.init(heap);
-    return null;
-  }, t.heap, `${t.allocator} on ${t.mcu}`);
+  checkHeapFits(
+    (heap, observe) => {
+      const image = AllocatorImage.load(t.allocator, t.mcu, t.load);
+      const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
+      if (heap > region) throw new UsageError(`--heap ${heap}: does not fit ${image.label}'s heap region of ${region} bytes`);
+      const s = new Session(image);
+      observe(s);
+      s.init(heap);
+      return null;
+    },
+    t.heap,
+    `${t.allocator} on ${t.mcu}`,
+  );
 }
 
 export function fuzzCommand(ctx: Ctx): Command {
@@ -81,8 +127,15 @@ export function fuzzCommand(ctx: Ctx): Command {
     .option('--json', 'print the result as JSON (schema sramlab.fuzz/1)')
     .option('--quiet', 'no progress line')
     .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so)')
-    .addHelpText('after', EXAMPLES(['sramlab fuzz --alloc emballoc --mcu cortex-m0 --time 30s', "sramlab fuzz --alloc chunk --replay 'a900:4,r0:150,f0'",
-      'sramlab fuzz --alloc ./fw.elf --mcu cortex-m3 --time 1m          # your own image']) +
-      '\nOps: aSIZE:ALIGN allocates; fN frees the block op N allocated; rN:SIZE reallocs it.\n')
-    .action((opts: FuzzCliOptions) => { ctx.status = fuzzCmd(opts, ctx.io); });
+    .addHelpText(
+      'after',
+      `${EXAMPLES([
+        'sramlab fuzz --alloc emballoc --mcu cortex-m0 --time 30s',
+        "sramlab fuzz --alloc chunk --replay 'a900:4,r0:150,f0'",
+        'sramlab fuzz --alloc ./fw.elf --mcu cortex-m3 --time 1m          # your own image',
+      ])}\nOps: aSIZE:ALIGN allocates; fN frees the block op N allocated; rN:SIZE reallocs it.\n`,
+    )
+    .action((opts: FuzzCliOptions) => {
+      ctx.status = fuzzCmd(opts, ctx.io);
+    });
 }

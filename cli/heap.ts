@@ -10,7 +10,7 @@
 // A probe is one fresh image and two calls (a few milliseconds); the search for the smallest
 // heap runs only when the requested one was refused.
 
-import { ViolationError, type Session } from '../scenarios/session.ts';
+import { type Session, ViolationError } from '../scenarios/session.ts';
 import { UsageError } from './common.ts';
 
 /** Runs a scenario (or fuzz's set-up) with this heap, handing its session to observe before sl_init. */
@@ -33,7 +33,10 @@ function probe(start: ScenarioStart, heap: number): Probe {
     start(heap, (s) => {
       session = s;
       s.onOperation((e) => {
-        if (e.phase === 'end' && e.number === 0) { initReturned = true; throw new SetUpDone(); }
+        if (e.phase === 'end' && e.number === 0) {
+          initReturned = true;
+          throw new SetUpDone();
+        }
       });
     });
   } catch (e) {
@@ -59,15 +62,20 @@ function probe(start: ScenarioStart, heap: number): Probe {
 export function smallestHeap(start: ScenarioStart, region: number): number | null {
   const ok = (h: number) => probe(start, h).refusal === null;
   for (let h = 0; h <= Math.min(128, region); h++) if (ok(h)) return h;
-  let lo = 128, hi = 256;
-  while (hi < region && !ok(hi)) { lo = hi; hi *= 2; }
+  let lo = 128,
+    hi = 256;
+  while (hi < region && !ok(hi)) {
+    lo = hi;
+    hi *= 2;
+  }
   if (hi >= region) {
     if (!ok(region)) return null;
     hi = region;
   }
   while (hi - lo > 8) {
     const mid = lo + Math.floor((hi - lo) / 16) * 8;
-    if (ok(mid)) hi = mid; else lo = mid;
+    if (ok(mid)) hi = mid;
+    else lo = mid;
   }
   return hi;
 }

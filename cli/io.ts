@@ -39,7 +39,10 @@ function writeAll(fd: number, text: string): void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // A descriptor another process left non-blocking: wait a millisecond for the reader.
-      if (code === 'EAGAIN') { Atomics.wait(pause, 0, 0, 1); continue; }
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 1);
+        continue;
+      }
       if (code === 'EPIPE') throw new OutputClosed();
       throw e;
     }
@@ -92,4 +95,4 @@ function readKey(): string {
 }
 
 /** A line on stdout. */
-export const println = (io: Io, line = ''): void => io.out(line + '\n');
+export const println = (io: Io, line = ''): void => io.out(`${line}\n`);

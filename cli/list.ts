@@ -13,20 +13,28 @@ import { type Io, println } from './io.ts';
 function list(opts: { json?: boolean }, io: Io): number {
   const say = (line: string) => println(io, line);
   const profiles = Object.values(PROFILES).map((p) => ({
-    name: p.name, arch: p.arch, summary: p.summary, flashSize: p.flashSize, sramSize: p.sramSize, clockHz: p.clockHz,
+    name: p.name,
+    arch: p.arch,
+    summary: p.summary,
+    flashSize: p.flashSize,
+    sramSize: p.sramSize,
+    clockHz: p.clockHz,
   }));
   const allocators = ALLOCATORS.map((a) => ({
-    name: a.name, description: a.description,
+    name: a.name,
+    description: a.description,
     footprint: Object.fromEntries(profiles.map((p) => [p.name, safeFootprint(a.name, p.name)])),
   }));
   const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description, leak: s.leak ?? { applies: 'always' } }));
   if (opts.json) {
-    io.out(JSON.stringify({ schema: 'sramlab.list/1', profiles, allocators, scenarios }, null, 2) + '\n');
+    io.out(`${JSON.stringify({ schema: 'sramlab.list/1', profiles, allocators, scenarios }, null, 2)}\n`);
     return 0;
   }
   say(chalk.bold('MCU profiles'));
   for (const p of profiles) {
-    say(`  ${chalk.cyan(p.name.padEnd(14))} ${p.arch.padEnd(5)} flash ${kib(p.flashSize)}, SRAM ${kib(p.sramSize)}, ${p.clockHz / 1e6} MHz — ${p.summary}`);
+    say(
+      `  ${chalk.cyan(p.name.padEnd(14))} ${p.arch.padEnd(5)} flash ${kib(p.flashSize)}, SRAM ${kib(p.sramSize)}, ${p.clockHz / 1e6} MHz — ${p.summary}`,
+    );
   }
   say(chalk.bold('\nAllocators') + chalk.dim('  (flash bytes of code / RAM bytes of state on cortex-m0)'));
   for (const a of allocators) {
@@ -37,7 +45,8 @@ function list(opts: { json?: boolean }, io: Io): number {
   say(chalk.bold('\nScenarios'));
   for (const sc of scenarios) {
     say(`  ${chalk.cyan(sc.name.padEnd(16))} ${sc.description}`);
-    if ('reason' in sc.leak) say(chalk.dim(`  ${''.padEnd(16)} leak rule: ${sc.leak.applies === 'never' ? 'not run' : 'not on every run'}: ${sc.leak.reason}`));
+    if ('reason' in sc.leak)
+      say(chalk.dim(`  ${''.padEnd(16)} leak rule: ${sc.leak.applies === 'never' ? 'not run' : 'not on every run'}: ${sc.leak.reason}`));
   }
   return 0;
 }
@@ -56,5 +65,7 @@ export function listCommand(ctx: Ctx): Command {
     .description('List the MCU profiles, the allocators (with their flash and RAM footprint) and the scenarios.')
     .option('--json', 'machine-readable output')
     .addHelpText('after', EXAMPLES(['sramlab list', 'sramlab list --json']))
-    .action((opts: { json?: boolean }) => { ctx.status = list(opts, ctx.io); });
+    .action((opts: { json?: boolean }) => {
+      ctx.status = list(opts, ctx.io);
+    });
 }

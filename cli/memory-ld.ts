@@ -20,11 +20,16 @@ function print(opts: { mcu: string }, io: Io): number {
 
 export function memoryLdCommand(ctx: Ctx): Command {
   return new Command('memory-ld')
-    .description("Print the memory.ld that firmware/link.ld includes (flash, SRAM, heap array and minimum stack of an MCU profile), to link your allocator with sramlab's harness.")
+    .description(
+      "Print the memory.ld that firmware/link.ld includes (flash, SRAM, heap array and minimum stack of an MCU profile), to link your allocator with sramlab's harness.",
+    )
     .addOption(mcuOption())
-    .addHelpText('after', EXAMPLES([
-      'sramlab memory-ld --mcu cortex-m0 > build/memory.ld',
-      'sramlab memory-ld --mcu cortex-m3',
-    ]) + '\nExit status: 0, or 2 for an unknown MCU.\n')
-    .action((opts: { mcu: string }) => { ctx.status = print(opts, ctx.io); });
+    .addHelpText(
+      'after',
+      EXAMPLES(['sramlab memory-ld --mcu cortex-m0 > build/memory.ld', 'sramlab memory-ld --mcu cortex-m3']) +
+        '\nExit status: 0, or 2 for an unknown MCU.\n',
+    )
+    .action((opts: { mcu: string }) => {
+      ctx.status = print(opts, ctx.io);
+    });
 }

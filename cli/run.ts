@@ -2,28 +2,60 @@
 
 import chalk, { type ChalkInstance } from 'chalk';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { describeOperation, heapMap, HeapTracker, type HeapMap, type SpanKind } from '../scenarios/heap-map.ts';
+import { describeOperation, type HeapMap, HeapTracker, heapMap, type SpanKind } from '../scenarios/heap-map.ts';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../scenarios/index.ts';
-import { Session } from '../scenarios/session.ts';
-import { ALLOCATOR_HELP, allocatorArg, asInvoked, type Ctx, EXAMPLES, mcuOption, oneOf, parseOps, parseSeed, parseSize, profileFrom, useColor } from './common.ts';
+import { explainDeadlock } from '../scenarios/isr-reentrancy.ts';
+import type { Session } from '../scenarios/session.ts';
+import { renderHeapAndStack } from '../views/heap-stack.ts';
+import { type StackPaint, type StackState, stackState } from '../views/stack-view.ts';
+import { terminalColumns, wrapWords } from '../views/text-width.ts';
+import {
+  ALLOCATOR_HELP,
+  allocatorArg,
+  asInvoked,
+  type Ctx,
+  EXAMPLES,
+  mcuOption,
+  oneOf,
+  parseOps,
+  parseSeed,
+  parseSize,
+  profileFrom,
+  useColor,
+} from './common.ts';
 import { addGdbOptions, type GdbCliOptions, GdbSession, stopForRule } from './gdb.ts';
 import { checkHeapFits } from './heap.ts';
 import { type Io, println } from './io.ts';
-import { terminalColumns, wrapWords } from '../views/text-width.ts';
-import { explainDeadlock } from '../scenarios/isr-reentrancy.ts';
-import { type StackPaint, stackState, type StackState } from '../views/stack-view.ts';
-import { renderHeapAndStack } from '../views/heap-stack.ts';
 
-interface RunOptions extends GdbCliOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; json?: boolean; show?: 'heap'; step?: boolean; cell?: number; force?: boolean }
+interface RunOptions extends GdbCliOptions {
+  alloc: string;
+  mcu: string;
+  seed: number;
+  ops: number;
+  heap?: number;
+  json?: boolean;
+  show?: 'heap';
+  step?: boolean;
+  cell?: number;
+  force?: boolean;
+}
 
 function run(name: string, opts: RunOptions, io: Io): number {
   profileFrom(opts);
-  oneOf(name, SCENARIOS.map((x) => x.name), 'scenario');
+  oneOf(
+    name,
+    SCENARIOS.map((x) => x.name),
+    'scenario',
+  );
   allocatorArg(opts.alloc);
   const params = { seed: opts.seed, ops: opts.ops, heap: opts.heap };
   const load = opts.force ? { force: true } : {};
   if (opts.heap !== undefined) {
-    checkHeapFits((heap, observe) => runScenario(name, opts.alloc, opts.mcu, { ...params, heap }, { ...load, observe }), opts.heap, `${opts.alloc} on ${opts.mcu} in ${name}`);
+    checkHeapFits(
+      (heap, observe) => runScenario(name, opts.alloc, opts.mcu, { ...params, heap }, { ...load, observe }),
+      opts.heap,
+      `${opts.alloc} on ${opts.mcu} in ${name}`,
+    );
   }
   const gdb = GdbSession.open(opts, io);
   try {
@@ -33,7 +65,14 @@ function run(name: string, opts: RunOptions, io: Io): number {
   }
 }
 
-function report(name: string, opts: RunOptions, io: Io, params: { seed: number; ops: number; heap?: number }, load: { force?: boolean }, gdb: GdbSession | null): number {
+function report(
+  name: string,
+  opts: RunOptions,
+  io: Io,
+  params: { seed: number; ops: number; heap?: number },
+  load: { force?: boolean },
+  gdb: GdbSession | null,
+): number {
   const say = (line: string) => println(io, line);
   const view = opts.show === 'heap' || opts.step ? new HeapView(opts, io) : null;
   let session: Session | null = null;
@@ -54,10 +93,13 @@ function report(name: string, opts: RunOptions, io: Io, params: { seed: number; 
   r.replay = asInvoked(r.replay);
   if (gdb && session) {
     const v = r.ok ? null : r.violation;
-    gdb.finish(v ? stopForRule(v, (session as Session).image.machine) : null, v ? `rule ${v.rule} broke at operation ${v.operation}` : undefined);
+    gdb.finish(
+      v ? stopForRule(v, (session as Session).image.machine) : null,
+      v ? `rule ${v.rule} broke at operation ${v.operation}` : undefined,
+    );
   }
   if (opts.json) {
-    io.out(JSON.stringify(view ? { ...r, heapView: view.json() } : r, null, 2) + '\n');
+    io.out(`${JSON.stringify(view ? { ...r, heapView: view.json() } : r, null, 2)}\n`);
   } else {
     view?.printFinal();
     const head = `${r.scenario} · ${r.allocator} on ${r.mcu} · heap ${r.heap} B · seed ${r.seed}`;
@@ -83,10 +125,16 @@ function report(name: string, opts: RunOptions, io: Io, params: { seed: number; 
       const c = r.stats[k].cycles;
       if (c.count) say(`  ${k.padEnd(8)} cycles min ${c.min}  median ${c.median}  p99 ${c.p99}  max ${c.max}  (${c.count} calls)`);
     }
-    say(`  peak allocator stack ${r.peakStackBytes} bytes; allocator code ${r.footprint.flashBytes} bytes of flash, state ${r.footprint.ramBytes} bytes of RAM`);
+    say(
+      `  peak allocator stack ${r.peakStackBytes} bytes; allocator code ${r.footprint.flashBytes} bytes of flash, state ${r.footprint.ramBytes} bytes of RAM`,
+    );
     const gone = r.footprint.heapBytesGoneAtInit;
-    if (gone !== null) say(`  kept inside the heap: ${gone} of ${r.heap} bytes gone right after sl_init (largest block then ${r.footprint.largestBlockAfterInit} bytes)`);
-    if (r.utilisationAtFirstFailure !== null) say(`  heap utilisation at the first failed allocation ${(100 * r.utilisationAtFirstFailure).toFixed(1)} %`);
+    if (gone !== null)
+      say(
+        `  kept inside the heap: ${gone} of ${r.heap} bytes gone right after sl_init (largest block then ${r.footprint.largestBlockAfterInit} bytes)`,
+      );
+    if (r.utilisationAtFirstFailure !== null)
+      say(`  heap utilisation at the first failed allocation ${(100 * r.utilisationAtFirstFailure).toFixed(1)} %`);
     if (r.largestBlockAfter !== null) say(`  largest allocatable block after the workload ${r.largestBlockAfter} bytes`);
   }
   return r.ok ? 0 : 1;
@@ -97,7 +145,11 @@ function report(name: string, opts: RunOptions, io: Io, params: { seed: number; 
 const STACK_COLOUR: Record<Parameters<StackPaint>[0], ChalkInstance> = { used: chalk.magenta, free: chalk.dim, crossed: chalk.bgRed.white };
 
 const HEAP_COLOUR: Record<SpanKind, ChalkInstance> = {
-  live: chalk.green, metadata: chalk.yellow, free: chalk.blue, untouched: chalk.dim, violation: chalk.bgRed.white,
+  live: chalk.green,
+  metadata: chalk.yellow,
+  free: chalk.blue,
+  untouched: chalk.dim,
+  violation: chalk.bgRed.white,
 };
 
 /** q, Ctrl-C, Ctrl-D, Escape. */
@@ -121,7 +173,10 @@ class HeapView {
   private readonly steps: { description: string; map: HeapMap }[] = [];
   private printed = 0;
 
-  constructor(private readonly opts: RunOptions, private readonly io: Io) {}
+  constructor(
+    private readonly opts: RunOptions,
+    private readonly io: Io,
+  ) {}
 
   /** Starts watching the session of the run (called before its sl_init). */
   watch(s: Session): void {
@@ -135,11 +190,14 @@ class HeapView {
   }
 
   private step(description: string, map: HeapMap): void {
-    if (this.opts.json) { this.steps.push({ description, map }); return; }
+    if (this.opts.json) {
+      this.steps.push({ description, map });
+      return;
+    }
     this.print(description, map, this.printed === 0);
     // At a terminal: wait for the learner. Piped, everything is printed at once.
     if (this.io.key) {
-      this.io.out(chalk.dim('Enter: next operation · q: quit') + ' ');
+      this.io.out(`${chalk.dim('Enter: next operation · q: quit')} `);
       const k = this.io.key();
       this.io.out('\n');
       if (QUIT_KEYS.includes(k)) throw new StepQuit(map.operation);
@@ -156,21 +214,31 @@ class HeapView {
     const map = this.finalMap();
     if (!map || (this.opts.step && !map.violation)) return;
     const v = map.violation;
-    this.print(v ? `heap when rule ${v.rule} broke, at operation ${map.operation}` : `heap after the workload (${map.operation} operations)`, map);
+    this.print(
+      v ? `heap when rule ${v.rule} broke, at operation ${map.operation}` : `heap after the workload (${map.operation} operations)`,
+      map,
+    );
   }
 
   json(): { final: HeapMap | null; stack: StackState | null; steps?: { description: string; map: HeapMap }[] } {
-    return { final: this.finalMap(), stack: this.session ? stackState(this.session) : null, ...(this.opts.step ? { steps: this.steps } : {}) };
+    return {
+      final: this.finalMap(),
+      stack: this.session ? stackState(this.session) : null,
+      ...(this.opts.step ? { steps: this.steps } : {}),
+    };
   }
 
   /** One map under a title; a run of --step maps prints the legend once, with the first. */
   private print(title: string, map: HeapMap, legend = true): void {
     this.printed++;
     const drawn = renderHeapAndStack(map, stackState(this.session!), {
-      width: terminalColumns(), cellBytes: this.opts.cell, legend,
-      paint: useColor ? (k, t) => HEAP_COLOUR[k](t) : undefined, stackPaint: useColor ? (k, t) => STACK_COLOUR[k](t) : undefined,
+      width: terminalColumns(),
+      cellBytes: this.opts.cell,
+      legend,
+      paint: useColor ? (k, t) => HEAP_COLOUR[k](t) : undefined,
+      stackPaint: useColor ? (k, t) => STACK_COLOUR[k](t) : undefined,
     });
-    this.io.out([chalk.bold(`── ${title}`), ...drawn, ''].join('\n') + '\n');
+    this.io.out(`${[chalk.bold(`── ${title}`), ...drawn, ''].join('\n')}\n`);
   }
 }
 
@@ -184,19 +252,30 @@ export function runCommand(ctx: Ctx): Command {
     .option('--ops <n>', 'operations (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
     .option('--heap <size>', 'heap bytes given to sl_init (default 16K, or the whole heap region if smaller)', parseSize)
     .option('--json', 'print the result as JSON (schema sramlab.run/1; with --show heap, a heapView member)')
-    .addOption(new Option('--show <view>', 'draw the heap array after the workload: live blocks, allocator metadata, free and untouched bytes').choices(['heap']))
+    .addOption(
+      new Option(
+        '--show <view>',
+        'draw the heap array after the workload: live blocks, allocator metadata, free and untouched bytes',
+      ).choices(['heap']),
+    )
     .option('--step', 'draw the heap and the stack after every operation (implies --show heap); at a terminal, wait for Enter (q quits)')
     .option('--cell <bytes>', 'bytes per character of the heap drawing (default: from the heap size)', positive)
-    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault');
+    .option(
+      '--force',
+      'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault',
+    );
   return addGdbOptions(cmd, true)
-    .addHelpText('after', EXAMPLES([
-      'sramlab run smoke --alloc galloc --mcu cortex-m0',
-      'sramlab run smoke --alloc chunk --mcu cortex-m3 --json',
-      'sramlab run smoke --alloc emballoc --heap 1K --show heap',
-      'sramlab run smoke --alloc galloc --heap 2K --step --cell 8',
-      'sramlab run smoke --alloc ./fw.elf --mcu cortex-m3 --show heap      # your own image',
-      'sramlab run smoke --alloc ./fw.elf --gdb 3333    # then: gdb-multiarch fw.elf -ex "target remote :3333"',
-    ]) + `
+    .addHelpText(
+      'after',
+      EXAMPLES([
+        'sramlab run smoke --alloc galloc --mcu cortex-m0',
+        'sramlab run smoke --alloc chunk --mcu cortex-m3 --json',
+        'sramlab run smoke --alloc emballoc --heap 1K --show heap',
+        'sramlab run smoke --alloc galloc --heap 2K --step --cell 8',
+        'sramlab run smoke --alloc ./fw.elf --mcu cortex-m3 --show heap      # your own image',
+        'sramlab run smoke --alloc ./fw.elf --gdb 3333    # then: gdb-multiarch fw.elf -ex "target remote :3333"',
+      ]) +
+        `
 An allocator that contains '/' or ends in .elf is a path to your image (firmware/README.md, the
 sramlab ABI); it is named by its file name in the output, and replay lines repeat the path.
 With --gdb the run waits before sl_init for gdb to connect and continue (set breakpoints then),
@@ -204,8 +283,11 @@ and stops again where a rule broke (SIGSEGV for a stray access, SIGTRAP for a ho
 bt, info registers and x show the faulting line, the stack and the heap. --gdb-on-fail skips the
 first wait. A kill from gdb ends the command with status 1.
 Exit status: 0 every check held, 1 a check failed, 2 bad input.
-`)
-    .action((name: string, opts: RunOptions) => { ctx.status = run(name, opts, ctx.io); });
+`,
+    )
+    .action((name: string, opts: RunOptions) => {
+      ctx.status = run(name, opts, ctx.io);
+    });
 }
 
 function positive(v: string): number {

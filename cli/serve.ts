@@ -11,18 +11,27 @@ import { Command, InvalidArgumentError } from 'commander';
 import { type Ctx, EXAMPLES, parseNonEmpty, UsageError } from './common.ts';
 import { println } from './io.ts';
 
-interface ServeOptions { port: number; dir?: string }
+interface ServeOptions {
+  port: number;
+  dir?: string;
+}
 
 const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.map': 'application/json', '.elf': 'application/octet-stream',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.elf': 'application/octet-stream',
 };
 
 /** The page needs nothing but its own origin, and no eval: the browser enforces both. */
-const POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
+const POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 
 function parsePort(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError(`'${value}' is not a port: a whole number from 0 to 65535 (0 picks a free one)`);
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError(`'${value}' is not a port: a whole number from 0 to 65535 (0 picks a free one)`);
   return Number(value);
 }
 
@@ -34,7 +43,7 @@ function fileFor(root: string, url: string): string | null {
   } catch {
     return null;
   }
-  const file = resolve(root, '.' + (path.endsWith('/') ? path + 'index.html' : path));
+  const file = resolve(root, `.${path.endsWith('/') ? `${path}index.html` : path}`);
   if (file !== root && !file.startsWith(root + sep)) return null;
   return existsSync(file) && statSync(file).isFile() ? file : null;
 }
@@ -46,20 +55,29 @@ function listen(root: string, port: number): Promise<Server> {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': POLICY, 'cache-control': 'no-store' });
-    if (req.method === 'HEAD') res.end(); else createReadStream(file).pipe(res);
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': POLICY,
+      'cache-control': 'no-store',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
   });
   return new Promise((ok, fail) => {
-    server.once('error', (e: NodeJS.ErrnoException) => fail(new UsageError(`--port ${port}: ${e.code === 'EADDRINUSE' ? 'already in use' : e.message}`)));
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      fail(new UsageError(`--port ${port}: ${e.code === 'EADDRINUSE' ? 'already in use' : e.message}`)),
+    );
     server.listen(port, '127.0.0.1', () => ok(server));
   });
 }
 
 async function serve(opts: ServeOptions, ctx: Ctx): Promise<number> {
-  let root: string, temporary: string | null = null;
+  let root: string,
+    temporary: string | null = null;
   if (opts.dir !== undefined) {
     root = resolve(opts.dir);
-    if (!existsSync(join(root, 'index.html'))) throw new UsageError(`--dir ${opts.dir}: no index.html there (build it with npm run web:build)`);
+    if (!existsSync(join(root, 'index.html')))
+      throw new UsageError(`--dir ${opts.dir}: no index.html there (build it with npm run web:build)`);
   } else {
     let buildWeb: typeof import('../web/build.ts').buildWeb;
     try {
@@ -75,7 +93,10 @@ async function serve(opts: ServeOptions, ctx: Ctx): Promise<number> {
   const port = typeof address === 'object' && address ? address.port : opts.port;
   println(ctx.io, `sramlab playground on http://127.0.0.1:${port}/ (Ctrl-C stops it)`);
   await new Promise<void>((done) => {
-    const stop = () => { server.close(() => done()); server.closeAllConnections(); };
+    const stop = () => {
+      server.close(() => done());
+      server.closeAllConnections();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
@@ -85,9 +106,17 @@ async function serve(opts: ServeOptions, ctx: Ctx): Promise<number> {
 
 export function serveCommand(ctx: Ctx): Command {
   return new Command('serve')
-    .description('Serve the browser playground on 127.0.0.1: choose an MCU, allocator and scenario, step through the heap, check your own ELF.')
+    .description(
+      'Serve the browser playground on 127.0.0.1: choose an MCU, allocator and scenario, step through the heap, check your own ELF.',
+    )
     .option('--port <n>', 'port to listen on (0 picks a free one)', parsePort, 8080)
-    .option('--dir <folder>', 'serve a playground built before (npm run web:build writes dist/web) instead of building it now', parseNonEmpty)
+    .option(
+      '--dir <folder>',
+      'serve a playground built before (npm run web:build writes dist/web) instead of building it now',
+      parseNonEmpty,
+    )
     .addHelpText('after', EXAMPLES(['sramlab serve', 'sramlab serve --port 0', 'npm run web:build && sramlab serve --dir dist/web']))
-    .action(async (opts: ServeOptions) => { ctx.status = await serve(opts, ctx); });
+    .action(async (opts: ServeOptions) => {
+      ctx.status = await serve(opts, ctx);
+    });
 }

@@ -7,13 +7,38 @@ import { hex } from '../emulator/elf.ts';
 import { callOf } from '../scenarios/heap-map.ts';
 import { runScenario, SCENARIOS } from '../scenarios/index.ts';
 import type { OperationEvent } from '../scenarios/session.ts';
-import { trace, TRACE_REGIONS, type TraceAccess, type TraceException, type TraceRegion, type TraceSink } from '../scenarios/trace.ts';
+import { TRACE_REGIONS, type TraceAccess, type TraceException, type TraceRegion, type TraceSink, trace } from '../scenarios/trace.ts';
 import { type Fold, LoopFolder } from '../views/loop-fold.ts';
-import { ALLOCATOR_HELP, allocatorArg, countIn, type Ctx, EXAMPLES, listOption, mcuOption, MAX_OPS, oneOf, parseOps, parseSeed, parseSize, profileFrom, UsageError } from './common.ts';
+import {
+  ALLOCATOR_HELP,
+  allocatorArg,
+  type Ctx,
+  countIn,
+  EXAMPLES,
+  listOption,
+  MAX_OPS,
+  mcuOption,
+  oneOf,
+  parseOps,
+  parseSeed,
+  parseSize,
+  profileFrom,
+  UsageError,
+} from './common.ts';
 import { checkHeapFits } from './heap.ts';
 import type { Io } from './io.ts';
 
-interface TraceCliOptions { alloc: string; mcu: string; seed: number; ops: number; heap?: number; first?: number; op?: number; region?: string; json?: boolean }
+interface TraceCliOptions {
+  alloc: string;
+  mcu: string;
+  seed: number;
+  ops: number;
+  heap?: number;
+  first?: number;
+  op?: number;
+  region?: string;
+  json?: boolean;
+}
 
 /**
  * Lines to stdout in 64 KiB chunks, so memory stays flat however long the trace; the writes
@@ -25,7 +50,7 @@ class LineWriter {
   constructor(private readonly io: Io) {}
 
   line(text: string): void {
-    this.chunk += text + '\n';
+    this.chunk += `${text}\n`;
     if (this.chunk.length >= 65536) this.flush();
   }
 
@@ -39,13 +64,21 @@ class LineWriter {
 function traceCmd(scenario: string, opts: TraceCliOptions, io: Io): number {
   profileFrom(opts);
   allocatorArg(opts.alloc);
-  oneOf(scenario, SCENARIOS.map((s) => s.name), 'scenario');
+  oneOf(
+    scenario,
+    SCENARIOS.map((s) => s.name),
+    'scenario',
+  );
   if (opts.first !== undefined && opts.op !== undefined) throw new UsageError('give --first or --op, not both');
   const [from, to] = opts.op !== undefined ? [opts.op, opts.op] : [1, opts.first ?? 1];
   const regions = opts.region === undefined ? undefined : new Set(listOption(opts.region, TRACE_REGIONS, 'region') as TraceRegion[]);
   const params = { scenario, allocator: opts.alloc, mcu: opts.mcu, seed: opts.seed, ops: opts.ops, heap: opts.heap };
   if (opts.heap !== undefined) {
-    checkHeapFits((heap, observe) => runScenario(scenario, opts.alloc, opts.mcu, { ...params, heap }, { observe }), opts.heap, `${opts.alloc} on ${opts.mcu} in ${scenario}`);
+    checkHeapFits(
+      (heap, observe) => runScenario(scenario, opts.alloc, opts.mcu, { ...params, heap }, { observe }),
+      opts.heap,
+      `${opts.alloc} on ${opts.mcu} in ${scenario}`,
+    );
   }
   const out = new LineWriter(io);
   // The heading waits for the first traced operation: an --op past the workload's end is then
@@ -55,24 +88,40 @@ function traceCmd(scenario: string, opts: TraceCliOptions, io: Io): number {
     if (begun) return;
     begun = true;
     if (!opts.json) {
-      out.line(chalk.dim(`${scenario} · ${opts.alloc} on ${opts.mcu} · ${from === to ? `operation ${from}` : `operations ${from}–${to}`} · ` +
-        `${regions ? `regions ${[...regions].join(', ')}` : 'every region'} · loads and stores made by allocator code (.alloc_text)`));
+      out.line(
+        chalk.dim(
+          `${scenario} · ${opts.alloc} on ${opts.mcu} · ${from === to ? `operation ${from}` : `operations ${from}–${to}`} · ` +
+            `${regions ? `regions ${[...regions].join(', ')}` : 'every region'} · loads and stores made by allocator code (.alloc_text)`,
+        ),
+      );
     }
   };
   const sink: TraceSink & { flush?(): void } = opts.json ? jsonSink(out) : textSink(out);
-  const summary = trace({ ...params, from, to, regions }, {
-    access: (a) => sink.access(a),
-    operation: (e) => { begin(); sink.operation?.(e); },
-    exception: (e) => sink.exception?.(e),
-  });
+  const summary = trace(
+    { ...params, from, to, regions },
+    {
+      access: (a) => sink.access(a),
+      operation: (e) => {
+        begin();
+        sink.operation?.(e);
+      },
+      exception: (e) => sink.exception?.(e),
+    },
+  );
   sink.flush?.();
   const v = summary.result?.violation;
   if (!begun && !v) {
-    throw new UsageError(`--op ${from}: ${scenario} on ${opts.alloc} has only ${summary.result?.operations ?? 0} operations (0 is sl_init)`);
+    throw new UsageError(
+      `--op ${from}: ${scenario} on ${opts.alloc} has only ${summary.result?.operations ?? 0} operations (0 is sl_init)`,
+    );
   }
   begin();
   if (opts.json) out.line(JSON.stringify({ type: 'end', accesses: summary.accesses, violation: v ?? null }));
-  else out.line(chalk.dim(`${summary.accesses} accesses traced`) + (v ? chalk.red(`; rule ${v.rule} broken at operation ${v.operation}: ${v.message}`) : ''));
+  else
+    out.line(
+      chalk.dim(`${summary.accesses} accesses traced`) +
+        (v ? chalk.red(`; rule ${v.rule} broken at operation ${v.operation}: ${v.message}`) : ''),
+    );
   out.flush();
   return v ? 1 : 0;
 }
@@ -82,10 +131,17 @@ function jsonSink(out: LineWriter): TraceSink {
   return {
     access: (a) => out.line(JSON.stringify({ type: 'access', ...a })),
     exception: (e) => out.line(JSON.stringify({ type: 'exception', ...e })),
-    operation: (e) => out.line(JSON.stringify({
-      type: 'op', phase: e.phase, op: e.number, kind: e.kind, call: callOf(e),
-      ...(e.phase === 'end' && e.result !== undefined ? { result: e.result ? e.result.ptr : null } : {}),
-    })),
+    operation: (e) =>
+      out.line(
+        JSON.stringify({
+          type: 'op',
+          phase: e.phase,
+          op: e.number,
+          kind: e.kind,
+          call: callOf(e),
+          ...(e.phase === 'end' && e.result !== undefined ? { result: e.result ? e.result.ptr : null } : {}),
+        }),
+      ),
   };
 }
 
@@ -94,15 +150,18 @@ function jsonSink(out: LineWriter): TraceSink {
  * values) is shown twice and then counted: "… the same 7-instruction loop 1,428,572 more times".
  */
 function textSink(out: LineWriter): TraceSink & { flush(): void } {
-  let loads = 0, stores = 0;
+  let loads = 0,
+    stores = 0;
   const folder = new LoopFolder<TraceAccess>(
     (a) => `${a.pc} ${a.kind} ${a.size} ${a.address} ${a.value}`,
     (a) => {
-      if (a.kind === 'load') loads++; else stores++;
+      if (a.kind === 'load') loads++;
+      else stores++;
       out.line(accessLine(a));
     },
     (f) => out.line(chalk.magenta(foldLine(f))),
-    32, (a) => a.instructions,
+    32,
+    (a) => a.instructions,
   );
   return {
     flush: () => folder.flush(),
@@ -116,7 +175,11 @@ function textSink(out: LineWriter): TraceSink & { flush(): void } {
       if (e.phase === 'start') {
         loads = stores = 0;
         out.line(chalk.bold(`── op ${e.number}: ${callOf(e)}`));
-        out.line(chalk.dim(`  ${'pc'.padEnd(10)}  ${'symbol'.padEnd(SYMBOL_WIDTH)} ${'source'.padEnd(16)} ${'access'.padEnd(7)} ${'address'.padEnd(10)}  ${'value'.padEnd(10)}  ${'region'.padEnd(10)} instruction`));
+        out.line(
+          chalk.dim(
+            `  ${'pc'.padEnd(10)}  ${'symbol'.padEnd(SYMBOL_WIDTH)} ${'source'.padEnd(16)} ${'access'.padEnd(7)} ${'address'.padEnd(10)}  ${'value'.padEnd(10)}  ${'region'.padEnd(10)} instruction`,
+          ),
+        );
       } else {
         out.line(chalk.dim(`   ${endOf(e)} · ${loads} loads, ${stores} stores shown`));
       }
@@ -129,8 +192,10 @@ export function foldLine(f: Fold<TraceAccess>): string {
   const it = f.iteration;
   const places = [...new Set(it.map((a) => [a.symbol ?? hex(a.pc), a.source].filter(Boolean).join(' ')))];
   const per = f.instructionsPerIteration;
-  return `  … the same ${per > 0 ? `${per}-instruction` : `${it.length}-access`} loop (${it.length} access${it.length === 1 ? '' : 'es'} an iteration, at ${places.join(', ')}) ` +
-    `${f.times.toLocaleString('en')} more time${f.times === 1 ? '' : 's'}`;
+  return (
+    `  … the same ${per > 0 ? `${per}-instruction` : `${it.length}-access`} loop (${it.length} access${it.length === 1 ? '' : 'es'} an iteration, at ${places.join(', ')}) ` +
+    `${f.times.toLocaleString('en')} more time${f.times === 1 ? '' : 's'}`
+  );
 }
 
 /** "⇢ exception entry: IRQ 0 (exception 16): handler code runs now; thread mode waits until it returns". */
@@ -151,14 +216,18 @@ const SYMBOL_WIDTH = 24;
 
 function accessLine(a: TraceAccess): string {
   const access = `${a.kind === 'load' ? 'load ' : 'store'} ${a.size}`;
-  const value = '0x' + a.value.toString(16).padStart(a.size * 2, '0');
-  return `  ${hex(a.pc)}  ${(a.symbol ?? '?').padEnd(SYMBOL_WIDTH)} ${(a.source ?? '').padEnd(16)} ` +
-    `${(a.kind === 'store' ? chalk.yellow : chalk.cyan)(access.padEnd(7))} ${hex(a.address)}  ${value.padEnd(10)}  ${a.region.padEnd(10)} ${chalk.dim(a.instruction ?? '')}`.trimEnd();
+  const value = `0x${a.value.toString(16).padStart(a.size * 2, '0')}`;
+  return (
+    `  ${hex(a.pc)}  ${(a.symbol ?? '?').padEnd(SYMBOL_WIDTH)} ${(a.source ?? '').padEnd(16)} ` +
+    `${(a.kind === 'store' ? chalk.yellow : chalk.cyan)(access.padEnd(7))} ${hex(a.address)}  ${value.padEnd(10)}  ${a.region.padEnd(10)} ${chalk.dim(a.instruction ?? '')}`.trimEnd()
+  );
 }
 
 export function traceCommand(ctx: Ctx): Command {
   return new Command('trace')
-    .description('Every load and store allocator code makes in the first operations of a scenario: PC, symbol, source line, address, value, region.')
+    .description(
+      'Every load and store allocator code makes in the first operations of a scenario: PC, symbol, source line, address, value, region.',
+    )
     .argument('<scenario>', `scenario: ${SCENARIOS.map((x) => x.name).join(', ')}`)
     .requiredOption('--alloc <allocator>', ALLOCATOR_HELP)
     .addOption(mcuOption())
@@ -169,19 +238,25 @@ export function traceCommand(ctx: Ctx): Command {
     .option('--ops <n>', 'operations of the scenario (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
     .option('--heap <size>', 'heap bytes given to sl_init', parseSize)
     .option('--json', 'JSON lines: {"type":"op"}, {"type":"access"} and a final {"type":"end"}')
-    .addHelpText('after', EXAMPLES([
-      'sramlab trace smoke --alloc galloc --mcu cortex-m0',
-      'sramlab trace smoke --alloc emballoc --op 0            # what sl_init writes',
-      'sramlab trace random-actions --alloc galloc --first 20 --region heap,state',
-      'sramlab trace smoke --alloc chunk --first 5 --json | jq -c "select(.type == \\"access\\")"',
-      'sramlab trace smoke --alloc ./fw.elf --mcu cortex-m3 --first 3   # your own image',
-    ]) + `
+    .addHelpText(
+      'after',
+      EXAMPLES([
+        'sramlab trace smoke --alloc galloc --mcu cortex-m0',
+        'sramlab trace smoke --alloc emballoc --op 0            # what sl_init writes',
+        'sramlab trace random-actions --alloc galloc --first 20 --region heap,state',
+        'sramlab trace smoke --alloc chunk --first 5 --json | jq -c "select(.type == \\"access\\")"',
+        'sramlab trace smoke --alloc ./fw.elf --mcu cortex-m3 --first 3   # your own image',
+      ]) +
+        `
 Regions: heap (the heap sl_init was given), heap-spare (the rest of the heap region), state
 (.alloc_data/.alloc_bss), stack, flash (literal pools), sram (any other SRAM), scs, dwt, unmapped.
 A loop that repeats the same accesses (PCs, addresses, values: a spin on a lock) is shown for
 two iterations, then counted in one line; --json has every access. Exception entry and return
 are marked where the first access after them happens ({"type":"exception"} in --json).
 Exit status: 0, 1 when a check failed within the traced operations, 2 bad input.
-`)
-    .action((scenario: string, opts: TraceCliOptions) => { ctx.status = traceCmd(scenario, opts, ctx.io); });
+`,
+    )
+    .action((scenario: string, opts: TraceCliOptions) => {
+      ctx.status = traceCmd(scenario, opts, ctx.io);
+    });
 }

@@ -15,7 +15,16 @@ import { OpV7 } from '../emulator/isa/encodings-v7m.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile, type Profile } from '../emulator/profiles.ts';
 import {
-  CaseGenerator, deviationsFor, EXCLUSIVE_SEQ, type Block, type BlockInsn, type Insn, type Layout, type Observation, type StateDiff, type TestCase,
+  type Block,
+  type BlockInsn,
+  CaseGenerator,
+  deviationsFor,
+  EXCLUSIVE_SEQ,
+  type Insn,
+  type Layout,
+  type Observation,
+  type StateDiff,
+  type TestCase,
 } from './generate.ts';
 
 /** The reference: an Engine that can also run a stretch of code to an end address. */
@@ -23,7 +32,10 @@ export interface ReferenceEngine extends Engine {
   runTo(end: number, maxInstructions: number): StepResult;
 }
 
-export interface Engines { ts: Engine; ref: ReferenceEngine }
+export interface Engines {
+  ts: Engine;
+  ref: ReferenceEngine;
+}
 
 export type Verdict = 'match' | 'mismatch' | 'deviation';
 export type SramlabOnly = 'encoding' | 'ldr-pc-unaligned' | 'in-it-block' | 'in-it-block-skipped';
@@ -86,8 +98,16 @@ export function runCase(e: Engines, c: TestCase, layout: Layout, profile: Profil
     const i = ts.special.insn;
     if (!ts.special.ran) return { verdict: 'match', sramlabOnly: 'in-it-block-skipped', tsStop: ts.stop, diffs: [] };
     return {
-      verdict: 'mismatch', sramlabOnly: 'in-it-block', tsStop: ts.stop,
-      diffs: [{ what: `stop at 0x${hex(i.address)} (${i.row.enc.name} in an IT block)`, ts: 'ok (ran it)', ref: 'undefined (UNPREDICTABLE in the ARM ARM)' }],
+      verdict: 'mismatch',
+      sramlabOnly: 'in-it-block',
+      tsStop: ts.stop,
+      diffs: [
+        {
+          what: `stop at 0x${hex(i.address)} (${i.row.enc.name} in an IT block)`,
+          ts: 'ok (ran it)',
+          ref: 'undefined (UNPREDICTABLE in the ARM ARM)',
+        },
+      ],
     };
   }
   if (ts.stop === 'undefined' && at && unpredictableWhereItRan(c, at, ts.fault, c.block ? tsState : c.state)) {
@@ -108,8 +128,14 @@ export function runCase(e: Engines, c: TestCase, layout: Layout, profile: Profil
   const base = { tsStop: ts.stop, refStop: ref.stop };
   if (!kept.length) return { verdict: 'match', ...base, diffs: [] };
   const observation: Observation = {
-    tsStop: ts.stop, refStop: ref.stop, tsFault: ts.fault, at,
-    before: c.block && at ? tsState : c.state, ref: refState, isbEndsBlock, diffs: kept,
+    tsStop: ts.stop,
+    refStop: ref.stop,
+    tsFault: ts.fault,
+    at,
+    before: c.block && at ? tsState : c.state,
+    ref: refState,
+    isbEndsBlock,
+    diffs: kept,
   };
   const devs = deviationsFor(c, observation, profile);
   return devs
@@ -130,7 +156,15 @@ function isbBeforeLast(block: Block): number {
  * gives the reference's registers, stop and SRAM. The code itself is not patched: a literal
  * load may read the IT instruction's own bytes. Puts sramlab's SRAM back after.
  */
-function endsAtIsb(e: Engines, c: TestCase, slot: number, sram: Uint8Array, refStop: StepStop, refState: CpuState, layout: Layout): boolean {
+function endsAtIsb(
+  e: Engines,
+  c: TestCase,
+  slot: number,
+  sram: Uint8Array,
+  refStop: StepStop,
+  refState: CpuState,
+  layout: Layout,
+): boolean {
   const block = c.block!;
   e.ts.writeMemory(SRAM_BASE, sram);
   e.ts.setState(c.state);
@@ -140,7 +174,9 @@ function endsAtIsb(e: Engines, c: TestCase, slot: number, sram: Uint8Array, refS
     if (stop !== 'ok') break;
     if (k === slot) e.ts.clearITState!(); // the IT itself is step 0, the ISB step `slot`
   }
-  const same = stop === refStop && stateDiffs(c.state, e.ts.getState(), refState).length === 0 &&
+  const same =
+    stop === refStop &&
+    stateDiffs(c.state, e.ts.getState(), refState).length === 0 &&
     Buffer.compare(e.ts.readMemory(SRAM_BASE, layout.sramSize), e.ref.readMemory(SRAM_BASE, layout.sramSize)) === 0;
   syncedMemoryDiffs(e, layout);
   return same;
@@ -182,7 +218,12 @@ function runAlone(e: Engines, c: TestCase, layout: Layout): Outcome {
   if (tsStop === 'undefined') return { verdict: 'match', sramlabOnly: 'encoding', tsStop, diffs: [] };
   // The reference never ran, so bring sramlab's SRAM back in line with it.
   syncedMemoryDiffs(e, layout);
-  return { verdict: 'mismatch', sramlabOnly: 'encoding', tsStop, diffs: [{ what: 'stop', ts: tsStop, ref: 'undefined (UNPREDICTABLE in the ARM ARM)' }] };
+  return {
+    verdict: 'mismatch',
+    sramlabOnly: 'encoding',
+    tsStop,
+    diffs: [{ what: 'stop', ts: tsStop, ref: 'undefined (UNPREDICTABLE in the ARM ARM)' }],
+  };
 }
 
 /**
@@ -203,22 +244,27 @@ function unpredictableWhereItRan(c: TestCase, at: Insn, fault: FaultReport | und
 
 /** The address an LDR to the PC loads from, or null when the instruction is not one. */
 function ldrPcAddress(i: Insn, s: CpuState): number | null {
-  const op = i.row?.enc.op, f = i.fields;
+  const op = i.row?.enc.op,
+    f = i.fields;
   if (i.width !== 32 || f.t !== 15) return null;
-  const hw1 = i.word >>> 16, hw2 = i.word & 0xffff;
+  const hw1 = i.word >>> 16,
+    hw2 = i.word & 0xffff;
   const rn = (k: number): number => (k === 15 ? (s.r[15] + 4) & ~3 : s.r[k]);
   switch (op) {
     case OpV7.LDR_lit: {
       const imm = hw2 & 0xfff;
       return (rn(15) + ((hw1 >>> 7) & 1 ? imm : -imm)) >>> 0;
     }
-    case OpV7.LDR_imm12: return (rn(f.n) + (hw2 & 0xfff)) >>> 0;
+    case OpV7.LDR_imm12:
+      return (rn(f.n) + (hw2 & 0xfff)) >>> 0;
     case OpV7.LDR_imm8: {
       const offset = (rn(f.n) + (f.U ? f.i : -f.i)) >>> 0;
       return f.P ? offset : rn(f.n) >>> 0;
     }
-    case OpV7.LDR_reg: return (rn(f.n) + (s.r[f.m] << f.i)) >>> 0;
-    default: return null;
+    case OpV7.LDR_reg:
+      return (rn(f.n) + (s.r[f.m] << f.i)) >>> 0;
+    default:
+      return null;
   }
 }
 
@@ -234,7 +280,8 @@ function runPrelude(e: Engines, c: TestCase, layout: Layout): StateDiff[] {
   for (const engine of [e.ts, e.ref]) engine.setState(start);
   const steps = p.basepri === undefined ? 2 : p.faultmask ? 5 : 4;
   for (let k = 0; k < steps; k++) {
-    const a = e.ts.step().stop, b = e.ref.step().stop;
+    const a = e.ts.step().stop,
+      b = e.ref.step().stop;
     if (a !== 'ok' || b !== 'ok') return [{ what: `prelude step ${k + 1} stop`, ts: a, ref: b }];
   }
   return stateDiffs(start, e.ts.getState(), e.ref.getState()).map((d) => ({ ...d, what: `prelude ${d.what}` }));
@@ -266,7 +313,8 @@ function insnBytes(word: number, width: 16 | 32): number[] {
 export function stateDiffs(before: CpuState, ts: CpuState, ref: CpuState): StateDiff[] {
   const diffs: StateDiff[] = [];
   for (let k = 0; k < 16; k++) {
-    if (ts.r[k] >>> 0 !== ref.r[k] >>> 0) diffs.push({ what: REG_NAMES[k], before: before.r[k] >>> 0, ts: ts.r[k] >>> 0, ref: ref.r[k] >>> 0 });
+    if (ts.r[k] >>> 0 !== ref.r[k] >>> 0)
+      diffs.push({ what: REG_NAMES[k], before: before.r[k] >>> 0, ts: ts.r[k] >>> 0, ref: ref.r[k] >>> 0 });
   }
   for (const f of SCALARS) {
     if (ts[f] !== ref[f]) diffs.push({ what: f, before: before[f], ts: ts[f], ref: ref[f] });
@@ -285,7 +333,8 @@ export function stateDiffs(before: CpuState, ts: CpuState, ref: CpuState): State
 function unknownAfterFault(at: Insn | null, tsStop: StepStop, refStop: StepStop): { regs: Set<string>; memory: boolean } {
   const none = { regs: new Set<string>(), memory: false };
   if (tsStop !== 'fault' || refStop !== 'fault' || !at?.row) return none;
-  const op = at.row.enc.op, f = at.fields;
+  const op = at.row.enc.op,
+    f = at.fields;
   if (op === Op.LDM || op === Op.POP) {
     const list = f.l ?? 0;
     const regs = new Set(REG_NAMES.slice(0, 8).filter((_, k) => (list >>> k) & 1 && !(op === Op.LDM && k === f.n)));
@@ -376,8 +425,17 @@ export function runConformance(opts: ConformanceOptions): ConformanceSummary {
     const gen = new CaseGenerator(profile, seed);
     loadMemory(engines, gen.initialFlash(), gen.initialSram());
     const s: ConformanceSummary = {
-      mcu: profile.name, seed, count: 0, sramlabOnly: 0, sramlabOnlyCounts: {}, mismatches: 0, deviations: 0,
-      deviationCounts: {}, mismatchesByRow: {}, classCounts: {}, first: [],
+      mcu: profile.name,
+      seed,
+      count: 0,
+      sramlabOnly: 0,
+      sramlabOnlyCounts: {},
+      mismatches: 0,
+      deviations: 0,
+      deviationCounts: {},
+      mismatchesByRow: {},
+      classCounts: {},
+      first: [],
     };
     for (let k = 0; k < opts.count; k++) {
       const c = gen.next();
@@ -416,25 +474,42 @@ const rowName = (c: TestCase): string =>
 
 function report(c: TestCase, out: Outcome, profile: Profile): MismatchReport {
   const s = c.state;
-  const state = `${REG_NAMES.slice(0, 15).map((r, k) => `${r}=${hex(s.r[k])}`).join(' ')} nzcv=${s.n}${s.z}${s.c}${s.v}` +
-    (profile.arch === 'v7em' ? ` q=${s.q} ge=${hex(s.ge)}` : '') + ` primask=${s.primask} control=${s.control}` +
+  const state =
+    `${REG_NAMES.slice(0, 15)
+      .map((r, k) => `${r}=${hex(s.r[k])}`)
+      .join(' ')} nzcv=${s.n}${s.z}${s.c}${s.v}` +
+    (profile.arch === 'v7em' ? ` q=${s.q} ge=${hex(s.ge)}` : '') +
+    ` primask=${s.primask} control=${s.control}` +
     (c.prelude ? ` prelude=${JSON.stringify(c.prelude)}` : '');
   return {
-    index: c.index, word: c.word, width: c.width, row: rowName(c), fields: c.fields, pc: s.r[15],
+    index: c.index,
+    word: c.word,
+    width: c.width,
+    row: rowName(c),
+    fields: c.fields,
+    pc: s.r[15],
     disassembly: disassemble(profile.arch, c.word, s.r[15]),
-    block: c.block?.insns.map((i) => `${hex(i.address)}: ${wordText(i.word, i.width)}  ${disassemble(profile.arch, i.word, i.address)}` +
-      `  [${rowLabel(i.row)}]${i.special ? ' (UNPREDICTABLE here)' : ''}`),
-    state, tsStop: out.tsStop, refStop: out.refStop, diffs: out.diffs,
+    block: c.block?.insns.map(
+      (i) =>
+        `${hex(i.address)}: ${wordText(i.word, i.width)}  ${disassemble(profile.arch, i.word, i.address)}` +
+        `  [${rowLabel(i.row)}]${i.special ? ' (UNPREDICTABLE here)' : ''}`,
+    ),
+    state,
+    tsStop: out.tsStop,
+    refStop: out.refStop,
+    diffs: out.diffs,
   };
 }
 
 const rowLabel = (r: CompiledEncoding): string => r.enc.name;
 const wordText = (word: number, width: 16 | 32): string =>
-  (width === 16 ? hex(word, 4) : `${hex(word >>> 16, 4)} ${hex(word & 0xffff, 4)}`);
+  width === 16 ? hex(word, 4) : `${hex(word >>> 16, 4)} ${hex(word & 0xffff, 4)}`;
 
 /** A mismatch in a few lines for people. */
 export function formatMismatch(m: MismatchReport): string {
-  const fields = Object.entries(m.fields).map(([k, v]) => `${k}=${v}`).join(' ');
+  const fields = Object.entries(m.fields)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const lines = [
     `#${m.index} ${wordText(m.word, m.width)} at 0x${hex(m.pc)}: ${m.row}${fields && !m.block ? ` [${fields}]` : ''} — ${m.disassembly}`,
     ...(m.block ?? []).map((l) => `    ${l}`),

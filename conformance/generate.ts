@@ -18,7 +18,7 @@
 
 import type { CpuState, StepStop } from '../emulator/engine.ts';
 import type { FaultReport } from '../emulator/fault.ts';
-import { compile, rowsFor, extractFields, type CompiledEncoding } from '../emulator/isa/decoder.ts';
+import { type CompiledEncoding, compile, extractFields, rowsFor } from '../emulator/isa/decoder.ts';
 import { is32bit, Op } from '../emulator/isa/encodings.ts';
 import { OpV7, V7M_SHOULD_BE } from '../emulator/isa/encodings-v7m.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
@@ -43,10 +43,13 @@ export interface Layout {
 export function layoutFor(p: Profile): Layout {
   if (p.flashSize < 0x4000 || p.sramSize < 0x4000) throw new Error(`${p.name}: conformance needs at least 16 KiB of flash and SRAM`);
   return {
-    flashSize: p.flashSize, sramSize: p.sramSize,
-    window: SRAM_BASE + 0x1000, windowSize: 0x1000,
+    flashSize: p.flashSize,
+    sramSize: p.sramSize,
+    window: SRAM_BASE + 0x1000,
+    windowSize: 0x1000,
     // Room below for backward branches, above for the literal pool (PC + 1020) and the prelude.
-    codeLow: 0x800, codeHigh: p.flashSize - 0x1000,
+    codeLow: 0x800,
+    codeHigh: p.flashSize - 0x1000,
     scratch: p.arch === 'v6m' ? p.flashSize - 0x10 : p.flashSize - 0x20,
     postlude: p.arch === 'v6m' ? -1 : p.flashSize - 0x10,
   };
@@ -59,8 +62,14 @@ export const PRELUDE_CODE = [0xf380, 0x8809, 0xf381, 0x8814]; // msr psp, r0; ms
  * the prelude asks for it (CPSID f, a fifth step).
  */
 export const PRELUDE_CODE_V7 = [
-  0xf380, 0x8809, 0xf381, 0x8814, // msr psp, r0; msr control, r1
-  0xf382, 0x8811, 0xb661, 0xb671, // msr basepri, r2; cpsie f; cpsid f
+  0xf380,
+  0x8809,
+  0xf381,
+  0x8814, // msr psp, r0; msr control, r1
+  0xf382,
+  0x8811,
+  0xb661,
+  0xb671, // msr basepri, r2; cpsie f; cpsid f
 ];
 /** Reads BASEPRI and FAULTMASK after an ARMv7-M system case: `mrs r0, basepri; mrs r1, faultmask`. */
 export const POSTLUDE_CODE = [0xf3ef, 0x8011, 0xf3ef, 0x8113];
@@ -73,7 +82,13 @@ export const POSTLUDE_CODE = [0xf3ef, 0x8011, 0xf3ef, 0x8113];
  * the postlude reads them back on both engines, so that MSR BASEPRI/FAULTMASK and CPS are
  * compared too.
  */
-export interface Prelude { msp: number; psp: number; spsel: number; basepri?: number; faultmask?: number }
+export interface Prelude {
+  msp: number;
+  psp: number;
+  spsel: number;
+  basepri?: number;
+  faultmask?: number;
+}
 
 /** One instruction: a case's own, or one of a block's. */
 export interface Insn {
@@ -146,9 +161,10 @@ const SHOULD_BE: readonly { name: string; arch: Arch; pattern: string }[] = [
 ];
 /** The ARMv7-M and ARMv7E-M rows' should-be bits (ARMv7-M ARM, DDI 0403E, chapter A7 diagrams). */
 const SHOULD_BE_ROWS = [...SHOULD_BE, ...V7M_SHOULD_BE].map((s) =>
-  compile({ op: Op.UNDEFINED, name: s.name, pattern: s.pattern, arch: s.arch, cls: 'should-be', asm: '' }));
+  compile({ op: Op.UNDEFINED, name: s.name, pattern: s.pattern, arch: s.arch, cls: 'should-be', asm: '' }),
+);
 
-const matches = (c: CompiledEncoding, word: number): boolean => ((word & c.mask) >>> 0) === c.value;
+const matches = (c: CompiledEncoding, word: number): boolean => (word & c.mask) >>> 0 === c.value;
 const ARCH_RANK: Record<Arch, number> = { v6m: 0, v7m: 1, v7em: 2 };
 
 /** True when a word that sramlab finds in no row is an UNPREDICTABLE variant of one that exists. */
@@ -214,7 +230,16 @@ export const regName = (k: number): string => (k === 13 ? 'sp' : k === 14 ? 'lr'
 
 /** Loads and stores that are always word-aligned in ARMv7-M (A3.2.1), with their base register. */
 const ALWAYS_ALIGNED = new Set<number>([
-  Op.LDM, Op.STM, Op.PUSH, Op.POP, OpV7.LDM_W, OpV7.LDMDB, OpV7.STM_W, OpV7.STMDB, OpV7.LDRD_imm, OpV7.STRD_imm,
+  Op.LDM,
+  Op.STM,
+  Op.PUSH,
+  Op.POP,
+  OpV7.LDM_W,
+  OpV7.LDMDB,
+  OpV7.STM_W,
+  OpV7.STMDB,
+  OpV7.LDRD_imm,
+  OpV7.STRD_imm,
 ]);
 const baseOf = (i: Insn): number => (opOf(i) === Op.PUSH || opOf(i) === Op.POP ? 13 : i.fields.n);
 
@@ -230,7 +255,8 @@ function basepriModel(c: TestCase, bits: number): { basepri: number; read: numbe
   const mask = (0xff << (8 - bits)) & 0xff;
   let b = (c.prelude?.basepri ?? 0) & mask;
   let read = -1;
-  const op = opOf(c), s = c.fields.s;
+  const op = opOf(c),
+    s = c.fields.s;
   if (op === OpV7.MRS_v7 && (s === 17 || s === 18)) read = b;
   if (op === OpV7.MSR_v7 && (s === 17 || s === 18)) {
     const v = c.state.r[c.fields.n] & 0xff;
@@ -242,109 +268,142 @@ function basepriModel(c: TestCase, bits: number): { basepri: number; read: numbe
 
 export const KNOWN_DEVIATIONS: readonly Deviation[] = [
   {
-    id: 'it-on-v6m', arch: ['v6m'],
+    id: 'it-on-v6m',
+    arch: ['v6m'],
     covers: (c, o) => (hw16(c) & 0xff00) === 0xbf00 && (c.word & 0xf) !== 0 && refRanUndefined(o),
     reference: "Unicorn's Cortex-M0 model executes IT, with the instructions of its block, in one step",
     reason: 'IT is ARMv7-M only: in ARMv6-M only the hints 0xBFx0 exist and 0xBFxy with y != 0 is UNDEFINED (ARMv6-M ARM A5.2.5)',
   },
   {
-    id: 'cbz-on-v6m', arch: ['v6m'],
+    id: 'cbz-on-v6m',
+    arch: ['v6m'],
     covers: (c, o) => (hw16(c) & 0xf500) === 0xb100 && refRanUndefined(o),
     reference: "Unicorn's Cortex-M0 model executes CBZ/CBNZ",
     reason: 'CBZ/CBNZ are ARMv7-M only: 1011 x0x1 xxxx xxxx is UNDEFINED in ARMv6-M (ARMv6-M ARM A5.2.5)',
   },
   {
-    id: 'setend-on-v6m', arch: ['v6m'],
+    id: 'setend-on-v6m',
+    arch: ['v6m'],
     covers: (c, o) => (hw16(c) & 0xfff7) === 0xb650 && refRanUndefined(o),
     reference: "Unicorn's Cortex-M0 model executes SETEND (1011 0110 0101 E000) as a no-op",
     reason: 'SETEND exists only in the A and R profiles; the encoding is UNDEFINED in ARMv6-M (ARMv6-M ARM A5.2.5)',
   },
   {
-    id: 'sp-low-bits', arch: ['v6m', 'v7m', 'v7em'],
+    id: 'sp-low-bits',
+    arch: ['v6m', 'v7m', 'v7em'],
     covers: (_c, o) => o.diffs.every((d) => d.what.endsWith('sp') && typeof d.ref === 'number' && d.ts === (d.ref & ~3) >>> 0),
     reference: 'Unicorn 2.0.1 (QEMU 5.0) keeps bits [1:0] of a value written to SP (MOV/ADD SP, MSR MSP/PSP); QEMU fixed this in 6.1',
     reason: 'on M-profile SP[1:0] are RES0H, hardwired to zero, so writes to them are ignored (ARM ARM, ARM core registers: the SP)',
   },
   {
-    id: 'msr-sets-q-on-v6m', arch: ['v6m'],
+    id: 'msr-sets-q-on-v6m',
+    arch: ['v6m'],
     covers: (c, o) => c.row?.enc.op === Op.MSR && c.fields.s <= 3 && o.diffs.every((d) => d.what === 'q' && d.ts === 0),
     reference: "Unicorn's Cortex-M0 model lets MSR APSR set the Q flag from bit 27",
     reason: 'ARMv6-M has no Q flag: APSR bits [27:0] are reserved, so MSR APSR writes only N, Z, C and V (ARMv6-M ARM, MSR; the APSR)',
   },
   // ---- ARMv7-M and ARMv7E-M (Unicorn's Cortex-M3 and Cortex-M4 models) ----
   {
-    id: 'unaligned-multiple', arch: ['v7m', 'v7em'],
-    covers: (_c, o) => o.at !== null && ALWAYS_ALIGNED.has(opOf(o.at)) && o.tsFault?.kind === 'unaligned' &&
-      (o.before.r[baseOf(o.at)] & 3) !== 0 && (o.refStop === 'ok' || o.ref.r[15] !== o.before.r[15]),
+    id: 'unaligned-multiple',
+    arch: ['v7m', 'v7em'],
+    covers: (_c, o) =>
+      o.at !== null &&
+      ALWAYS_ALIGNED.has(opOf(o.at)) &&
+      o.tsFault?.kind === 'unaligned' &&
+      (o.before.r[baseOf(o.at)] & 3) !== 0 &&
+      (o.refStop === 'ok' || o.ref.r[15] !== o.before.r[15]),
     reference: 'Unicorn runs LDM, STM, PUSH, POP, LDRD and STRD on an address that is not word-aligned',
-    reason: 'these accesses are always word-aligned: an unaligned address is an UNALIGNED UsageFault whatever CCR.UNALIGN_TRP says (ARMv7-M ARM A3.2.1)',
+    reason:
+      'these accesses are always word-aligned: an unaligned address is an UNALIGNED UsageFault whatever CCR.UNALIGN_TRP says (ARMv7-M ARM A3.2.1)',
   },
   {
-    id: 'strex-unaligned-no-monitor', arch: ['v7m', 'v7em'],
+    id: 'strex-unaligned-no-monitor',
+    arch: ['v7m', 'v7em'],
     covers: (c, o) => {
-      const op = opOf(c), f = c.fields;
+      const op = opOf(c),
+        f = c.fields;
       if (c.block || (op !== OpV7.STREX && op !== OpV7.STREXH) || o.tsFault?.kind !== 'unaligned' || o.refStop !== 'ok') return false;
       const address = (c.state.r[f.n] + (op === OpV7.STREX ? 4 * f.i : 0)) >>> 0;
       return (address & (op === OpV7.STREX ? 3 : 1)) !== 0 && o.ref.r[f.d] === 1 && onlyIn(o, [regName(f.d)]);
     },
     reference: 'Unicorn returns 1 (failed) from STREX/STREXH to an unaligned address when the monitor does not tag it',
-    reason: 'ExclusiveMonitorsPass() checks alignment before the monitor: an unaligned Store-Exclusive is an UNALIGNED UsageFault (ARMv7-M ARM A3.4.5 and the STREX pseudocode)',
+    reason:
+      'ExclusiveMonitorsPass() checks alignment before the monitor: an unaligned Store-Exclusive is an UNALIGNED UsageFault (ARMv7-M ARM A3.4.5 and the STREX pseudocode)',
   },
   {
-    id: 'blx-immediate', arch: ['v7m', 'v7em'],
-    covers: (c, o) => ((w32(o.at ?? c) & 0xf800d000) >>> 0) === 0xf000c000 && o.tsStop === 'undefined' && refRanUndefined(o),
+    id: 'blx-immediate',
+    arch: ['v7m', 'v7em'],
+    covers: (c, o) => (w32(o.at ?? c) & 0xf800d000) >>> 0 === 0xf000c000 && o.tsStop === 'undefined' && refRanUndefined(o),
     reference: 'Unicorn executes BLX (immediate), encoding T2 (11110 x | 11x0 x), and switches to the ARM instruction set',
-    reason: 'ARMv7-M has no BLX (immediate) and no ARM state: op1 = 1x0 of the branch and miscellaneous control space is UNDEFINED (ARMv7-M ARM A5.3.4)',
+    reason:
+      'ARMv7-M has no BLX (immediate) and no ARM state: op1 = 1x0 of the branch and miscellaneous control space is UNDEFINED (ARMv7-M ARM A5.3.4)',
   },
   {
-    id: 'signed-store', arch: ['v7m', 'v7em'],
+    id: 'signed-store',
+    arch: ['v7m', 'v7em'],
     covers: (c, o) => ((w32(o.at ?? c) >>> 16) & 0xff10) === 0xf900 && o.tsStop === 'undefined' && refRanUndefined(o),
     reference: 'Unicorn executes the encodings 1111 1001 xxx0 (a "signed store", which does not exist) as stores',
-    reason: 'in the load/store single space, op1 = 1001 xxx0 is UNDEFINED (ARMv7-M ARM A5.3, Table A5-9 "32-bit Thumb instruction encoding")',
+    reason:
+      'in the load/store single space, op1 = 1001 xxx0 is UNDEFINED (ARMv7-M ARM A5.3, Table A5-9 "32-bit Thumb instruction encoding")',
   },
   {
-    id: 'exclusive-doubleword', arch: ['v7m', 'v7em'],
+    id: 'exclusive-doubleword',
+    arch: ['v7m', 'v7em'],
     covers: (c, o) => {
       const w = w32(o.at ?? c);
       return w >= 0 && ((w >>> 16) & 0xffe0) === 0xe8c0 && ((w >>> 4) & 0xf) === 7 && o.tsStop === 'undefined' && refRanUndefined(o);
     },
     reference: 'Unicorn executes LDREXD and STREXD (1110 1000 110x xxxx | xxxx xxxx 0111 xxxx)',
-    reason: 'ARMv7-M has no doubleword exclusives: in the load/store dual or exclusive space, op3 = 0111 is UNDEFINED (ARMv7-M ARM A5.3.8 lists only LDREXB/H, STREXB/H and TBB/TBH there)',
+    reason:
+      'ARMv7-M has no doubleword exclusives: in the load/store dual or exclusive space, op3 = 0111 is UNDEFINED (ARMv7-M ARM A5.3.8 lists only LDREXB/H, STREXB/H and TBB/TBH there)',
   },
   {
-    id: 'dsp-on-m3', arch: ['v7m'],
+    id: 'dsp-on-m3',
+    arch: ['v7m'],
     covers: (c, o) => {
       const i = o.at ?? c;
       return !i.row && i.width === 32 && DSP_ONLY_ROWS.some((r) => matches(r, i.word)) && o.tsStop === 'undefined' && refRanUndefined(o);
     },
     reference: "Unicorn's Cortex-M3 model executes some ARMv7E-M DSP encodings (SMLAD, SMLSD, SMLALD, the extend-and-add forms, …)",
-    reason: 'the DSP extension is ARMv7E-M only; in ARMv7-M those encodings are UNDEFINED (ARMv7-M ARM A5.3, the instructions marked v7E-M)',
+    reason:
+      'the DSP extension is ARMv7E-M only; in ARMv7-M those encodings are UNDEFINED (ARMv7-M ARM A5.3, the instructions marked v7E-M)',
   },
   {
-    id: 'setend-on-v7m', arch: ['v7m', 'v7em'],
+    id: 'setend-on-v7m',
+    arch: ['v7m', 'v7em'],
     covers: (c, o) => (hw16(o.at ?? c) & 0xfff7) === 0xb650 && refRanUndefined(o),
     reference: "Unicorn's Cortex-M3/M4 models execute SETEND (1011 0110 0101 E000) as a no-op",
     reason: 'SETEND exists only in the A and R profiles; in ARMv7-M 1011 0110 010x xxxx is UNDEFINED (ARMv7-M ARM A5.2.5)',
   },
   {
-    id: 'fpu-on-m4', arch: ['v7em'],
+    id: 'fpu-on-m4',
+    arch: ['v7em'],
     covers: (c, o) => {
       const w = w32(o.at ?? c);
       // cp10/cp11 (floating point): 111x 11xx xxxx xxxx | xxxx 101x xxxx xxxx
       if (w >= 0 && ((w >>> 16) & 0xec00) === 0xec00 && ((w >>> 9) & 7) === 5) return o.tsStop === 'undefined' && refRanUndefined(o);
       // MSR CONTROL keeps bit 2, FPCA, which exists only with the FP extension.
       const ctl = diffOf(o, 'control');
-      return opOf(c) === OpV7.MSR_v7 && c.fields.s === 20 && ctl !== undefined && onlyIn(o, ['control']) &&
-        typeof ctl.ref === 'number' && ctl.ts === (ctl.ref & ~4);
+      return (
+        opOf(c) === OpV7.MSR_v7 &&
+        c.fields.s === 20 &&
+        ctl !== undefined &&
+        onlyIn(o, ['control']) &&
+        typeof ctl.ref === 'number' &&
+        ctl.ts === (ctl.ref & ~4)
+      );
     },
     reference: "Unicorn's Cortex-M4 model has the FP extension (it is a Cortex-M4F): it runs VFP instructions and keeps CONTROL.FPCA",
-    reason: "sramlab's cortex-m4 profile has no FPU: coprocessors 10 and 11 are absent, so their instructions are NOCP UsageFaults and CONTROL.FPCA is RES0 (ARMv7-M ARM A5.3.18, B1.4.4, B3.2.20)",
+    reason:
+      "sramlab's cortex-m4 profile has no FPU: coprocessors 10 and 11 are absent, so their instructions are NOCP UsageFaults and CONTROL.FPCA is RES0 (ARMv7-M ARM A5.3.18, B1.4.4, B3.2.20)",
   },
   {
-    id: 'basepri-all-bits', arch: ['v7m', 'v7em'],
+    id: 'basepri-all-bits',
+    arch: ['v7m', 'v7em'],
     covers: (c, o, p) => {
       if (!c.prelude || !onlyIn(o, ['basepri', ...(opOf(c) === OpV7.MRS_v7 ? [regName(c.fields.d)] : [])])) return false;
-      const arm = basepriModel(c, p.priorityBits), uc = basepriModel(c, 8);
+      const arm = basepriModel(c, p.priorityBits),
+        uc = basepriModel(c, 8);
       return o.diffs.every((d) => {
         if (d.what === 'stop' || d.what === 'pc') return false;
         if (d.what === 'basepri') return d.ts === arm.basepri && d.ref === uc.basepri;
@@ -352,23 +411,37 @@ export const KNOWN_DEVIATIONS: readonly Deviation[] = [
       });
     },
     reference: 'Unicorn keeps all 8 bits of BASEPRI (MSR BASEPRI, BASEPRI_MAX)',
-    reason: 'only the profile\'s priority bits of BASEPRI exist, BASEPRI[7:8-n]; the others are RAZ/WI (ARMv7-M ARM B1.4.3, B3.2.7 "priority bits")',
+    reason:
+      'only the profile\'s priority bits of BASEPRI exist, BASEPRI[7:8-n]; the others are RAZ/WI (ARMv7-M ARM B1.4.3, B3.2.7 "priority bits")',
   },
   {
-    id: 'msr-faultmask-while-set', arch: ['v7m', 'v7em'],
+    id: 'msr-faultmask-while-set',
+    arch: ['v7m', 'v7em'],
     covers: (c, o) => {
       const fm = diffOf(o, 'faultmask');
-      return opOf(c) === OpV7.MSR_v7 && c.fields.s === 19 && c.prelude?.faultmask === 1 && (c.state.r[c.fields.n] & 1) === 0 &&
-        fm?.ts === 1 && fm.ref === 0 && onlyIn(o, ['faultmask']) && o.diffs.every((d) => d.what !== 'stop' && d.what !== 'pc');
+      return (
+        opOf(c) === OpV7.MSR_v7 &&
+        c.fields.s === 19 &&
+        c.prelude?.faultmask === 1 &&
+        (c.state.r[c.fields.n] & 1) === 0 &&
+        fm?.ts === 1 &&
+        fm.ref === 0 &&
+        onlyIn(o, ['faultmask']) &&
+        o.diffs.every((d) => d.what !== 'stop' && d.what !== 'pc')
+      );
     },
     reference: 'Unicorn lets MSR FAULTMASK clear FAULTMASK while it is set',
-    reason: 'MSR writes FAULTMASK only when ExecutionPriority() > -1, and a set FAULTMASK makes it -1, so only CPSIE f (or exception return) clears it (ARMv7-M ARM B5.2.3 MSR pseudocode, B1.5.4)',
+    reason:
+      'MSR writes FAULTMASK only when ExecutionPriority() > -1, and a set FAULTMASK makes it -1, so only CPSIE f (or exception return) clears it (ARMv7-M ARM B5.2.3 MSR pseudocode, B1.5.4)',
   },
   {
-    id: 'isb-ends-it-block', arch: ['v7m', 'v7em'],
+    id: 'isb-ends-it-block',
+    arch: ['v7m', 'v7em'],
     covers: (c, o) => c.block?.kind === 'it-block' && o.isbEndsBlock === true,
-    reference: 'Unicorn loses ITSTATE at an ISB that executes inside an IT block: the rest of the block runs as if outside it (unconditionally, 16-bit instructions setting flags)',
-    reason: 'ISB does not change ITSTATE: like any instruction in an IT block it advances it (ITAdvance), so the instructions after it keep their conditions (ARMv7-M ARM A7.3, A7.7.37 ISB); checked by running sramlab on the same code with the IT block ended at the ISB, which must give the reference\'s result',
+    reference:
+      'Unicorn loses ITSTATE at an ISB that executes inside an IT block: the rest of the block runs as if outside it (unconditionally, 16-bit instructions setting flags)',
+    reason:
+      "ISB does not change ITSTATE: like any instruction in an IT block it advances it (ITAdvance), so the instructions after it keep their conditions (ARMv7-M ARM A7.3, A7.7.37 ISB); checked by running sramlab on the same code with the IT block ended at the ISB, which must give the reference's result",
   },
 ];
 
@@ -406,15 +479,33 @@ export const EXCLUSIVE_SEQ = 'exclusive-seq';
  * Classes whose instructions may stand in an IT block like any other: not branches, hints,
  * traps, system or exclusive instructions, coprocessor instructions (the FPU of Unicorn's M4).
  */
-const IT_BODY_EXCLUDED = new Set(['branch', 'branch-w', 'bl', 'cbz', 'it', 'table-branch', 'hint', 'hint-w', 'trap',
-  'system', 'exclusive', 'coproc']);
+const IT_BODY_EXCLUDED = new Set([
+  'branch',
+  'branch-w',
+  'bl',
+  'cbz',
+  'it',
+  'table-branch',
+  'hint',
+  'hint-w',
+  'trap',
+  'system',
+  'exclusive',
+  'coproc',
+]);
 /** Instructions UNPREDICTABLE anywhere in an IT block (A7.3): CBZ/CBNZ, IT, B<cond> (T1, T3). */
 const IT_NEVER_CLASSES = new Set(['cbz', 'it']);
 const IT_NEVER_OPS = new Set<number>([Op.B_cond, OpV7.B_T3]);
 /** Bits that make these instructions write the PC (Rd = 15, P = 1, Rt = 15). */
 const PC_OPERAND = new Map<number, number>([
-  [Op.MOV_hi, 0x87], [Op.ADD_hi, 0x87], [Op.POP, 0x100], [OpV7.LDM_W, 0x8000], [OpV7.LDMDB, 0x8000],
-  [OpV7.LDR_imm12, 0xf000], [OpV7.LDR_imm8, 0xf000], [OpV7.LDR_reg, 0xf000],
+  [Op.MOV_hi, 0x87],
+  [Op.ADD_hi, 0x87],
+  [Op.POP, 0x100],
+  [OpV7.LDM_W, 0x8000],
+  [OpV7.LDMDB, 0x8000],
+  [OpV7.LDR_imm12, 0xf000],
+  [OpV7.LDR_imm8, 0xf000],
+  [OpV7.LDR_reg, 0xf000],
 ]);
 /** Share of IT-block slots that get an instruction UNPREDICTABLE there (see BlockInsn.special). */
 const IT_SPECIAL_SHARE = 0.04;
@@ -434,7 +525,10 @@ export class CaseGenerator {
   private readonly v7: boolean;
   private index = 0;
 
-  constructor(readonly profile: Profile, seed: number) {
+  constructor(
+    readonly profile: Profile,
+    seed: number,
+  ) {
     this.layout = layoutFor(profile);
     this.rng = new Prng(seed);
     this.v7 = profile.arch !== 'v6m';
@@ -444,8 +538,11 @@ export class CaseGenerator {
     this.classes = classes;
     this.classRows = [...classes.values()];
     this.itBodyRows = [...classes].filter(([cls]) => !IT_BODY_EXCLUDED.has(cls)).map(([, r]) => r);
-    this.itSpecialRows = rows.filter((r) => ['branch', 'branch-w', 'bl', 'cbz', 'it', 'table-branch'].includes(r.enc.cls) ||
-      (PC_OPERAND.has(r.enc.op) && r.enc.cls !== 'load-lit'));
+    this.itSpecialRows = rows.filter(
+      (r) =>
+        ['branch', 'branch-w', 'bl', 'cbz', 'it', 'table-branch'].includes(r.enc.cls) ||
+        (PC_OPERAND.has(r.enc.op) && r.enc.cls !== 'load-lit'),
+    );
     const sorted = [...rows].sort((a, b) => b.fixed - a.fixed);
     this.bySpecificity = { 16: sorted.filter((r) => r.width === 16), 32: sorted.filter((r) => r.width === 32) };
   }
@@ -453,10 +550,11 @@ export class CaseGenerator {
   /** Initial flash contents: random bytes, with the prelude (and postlude) at their addresses. */
   initialFlash(): Uint8Array {
     const flash = this.rng.bytes(this.layout.flashSize);
-    const put = (at: number, hws: readonly number[]) => hws.forEach((hw, k) => {
-      flash[at + 2 * k] = hw & 0xff;
-      flash[at + 2 * k + 1] = hw >>> 8;
-    });
+    const put = (at: number, hws: readonly number[]) =>
+      hws.forEach((hw, k) => {
+        flash[at + 2 * k] = hw & 0xff;
+        flash[at + 2 * k + 1] = hw >>> 8;
+      });
     put(this.layout.scratch, this.v7 ? PRELUDE_CODE_V7 : PRELUDE_CODE);
     if (this.v7) put(this.layout.postlude, POSTLUDE_CODE);
     return flash;
@@ -479,9 +577,7 @@ export class CaseGenerator {
     if (!picked) return this.exclusiveSequence();
     const { word, width } = picked;
     const { row, fields } = this.decode(word, width);
-    const unpredictable = row
-      ? row.enc.unpredictable?.(fields) === true
-      : isShouldBeVariant(this.profile.arch, word, width);
+    const unpredictable = row ? row.enc.unpredictable?.(fields) === true : isShouldBeVariant(this.profile.arch, word, width);
     // An IT instruction takes its block with it (ARMv7-M; on ARMv6-M IT is UNDEFINED).
     const body = this.v7 && row?.enc.op === OpV7.IT && !unpredictable ? this.itBody(fields.k) : null;
     const roles = rolesFor(row, fields);
@@ -490,8 +586,12 @@ export class CaseGenerator {
     const system = row?.enc.cls === 'system';
     const insn: Insn = { word, width, row, fields };
     return {
-      index: this.index++, source: random ? 'random' : 'encoding', cls: random ? 'random' : row!.enc.cls,
-      ...insn, unpredictable, state,
+      index: this.index++,
+      source: random ? 'random' : 'encoding',
+      cls: random ? 'random' : row!.enc.cls,
+      ...insn,
+      unpredictable,
+      state,
       block: body ? this.block('it-block', state.r[15], [{ ...insn, row: row!, special: false }, ...body]) : null,
       fill: { address: this.layout.window, bytes: rng.bytes(this.layout.windowSize) },
       prelude: system ? this.prelude(state) : null,
@@ -508,13 +608,14 @@ export class CaseGenerator {
   private wordOf(row: CompiledEncoding): { word: number; width: 16 | 32 } {
     const free = ~row.mask >>> 0;
     const bits = row.width === 16 ? this.rng.u32() & 0xffff : this.rng.u32();
-    return { word: ((row.value | (bits & free)) >>> 0), width: row.width };
+    return { word: (row.value | (bits & free)) >>> 0, width: row.width };
   }
 
   private randomWord(): { word: number; width: 16 | 32 } {
     let word: number, width: 16 | 32;
     if (this.rng.chance(0.5)) {
-      do word = this.rng.u32() & 0xffff; while (is32bit(word));
+      do word = this.rng.u32() & 0xffff;
+      while (is32bit(word));
       width = 16;
     } else {
       word = (((0xe800 + this.rng.below(0x1800)) << 16) | (this.rng.u32() & 0xffff)) >>> 0;
@@ -539,7 +640,10 @@ export class CaseGenerator {
       const last = slot === length;
       if (this.rng.chance(IT_SPECIAL_SHARE)) {
         const special = this.itSpecial(last);
-        if (special) { out.push(special); continue; }
+        if (special) {
+          out.push(special);
+          continue;
+        }
       }
       for (;;) {
         const { word, width } = this.wordOf(this.rng.pick(this.rng.pick(this.itBodyRows)));
@@ -616,8 +720,16 @@ export class CaseGenerator {
     state.r[f] = SRAM_BASE + 0x3000 + 4 * rng.below(256);
     const first = insns[0];
     return {
-      index: this.index++, source: 'encoding', cls: EXCLUSIVE_SEQ, word: first.word, width: 32, row: first.row, fields: first.fields,
-      unpredictable: false, state, block: this.block('exclusive-seq', state.r[15], insns),
+      index: this.index++,
+      source: 'encoding',
+      cls: EXCLUSIVE_SEQ,
+      word: first.word,
+      width: 32,
+      row: first.row,
+      fields: first.fields,
+      unpredictable: false,
+      state,
+      block: this.block('exclusive-seq', state.r[15], insns),
       fill: { address: this.layout.window, bytes: rng.bytes(this.layout.windowSize) },
       prelude: null,
     };
@@ -640,10 +752,15 @@ export class CaseGenerator {
     for (let k = 0; k < 13; k++) r.push(this.regValue(roles.get(k) ?? 'any'));
     r.push(this.stackPointer(), this.regValue(roles.get(14) ?? 'target'), this.codeAddress());
     return {
-      r, n: rng.below(2), z: rng.below(2), c: rng.below(2), v: rng.below(2),
+      r,
+      n: rng.below(2),
+      z: rng.below(2),
+      c: rng.below(2),
+      v: rng.below(2),
       q: this.profile.arch === 'v7em' ? rng.below(2) : 0,
       ge: this.profile.arch === 'v7em' ? rng.below(16) : 0,
-      primask: rng.below(2), control: 0,
+      primask: rng.below(2),
+      control: 0,
     };
   }
 
@@ -653,7 +770,8 @@ export class CaseGenerator {
     const p: Prelude = { msp: this.stackPointer(), psp: this.stackPointer(), spsel };
     if (this.v7) {
       // Mostly values the profile can hold; sometimes any byte (Unicorn keeps the low bits).
-      const bits = this.profile.priorityBits, roll = this.rng.below(100);
+      const bits = this.profile.priorityBits,
+        roll = this.rng.below(100);
       p.basepri = roll < 25 ? 0 : roll < 85 ? this.rng.below(1 << bits) << (8 - bits) : this.rng.below(256);
       p.faultmask = this.rng.chance(0.3) ? 1 : 0;
     }
@@ -736,7 +854,12 @@ function rolesFor(row: CompiledEncoding | undefined, f: Record<string, number>):
 /** True when the instruction may write the PC (a branch, or a load or move to the PC). */
 export function writesPc(row: CompiledEncoding, f: Record<string, number>): boolean {
   switch (row.enc.cls) {
-    case 'branch': case 'branch-w': case 'bl': case 'cbz': case 'table-branch': return true;
+    case 'branch':
+    case 'branch-w':
+    case 'bl':
+    case 'cbz':
+    case 'table-branch':
+      return true;
   }
   const op = row.enc.op;
   if (op === Op.ADD_hi || op === Op.MOV_hi) return ((f.D << 3) | f.d) === 15;
@@ -780,6 +903,7 @@ function ldrex(size: 1 | 2 | 4, t: number, n: number, imm: number): number {
 
 /** STREX (imm8 * 4 offset), STREXH or STREXB. */
 function strex(size: 1 | 2 | 4, d: number, t: number, n: number, imm: number): number {
-  const w = size === 4 ? ((0xe840 | n) << 16) | (t << 12) | (d << 8) | imm : ((0xe8c0 | n) << 16) | (t << 12) | (size === 2 ? 0xf50 : 0xf40) | d;
+  const w =
+    size === 4 ? ((0xe840 | n) << 16) | (t << 12) | (d << 8) | imm : ((0xe8c0 | n) << 16) | (t << 12) | (size === 2 ? 0xf50 : 0xf40) | d;
   return w >>> 0;
 }

@@ -5,10 +5,15 @@
 
 import { parseArgs } from 'node:util';
 import { PROFILES } from '../emulator/profiles.ts';
-import { formatMismatch, runConformance, type ConformanceSummary } from './compare.ts';
+import { type ConformanceSummary, formatMismatch, runConformance } from './compare.ts';
 import { KNOWN_DEVIATIONS } from './generate.ts';
 
-interface Args { mcu: string; count: number; seed: number; show: number }
+interface Args {
+  mcu: string;
+  count: number;
+  seed: number;
+  show: number;
+}
 
 function parse(argv: string[]): Args {
   const { values } = parseArgs({
@@ -40,17 +45,20 @@ function integer(name: string, text: string, min: number): number {
 }
 
 const SRAMLAB_ONLY: Record<string, string> = {
-  'encoding': 'UNPREDICTABLE encodings',
+  encoding: 'UNPREDICTABLE encodings',
   'ldr-pc-unaligned': 'LDR to the PC from an unaligned address',
   'in-it-block': 'CBZ/IT/B<cond> or a PC write before the last in an IT block',
   'in-it-block-skipped': 'the same, skipped (condition failed)',
 };
 
 function summaryLines(s: ConformanceSummary): string[] {
-  const blocks = (s.classCounts['it-block'] ?? 0), sequences = (s.classCounts['exclusive-seq'] ?? 0);
+  const blocks = s.classCounts['it-block'] ?? 0,
+    sequences = s.classCounts['exclusive-seq'] ?? 0;
   const programs = blocks + sequences ? ` (${blocks} of them IT blocks, ${sequences} LDREX/STREX sequences)` : '';
-  const lines = [`${s.mcu}, seed ${s.seed}: ${s.count} cases compared${programs}, ${s.mismatches} mismatches, ` +
-    `${s.deviations} known reference deviations, ${s.sramlabOnly} UNPREDICTABLE cases checked on sramlab alone`];
+  const lines = [
+    `${s.mcu}, seed ${s.seed}: ${s.count} cases compared${programs}, ${s.mismatches} mismatches, ` +
+      `${s.deviations} known reference deviations, ${s.sramlabOnly} UNPREDICTABLE cases checked on sramlab alone`,
+  ];
   const alone = Object.entries(s.sramlabOnlyCounts);
   if (alone.length > 1 || (alone.length === 1 && alone[0][0] !== 'encoding')) {
     lines.push(`  on sramlab alone: ${alone.map(([k, n]) => `${SRAMLAB_ONLY[k] ?? k} ${n}`).join(', ')}`);

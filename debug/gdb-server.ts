@@ -4,7 +4,7 @@
 // waits on (Atomics.wait) and polls between instructions (for gdb's interrupt, Ctrl-C). Bound
 // to 127.0.0.1 unless told otherwise: whoever reaches the port can read and write the machine.
 
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Machine } from '../emulator/machine.ts';
 import { GdbStub, type Transport } from './gdb-stub.ts';
 
@@ -18,7 +18,10 @@ export class GdbTimeout extends Error {
   override name = 'GdbTimeout';
 }
 
-export interface GdbAddress { host: string; port: number }
+export interface GdbAddress {
+  host: string;
+  port: number;
+}
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
 
@@ -33,7 +36,9 @@ export function parseGdbAddress(spec: string, allowRemote = false): GdbAddress {
   if (port > 65535) throw new GdbUsageError(`--gdb port ${port} is not a TCP port (0–65535)`);
   const host = (m[1] ?? '').replace(/^\[|\]$/g, '') || '127.0.0.1';
   if (!LOOPBACK.test(host) && !allowRemote) {
-    throw new GdbUsageError(`--gdb ${host}:${port} is not a loopback address: anyone who reaches it could read and write the machine (add --gdb-allow-remote to mean it)`);
+    throw new GdbUsageError(
+      `--gdb ${host}:${port} is not a loopback address: anyone who reaches it could read and write the machine (add --gdb-allow-remote to mean it)`,
+    );
   }
   return { host, port };
 }
@@ -119,7 +124,9 @@ export class GdbServer implements Transport {
   }
 
   /** host:port as gdb's `target remote` takes it. */
-  get address(): string { return fmt(this.host, this.port); }
+  get address(): string {
+    return fmt(this.host, this.port);
+  }
 
   /** Debugs a machine through this server (one at a time). */
   debug(machine: Machine): GdbStub {
@@ -138,7 +145,10 @@ export class GdbServer implements Transport {
     for (;;) {
       const m = this.wait(this.idleTimeoutMs);
       if (m === null) throw new GdbTimeout(`no gdb connected to ${this.address} within ${this.idleTimeoutMs} ms`);
-      if (m.type === 'connect') { this.client = m.id; return; }
+      if (m.type === 'connect') {
+        this.client = m.id;
+        return;
+      }
     }
   }
 

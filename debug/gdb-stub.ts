@@ -12,10 +12,20 @@ import type { FaultKind } from '../emulator/fault.ts';
 import type { Machine, RunResult } from '../emulator/machine.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import {
-  bytesText, escapeBinary, framePacket, fromHex, INTERRUPT, PacketReader, textBytes, toHex,
-  unescapeBinary, word32FromHex, word32Hex, type Incoming,
+  bytesText,
+  escapeBinary,
+  framePacket,
+  fromHex,
+  INTERRUPT,
+  type Incoming,
+  PacketReader,
+  textBytes,
+  toHex,
+  unescapeBinary,
+  word32FromHex,
+  word32Hex,
 } from './rsp.ts';
-import { registersFor, targetXml, type RegDef } from './target-xml.ts';
+import { type RegDef, registersFor, targetXml } from './target-xml.ts';
 
 /** The bytes gdb sends and receives, with blocking reads: the stub runs in the emulator's thread. */
 export interface Transport {
@@ -39,12 +49,21 @@ export type FinalStop = { exited: number } | { signal: number; message?: string 
 /** The signal a fault is reported as. */
 export function signalForFault(kind: FaultKind): number {
   switch (kind) {
-    case 'undefined': case 'no-cas': case 'nocp': case 'invstate': case 'bad-exc-return': case 'svc-escalated':
+    case 'undefined':
+    case 'no-cas':
+    case 'nocp':
+    case 'invstate':
+    case 'bad-exc-return':
+    case 'svc-escalated':
       return SIG.ILL;
-    case 'divbyzero': return SIG.FPE;
-    case 'unaligned': return SIG.BUS;
-    case 'bkpt': return SIG.TRAP;
-    default: return SIG.SEGV;
+    case 'divbyzero':
+      return SIG.FPE;
+    case 'unaligned':
+      return SIG.BUS;
+    case 'bkpt':
+      return SIG.TRAP;
+    default:
+      return SIG.SEGV;
   }
 }
 
@@ -63,28 +82,40 @@ export function stopForViolation(v: { rule: string; message: string; fault?: Fau
 /** How a whole-firmware run (sramlab exec) ended, as gdb is told. */
 export function stopForRun(r: RunResult): FinalStop {
   switch (r.stop) {
-    case 'exit': return { exited: r.exitCode ?? 0 };
-    case 'returned': return { exited: 0 };
-    case 'fault': case 'lockup': {
+    case 'exit':
+      return { exited: r.exitCode ?? 0 };
+    case 'returned':
+      return { exited: 0 };
+    case 'fault':
+    case 'lockup': {
       const f = r.faults[r.faults.length - 1];
       return f ? { signal: signalForFault(r.faults[0].kind), message: `sramlab: ${f.message}` } : { signal: SIG.SEGV };
     }
-    case 'budget': return { signal: SIG.XCPU, message: 'sramlab: the cycle budget ran out' };
-    case 'sleep': return { signal: SIG.TRAP, message: 'sramlab: the core sleeps (WFI/WFE) with nothing left that could wake it' };
-    case 'halt': return { signal: SIG.TRAP };
+    case 'budget':
+      return { signal: SIG.XCPU, message: 'sramlab: the cycle budget ran out' };
+    case 'sleep':
+      return { signal: SIG.TRAP, message: 'sramlab: the core sleeps (WFI/WFE) with nothing left that could wake it' };
+    case 'halt':
+      return { signal: SIG.TRAP };
   }
 }
 
 /** Thrown out of the run when gdb kills the target ('k'); the command ends with exit status 1. */
 export class GdbKilled extends Error {
   override name = 'GdbKilled';
-  constructor() { super('killed from gdb'); }
+  constructor() {
+    super('killed from gdb');
+  }
 }
 
 /** Largest packet gdb may send us (and our replies stay below it): 16 KiB of payload. */
 export const PACKET_SIZE = 0x4000;
 
-interface Watchpoint { type: 2 | 3 | 4; address: number; length: number }
+interface Watchpoint {
+  type: 2 | 3 | 4;
+  address: number;
+  length: number;
+}
 const WATCH_NAME = { 2: 'watch', 3: 'rwatch', 4: 'awatch' } as const;
 
 type Action = { reply: string | Uint8Array } | { resume: 'continue' | 'step' } | { detach: true } | { kill: true };
@@ -114,13 +145,18 @@ export class GdbStub {
   private readonly hook = (): void => this.beforeInstruction();
   private readonly watchChecker: Checker = (_pc, address, size, kind) => this.onAccess(address, size, kind);
 
-  constructor(readonly machine: Machine, private readonly transport: Transport) {
+  constructor(
+    readonly machine: Machine,
+    private readonly transport: Transport,
+  ) {
     this.regs = registersFor(machine.profile.arch);
     this.xml = textBytes(targetXml(machine.profile.arch));
   }
 
   /** True once gdb detached or went away: the run goes on as if no debugger had been there. */
-  get detached(): boolean { return this.state === 'detached'; }
+  get detached(): boolean {
+    return this.state === 'detached';
+  }
 
   /**
    * Waits for gdb to connect and serves it with the machine stopped where it is now (SIGTRAP)
@@ -146,16 +182,23 @@ export class GdbStub {
   finish(stop: FinalStop): void {
     if (this.state === 'detached') return;
     this.uninstall();
-    if (this.state === 'idle') { this.transport.accept(); this.state = 'stopped'; }
+    if (this.state === 'idle') {
+      this.transport.accept();
+      this.state = 'stopped';
+    }
     const waiting = this.state === 'running';
     this.state = 'stopped';
     if ('exited' in stop) {
       if (waiting) this.send(`W${hex8(stop.exited & 0xff)}`);
-      else { this.lastStop = `W${hex8(stop.exited & 0xff)}`; this.serveFinal(`W${hex8(stop.exited & 0xff)}`); return; }
+      else {
+        this.lastStop = `W${hex8(stop.exited & 0xff)}`;
+        this.serveFinal(`W${hex8(stop.exited & 0xff)}`);
+        return;
+      }
       this.close();
       return;
     }
-    if (waiting && stop.message) this.console(stop.message + '\n');
+    if (waiting && stop.message) this.console(`${stop.message}\n`);
     this.lastStop = this.stopReply(stop.signal);
     if (waiting) this.send(this.lastStop);
     this.serveFinal(`X${hex8(stop.signal)}`);
@@ -174,11 +217,18 @@ export class GdbStub {
     if (this.state !== 'running') return;
     const cpu = this.machine.cpu;
     const incoming = this.transport.poll();
-    if (incoming === null) { this.detach(); return; }
+    if (incoming === null) {
+      this.detach();
+      return;
+    }
     if (incoming.length > 0) {
       this.queue.push(...this.reader.feed(incoming));
       const k = this.queue.findIndex((e) => e.type === 'interrupt');
-      if (k >= 0) { this.queue.splice(k, 1); this.stop(SIG.INT); return; }
+      if (k >= 0) {
+        this.queue.splice(k, 1);
+        this.stop(SIG.INT);
+        return;
+      }
     }
     if (this.watchHit !== null) {
       const { w, address } = this.watchHit;
@@ -187,7 +237,10 @@ export class GdbStub {
       this.stop(SIG.TRAP, `${WATCH_NAME[w.type]}:${address.toString(16)};`);
       return;
     }
-    if (this.watchpoints.length > 0) { this.before = saveCore(cpu); this.undo.length = 0; }
+    if (this.watchpoints.length > 0) {
+      this.before = saveCore(cpu);
+      this.undo.length = 0;
+    }
     if (cpu.faults.length > this.faultsSeen) {
       // 'vector' mode: the fault was taken as an exception; stop at the handler's first instruction.
       const f = cpu.faults[cpu.faults.length - 1];
@@ -204,9 +257,9 @@ export class GdbStub {
     if (this.state !== 'running') return;
     if (kind === 'store' && this.before !== null) {
       // The checker runs before the store lands: keep what it overwrites, to undo it.
-      this.undo.push(this.readable(address) >= size
-        ? { address, bytes: this.machine.bus.peek(address, size) }
-        : { address, bytes: new Uint8Array(0) });
+      this.undo.push(
+        this.readable(address) >= size ? { address, bytes: this.machine.bus.peek(address, size) } : { address, bytes: new Uint8Array(0) },
+      );
     }
     if (this.watchHit !== null) return;
     for (const w of this.watchpoints) {
@@ -225,7 +278,8 @@ export class GdbStub {
    * then the stop is reported after it, one instruction late.
    */
   private rollBack(): void {
-    const cpu = this.machine.cpu, s = this.before;
+    const cpu = this.machine.cpu,
+      s = this.before;
     this.before = null;
     if (s === null || s.ipsr !== cpu.ipsr || s.faults !== cpu.faults.length) return;
     if (this.undo.some((u) => u.bytes.length === 0)) return;
@@ -255,15 +309,35 @@ export class GdbStub {
   private serve(): void {
     for (;;) {
       const e = this.next();
-      if (e === null) { this.detach(); return; }
-      if (e.type === 'nak') { if (this.lastPacket) this.transport.write(this.lastPacket); continue; }
-      if (e.type === 'bad-checksum') { if (!this.noAck) this.transport.write(textBytes('-')); continue; }
+      if (e === null) {
+        this.detach();
+        return;
+      }
+      if (e.type === 'nak') {
+        if (this.lastPacket) this.transport.write(this.lastPacket);
+        continue;
+      }
+      if (e.type === 'bad-checksum') {
+        if (!this.noAck) this.transport.write(textBytes('-'));
+        continue;
+      }
       if (e.type !== 'packet') continue; // acks; an interrupt while stopped changes nothing
       if (!this.noAck) this.transport.write(textBytes('+'));
       const a = this.handle(e.payload);
-      if ('reply' in a) { this.send(a.reply); continue; }
-      if ('kill' in a) { this.uninstall(); this.close(); throw new GdbKilled(); }
-      if ('detach' in a) { this.send('OK'); this.detach(); return; }
+      if ('reply' in a) {
+        this.send(a.reply);
+        continue;
+      }
+      if ('kill' in a) {
+        this.uninstall();
+        this.close();
+        throw new GdbKilled();
+      }
+      if ('detach' in a) {
+        this.send('OK');
+        this.detach();
+        return;
+      }
       const cpu = this.machine.cpu;
       this.stepping = a.resume === 'step';
       this.resumePC = cpu.pc;
@@ -279,12 +353,21 @@ export class GdbStub {
     for (;;) {
       const e = this.next();
       if (e === null) break;
-      if (e.type === 'nak') { if (this.lastPacket) this.transport.write(this.lastPacket); continue; }
-      if (e.type === 'bad-checksum') { if (!this.noAck) this.transport.write(textBytes('-')); continue; }
+      if (e.type === 'nak') {
+        if (this.lastPacket) this.transport.write(this.lastPacket);
+        continue;
+      }
+      if (e.type === 'bad-checksum') {
+        if (!this.noAck) this.transport.write(textBytes('-'));
+        continue;
+      }
       if (e.type !== 'packet') continue;
       if (!this.noAck) this.transport.write(textBytes('+'));
       const a = this.handle(e.payload);
-      if ('reply' in a) { this.send(a.reply); continue; }
+      if ('reply' in a) {
+        this.send(a.reply);
+        continue;
+      }
       if ('resume' in a) this.send(end);
       else if ('detach' in a) this.send('OK');
       break;
@@ -309,7 +392,7 @@ export class GdbStub {
 
   /** Text for gdb's console: 'O' packets, allowed only while gdb waits for a stop reply. */
   private console(text: string): void {
-    this.send('O' + toHex(textBytes(text)));
+    this.send(`O${toHex(textBytes(text))}`);
   }
 
   private close(): void {
@@ -319,7 +402,10 @@ export class GdbStub {
 
   private uninstall(): void {
     if (this.machine.cpu.onInstruction === this.hook) this.machine.cpu.onInstruction = null;
-    if (this.watchInstalled) { this.machine.removeChecker(this.watchChecker); this.watchInstalled = false; }
+    if (this.watchInstalled) {
+      this.machine.removeChecker(this.watchChecker);
+      this.watchInstalled = false;
+    }
     this.breakpoints.clear();
     this.watchpoints.length = 0;
   }
@@ -331,9 +417,12 @@ export class GdbStub {
     const text = bytesText(payload);
     const reply = (r: string | Uint8Array): Action => ({ reply: r });
     switch (text[0]) {
-      case '?': return reply(this.lastStop);
-      case 'g': return reply(this.regs.map((r) => word32Hex(this.readReg(r))).join(''));
-      case 'G': return reply(this.writeAllRegs(text.slice(1)));
+      case '?':
+        return reply(this.lastStop);
+      case 'g':
+        return reply(this.regs.map((r) => word32Hex(this.readReg(r))).join(''));
+      case 'G':
+        return reply(this.writeAllRegs(text.slice(1)));
       case 'p': {
         const r = this.regs.find((x) => x.regnum === parseInt(text.slice(1), 16));
         return reply(r ? word32Hex(this.readReg(r)) : 'E00');
@@ -345,22 +434,38 @@ export class GdbStub {
         this.writeReg(r, word32FromHex(m[2])!);
         return reply('OK');
       }
-      case 'm': return reply(this.readMemory(text.slice(1)));
-      case 'M': return reply(this.writeMemoryHex(text.slice(1)));
-      case 'X': return reply(this.writeMemoryBinary(payload));
-      case 'c': case 's': case 'C': case 'S': {
+      case 'm':
+        return reply(this.readMemory(text.slice(1)));
+      case 'M':
+        return reply(this.writeMemoryHex(text.slice(1)));
+      case 'X':
+        return reply(this.writeMemoryBinary(payload));
+      case 'c':
+      case 's':
+      case 'C':
+      case 'S': {
         // c/s [addr]; C/S sig[;addr]: the signal is not delivered (there are no signals to deliver).
-        const addr = text[0] === 'c' || text[0] === 's' ? text.slice(1) : text.split(';')[1] ?? '';
+        const addr = text[0] === 'c' || text[0] === 's' ? text.slice(1) : (text.split(';')[1] ?? '');
         if (addr !== '') this.setPC(parseInt(addr, 16));
         return { resume: text[0].toLowerCase() === 's' ? 'step' : 'continue' };
       }
-      case 'Z': case 'z': return reply(this.breakOrWatch(text));
-      case 'D': return { detach: true };
-      case 'k': return { kill: true };
-      case 'H': case 'T': return reply('OK'); // one thread, always alive
-      case 'q': case 'Q': return reply(this.query(text));
-      case 'v': return this.vPacket(text);
-      default: return reply('');
+      case 'Z':
+      case 'z':
+        return reply(this.breakOrWatch(text));
+      case 'D':
+        return { detach: true };
+      case 'k':
+        return { kill: true };
+      case 'H':
+      case 'T':
+        return reply('OK'); // one thread, always alive
+      case 'q':
+      case 'Q':
+        return reply(this.query(text));
+      case 'v':
+        return this.vPacket(text);
+      default:
+        return reply('');
     }
   }
 
@@ -368,7 +473,10 @@ export class GdbStub {
     if (text.startsWith('qSupported')) {
       return `PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;QStartNoAckMode+;vContSupported+`;
     }
-    if (text === 'QStartNoAckMode') { this.noAck = true; return 'OK'; }
+    if (text === 'QStartNoAckMode') {
+      this.noAck = true;
+      return 'OK';
+    }
     if (text === 'qAttached') return '1';
     if (text === 'qC') return 'QC1';
     if (text === 'qfThreadInfo') return 'm1';
@@ -376,7 +484,8 @@ export class GdbStub {
     const xfer = /^qXfer:features:read:([^:]*):([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(text);
     if (xfer) {
       if (xfer[1] !== 'target.xml') return 'E00';
-      const offset = parseInt(xfer[2], 16), length = parseInt(xfer[3], 16);
+      const offset = parseInt(xfer[2], 16),
+        length = parseInt(xfer[3], 16);
       const chunk = this.xml.subarray(offset, offset + Math.min(length, PACKET_SIZE / 2));
       const more = offset + chunk.length < this.xml.length;
       return bytesText(Uint8Array.of(more ? 0x6d : 0x6c, ...escapeBinary(chunk)));
@@ -402,38 +511,69 @@ export class GdbStub {
   private readReg(r: RegDef): number {
     const cpu = this.machine.cpu;
     switch (r.name) {
-      case 'sp': return cpu.sp;
-      case 'lr': return cpu.r[14];
-      case 'pc': return cpu.pc;
-      case 'xpsr': return cpu.xpsr;
-      case 'msp': return cpu.msp;
-      case 'psp': return cpu.psp;
-      case 'primask': return cpu.primask;
-      case 'basepri': return cpu.basepri;
-      case 'faultmask': return cpu.faultmask;
-      case 'control': return cpu.control;
-      default: return cpu.r[Number(r.name.slice(1))];
+      case 'sp':
+        return cpu.sp;
+      case 'lr':
+        return cpu.r[14];
+      case 'pc':
+        return cpu.pc;
+      case 'xpsr':
+        return cpu.xpsr;
+      case 'msp':
+        return cpu.msp;
+      case 'psp':
+        return cpu.psp;
+      case 'primask':
+        return cpu.primask;
+      case 'basepri':
+        return cpu.basepri;
+      case 'faultmask':
+        return cpu.faultmask;
+      case 'control':
+        return cpu.control;
+      default:
+        return cpu.r[Number(r.name.slice(1))];
     }
   }
 
   private writeReg(r: RegDef, v: number): void {
     const cpu = this.machine.cpu;
     switch (r.name) {
-      case 'sp': cpu.setSP(v); break;
-      case 'lr': cpu.r[14] = v | 0; break;
-      case 'pc': this.setPC(v); break;
+      case 'sp':
+        cpu.setSP(v);
+        break;
+      case 'lr':
+        cpu.r[14] = v | 0;
+        break;
+      case 'pc':
+        this.setPC(v);
+        break;
       // The flags and the Thumb bit; IPSR and ITSTATE follow execution and are not written.
-      case 'xpsr': cpu.apsr = v; cpu.setThumbBit((v >>> 24) & 1); break;
-      case 'msp': cpu.msp = v; break;
-      case 'psp': cpu.psp = v; break;
-      case 'primask': cpu.primask = v & 1; break;
-      case 'basepri': cpu.basepri = v & 0xff; break;
-      case 'faultmask': cpu.faultmask = v & 1; break;
+      case 'xpsr':
+        cpu.apsr = v;
+        cpu.setThumbBit((v >>> 24) & 1);
+        break;
+      case 'msp':
+        cpu.msp = v;
+        break;
+      case 'psp':
+        cpu.psp = v;
+        break;
+      case 'primask':
+        cpu.primask = v & 1;
+        break;
+      case 'basepri':
+        cpu.basepri = v & 0xff;
+        break;
+      case 'faultmask':
+        cpu.faultmask = v & 1;
+        break;
       case 'control':
         cpu.setSpsel((v >>> 1) & 1);
         if (this.machine.profile.arch !== 'v6m') cpu.control = (cpu.control & ~1) | (v & 1);
         break;
-      default: cpu.r[Number(r.name.slice(1))] = v | 0;
+      default:
+        cpu.r[Number(r.name.slice(1))] = v | 0;
     }
     cpu.recheck();
   }
@@ -467,7 +607,8 @@ export class GdbStub {
   private readMemory(args: string): string {
     const m = /^([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(args);
     if (!m) return 'E00';
-    const address = parseInt(m[1], 16) >>> 0, length = Math.min(parseInt(m[2], 16), PACKET_SIZE / 2 - 8);
+    const address = parseInt(m[1], 16) >>> 0,
+      length = Math.min(parseInt(m[2], 16), PACKET_SIZE / 2 - 8);
     const n = Math.min(length, this.readable(address));
     if (length === 0) return '';
     if (n === 0) return 'E01';
@@ -503,10 +644,14 @@ export class GdbStub {
   private breakOrWatch(text: string): string {
     const m = /^([Zz])([0-4]),([0-9a-fA-F]+),([0-9a-fA-F]+)/.exec(text);
     if (!m) return 'E00';
-    const insert = m[1] === 'Z', type = Number(m[2]), address = parseInt(m[3], 16) >>> 0, kind = parseInt(m[4], 16);
+    const insert = m[1] === 'Z',
+      type = Number(m[2]),
+      address = parseInt(m[3], 16) >>> 0,
+      kind = parseInt(m[4], 16);
     if (type <= 1) {
       // Software and hardware breakpoints are the same thing here: an address the hook compares.
-      if (insert) this.breakpoints.add((address & ~1) >>> 0); else this.breakpoints.delete((address & ~1) >>> 0);
+      if (insert) this.breakpoints.add((address & ~1) >>> 0);
+      else this.breakpoints.delete((address & ~1) >>> 0);
       return 'OK';
     }
     const k = this.watchpoints.findIndex((w) => w.type === type && w.address === address && w.length === kind);
@@ -522,18 +667,46 @@ export class GdbStub {
 
 /** The core state one instruction can change (what rollBack puts back). */
 interface CoreState {
-  r: Int32Array; pc: number; flags: number[]; tbit: number; ipsr: number; itstate: number;
-  primask: number; basepri: number; faultmask: number; control: number; otherSP: number;
-  eventRegister: number; exclusiveAddress: number; exclusiveSize: number;
-  cycles: number; instructions: number; lastSingleAccess: number; faults: number;
+  r: Int32Array;
+  pc: number;
+  flags: number[];
+  tbit: number;
+  ipsr: number;
+  itstate: number;
+  primask: number;
+  basepri: number;
+  faultmask: number;
+  control: number;
+  otherSP: number;
+  eventRegister: number;
+  exclusiveAddress: number;
+  exclusiveSize: number;
+  cycles: number;
+  instructions: number;
+  lastSingleAccess: number;
+  faults: number;
 }
 
 function saveCore(c: Cpu): CoreState {
   return {
-    r: c.r.slice(), pc: c.pc, flags: [c.fN, c.fZ, c.fC, c.fV, c.fQ, c.ge], tbit: c.tbit, ipsr: c.ipsr, itstate: c.itstate,
-    primask: c.primask, basepri: c.basepri, faultmask: c.faultmask, control: c.control, otherSP: c.otherSP,
-    eventRegister: c.eventRegister, exclusiveAddress: c.exclusiveAddress, exclusiveSize: c.exclusiveSize,
-    cycles: c.cycles, instructions: c.instructions, lastSingleAccess: c.lastSingleAccess, faults: c.faults.length,
+    r: c.r.slice(),
+    pc: c.pc,
+    flags: [c.fN, c.fZ, c.fC, c.fV, c.fQ, c.ge],
+    tbit: c.tbit,
+    ipsr: c.ipsr,
+    itstate: c.itstate,
+    primask: c.primask,
+    basepri: c.basepri,
+    faultmask: c.faultmask,
+    control: c.control,
+    otherSP: c.otherSP,
+    eventRegister: c.eventRegister,
+    exclusiveAddress: c.exclusiveAddress,
+    exclusiveSize: c.exclusiveSize,
+    cycles: c.cycles,
+    instructions: c.instructions,
+    lastSingleAccess: c.lastSingleAccess,
+    faults: c.faults.length,
   };
 }
 
@@ -541,10 +714,19 @@ function restoreCore(c: Cpu, s: CoreState): void {
   c.r.set(s.r);
   c.pc = c.npc = s.pc;
   [c.fN, c.fZ, c.fC, c.fV, c.fQ, c.ge] = s.flags;
-  c.tbit = s.tbit; c.itstate = s.itstate; c.primask = s.primask; c.basepri = s.basepri; c.faultmask = s.faultmask;
-  c.control = s.control; c.otherSP = s.otherSP; c.eventRegister = s.eventRegister;
-  c.exclusiveAddress = s.exclusiveAddress; c.exclusiveSize = s.exclusiveSize;
-  c.cycles = s.cycles; c.instructions = s.instructions; c.lastSingleAccess = s.lastSingleAccess;
+  c.tbit = s.tbit;
+  c.itstate = s.itstate;
+  c.primask = s.primask;
+  c.basepri = s.basepri;
+  c.faultmask = s.faultmask;
+  c.control = s.control;
+  c.otherSP = s.otherSP;
+  c.eventRegister = s.eventRegister;
+  c.exclusiveAddress = s.exclusiveAddress;
+  c.exclusiveSize = s.exclusiveSize;
+  c.cycles = s.cycles;
+  c.instructions = s.instructions;
+  c.lastSingleAccess = s.lastSingleAccess;
   c.recheck();
 }
 

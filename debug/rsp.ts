@@ -98,11 +98,11 @@ export function encodeRunLength(data: Uint8Array): Uint8Array {
 // ---- the stream reader -----------------------------------------------------------------------
 
 export type Incoming =
-  | { type: 'packet'; payload: Uint8Array }   // a packet whose checksum held (payload still escaped)
-  | { type: 'bad-checksum' }                   // a packet to be NAKed ('-')
-  | { type: 'ack' }                            // '+'
-  | { type: 'nak' }                            // '-': resend the last packet
-  | { type: 'interrupt' };                     // 0x03 outside a packet
+  | { type: 'packet'; payload: Uint8Array } // a packet whose checksum held (payload still escaped)
+  | { type: 'bad-checksum' } // a packet to be NAKed ('-')
+  | { type: 'ack' } // '+'
+  | { type: 'nak' } // '-': resend the last packet
+  | { type: 'interrupt' }; // 0x03 outside a packet
 
 /**
  * Splits the byte stream from gdb into packets, acknowledgements and interrupts. Bytes arrive in
@@ -118,14 +118,18 @@ export class PacketReader {
     for (const b of chunk) {
       switch (this.state) {
         case 'idle':
-          if (b === 0x24) { this.state = 'payload'; this.payload = []; }
-          else if (b === 0x2b) events.push({ type: 'ack' });
+          if (b === 0x24) {
+            this.state = 'payload';
+            this.payload = [];
+          } else if (b === 0x2b) events.push({ type: 'ack' });
           else if (b === 0x2d) events.push({ type: 'nak' });
           else if (b === INTERRUPT) events.push({ type: 'interrupt' });
           break;
         case 'payload':
-          if (b === 0x23) { this.state = 'sum1'; this.sum = ''; }
-          else this.payload.push(b);
+          if (b === 0x23) {
+            this.state = 'sum1';
+            this.sum = '';
+          } else this.payload.push(b);
           break;
         case 'sum1':
           this.sum = String.fromCharCode(b);

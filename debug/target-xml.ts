@@ -7,8 +7,29 @@
 import type { Arch } from '../emulator/profiles.ts';
 
 export type RegName =
-  | 'r0' | 'r1' | 'r2' | 'r3' | 'r4' | 'r5' | 'r6' | 'r7' | 'r8' | 'r9' | 'r10' | 'r11' | 'r12'
-  | 'sp' | 'lr' | 'pc' | 'xpsr' | 'msp' | 'psp' | 'primask' | 'basepri' | 'faultmask' | 'control';
+  | 'r0'
+  | 'r1'
+  | 'r2'
+  | 'r3'
+  | 'r4'
+  | 'r5'
+  | 'r6'
+  | 'r7'
+  | 'r8'
+  | 'r9'
+  | 'r10'
+  | 'r11'
+  | 'r12'
+  | 'sp'
+  | 'lr'
+  | 'pc'
+  | 'xpsr'
+  | 'msp'
+  | 'psp'
+  | 'primask'
+  | 'basepri'
+  | 'faultmask'
+  | 'control';
 
 export interface RegDef {
   name: RegName;
@@ -65,5 +86,5 @@ export function targetXml(arch: Arch): string {
     lines.push('  </feature>');
   }
   lines.push('</target>');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -53,9 +53,29 @@ const TAG_COMPATIBILITY = 32;
 
 /** Tag_CPU_arch values as the addenda name them. */
 export const CPU_ARCH_NAMES: readonly string[] = [
-  'Pre-v4', 'v4', 'v4T', 'v5T', 'v5TE', 'v5TEJ', 'v6', 'v6KZ', 'v6T2', 'v6K', 'v7', 'v6-M', 'v6S-M',
-  'v7E-M', 'v8-A', 'v8-R', 'v8-M.baseline', 'v8-M.mainline', 'v8.1-A', 'v8.2-A', 'v8.3-A',
-  'v8.1-M.mainline', 'v9-A',
+  'Pre-v4',
+  'v4',
+  'v4T',
+  'v5T',
+  'v5TE',
+  'v5TEJ',
+  'v6',
+  'v6KZ',
+  'v6T2',
+  'v6K',
+  'v7',
+  'v6-M',
+  'v6S-M',
+  'v7E-M',
+  'v8-A',
+  'v8-R',
+  'v8-M.baseline',
+  'v8-M.mainline',
+  'v8.1-A',
+  'v8.2-A',
+  'v8.3-A',
+  'v8.1-M.mainline',
+  'v9-A',
 ];
 
 const ARCH_V7 = 10;

@@ -5,8 +5,8 @@
 // Typed arrays use the host's byte order; sramlab only runs on little-endian hosts, as the
 // Cortex-M images it runs are little-endian too.
 
-import { MemFault, type AccessKind } from './fault.ts';
-import { FLASH_BASE, SRAM_BASE, isExecuteNever, type RegionName } from './memory-map.ts';
+import { type AccessKind, MemFault } from './fault.ts';
+import { FLASH_BASE, isExecuteNever, type RegionName, SRAM_BASE } from './memory-map.ts';
 import type { Profile } from './profiles.ts';
 
 /** SRAM pages are 2^PAGE_SHIFT = 256 bytes for the dirty map machine snapshots restore by. */
@@ -84,7 +84,10 @@ export class Bus {
     const list = this.checkers.slice();
     if (list.length === 0) this.checker = null;
     else if (list.length === 1) this.checker = list[0];
-    else this.checker = (pc, a, s, k, v) => { for (const c of list) c(pc, a, s, k, v); };
+    else
+      this.checker = (pc, a, s, k, v) => {
+        for (const c of list) c(pc, a, s, k, v);
+      };
   }
 
   // ---- devices and regions ----------------------------------------------------------------
@@ -223,7 +226,7 @@ export class Bus {
 
   private probeWrite(a: number, faultAddress: number, size: number): void {
     if (a < this.flashSize) throw new MemFault('flash-write', faultAddress, size, 'store');
-    if (((a - SRAM_BASE) >>> 0) < this.sramSize) return;
+    if ((a - SRAM_BASE) >>> 0 < this.sramSize) return;
     if (!this.devices.has(a >>> 12)) throw new MemFault('unmapped', faultAddress, size, 'store');
   }
 
@@ -246,7 +249,10 @@ export class Bus {
   load(address: number, bytes: Uint8Array): void {
     const a = address >>> 0;
     const end = a + bytes.length;
-    if (end <= this.flashSize) { this.flash.set(bytes, a); return; }
+    if (end <= this.flashSize) {
+      this.flash.set(bytes, a);
+      return;
+    }
     const o = a - SRAM_BASE;
     if (o >= 0 && o + bytes.length <= this.sramSize) {
       this.sram.set(bytes, o);

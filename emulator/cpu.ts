@@ -13,28 +13,54 @@
 //   comparison per instruction for all of it.
 
 import { Bus } from './bus.ts';
-import { timingFor, type Timing } from './cycles.ts';
-import { InstructionFault, MemFault, type FaultKind, type FaultReport, type AccessKind } from './fault.ts';
-import { decodeExec32, decodeTables, rowsLackedFor, type DecodeTables } from './isa/decoder.ts';
+import { type Timing, timingFor } from './cycles.ts';
+import { type Executor, interpreter } from './executor.ts';
+import { type AccessKind, type FaultKind, type FaultReport, InstructionFault, MemFault } from './fault.ts';
+import { type DecodeTables, decodeExec32, decodeTables, rowsLackedFor } from './isa/decoder.ts';
 import { disassemble } from './isa/disasm.ts';
-import { ENCODINGS, is32bit, Op, type Handler } from './isa/encodings.ts';
+import { ENCODINGS, type Handler, is32bit, Op } from './isa/encodings.ts';
 import type { Profile } from './profiles.ts';
-import { interpreter, type Executor } from './executor.ts';
 import { SysTick } from './systick.ts';
 
 /** Exception numbers (ARMv6-M B1.5.2). */
 export const EXC = {
-  Reset: 1, NMI: 2, HardFault: 3, MemManage: 4, BusFault: 5, UsageFault: 6, SVCall: 11, DebugMonitor: 12,
-  PendSV: 14, SysTick: 15, IRQ0: 16,
+  Reset: 1,
+  NMI: 2,
+  HardFault: 3,
+  MemManage: 4,
+  BusFault: 5,
+  UsageFault: 6,
+  SVCall: 11,
+  DebugMonitor: 12,
+  PendSV: 14,
+  SysTick: 15,
+  IRQ0: 16,
 } as const;
 const EXC_NAMES: Record<number, string> = {
-  1: 'Reset', 2: 'NMI', 3: 'HardFault', 4: 'MemManage', 5: 'BusFault', 6: 'UsageFault', 11: 'SVCall', 14: 'PendSV', 15: 'SysTick',
+  1: 'Reset',
+  2: 'NMI',
+  3: 'HardFault',
+  4: 'MemManage',
+  5: 'BusFault',
+  6: 'UsageFault',
+  11: 'SVCall',
+  14: 'PendSV',
+  15: 'SysTick',
 };
 
 /** CFSR bits (MMFSR 7:0, BFSR 15:8, UFSR 31:16) and HFSR bits (ARMv7-M B3.2.15–B3.2.16). */
 export const CFSR = {
-  IACCVIOL: 1 << 0, IBUSERR: 1 << 8, PRECISERR: 1 << 9, BFARVALID: 1 << 15,
-  STKERR: 1 << 12, UNDEFINSTR: 1 << 16, INVSTATE: 1 << 17, INVPC: 1 << 18, NOCP: 1 << 19, UNALIGNED: 1 << 24, DIVBYZERO: 1 << 25,
+  IACCVIOL: 1 << 0,
+  IBUSERR: 1 << 8,
+  PRECISERR: 1 << 9,
+  BFARVALID: 1 << 15,
+  STKERR: 1 << 12,
+  UNDEFINSTR: 1 << 16,
+  INVSTATE: 1 << 17,
+  INVPC: 1 << 18,
+  NOCP: 1 << 19,
+  UNALIGNED: 1 << 24,
+  DIVBYZERO: 1 << 25,
 } as const;
 export const HFSR = { VECTTBL: 1 << 1, FORCED: 1 << 30, DEBUGEVT: 1 << 31 } as const;
 export const NUM_IRQS = 32;
@@ -47,13 +73,13 @@ export const CORE_PC = 0xffffffff;
 export const RETURN_TRAP = 0xdeadbeee;
 
 export type StopReason =
-  | 'returned'  // a host call returned to RETURN_TRAP
-  | 'exit'      // the firmware asked to exit (semihosting)
-  | 'fault'     // a fault, with faultMode 'stop'
-  | 'lockup'    // a fault HardFault cannot take: in HardFault or NMI, or on entry to either
-  | 'budget'    // the cycle budget ran out
-  | 'sleep'     // WFI/WFE with nothing left that could wake the core
-  | 'halt';     // the host asked to stop (cpu.halt)
+  | 'returned' // a host call returned to RETURN_TRAP
+  | 'exit' // the firmware asked to exit (semihosting)
+  | 'fault' // a fault, with faultMode 'stop'
+  | 'lockup' // a fault HardFault cannot take: in HardFault or NMI, or on entry to either
+  | 'budget' // the cycle budget ran out
+  | 'sleep' // WFI/WFE with nothing left that could wake the core
+  | 'halt'; // the host asked to stop (cpu.halt)
 
 export class Cpu {
   readonly profile: Profile;
@@ -66,7 +92,10 @@ export class Cpu {
   readonly r = new Int32Array(16);
   pc = 0;
   npc = 0;
-  fN = 0; fZ = 0; fC = 0; fV = 0;
+  fN = 0;
+  fZ = 0;
+  fC = 0;
+  fV = 0;
   /** Q (saturation, ARMv7-M) and GE[3:0] (ARMv7E-M SIMD); always 0 on ARMv6-M. */
   fQ = 0;
   ge = 0;
@@ -171,7 +200,7 @@ export class Cpu {
     // One handler per halfword: 16-bit rows, the 32-bit prefix, or UNDEFINED.
     this.dispatch16 = new Array<Handler>(65536);
     for (let hw = 0; hw < 65536; hw++) {
-      this.dispatch16[hw] = is32bit(hw) ? exec32 : this.decode.rows16[hw]?.enc.exec ?? undefinedHandler;
+      this.dispatch16[hw] = is32bit(hw) ? exec32 : (this.decode.rows16[hw]?.enc.exec ?? undefinedHandler);
     }
     this.resetExceptionState();
   }
@@ -193,31 +222,50 @@ export class Cpu {
     }
   }
 
-  get sp(): number { return this.r[13] >>> 0; }
-  get msp(): number { return ((this.control & 2) ? this.otherSP : this.r[13]) >>> 0; }
-  get psp(): number { return ((this.control & 2) ? this.r[13] : this.otherSP) >>> 0; }
-  set msp(v: number) { if (this.control & 2) this.otherSP = v & ~3; else this.setSP(v); }
-  set psp(v: number) { if (this.control & 2) this.setSP(v); else this.otherSP = v & ~3; }
+  get sp(): number {
+    return this.r[13] >>> 0;
+  }
+  get msp(): number {
+    return (this.control & 2 ? this.otherSP : this.r[13]) >>> 0;
+  }
+  get psp(): number {
+    return (this.control & 2 ? this.r[13] : this.otherSP) >>> 0;
+  }
+  set msp(v: number) {
+    if (this.control & 2) this.otherSP = v & ~3;
+    else this.setSP(v);
+  }
+  set psp(v: number) {
+    if (this.control & 2) this.setSP(v);
+    else this.otherSP = v & ~3;
+  }
 
   get apsr(): number {
     return ((this.fN << 31) | (this.fZ << 30) | (this.fC << 29) | (this.fV << 28) | (this.fQ << 27) | (this.ge << 16)) >>> 0;
   }
   /** Writes the APSR flags the profile has: NZCV; Q with Thumb-2; GE with the DSP extension. */
   set apsr(v: number) {
-    this.fN = (v >>> 31) & 1; this.fZ = (v >>> 30) & 1; this.fC = (v >>> 29) & 1; this.fV = (v >>> 28) & 1;
+    this.fN = (v >>> 31) & 1;
+    this.fZ = (v >>> 30) & 1;
+    this.fC = (v >>> 29) & 1;
+    this.fV = (v >>> 28) & 1;
     if (this.profile.hasThumb2) this.fQ = (v >>> 27) & 1;
     if (this.profile.hasDsp) this.ge = (v >>> 16) & 15;
   }
 
   /** Privileged: Handler mode, or Thread mode with CONTROL.nPRIV clear (ARMv7-M B1.4.4). */
-  privileged(): boolean { return this.ipsr !== 0 || (this.control & 1) === 0; }
+  privileged(): boolean {
+    return this.ipsr !== 0 || (this.control & 1) === 0;
+  }
   /** xPSR with ITSTATE in bits 15:10 (IT[7:2]) and 26:25 (IT[1:0]). */
   get xpsr(): number {
     const it = this.itstate;
     return (this.apsr | (this.tbit << 24) | ((it & 3) << 25) | ((it >>> 2) << 10) | this.ipsr) >>> 0;
   }
 
-  resetMinSP(): void { this.minSP = this.sp; }
+  resetMinSP(): void {
+    this.minSP = this.sp;
+  }
 
   /** Writes CONTROL.SPSEL, swapping the banked stack pointers (ARMv6-M B1.4.3). */
   setSpsel(spsel: number): void {
@@ -237,7 +285,7 @@ export class Cpu {
   /** BXWritePC / LoadWritePC: an EXC_RETURN in Handler mode starts an exception return. */
   bxWritePC(address: number): void {
     const a = address >>> 0;
-    if (this.ipsr !== 0 && (a >>> 28) === 0xf) {
+    if (this.ipsr !== 0 && a >>> 28 === 0xf) {
       this.excReturnPending = a;
       this.excReturnFrom = this.pc;
       this.eventAt = 0;
@@ -421,9 +469,15 @@ export class Cpu {
   executionPriority(): number {
     let p = 256;
     for (let n = 1; n < NUM_EXC; n++) {
-      if (this.active[n]) { const g = this.groupPriority(this.priority[n]); if (g < p) p = g; }
+      if (this.active[n]) {
+        const g = this.groupPriority(this.priority[n]);
+        if (g < p) p = g;
+      }
     }
-    if (this.basepri !== 0) { const b = this.groupPriority(this.basepri); if (b < p) p = b; }
+    if (this.basepri !== 0) {
+      const b = this.groupPriority(this.basepri);
+      if (b < p) p = b;
+    }
     if (this.primask && p > 0) p = 0;
     if (this.faultmask && p > -1) p = -1;
     return p;
@@ -436,9 +490,13 @@ export class Cpu {
 
   /** Highest-priority pending enabled exception (lowest priority value, then lowest number), if it preempts `below`. */
   private bestPending(below: number): number {
-    let best = 0, bestP = 1 << 30;
+    let best = 0,
+      bestP = 1 << 30;
     for (let n = 2; n < NUM_EXC; n++) {
-      if (this.pending[n] && this.enabled[n] && this.priority[n] < bestP) { best = n; bestP = this.priority[n]; }
+      if (this.pending[n] && this.enabled[n] && this.priority[n] < bestP) {
+        best = n;
+        bestP = this.priority[n];
+      }
     }
     return best !== 0 && this.groupPriority(bestP) < below ? best : 0;
   }
@@ -456,7 +514,9 @@ export class Cpu {
   }
 
   /** Something changed that may let a pending exception in. */
-  recheck(): void { this.eventAt = 0; }
+  recheck(): void {
+    this.eventAt = 0;
+  }
 
   // ---- exception entry and return (B1.5.6–B1.5.8) ------------------------------------------
 
@@ -524,11 +584,21 @@ export class Cpu {
    * "Unrecoverable exception cases"; the ARMv6-M ARM's section of that name says the same): so a bad VTOR ends in at most two vector reads.
    */
   private vectorFetchFailed(n: number, e: MemFault): void {
-    const report = this.report(e.kind, `vector ${n} (${excName(n)}) could not be read at 0x${hex8(e.address)} (${e.kind})`,
-      this.pc, { address: e.address, size: 4, access: 'load' });
+    const report = this.report(e.kind, `vector ${n} (${excName(n)}) could not be read at 0x${hex8(e.address)} (${e.kind})`, this.pc, {
+      address: e.address,
+      size: 4,
+      access: 'load',
+    });
     if (this.profile.hasConfigurableFaults) this.hfsr |= HFSR.VECTTBL;
-    if (this.faultMode === 'stop') { this.faults.push(report); this.stopReason = 'fault'; return; }
-    if (n === EXC.HardFault || n === EXC.NMI || this.executionPriority() < 0) { this.lockup(report); return; }
+    if (this.faultMode === 'stop') {
+      this.faults.push(report);
+      this.stopReason = 'fault';
+      return;
+    }
+    if (n === EXC.HardFault || n === EXC.NMI || this.executionPriority() < 0) {
+      this.lockup(report);
+      return;
+    }
     report.exception = 'HardFault';
     this.faults.push(report);
     this.exceptionTaken(EXC.HardFault);
@@ -542,10 +612,20 @@ export class Cpu {
    * last: BusFault, then HardFault, then lockup (the stack pointer is the same each time).
    */
   private stackingFailed(n: number, returnAddress: number, e: MemFault): void {
-    const report = this.report(e.kind, `stacking for exception ${n} (${excName(n)}) faulted at 0x${hex8(e.address)} (${e.kind})`,
-      this.pc, { address: e.address, size: e.size, access: 'store' });
-    if (this.faultMode === 'stop') { this.faults.push(report); this.stopReason = 'fault'; return; }
-    if (n === EXC.HardFault || n === EXC.NMI) { this.lockup(report); return; }
+    const report = this.report(e.kind, `stacking for exception ${n} (${excName(n)}) faulted at 0x${hex8(e.address)} (${e.kind})`, this.pc, {
+      address: e.address,
+      size: e.size,
+      access: 'store',
+    });
+    if (this.faultMode === 'stop') {
+      this.faults.push(report);
+      this.stopReason = 'fault';
+      return;
+    }
+    if (n === EXC.HardFault || n === EXC.NMI) {
+      this.lockup(report);
+      return;
+    }
     let exc: number = EXC.HardFault;
     if (this.profile.hasConfigurableFaults) {
       const below = Math.min(this.executionPriority(), this.groupPriority(this.priority[n]));
@@ -556,7 +636,10 @@ export class Cpu {
         this.hfsr |= HFSR.FORCED;
       }
     }
-    if (exc === EXC.HardFault && this.executionPriority() < 0) { this.lockup(report); return; }
+    if (exc === EXC.HardFault && this.executionPriority() < 0) {
+      this.lockup(report);
+      return;
+    }
     report.exception = excName(exc);
     this.faults.push(report);
     this.exceptionEntry(exc, returnAddress);
@@ -578,12 +661,18 @@ export class Cpu {
     let activeCount = 0;
     for (let n = 1; n < NUM_EXC; n++) activeCount += this.active[n];
     const mode = excReturn & 0xf;
-    const why = ((excReturn >>> 4) & 0xffffff) !== 0xffffff ? 'bits 27:4 are not all ones'
-      : !this.active[returning] ? `exception ${returning} is not active`
-      : mode !== 1 && mode !== 9 && mode !== 0xd ? 'not 0xFFFFFFF1, 0xFFFFFFF9 or 0xFFFFFFFD'
-      : mode === 1 && activeCount <= 1 ? 'returns to Handler mode with no other exception active'
-      : mode !== 1 && activeCount > 1 ? 'returns to Thread mode with another exception still active'
-      : null;
+    const why =
+      ((excReturn >>> 4) & 0xffffff) !== 0xffffff
+        ? 'bits 27:4 are not all ones'
+        : !this.active[returning]
+          ? `exception ${returning} is not active`
+          : mode !== 1 && mode !== 9 && mode !== 0xd
+            ? 'not 0xFFFFFFF1, 0xFFFFFFF9 or 0xFFFFFFFD'
+            : mode === 1 && activeCount <= 1
+              ? 'returns to Handler mode with no other exception active'
+              : mode !== 1 && activeCount > 1
+                ? 'returns to Thread mode with another exception still active'
+                : null;
     if (why !== null) {
       this.active[returning] = 0;
       this.pc = this.npc = this.excReturnFrom;
@@ -602,8 +691,13 @@ export class Cpu {
     } catch (e) {
       if (!(e instanceof MemFault)) throw e;
       this.pc = this.npc = this.excReturnFrom;
-      this.raiseFault(this.report(e.kind, `unstacking faulted at 0x${e.address.toString(16)} (${e.kind})`, this.pc,
-        { address: e.address, size: 4, access: 'load' }));
+      this.raiseFault(
+        this.report(e.kind, `unstacking faulted at 0x${e.address.toString(16)} (${e.kind})`, this.pc, {
+          address: e.address,
+          size: 4,
+          access: 'load',
+        }),
+      );
       return;
     }
     const xpsr = words[7] >>> 0;
@@ -637,12 +731,15 @@ export class Cpu {
   private invalidReturn(excReturn: number, why: string, restack: boolean): void {
     const report = this.report('bad-exc-return', `bad exception return 0x${excReturn.toString(16)}: ${why}`, this.excReturnFrom);
     this.faults.push(report);
-    if (this.faultMode === 'stop') { this.stopReason = 'fault'; return; }
+    if (this.faultMode === 'stop') {
+      this.stopReason = 'fault';
+      return;
+    }
     const exc = this.faultException(report);
     if (exc === 0) return;
     if (restack) this.exceptionEntry(exc, this.pc);
     else this.exceptionTaken(exc);
-    this.r[14] = (0xf0000000 | (excReturn & 0x0fffffff)) | 0;
+    this.r[14] = 0xf0000000 | (excReturn & 0x0fffffff) | 0;
   }
 
   // ---- faults ----------------------------------------------------------------------------
@@ -652,25 +749,40 @@ export class Cpu {
       this.stopReason = 'returned';
       return;
     }
-    const what = e.kind === 'unaligned' ? `unaligned ${sizeName(e.size)} ${e.access}`
-      : e.kind === 'flash-write' ? `${sizeName(e.size)} store to flash (read-only)`
-      : e.kind === 'exec-never' ? 'instruction fetch from an execute-never region'
-      : `${sizeName(e.size)} ${e.access} from unmapped memory`;
+    const what =
+      e.kind === 'unaligned'
+        ? `unaligned ${sizeName(e.size)} ${e.access}`
+        : e.kind === 'flash-write'
+          ? `${sizeName(e.size)} store to flash (read-only)`
+          : e.kind === 'exec-never'
+            ? 'instruction fetch from an execute-never region'
+            : `${sizeName(e.size)} ${e.access} from unmapped memory`;
     const at = `0x${e.address.toString(16).padStart(8, '0')}`;
-    this.raiseFault(this.report(e.kind, `${what} at ${at}`, this.pc,
-      { address: e.address, size: e.size, access: e.access, region: this.bus.regionOf(e.address) }));
+    this.raiseFault(
+      this.report(e.kind, `${what} at ${at}`, this.pc, {
+        address: e.address,
+        size: e.size,
+        access: e.access,
+        region: this.bus.regionOf(e.address),
+      }),
+    );
   }
 
   private onInstructionFault(e: InstructionFault): void {
-    const msg = e.kind === 'no-cas'
-      ? `this MCU (${this.profile.name}, ARMv6-M, thumbv6m) has no exclusive-access (CAS) instructions: ${e.detail}`
-      : e.detail || 'UNDEFINED instruction';
+    const msg =
+      e.kind === 'no-cas'
+        ? `this MCU (${this.profile.name}, ARMv6-M, thumbv6m) has no exclusive-access (CAS) instructions: ${e.detail}`
+        : e.detail || 'UNDEFINED instruction';
     this.raiseFault(this.report(e.kind, msg, this.pc));
   }
 
   /** Builds a fault report for the instruction at pc, with its encoding and disassembly. */
-  report(kind: FaultKind, message: string, pc: number,
-    extra: { address?: number; size?: number; access?: AccessKind; region?: string } = {}): FaultReport {
+  report(
+    kind: FaultKind,
+    message: string,
+    pc: number,
+    extra: { address?: number; size?: number; access?: AccessKind; region?: string } = {},
+  ): FaultReport {
     const rep: FaultReport = { kind, message, pc: pc >>> 0, ...extra };
     try {
       const hw1 = this.bus.peek(pc, 2);
@@ -681,7 +793,9 @@ export class Cpu {
       }
       rep.instruction = word;
       rep.disassembly = disassemble(this.profile.arch, word, pc);
-    } catch { /* the PC itself is not in memory */ }
+    } catch {
+      /* the PC itself is not in memory */
+    }
     if (rep.address !== undefined && rep.region === undefined) rep.region = this.bus.regionOf(rep.address);
     if (this.describePC) Object.assign(rep, this.describePC(pc));
     return rep;
@@ -725,20 +839,50 @@ export class Cpu {
   private routeFault(report: FaultReport): number {
     let exc: number = EXC.HardFault;
     switch (report.kind) {
-      case 'undefined': case 'no-cas': exc = EXC.UsageFault; this.cfsr |= CFSR.UNDEFINSTR; break;
-      case 'invstate': exc = EXC.UsageFault; this.cfsr |= CFSR.INVSTATE; break;
-      case 'bad-exc-return': exc = EXC.UsageFault; this.cfsr |= CFSR.INVPC; break;
-      case 'nocp': exc = EXC.UsageFault; this.cfsr |= CFSR.NOCP; break;
-      case 'unaligned': exc = EXC.UsageFault; this.cfsr |= CFSR.UNALIGNED; break;
-      case 'divbyzero': exc = EXC.UsageFault; this.cfsr |= CFSR.DIVBYZERO; break;
-      case 'exec-never': exc = EXC.MemManage; this.cfsr |= CFSR.IACCVIOL; break;
-      case 'unmapped': case 'flash-write':
+      case 'undefined':
+      case 'no-cas':
+        exc = EXC.UsageFault;
+        this.cfsr |= CFSR.UNDEFINSTR;
+        break;
+      case 'invstate':
+        exc = EXC.UsageFault;
+        this.cfsr |= CFSR.INVSTATE;
+        break;
+      case 'bad-exc-return':
+        exc = EXC.UsageFault;
+        this.cfsr |= CFSR.INVPC;
+        break;
+      case 'nocp':
+        exc = EXC.UsageFault;
+        this.cfsr |= CFSR.NOCP;
+        break;
+      case 'unaligned':
+        exc = EXC.UsageFault;
+        this.cfsr |= CFSR.UNALIGNED;
+        break;
+      case 'divbyzero':
+        exc = EXC.UsageFault;
+        this.cfsr |= CFSR.DIVBYZERO;
+        break;
+      case 'exec-never':
+        exc = EXC.MemManage;
+        this.cfsr |= CFSR.IACCVIOL;
+        break;
+      case 'unmapped':
+      case 'flash-write':
         exc = EXC.BusFault;
         if (report.access === 'fetch') this.cfsr |= CFSR.IBUSERR;
-        else { this.cfsr |= CFSR.PRECISERR | CFSR.BFARVALID; this.bfar = report.address ?? 0; }
+        else {
+          this.cfsr |= CFSR.PRECISERR | CFSR.BFARVALID;
+          this.bfar = report.address ?? 0;
+        }
         break;
-      case 'bkpt': this.hfsr |= HFSR.DEBUGEVT; return EXC.HardFault;
-      default: this.hfsr |= HFSR.FORCED; return EXC.HardFault;
+      case 'bkpt':
+        this.hfsr |= HFSR.DEBUGEVT;
+        return EXC.HardFault;
+      default:
+        this.hfsr |= HFSR.FORCED;
+        return EXC.HardFault;
     }
     if (!this.enabled[exc] || this.groupPriority(this.priority[exc]) >= this.executionPriority()) {
       this.hfsr |= HFSR.FORCED;
@@ -749,7 +893,7 @@ export class Cpu {
 
   /** SVC: taken if SVCall can preempt now, else escalated to HardFault (B1.5.4). */
   svc(): void {
-    if (this.onSvc !== null && this.onSvc()) return;
+    if (this.onSvc?.()) return;
     // SVC completes before the exception: the stacked ITSTATE is that of the next instruction.
     if (this.itstate !== 0) this.advanceIT();
     if (this.priority[EXC.SVCall] < this.executionPriority()) {
@@ -757,8 +901,14 @@ export class Cpu {
       return;
     }
     // Escalated to HardFault, which returns where SVCall would have: after the SVC.
-    this.raiseFault(this.report('svc-escalated',
-      'SVC executed where SVCall cannot be taken (masked or priority too low): escalated to HardFault', this.pc), this.npc);
+    this.raiseFault(
+      this.report(
+        'svc-escalated',
+        'SVC executed where SVCall cannot be taken (masked or priority too low): escalated to HardFault',
+        this.pc,
+      ),
+      this.npc,
+    );
   }
 
   /** WFI/WFE: fast-forward to the next event that could wake the core, or stop if none can. */
@@ -771,7 +921,10 @@ export class Cpu {
     if (wake !== 0) return;
     const next = Math.min(this.systick.nextEventCycle(), this.interruptAt);
     if (next === Infinity || next >= this.budgetEnd) {
-      if (next !== Infinity) { this.cycles = this.budgetEnd; return; }
+      if (next !== Infinity) {
+        this.cycles = this.budgetEnd;
+        return;
+      }
       // WFI has completed: a resumed run (after the host pends an interrupt) goes on after it.
       this.stopReason = 'sleep';
       this.eventAt = 0;
@@ -808,9 +961,14 @@ const exec32: Handler = (cpu, hw1) => {
   const h = decodeExec32(cpu.decode, hw1, hw2);
   if (h === null) {
     // An exclusive on a core without them is its own fault kind: the CAS the image meant.
-    const meant = cpu.profile.hasExclusives ? undefined : rowsLackedFor(cpu.profile, word, 32).find((c) => c.enc.needs?.includes('hasExclusives'));
+    const meant = cpu.profile.hasExclusives
+      ? undefined
+      : rowsLackedFor(cpu.profile, word, 32).find((c) => c.enc.needs?.includes('hasExclusives'));
     if (meant !== undefined) {
-      throw new InstructionFault('no-cas', `${meant.enc.name} (0x${word.toString(16)}) at 0x${cpu.pc.toString(16)} is an exclusive access, which ARMv6-M does not have`);
+      throw new InstructionFault(
+        'no-cas',
+        `${meant.enc.name} (0x${word.toString(16)}) at 0x${cpu.pc.toString(16)} is an exclusive access, which ARMv6-M does not have`,
+      );
     }
     throw new InstructionFault('undefined', `UNDEFINED instruction 0x${word.toString(16).padStart(8, '0')} for ${cpu.profile.name}`);
   }

@@ -404,8 +404,7 @@ function readHeader(unit: Cursor, offsetSize: number, strings: Strings): UnitHea
   if (opcodeBase === 0) throw new DwarfError('opcode_base is 0');
   const standardOpcodeLengths: number[] = [];
   for (let i = 1; i < opcodeBase; i++) standardOpcodeLengths.push(header.u8());
-  const { dirs, files } =
-    version >= 5 ? readFileTableV5(header, offsetSize, strings) : readFileTableV2(header, strings);
+  const { dirs, files } = version >= 5 ? readFileTableV5(header, offsetSize, strings) : readFileTableV2(header, strings);
   return {
     version,
     minInstLength,
@@ -674,9 +673,7 @@ function toSequence(rows: Row[], files: FileEntry[]): Sequence {
   return { start, end, rows: ranges.filter((r) => r.address >= start && r.end <= end) };
 }
 
-
 // --- Lookup helpers ---------------------------------------------------------------------------
-
 
 function isAbsolute(path: string): boolean {
   return path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(path);

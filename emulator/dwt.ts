@@ -7,7 +7,8 @@ import type { Device } from './bus.ts';
 import type { Cpu } from './cpu.ts';
 import type { Scs } from './scs.ts';
 
-const CTRL = 0x000, CYCCNT = 0x004;
+const CTRL = 0x000,
+  CYCCNT = 0x004;
 const TRCENA = 1 << 24;
 
 export class Dwt implements Device {
@@ -18,7 +19,10 @@ export class Dwt implements Device {
   private since = 0;
   private running = false;
 
-  constructor(private readonly cpu: Cpu, private readonly scs: Scs) {}
+  constructor(
+    private readonly cpu: Cpu,
+    private readonly scs: Scs,
+  ) {}
 
   reset(): void {
     this.ctrl = this.base = this.since = 0;

@@ -7,8 +7,8 @@
 // and anything the loader cannot trust is refused with an ElfError whose message is one line
 // naming the problem.
 
-import { AttributesError, parseArmAttributes, type ArmAttributes } from './arm-attributes.ts';
-import { parseDebugLine, type LineTable } from './dwarf-lines.ts';
+import { type ArmAttributes, AttributesError, parseArmAttributes } from './arm-attributes.ts';
+import { type LineTable, parseDebugLine } from './dwarf-lines.ts';
 
 /** A refused image. The message is one line a person can act on. */
 export class ElfError extends Error {
@@ -131,14 +131,10 @@ export function parseElf(bytes: Uint8Array): ElfImage {
 export function checkSegmentsFit(image: Pick<ElfImage, 'segments'>, map: readonly MemoryRegion[]): void {
   for (const s of image.segments) {
     if (s.fileSize > 0 && !insideSomeRegion(s.paddr, s.fileSize, map)) {
-      throw new ElfError(
-        `segment ${s.index} at ${hex(s.paddr)} (${s.fileSize} bytes) is outside the memory map (${describeMap(map)})`,
-      );
+      throw new ElfError(`segment ${s.index} at ${hex(s.paddr)} (${s.fileSize} bytes) is outside the memory map (${describeMap(map)})`);
     }
     if (s.memSize > 0 && !insideSomeRegion(s.vaddr, s.memSize, map)) {
-      throw new ElfError(
-        `segment ${s.index} runs at ${hex(s.vaddr)} (${s.memSize} bytes), outside the memory map (${describeMap(map)})`,
-      );
+      throw new ElfError(`segment ${s.index} runs at ${hex(s.vaddr)} (${s.memSize} bytes), outside the memory map (${describeMap(map)})`);
     }
   }
 }

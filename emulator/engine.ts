@@ -10,19 +10,23 @@ export interface CpuState {
   /** r0–r12, sp (r13, the current stack pointer), lr (r14), pc (r15 = address of the next instruction). */
   r: number[];
   /** N, Z, C, V as 0/1. */
-  n: number; z: number; c: number; v: number;
+  n: number;
+  z: number;
+  c: number;
+  v: number;
   /** Q flag (ARMv7E-M), GE[3:0] (ARMv7E-M DSP); 0 elsewhere. */
-  q: number; ge: number;
+  q: number;
+  ge: number;
   primask: number;
   control: number;
 }
 
 export type StepStop =
-  | 'ok'          // the instruction(s) ran
-  | 'undefined'   // UNDEFINED instruction for this profile
-  | 'fault'       // memory fault (unaligned, unmapped, write to flash, fetch from XN)
-  | 'svc'         // SVC executed (an exception would be taken)
-  | 'bkpt';       // BKPT executed (a single WFI/WFE step retires as 'ok')
+  | 'ok' // the instruction(s) ran
+  | 'undefined' // UNDEFINED instruction for this profile
+  | 'fault' // memory fault (unaligned, unmapped, write to flash, fetch from XN)
+  | 'svc' // SVC executed (an exception would be taken)
+  | 'bkpt'; // BKPT executed (a single WFI/WFE step retires as 'ok')
 
 export interface StepResult {
   stop: StepStop;

@@ -23,7 +23,10 @@ export interface Executor {
 export const interpreter: Executor = {
   name: 'interpreter',
   run(cpu: Cpu): void {
-    if (cpu.itstate !== 0) { stepInITBlock(cpu); return; }
+    if (cpu.itstate !== 0) {
+      stepInITBlock(cpu);
+      return;
+    }
     const bus = cpu.bus;
     const h16 = cpu.dispatch16;
     do {
@@ -37,7 +40,10 @@ export const interpreter: Executor = {
     } while (cpu.cycles < cpu.eventAt);
   },
   step(cpu: Cpu): void {
-    if (cpu.itstate !== 0) { stepInITBlock(cpu); return; }
+    if (cpu.itstate !== 0) {
+      stepInITBlock(cpu);
+      return;
+    }
     const pc = cpu.pc;
     cpu.bus.pc = pc;
     const insn = cpu.bus.fetch16(pc);
@@ -62,9 +68,15 @@ function stepInITBlock(cpu: Cpu): void {
   if (!conditionPassed(cpu, (cpu.itstate >>> 4) & 15)) {
     cpu.cycles += 1;
   } else if (!wide && cpu.decode.rows16[insn]?.enc.flagsOutsideIT === true) {
-    const n = cpu.fN, z = cpu.fZ, c = cpu.fC, v = cpu.fV;
+    const n = cpu.fN,
+      z = cpu.fZ,
+      c = cpu.fC,
+      v = cpu.fV;
     cpu.dispatch16[insn](cpu, insn);
-    cpu.fN = n; cpu.fZ = z; cpu.fC = c; cpu.fV = v;
+    cpu.fN = n;
+    cpu.fZ = z;
+    cpu.fC = c;
+    cpu.fV = v;
   } else {
     cpu.dispatch16[insn](cpu, insn);
   }

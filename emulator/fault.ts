@@ -2,20 +2,20 @@
 // objects built on the slow path; the hot path only throws MemFault.
 
 export type FaultKind =
-  | 'unaligned'        // halfword/word access not aligned (always on ARMv6-M)
-  | 'unmapped'         // no memory or device at the address (bus fault)
-  | 'flash-write'      // store to flash
-  | 'exec-never'       // instruction fetch from an execute-never or unmapped region
-  | 'undefined'        // UNDEFINED (or UNPREDICTABLE) encoding for this profile
-  | 'no-cas'           // an exclusive-access (CAS) instruction on ARMv6-M
-  | 'nocp'             // a coprocessor or floating-point instruction with no coprocessor
-  | 'divbyzero'        // SDIV/UDIV by zero with CCR.DIV_0_TRP set
-  | 'invstate'         // execution with EPSR.T = 0
-  | 'bad-exc-return'   // invalid EXC_RETURN value or return state
-  | 'svc-escalated'    // SVC executed where it cannot be taken
-  | 'bkpt'             // BKPT with no debugger attached
-  | 'semihosting'      // a semihosting call (BKPT 0xAB) whose argument points outside flash and SRAM
-  | 'lockup';          // a fault while in HardFault
+  | 'unaligned' // halfword/word access not aligned (always on ARMv6-M)
+  | 'unmapped' // no memory or device at the address (bus fault)
+  | 'flash-write' // store to flash
+  | 'exec-never' // instruction fetch from an execute-never or unmapped region
+  | 'undefined' // UNDEFINED (or UNPREDICTABLE) encoding for this profile
+  | 'no-cas' // an exclusive-access (CAS) instruction on ARMv6-M
+  | 'nocp' // a coprocessor or floating-point instruction with no coprocessor
+  | 'divbyzero' // SDIV/UDIV by zero with CCR.DIV_0_TRP set
+  | 'invstate' // execution with EPSR.T = 0
+  | 'bad-exc-return' // invalid EXC_RETURN value or return state
+  | 'svc-escalated' // SVC executed where it cannot be taken
+  | 'bkpt' // BKPT with no debugger attached
+  | 'semihosting' // a semihosting call (BKPT 0xAB) whose argument points outside flash and SRAM
+  | 'lockup'; // a fault while in HardFault
 
 export type AccessKind = 'fetch' | 'load' | 'store';
 

@@ -15,7 +15,10 @@
 import { EXC, NUM_IRQS } from './cpu.ts';
 import type { Machine } from './machine.ts';
 
-const ISER = 0x100, ICER = 0x180, ICPR = 0x280, IPR0 = 0x400;
+const ISER = 0x100,
+  ICER = 0x180,
+  ICPR = 0x280,
+  IPR0 = 0x400;
 
 export interface HostIrqRequest {
   /** External interrupt number, 0 to 31 (exception 16 + irq). */
@@ -54,13 +57,22 @@ export class HostIrq {
   /** Arms one interrupt; the record it returns fills in as the machine runs. */
   raise(req: HostIrqRequest): HostIrqRecord {
     const { cpu, scs } = this.machine;
-    if (!Number.isInteger(req.irq) || req.irq < 0 || req.irq >= NUM_IRQS) throw new RangeError(`IRQ ${req.irq}: there are ${NUM_IRQS} (0 to ${NUM_IRQS - 1})`);
+    if (!Number.isInteger(req.irq) || req.irq < 0 || req.irq >= NUM_IRQS)
+      throw new RangeError(`IRQ ${req.irq}: there are ${NUM_IRQS} (0 to ${NUM_IRQS - 1})`);
     if (req.args.length > 4) throw new RangeError('a host handler takes at most four arguments (r0–r3)');
     if (this.request !== null) throw new Error('an interrupt is already raised: cancel() it first');
-    if ((cpu.hostVector !== null) || (cpu.onExceptionReturn !== null)) throw new Error('the core\'s host-vector hooks are in use');
+    if (cpu.hostVector !== null || cpu.onExceptionReturn !== null) throw new Error("the core's host-vector hooks are in use");
     this.request = req;
     this.running = false;
-    const rec: HostIrqRecord = { irq: req.irq, frame: null, takenAtCycle: null, ipsr: null, returned: false, result: null, returnedAtCycle: null };
+    const rec: HostIrqRecord = {
+      irq: req.irq,
+      frame: null,
+      takenAtCycle: null,
+      ipsr: null,
+      returned: false,
+      result: null,
+      returnedAtCycle: null,
+    };
     this.record = rec;
     const n = EXC.IRQ0 + req.irq;
     cpu.hostVector = (exc) => {
@@ -80,9 +92,10 @@ export class HostIrq {
       rec.returnedAtCycle = cpu.cycles;
     };
     // As firmware would: the priority (IPR is word-access only on ARMv6-M), then the enable.
-    const ipr = IPR0 + (req.irq & ~3), lane = 8 * (req.irq & 3);
+    const ipr = IPR0 + (req.irq & ~3),
+      lane = 8 * (req.irq & 3);
     const word = scs.read(ipr, 4);
-    scs.write(ipr, 4, (word & ~(0xff << lane)) | ((req.priority ?? 0) & 0xff) << lane);
+    scs.write(ipr, 4, (word & ~(0xff << lane)) | (((req.priority ?? 0) & 0xff) << lane));
     scs.write(ISER, 4, 1 << req.irq);
     cpu.scheduleInterrupt(req.atCycle, req.irq);
     return rec;

@@ -4,9 +4,9 @@
 
 import { Bus, type Checker } from './bus.ts';
 import { Cpu, RETURN_TRAP, type StopReason } from './cpu.ts';
-import { checkSegmentsFit, parseElf, type ElfImage } from './elf.ts';
-import type { FaultReport } from './fault.ts';
 import { Dwt } from './dwt.ts';
+import { checkSegmentsFit, type ElfImage, parseElf } from './elf.ts';
+import type { FaultReport } from './fault.ts';
 import { DWT_BASE, FLASH_BASE, SCS_BASE, SCS_SIZE, SRAM_BASE } from './memory-map.ts';
 import type { Profile } from './profiles.ts';
 import { Scs } from './scs.ts';
@@ -69,10 +69,15 @@ export class Machine {
       this.scs.onDemcrChange = () => dwt.sync();
       this.bus.mapDevice(DWT_BASE, 0x1000, dwt);
     }
-    this.cpu.onBkpt = (imm) => this.semihosting && semihostingCall(this.cpu, imm, {
-      output: (t, s) => this.onOutput(t, s),
-      exit: (status) => { this.exitCode = status; this.cpu.halt('exit'); },
-    });
+    this.cpu.onBkpt = (imm) =>
+      this.semihosting &&
+      semihostingCall(this.cpu, imm, {
+        output: (t, s) => this.onOutput(t, s),
+        exit: (status) => {
+          this.exitCode = status;
+          this.cpu.halt('exit');
+        },
+      });
     this.cpu.describePC = (pc) => this.describe(pc);
   }
 
@@ -111,8 +116,12 @@ export class Machine {
     return out;
   }
 
-  addChecker(c: Checker): void { this.bus.addChecker(c); }
-  removeChecker(c: Checker): void { this.bus.removeChecker(c); }
+  addChecker(c: Checker): void {
+    this.bus.addChecker(c);
+  }
+  removeChecker(c: Checker): void {
+    this.bus.removeChecker(c);
+  }
 
   /** Reset from the vector table at address 0. */
   reset(): void {
@@ -124,7 +133,9 @@ export class Machine {
 
   /** Runs from the current state (after reset(): the whole firmware) until it stops. */
   run(opts: { maxCycles?: number } = {}): RunResult {
-    const c0 = this.cpu.cycles, i0 = this.cpu.instructions, f0 = this.cpu.faults.length;
+    const c0 = this.cpu.cycles,
+      i0 = this.cpu.instructions,
+      f0 = this.cpu.faults.length;
     const stop = this.cpu.run(opts.maxCycles ?? Infinity);
     return this.result(stop, c0, i0, f0);
   }
@@ -143,7 +154,9 @@ export class Machine {
     cpu.pc = (addr & ~1) >>> 0;
     cpu.tbit = 1;
     cpu.resetMinSP();
-    const c0 = cpu.cycles, i0 = cpu.instructions, f0 = cpu.faults.length;
+    const c0 = cpu.cycles,
+      i0 = cpu.instructions,
+      f0 = cpu.faults.length;
     const stop = cpu.run(opts.maxCycles ?? DEFAULT_CALL_BUDGET);
     return {
       ...this.result(stop, c0, i0, f0),

@@ -7,8 +7,14 @@ import type { Cpu } from './cpu.ts';
 import { SRAM_BASE } from './memory-map.ts';
 
 const SYS = {
-  WRITEC: 0x03, WRITE0: 0x04, WRITE: 0x05, CLOCK: 0x10, TIME: 0x11, ERRNO: 0x13,
-  EXIT: 0x18, EXIT_EXTENDED: 0x20,
+  WRITEC: 0x03,
+  WRITE0: 0x04,
+  WRITE: 0x05,
+  CLOCK: 0x10,
+  TIME: 0x11,
+  ERRNO: 0x13,
+  EXIT: 0x18,
+  EXIT_EXTENDED: 0x20,
 } as const;
 /** The reason code of a normal exit. */
 const ADP_STOPPED_APPLICATION_EXIT = 0x20026;
@@ -28,21 +34,25 @@ const MAX_TEXT = 1 << 20;
  * convention, so it is reported as a fault of the BKPT, never as an error of the host.
  */
 class BadArgument {
-  constructor(readonly address: number, readonly size: number, readonly what: string) {}
+  constructor(
+    readonly address: number,
+    readonly size: number,
+    readonly what: string,
+  ) {}
 }
 
 /** Handles one semihosting call; returns false for a BKPT that is not 0xAB. */
 export function semihostingCall(cpu: Cpu, imm: number, host: SemihostingHost): boolean {
   if (imm !== 0xab) return false;
-  const op = cpu.r[0] >>> 0, arg = cpu.r[1] >>> 0;
+  const op = cpu.r[0] >>> 0,
+    arg = cpu.r[1] >>> 0;
   try {
     cpu.r[0] = perform(cpu, op, arg, host);
   } catch (e) {
     if (!(e instanceof BadArgument)) throw e;
     const name = OP_NAMES[op] ?? `operation 0x${op.toString(16)}`;
     const region = cpu.bus.regionOf(e.address);
-    cpu.faults.push(cpu.report('semihosting', `${name}: ${e.what}`, cpu.pc,
-      { address: e.address, size: e.size, access: 'load', region }));
+    cpu.faults.push(cpu.report('semihosting', `${name}: ${e.what}`, cpu.pc, { address: e.address, size: e.size, access: 'load', region }));
     cpu.halt('fault');
   }
   return true;
@@ -108,8 +118,10 @@ function readCString(bus: Bus, address: number): string {
   const bytes: number[] = [];
   for (let a = address >>> 0; bytes.length < MAX_TEXT; a++) {
     if (!inMemory(bus, a, 1)) {
-      const where = a === address >>> 0 ? `the string at 0x${hex(a)} (${bus.regionOf(a)}) is not in flash or SRAM`
-        : `the string at 0x${hex(address)} has no NUL before the end of ${bus.regionOf(a - 1)} at 0x${hex(a)}`;
+      const where =
+        a === address >>> 0
+          ? `the string at 0x${hex(a)} (${bus.regionOf(a)}) is not in flash or SRAM`
+          : `the string at 0x${hex(address)} has no NUL before the end of ${bus.regionOf(a - 1)} at 0x${hex(a)}`;
       throw new BadArgument(a, 1, where);
     }
     const b = bus.peek(a, 1)[0];

@@ -1,6 +1,6 @@
 // Address → symbol+offset for reports ("sl_alloc+0x1c"), and name → address for the host.
 
-import { definedSymbolsByName, hex, type ElfSymbol } from './elf.ts';
+import { definedSymbolsByName, type ElfSymbol, hex } from './elf.ts';
 import { lastAtOrBefore } from './sorted.ts';
 
 export interface SymbolHit {
@@ -81,12 +81,7 @@ export class SymbolTable {
  * for disassemblers and would shadow real names, so they are left out, as are undefined ones.
  */
 function isAddressSymbol(s: ElfSymbol): boolean {
-  return (
-    (s.type === 'func' || s.type === 'object') &&
-    s.name !== '' &&
-    s.sectionIndex !== 0 &&
-    !/^\$[atdx](\.|$)/.test(s.name)
-  );
+  return (s.type === 'func' || s.type === 'object') && s.name !== '' && s.sectionIndex !== 0 && !/^\$[atdx](\.|$)/.test(s.name);
 }
 
 function toEntry(s: ElfSymbol): Entry {
@@ -120,4 +115,3 @@ function runningMax(values: number[]): number[] {
   for (const v of values) out.push((max = Math.max(max, v)));
   return out;
 }
-

@@ -47,10 +47,16 @@ export class SysTick {
     if (this.tickint) this.cpu.setPending(15, true);
     // Reload on the following clock; skip whole periods that passed unseen (after a WFI fast-forward).
     this.restAt = this.zeroAt;
-    if (this.rvr === 0) { this.zeroAt = Infinity; return; }
+    if (this.rvr === 0) {
+      this.zeroAt = Infinity;
+      return;
+    }
     const period = this.rvr + 1;
     const next = this.zeroAt + period;
-    if (next > now) { this.zeroAt = next; return; }
+    if (next > now) {
+      this.zeroAt = next;
+      return;
+    }
     const skipped = Math.ceil((now - next + 1) / period);
     this.zeroAt = next + skipped * period;
     this.restAt = this.zeroAt - period;
@@ -108,7 +114,10 @@ export class SysTick {
 
   private startFrom(value: number): void {
     const now = this.cpu.cycles;
-    if (value !== 0) { this.zeroAt = now + value; return; }
+    if (value !== 0) {
+      this.zeroAt = now + value;
+      return;
+    }
     this.restAt = now;
     this.zeroAt = this.rvr === 0 ? Infinity : now + 1 + this.rvr;
   }

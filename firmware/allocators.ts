@@ -42,7 +42,9 @@ export function discoverAllocators(dir = ALLOCATORS_DIR): AllocatorSource[] {
 /** The README's title after its dash ("# chunk — fixed 256-byte chunks …"), else its first prose line. */
 function describe(readme: string): string {
   if (!existsSync(readme)) return '';
-  const lines = readFileSync(readme, 'utf8').split('\n').map((l) => l.trim());
+  const lines = readFileSync(readme, 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   const title = lines.find((l) => l.startsWith('# '));
   const dash = title?.match(/^#\s+\S+\s+[—–-]\s+(.+)$/);
   if (dash) return dash[1]!;

@@ -21,7 +21,7 @@ import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { PROFILES, type Profile } from '../emulator/profiles.ts';
-import { discoverAllocators, IMAGES_DIR, imageName, REPO_ROOT, type AllocatorSource } from './allocators.ts';
+import { type AllocatorSource, discoverAllocators, IMAGES_DIR, imageName, REPO_ROOT } from './allocators.ts';
 import { footprint } from './footprint.ts';
 
 // ---- the flags, written down once (firmware/README.md "Build flags" repeats them) ----
@@ -37,8 +37,18 @@ export const CPU_FLAGS: Readonly<Record<string, readonly string[]>> = {
 };
 
 export const CFLAGS: readonly string[] = [
-  '-mthumb', '-O2', '-g', '-std=c11', '-Wall', '-Wextra', '-Werror',
-  '-ffreestanding', '-nostdlib', '-fno-builtin', '-ffunction-sections', '-fno-common',
+  '-mthumb',
+  '-O2',
+  '-g',
+  '-std=c11',
+  '-Wall',
+  '-Wextra',
+  '-Werror',
+  '-ffreestanding',
+  '-nostdlib',
+  '-fno-builtin',
+  '-ffunction-sections',
+  '-fno-common',
   // GCC turns copy and zero loops into memcpy/memset calls even when freestanding; there is
   // no C library to provide them.
   '-fno-tree-loop-distribute-patterns',
@@ -52,7 +62,8 @@ export const prefixMapFlags = (repo: string): string[] => [`-ffile-prefix-map=${
 export const ENTRY_POINTS = ['sl_init', 'sl_alloc', 'sl_dealloc', 'sl_realloc'] as const;
 
 export const LDFLAGS: readonly string[] = [
-  '-nostdlib', '-Wl,--build-id=none',
+  '-nostdlib',
+  '-Wl,--build-id=none',
   // With -ffunction-sections: functions nothing reaches are dropped (images stay minimal);
   // --require-defined also keeps the entry points, which nothing in the image calls.
   '-Wl,--gc-sections',
@@ -71,7 +82,7 @@ export function heapSize(profile: Profile): number {
 
 /** memory.ld for a profile, INCLUDEd by firmware/link.ld. */
 export function memoryLd(profile: Profile): string {
-  const hex = (n: number) => '0x' + n.toString(16);
+  const hex = (n: number) => `0x${n.toString(16)}`;
   return [
     `/* ${profile.name}: written by firmware/build.ts from emulator/profiles.ts */`,
     'MEMORY',
@@ -115,10 +126,23 @@ async function buildImage(alloc: AllocatorSource, profile: Profile, outFile: str
     gcc([...flags, '-c', 'firmware/harness.c', '-o', obj('harness.o')], `compiling firmware/harness.c (${what})`),
     gcc([...flags, ...defines, '-c', alloc.source, '-o', obj('sl_allocator.o')], `compiling ${alloc.source} (${what})`),
   ]);
-  await gcc([
-    ...cpu, '-mthumb', ...LDFLAGS, `-L${work}`, '-T', 'firmware/link.ld',
-    obj('startup.o'), obj('harness.o'), obj('sl_allocator.o'), '-lgcc', '-o', outFile,
-  ], `linking ${what}`);
+  await gcc(
+    [
+      ...cpu,
+      '-mthumb',
+      ...LDFLAGS,
+      `-L${work}`,
+      '-T',
+      'firmware/link.ld',
+      obj('startup.o'),
+      obj('harness.o'),
+      obj('sl_allocator.o'),
+      '-lgcc',
+      '-o',
+      outFile,
+    ],
+    `linking ${what}`,
+  );
 }
 
 /** Runs jobs with at most `width` at a time; rejects with the first failure after all settle. */
@@ -129,7 +153,11 @@ async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> 
   const worker = async () => {
     while (next < jobs.length) {
       const i = next++;
-      try { results[i] = await jobs[i]!(); } catch (e) { failure ??= e; }
+      try {
+        results[i] = await jobs[i]!();
+      } catch (e) {
+        failure ??= e;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
@@ -137,18 +165,28 @@ async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> 
   return results;
 }
 
-export interface BuiltImage { allocator: string; profile: string; file: string }
+export interface BuiltImage {
+  allocator: string;
+  profile: string;
+  file: string;
+}
 
 /** Builds the given allocators for every profile (or the ones given) into outDir. */
-export async function buildAll(allocators: AllocatorSource[], outDir: string, profiles: readonly Profile[] = Object.values(PROFILES)): Promise<BuiltImage[]> {
+export async function buildAll(
+  allocators: AllocatorSource[],
+  outDir: string,
+  profiles: readonly Profile[] = Object.values(PROFILES),
+): Promise<BuiltImage[]> {
   mkdirSync(outDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'sramlab-build-'));
   try {
-    const jobs = allocators.flatMap((a) => profiles.map((p) => async (): Promise<BuiltImage> => {
-      const file = join(outDir, imageName(a.name, p.name));
-      await buildImage(a, p, file, join(work, `${a.name}-${p.name}`));
-      return { allocator: a.name, profile: p.name, file };
-    }));
+    const jobs = allocators.flatMap((a) =>
+      profiles.map((p) => async (): Promise<BuiltImage> => {
+        const file = join(outDir, imageName(a.name, p.name));
+        await buildImage(a, p, file, join(work, `${a.name}-${p.name}`));
+        return { allocator: a.name, profile: p.name, file };
+      }),
+    );
     return await pool(jobs, Math.max(1, Math.floor(availableParallelism() / 3)));
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -183,7 +221,9 @@ export function compareWithCommitted(images: BuiltImage[], committedDir: string,
   }
   if (stale && existsSync(committedDir)) {
     const expected = new Set(images.map((i) => basename(i.file)));
-    for (const f of readdirSync(committedDir).filter((f) => f.endsWith('.elf')).sort()) {
+    for (const f of readdirSync(committedDir)
+      .filter((f) => f.endsWith('.elf'))
+      .sort()) {
       if (!expected.has(f)) differ.push(`${relative(REPO_ROOT, join(committedDir, f))}: no allocator or profile builds it (stale)`);
     }
   }

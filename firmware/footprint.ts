@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseElf, type ElfImage } from '../emulator/elf.ts';
+import { type ElfImage, parseElf } from '../emulator/elf.ts';
 
 export interface Footprint {
   /** .alloc_text: allocator code and read-only data. */
@@ -28,9 +28,12 @@ const SPANS = ['alloc_text', 'alloc_data', 'alloc_bss'] as const;
 export function footprint(elf: Uint8Array | ElfImage): Footprint {
   const image = elf instanceof Uint8Array ? parseElf(elf) : elf;
   const [textBytes, dataBytes, bssBytes] = SPANS.map((s) => {
-    const start = image.symbol(`__${s}_start`), end = image.symbol(`__${s}_end`);
+    const start = image.symbol(`__${s}_start`),
+      end = image.symbol(`__${s}_end`);
     if (start === undefined || end === undefined) {
-      throw new Error(`no symbol '__${s}_${start === undefined ? 'start' : 'end'}': the ABI's linker script defines it (firmware/README.md)`);
+      throw new Error(
+        `no symbol '__${s}_${start === undefined ? 'start' : 'end'}': the ABI's linker script defines it (firmware/README.md)`,
+      );
     }
     if (end < start) throw new Error(`__${s}_end is below __${s}_start`);
     return end - start;
@@ -43,7 +46,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   for (const file of process.argv.slice(2)) {
     try {
       const f = footprint(readFileSync(file));
-      console.log(`${file}: flash ${f.flashBytes} B (text ${f.textBytes} + data ${f.dataBytes}), RAM ${f.ramBytes} B (data ${f.dataBytes} + bss ${f.bssBytes})`);
+      console.log(
+        `${file}: flash ${f.flashBytes} B (text ${f.textBytes} + data ${f.dataBytes}), RAM ${f.ramBytes} B (data ${f.dataBytes} + bss ${f.bssBytes})`,
+      );
     } catch (e) {
       console.error(`${file}: ${(e as Error).message}`);
       status = 1;

@@ -5,8 +5,8 @@
 // exit status the command may not give.
 
 import { writeFileSync } from 'node:fs';
-import { INTERNAL_ERROR, main } from '../cli.ts';
 import type { Io } from '../cli/io.ts';
+import { INTERNAL_ERROR, main } from '../cli.ts';
 import type { Entry } from './elf-mutate.ts';
 
 export type Outcome =
@@ -17,7 +17,11 @@ export type Outcome =
   | 'crash' // anything else
   | 'hang'; // no answer within the watchdog's time (decided by the caller)
 
-export interface CaseResult { outcome: Outcome; status?: number; detail?: string }
+export interface CaseResult {
+  outcome: Outcome;
+  status?: number;
+  detail?: string;
+}
 
 // main() adds the stack of an internal error to stderr only with this set: the fuzzer wants it.
 process.env.SRAMLAB_DEBUG = '1';
@@ -25,13 +29,18 @@ process.env.SRAMLAB_DEBUG = '1';
 /** Runs `sramlab <entry> <path> <args…>` in this process; the ELF must already be at `path`. */
 export async function runEntry(entry: Entry, path: string, args: string[]): Promise<CaseResult> {
   let stderr = '';
-  const io: Io = { out: () => {}, err: (t) => { stderr += t; } };
+  const io: Io = {
+    out: () => {},
+    err: (t) => {
+      stderr += t;
+    },
+  };
   let status: number;
   try {
     status = await main([entry, path, ...args], io);
   } catch (e) {
     // main() must never throw: that would be Node's stack trace and exit code.
-    return { outcome: 'crash', detail: `main() threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
+    return { outcome: 'crash', detail: `main() threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` };
   }
   return classify(entry, status, stderr);
 }
@@ -49,7 +58,8 @@ export function classify(entry: Entry, status: number, stderr: string): CaseResu
   if (status === INTERNAL_ERROR) return { outcome: 'crash', status, detail: stderr.trim() };
   if (status === 2) {
     const lines = stderr.split('\n').filter((l) => l !== '');
-    if (lines.length !== 1) return { outcome: 'crash', status, detail: `a refusal must be one line on stderr, got ${JSON.stringify(stderr)}` };
+    if (lines.length !== 1)
+      return { outcome: 'crash', status, detail: `a refusal must be one line on stderr, got ${JSON.stringify(stderr)}` };
     return { outcome: 'refused', status, detail: lines[0] };
   }
   if (status === 0) return { outcome: 'ok', status };
@@ -57,4 +67,3 @@ export function classify(entry: Entry, status: number, stderr: string): CaseResu
   if (entry === 'exec' && Number.isInteger(status)) return { outcome: 'status', status };
   return { outcome: 'crash', status, detail: `exit status ${status}: ${stderr.trim()}` };
 }
-

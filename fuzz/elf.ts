@@ -11,16 +11,24 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { OutputClosed, processIo } from '../cli/io.ts';
-import { runCase, type CaseResult, type Outcome } from './elf-case.ts';
-import { KINDS, loadCorpus, makeCase, type Entry, type Kind } from './elf-mutate.ts';
+import { type CaseResult, type Outcome, runCase } from './elf-case.ts';
+import { type Entry, KINDS, type Kind, loadCorpus, makeCase } from './elf-mutate.ts';
 
 const OUTCOMES: Outcome[] = ['ok', 'fault', 'status', 'refused', 'crash', 'hang'];
-const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
+const WORKER_BOOT =
+  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
   `.then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./elf-worker.ts', import.meta.url).href)}); })`;
 
 class BadArgs extends Error {}
 
-interface Args { count: number; seed: number; workers: number; timeout: number; case?: number; out: string }
+interface Args {
+  count: number;
+  seed: number;
+  workers: number;
+  timeout: number;
+  case?: number;
+  out: string;
+}
 
 function integer(name: string, text: string | undefined, min: number, max = 0xffff_ffff): number {
   const n = Number(text?.replace(/_/g, ''));
@@ -36,9 +44,12 @@ function parse(argv: string[]): Args {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        count: { type: 'string', default: '1000' }, seed: { type: 'string', default: '1' },
+        count: { type: 'string', default: '1000' },
+        seed: { type: 'string', default: '1' },
         workers: { type: 'string', default: String(Math.min(2, availableParallelism())) },
-        timeout: { type: 'string', default: '60' }, case: { type: 'string' }, out: { type: 'string', default: 'fuzz-case.elf' },
+        timeout: { type: 'string', default: '60' },
+        case: { type: 'string' },
+        out: { type: 'string', default: 'fuzz-case.elf' },
       },
       strict: true,
     }));
@@ -46,9 +57,12 @@ function parse(argv: string[]): Args {
     throw new BadArgs((e as Error).message);
   }
   return {
-    count: integer('--count', values.count, 1), seed: integer('--seed', values.seed, 0),
-    workers: integer('--workers', values.workers, 1, 64), timeout: integer('--timeout', values.timeout, 1, 3600),
-    case: values.case === undefined ? undefined : integer('--case', values.case, 0), out: values.out!,
+    count: integer('--count', values.count, 1),
+    seed: integer('--seed', values.seed, 0),
+    workers: integer('--workers', values.workers, 1, 64),
+    timeout: integer('--timeout', values.timeout, 1, 3600),
+    case: values.case === undefined ? undefined : integer('--case', values.case, 0),
+    out: values.out!,
   };
 }
 
@@ -64,7 +78,8 @@ function newTally(): Tally {
   return {
     outcomes: zero(),
     byKind: Object.fromEntries(KINDS.map((k) => [k, zero()])) as Tally['byKind'],
-    byEntry: { exec: zero(), check: zero() }, bad: [],
+    byEntry: { exec: zero(), check: zero() },
+    bad: [],
   };
 }
 
@@ -79,15 +94,20 @@ function record(t: Tally, index: number, kind: Kind, entry: Entry, r: CaseResult
 async function campaign(a: Args, onDone: (n: number) => void): Promise<Tally> {
   const t = newTally();
   const corpus = loadCorpus(); // only to describe a hung case, which its worker cannot
-  let next = 0, done = 0;
+  let next = 0,
+    done = 0;
   await new Promise<void>((resolve, reject) => {
     let live = 0;
     const start = () => {
       const w = new Worker(WORKER_BOOT, { eval: true, stdout: true, stderr: true });
       live++;
-      let current = -1, timer: NodeJS.Timeout | undefined;
+      let current = -1,
+        timer: NodeJS.Timeout | undefined;
       const feed = () => {
-        if (next >= a.count) { w.postMessage('stop'); return; }
+        if (next >= a.count) {
+          w.postMessage('stop');
+          return;
+        }
         current = next++;
         w.postMessage({ seed: a.seed, index: current });
         timer = setTimeout(() => {
@@ -110,7 +130,10 @@ async function campaign(a: Args, onDone: (n: number) => void): Promise<Tally> {
       // An exception that escaped the worker's case (a stack overflow, an async throw) is that case's crash.
       w.on('error', (e) => {
         clearTimeout(timer);
-        if (current === -1) { reject(e); return; }
+        if (current === -1) {
+          reject(e);
+          return;
+        }
         const c = makeCase(corpus, a.seed, current);
         record(t, current, c.kind, c.entry, { outcome: 'crash', detail: `the worker died: ${e.stack ?? e.message}` });
         onDone(++done);
@@ -119,7 +142,8 @@ async function campaign(a: Args, onDone: (n: number) => void): Promise<Tally> {
       w.on('exit', () => {
         clearTimeout(timer);
         live--;
-        if (next < a.count) start(); // a hung worker's replacement
+        if (next < a.count)
+          start(); // a hung worker's replacement
         else if (live === 0) resolve();
       });
     };
@@ -133,8 +157,7 @@ const pad = (s: string | number, n: number) => String(s).padStart(n);
 function report(a: Args, t: Tally, seconds: number): string[] {
   const out: string[] = [];
   const say = (line: string) => out.push(line);
-  const line = (label: string, row: Record<Outcome, number>) =>
-    `${label.padEnd(10)}${OUTCOMES.map((o) => pad(row[o], 9)).join('')}`;
+  const line = (label: string, row: Record<Outcome, number>) => `${label.padEnd(10)}${OUTCOMES.map((o) => pad(row[o], 9)).join('')}`;
   say(`fuzz:elf seed ${a.seed}: ${a.count} cases in ${seconds.toFixed(1)} s (${(a.count / seconds).toFixed(1)} cases/s)`);
   say(`${''.padEnd(10)}${OUTCOMES.map((o) => pad(o, 9)).join('')}`);
   say(line('all', t.outcomes));
@@ -187,12 +210,17 @@ async function main(): Promise<number> {
   return t.bad.length === 0 ? 0 : 1;
 }
 
-main().then((code) => { process.exitCode = code; }, (e) => {
-  if (e instanceof BadArgs) {
-    process.stderr.write(`fuzz:elf: ${e.message}\n`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`fuzz:elf: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 70;
-  }
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    if (e instanceof BadArgs) {
+      process.stderr.write(`fuzz:elf: ${e.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`fuzz:elf: ${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    }
+  },
+);

@@ -7,11 +7,27 @@ import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../cli/common.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
 import {
-  type Baseline, budgetFindings, checkComparable, DEFAULT_TOLERANCE, type GateFinding, gateCases, GateInputError, type GateNote,
-  type GateRule, type ImageFigures, parseBaseline, parseTolerance, regressionFindings,
+  type Baseline,
+  budgetFindings,
+  checkComparable,
+  DEFAULT_TOLERANCE,
+  type GateFinding,
+  GateInputError,
+  type GateNote,
+  type GateRule,
+  gateCases,
+  type ImageFigures,
+  parseBaseline,
+  parseTolerance,
+  regressionFindings,
 } from './index.ts';
 
-export interface GateOptions { maxOpCycles?: number; maxStack?: number; baseline?: string; tolerance?: number }
+export interface GateOptions {
+  maxOpCycles?: number;
+  maxStack?: number;
+  baseline?: string;
+  tolerance?: number;
+}
 
 /** The `gates` member of sramlab.check/1: what was asked, what failed, what was not compared. */
 export interface GatesReport {
@@ -46,7 +62,12 @@ export function loadBaseline(path: string, run: { mcu: string; seed: number; ops
   }
 }
 
-export function runGates(o: GateOptions, results: readonly ScenarioResult[], image: ImageFigures, baseline: Baseline | undefined): GatesReport {
+export function runGates(
+  o: GateOptions,
+  results: readonly ScenarioResult[],
+  image: ImageFigures,
+  baseline: Baseline | undefined,
+): GatesReport {
   const tolerance = o.tolerance ?? DEFAULT_TOLERANCE;
   const findings = budgetFindings(results, { maxOpCycles: o.maxOpCycles, maxStackBytes: o.maxStack });
   const notes: GateNote[] = [];
@@ -56,8 +77,13 @@ export function runGates(o: GateOptions, results: readonly ScenarioResult[], ima
     notes.push(...r.notes);
   }
   return {
-    maxOpCycles: o.maxOpCycles ?? null, maxStackBytes: o.maxStack ?? null, baseline: o.baseline ?? null, tolerance,
-    ok: findings.length === 0, findings, notes,
+    maxOpCycles: o.maxOpCycles ?? null,
+    maxStackBytes: o.maxStack ?? null,
+    baseline: o.baseline ?? null,
+    tolerance,
+    ok: findings.length === 0,
+    findings,
+    notes,
   };
 }
 
@@ -73,19 +99,37 @@ export function gateLines(g: GatesReport, paint: { fail: (s: string) => string; 
     g.maxOpCycles !== null ? `--max-op-cycles ${g.maxOpCycles}` : '',
     g.maxStackBytes !== null ? `--max-stack ${g.maxStackBytes}` : '',
     g.baseline !== null ? `--baseline ${g.baseline} (tolerance ${+(100 * g.tolerance).toFixed(3)} %)` : '',
-  ].filter(Boolean).join(', ');
-  out.push(g.ok ? `  ${paint.pass('PASS')} gates: ${asked}` : `  ${paint.fail('FAIL')} gates: ${g.findings.length} finding${g.findings.length === 1 ? '' : 's'} (${asked})`);
+  ]
+    .filter(Boolean)
+    .join(', ');
+  out.push(
+    g.ok
+      ? `  ${paint.pass('PASS')} gates: ${asked}`
+      : `  ${paint.fail('FAIL')} gates: ${g.findings.length} finding${g.findings.length === 1 ? '' : 's'} (${asked})`,
+  );
   return out;
 }
 
 /** The JUnit test cases of the gates: one per gate and scenario, with the failure's one-line message and its report. */
-export function gateJunitCases(g: GatesReport, scenarios: readonly string[]): { rule: GateRule; name: string; failure: { message: string; text: string } | null }[] {
-  return gateCases(scenarios, g.findings, { budget: g.maxOpCycles !== null || g.maxStackBytes !== null, regression: g.baseline !== null }).map((c) => ({
-    rule: c.rule, name: c.name,
-    failure: c.findings.length === 0 ? null : {
-      message: `rule ${c.rule}: ${c.findings.map((f) => f.message).join('; ')}`,
-      text: c.findings.map((f) => [`rule:      ${f.rule}`, `message:   ${f.message}`, ...(f.replay ? [`replay:    ${f.replay}`] : [])].join('\n')).join('\n\n'),
-    },
+export function gateJunitCases(
+  g: GatesReport,
+  scenarios: readonly string[],
+): { rule: GateRule; name: string; failure: { message: string; text: string } | null }[] {
+  return gateCases(scenarios, g.findings, {
+    budget: g.maxOpCycles !== null || g.maxStackBytes !== null,
+    regression: g.baseline !== null,
+  }).map((c) => ({
+    rule: c.rule,
+    name: c.name,
+    failure:
+      c.findings.length === 0
+        ? null
+        : {
+            message: `rule ${c.rule}: ${c.findings.map((f) => f.message).join('; ')}`,
+            text: c.findings
+              .map((f) => [`rule:      ${f.rule}`, `message:   ${f.message}`, ...(f.replay ? [`replay:    ${f.replay}`] : [])].join('\n'))
+              .join('\n\n'),
+          },
   }));
 }
 
@@ -99,6 +143,7 @@ export function parseToleranceOption(value: string): number {
 }
 
 export function parseCyclesOption(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`'${value}' is not a cycle count: a whole number from 1`);
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value)))
+    throw new InvalidArgumentError(`'${value}' is not a cycle count: a whole number from 1`);
   return Number(value);
 }

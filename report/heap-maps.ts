@@ -6,7 +6,7 @@
 // the heap that the fragmentation figure was measured on. A run that broke a rule at an
 // address is shown where it broke instead; a run that did neither, after its workload.
 
-import { heapMap, HeapTracker, type HeapMap } from '../scenarios/heap-map.ts';
+import { type HeapMap, HeapTracker, heapMap } from '../scenarios/heap-map.ts';
 import { runScenario, type ScenarioParams } from '../scenarios/index.ts';
 import type { Session } from '../scenarios/session.ts';
 
@@ -58,20 +58,30 @@ export function heapMapView(scenario: string, allocator: string, mcu: string, pa
   const w: Watched = {};
   const result = runScenario(scenario, allocator, mcu, params, { observe: watch(w) });
   const base = { allocator, mcu, scenario };
-  const s = w.session, tracker = w.tracker;
+  const s = w.session,
+    tracker = w.tracker;
   if (!s || !tracker || !s.image.heap) return { ...base, map: null, moment: 'no heap: sl_init did not complete' };
   const v = result.violation;
   if (v && v.address !== undefined) {
     return { ...base, map: heapMap(s, tracker), moment: `at operation ${v.operation}, where rule ${v.rule} broke` };
   }
   if (w.measured) {
-    return { ...base, map: w.measured, moment: `after operation ${w.measured.operation}, when the scenario measured its largest block with ${w.measuredLive} blocks live` };
+    return {
+      ...base,
+      map: w.measured,
+      moment: `after operation ${w.measured.operation}, when the scenario measured its largest block with ${w.measuredLive} blocks live`,
+    };
   }
   const end = v ? `at operation ${v.operation}, where rule ${v.rule} broke` : `after the workload (operation ${s.operations})`;
   return { ...base, map: heapMap(s, tracker), moment: end };
 }
 
 /** Every allocator's heap map for the report, on one profile, run in this thread (a few ms each). */
-export function heapMapViews(allocators: readonly string[], mcu: string, params: ScenarioParams, scenario = HEAP_MAP_SCENARIO): HeapMapView[] {
+export function heapMapViews(
+  allocators: readonly string[],
+  mcu: string,
+  params: ScenarioParams,
+  scenario = HEAP_MAP_SCENARIO,
+): HeapMapView[] {
   return allocators.map((a) => heapMapView(scenario, a, mcu, params));
 }

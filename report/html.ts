@@ -23,14 +23,16 @@ import type { Summary } from '../scenarios/metrics.ts';
 import type { OpKind } from '../scenarios/session.ts';
 import type { HeapMapView } from './heap-maps.ts';
 import { clockMHz, formatMicros, type Measured, OP_KINDS, typicalPart, worstOf } from './timing.ts';
-import { findings, type Finding, groupByVerdict, type Verdict, type VerdictGroup, type VerdictKind } from './verdicts.ts';
+import { type Finding, findings, groupByVerdict, type Verdict, type VerdictGroup, type VerdictKind } from './verdicts.ts';
 
 // ---- safe markup ----------------------------------------------------------------------------
 
 /** Markup that is already safe: built by html``, never from raw data. */
 export class Html {
   constructor(readonly text: string) {}
-  toString(): string { return this.text; }
+  toString(): string {
+    return this.text;
+  }
 }
 
 type Part = Html | string | number | boolean | null | undefined | readonly Part[];
@@ -52,7 +54,9 @@ const flag = (on: boolean, name: string): Html => new Html(on ? ` ${name}` : '')
 /** Template tag: literal text is markup, every interpolated value is escaped (Html passes as is). */
 export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
   let out = strings[0]!;
-  values.forEach((v, i) => { out += partText(v) + strings[i + 1]!; });
+  values.forEach((v, i) => {
+    out += partText(v) + strings[i + 1]!;
+  });
   return new Html(out);
 }
 
@@ -60,7 +64,10 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
 
 /** "M0", "M0+", "M3": what a chart row or a list of profiles calls a profile. */
 export function shortProfile(mcu: string): string {
-  return mcu.replace(/^cortex-/, '').replace(/plus$/, '+').toUpperCase();
+  return mcu
+    .replace(/^cortex-/, '')
+    .replace(/plus$/, '+')
+    .toUpperCase();
 }
 
 const num = (n: number): string => n.toLocaleString('en');
@@ -117,7 +124,9 @@ class Results {
     for (const f of this.findings) for (const r of f.runs) this.findingOf.set(r, f);
   }
 
-  private static key(a: string, m: string, s: string): string { return JSON.stringify([a, m, s]); }
+  private static key(a: string, m: string, s: string): string {
+    return JSON.stringify([a, m, s]);
+  }
 
   get(allocator: string, mcu: string, scenario: string): ScenarioResult | undefined {
     return this.byKey.get(Results.key(allocator, mcu, scenario));
@@ -133,7 +142,9 @@ class Results {
     return this.scenarios.map((s) => this.get(allocator, mcu, s)).filter((r): r is ScenarioResult => !!r);
   }
 
-  finding(r: ScenarioResult): Finding | undefined { return this.findingOf.get(r); }
+  finding(r: ScenarioResult): Finding | undefined {
+    return this.findingOf.get(r);
+  }
 }
 
 /** "M0, M0+, M3, M4", or "every profile" when that is all of them. */
@@ -143,7 +154,8 @@ function profilesText(res: Results, runs: readonly ScenarioResult[]): string {
 }
 
 /** A legend entry: a key drawn with the very class the page colours with, and its meaning. */
-const key = (cls: string, words: string, sample = ''): Html => html`<span class="entry"><span class="key ${cls}">${sample}</span> ${words}</span>`;
+const key = (cls: string, words: string, sample = ''): Html =>
+  html`<span class="entry"><span class="key ${cls}">${sample}</span> ${words}</span>`;
 
 // ---- the page -------------------------------------------------------------------------------
 
@@ -155,7 +167,12 @@ export function renderCompareHtml(report: CompareReport, heapMaps: readonly Heap
   const res = new Results(report);
   const failed = report.results.filter((r) => !r.ok).length;
   const title = `sramlab compare: ${res.allocators.length} allocators × ${res.mcus.length} profiles × ${res.scenarios.length} scenarios`;
-  const folded = failed === 0 ? '' : res.mcus.length > 1 ? `, ${res.findings.length} distinct finding${res.findings.length === 1 ? '' : 's'} once the profiles that agree are taken together` : '';
+  const folded =
+    failed === 0
+      ? ''
+      : res.mcus.length > 1
+        ? `, ${res.findings.length} distinct finding${res.findings.length === 1 ? '' : 's'} once the profiles that agree are taken together`
+        : '';
   return html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -190,8 +207,10 @@ ${heapMapsSection(heapMaps)}
 
 function replayCommand(report: CompareReport, res: Results): string {
   const heap = report.heap === null ? '' : ` --heap ${report.heap}`;
-  return `sramlab compare --alloc ${res.allocators.join(',')} --mcu ${res.mcus.join(',')} --scenario ${res.scenarios.join(',')} ` +
-    `--seed ${report.seed} --ops ${report.ops}${heap} --html report.html`;
+  return (
+    `sramlab compare --alloc ${res.allocators.join(',')} --mcu ${res.mcus.join(',')} --scenario ${res.scenarios.join(',')} ` +
+    `--seed ${report.seed} --ops ${report.ops}${heap} --html report.html`
+  );
 }
 
 // ---- verdicts: allocator × scenario, the profiles that agree shown once -------------------
@@ -202,7 +221,8 @@ const VERDICT_CLASS: Readonly<Record<VerdictKind, string>> = { held: 'c-held', c
  * A verdict's words in pieces that never break inside ("✓ caught" | "stack"), so a narrow
  * column wraps between them and never splits a mark from its word.
  */
-const verdictWords = (v: Verdict): string[] => v.kind === 'held' ? ['✓'] : v.kind === 'caught' ? ['✓ caught', v.rule ?? '?'] : [`✗ ${v.rule}`];
+const verdictWords = (v: Verdict): string[] =>
+  v.kind === 'held' ? ['✓'] : v.kind === 'caught' ? ['✓ caught', v.rule ?? '?'] : [`✗ ${v.rule}`];
 
 function resultsSection(res: Results): Html {
   const several = res.mcus.length > 1;
@@ -210,14 +230,18 @@ function resultsSection(res: Results): Html {
 <h2>Verdicts</h2>
 <p class="legend">${key('c-held', 'every check held', '✓')}${key('c-caught', 'a scenario made to break a rule, and that rule caught it', '✓ caught')}${key('c-broke', 'the first rule that broke (the list below says where)', '✗ rule')}</p>
 ${several ? html`<p class="note">One verdict per cell where every profile (${res.mcus.map(shortProfile).join(', ')}) agrees; otherwise a line per group of profiles that agree. The cycles, microseconds and stack are in the tables below.</p>` : ''}
-${matrixBands(res.scenarios).map((band) => html`<div class="table-wrap"><table class="matrix verdicts">
+${matrixBands(res.scenarios).map(
+  (band) => html`<div class="table-wrap"><table class="matrix verdicts">
 <thead><tr><th scope="col" class="first">allocator</th>${band.map((s) => html`<th scope="col" data-scenario="${s}">${breakable(s)}</th>`)}</tr></thead>
 <tbody>
-${res.allocators.map((a) => html`<tr data-allocator="${a}"><th scope="row" class="first">${a}</th>${band.map((s) => verdictCell(res, a, s))}</tr>
-`)}
+${res.allocators.map(
+  (a) => html`<tr data-allocator="${a}"><th scope="row" class="first">${a}</th>${band.map((s) => verdictCell(res, a, s))}</tr>
+`,
+)}
 </tbody>
 </table></div>
-`)}
+`,
+)}
 ${findingsList(res)}
 </section>`;
 }
@@ -274,16 +298,28 @@ function findingItem(res: Results, f: Finding): Html {
   const first = f.runs[0]!;
   const v = first.violation;
   const at: string[] = [];
-  if (v?.address !== undefined) at.push(`address ${hex(v.address)}${v.size ? `, ${v.size} byte${v.size === 1 ? '' : 's'}` : ''}${v.access ? ` ${v.access}` : ''}${v.region ? ` in ${v.region}` : ''}`);
+  if (v?.address !== undefined)
+    at.push(
+      `address ${hex(v.address)}${v.size ? `, ${v.size} byte${v.size === 1 ? '' : 's'}` : ''}${v.access ? ` ${v.access}` : ''}${v.region ? ` in ${v.region}` : ''}`,
+    );
   // The code differs per architecture, so the PC is each profile's own.
-  const pcs = f.runs.filter((r) => r.violation?.pc !== undefined).map((r) => {
-    const w = r.violation!;
-    return `${shortProfile(r.mcu)} ${hex(w.pc!)}${w.symbol ? ` ${w.symbol}` : ''}${w.source ? ` (${w.source})` : ''}`;
-  });
+  const pcs = f.runs
+    .filter((r) => r.violation?.pc !== undefined)
+    .map((r) => {
+      const w = r.violation!;
+      return `${shortProfile(r.mcu)} ${hex(w.pc!)}${w.symbol ? ` ${w.symbol}` : ''}${w.source ? ` (${w.source})` : ''}`;
+    });
   return html`<li id="${f.id}" data-allocator="${f.allocator}" data-scenario="${f.scenario}" data-runs="${f.runs.length}" data-mcus="${f.runs.map((r) => r.mcu).join(' ')}"><strong>${f.allocator} · ${f.scenario}</strong>: rule <em class="c-broke">${v?.rule ?? '?'}</em> at operation ${v?.operation ?? '?'}${v?.kind ? ` (${v.kind})` : ''} on <span class="profiles">${profilesText(res, f.runs)}</span>.
 ${findingMessages(f)}
 ${at.length ? html`<div class="where">${at.join('; ')}</div>` : ''}${pcs.length ? html`<div class="where">pc: ${pcs.join(' · ')}</div>` : ''}
-<code>${first.replay}</code>${f.runs.length > 1 ? html` <span class="dim">(or --mcu ${f.runs.slice(1).map((r) => r.mcu).join(', ')})</span>` : ''}</li>
+<code>${first.replay}</code>${
+    f.runs.length > 1
+      ? html` <span class="dim">(or --mcu ${f.runs
+          .slice(1)
+          .map((r) => r.mcu)
+          .join(', ')})</span>`
+      : ''
+  }</li>
 `;
 }
 
@@ -299,7 +335,8 @@ function clockNote(res: Results): Html {
 
 /** A cycles figure with its microseconds below it; a dash, with the reason, where there is none. */
 function timeCell(mcu: string, kind: OpKind, stat: 'p99' | 'max', m: Measured | undefined, scope: string): Html {
-  if (!m) return html`<td class="none" data-mcu="${mcu}" data-op="${kind}" data-stat="${stat}" title="${`no ${kind} call ${scope}`}">—</td>`;
+  if (!m)
+    return html`<td class="none" data-mcu="${mcu}" data-op="${kind}" data-stat="${stat}" title="${`no ${kind} call ${scope}`}">—</td>`;
   const mhz = clockMHz(mcu);
   const what = stat === 'max' ? `the slowest ${kind} call` : `the p99 of ${kind} calls`;
   return html`<td class="time" data-mcu="${mcu}" data-op="${kind}" data-stat="${stat}" data-cycles="${m.value}" title="${`${what}: ${num(m.value)} cycles, in ${m.scenario}`}"><span class="cy">${num(m.value)}</span><span class="us">${mhz === undefined ? '— µs' : `${formatMicros(m.value / mhz)} µs`}</span></td>`;
@@ -309,14 +346,16 @@ function timeCell(mcu: string, kind: OpKind, stat: 'p99' | 'max', m: Measured | 
 function timingTable(res: Results, scope: 'worst' | string, runsOf: (a: string, m: string) => ScenarioResult[]): Html {
   const overall = scope === 'worst';
   const inWhat = overall ? 'in these scenarios' : `in ${scope}`;
-  const rows = res.allocators.flatMap((a) => res.mcus.map((m, i) => {
-    const runs = runsOf(a, m);
-    const w = worstOf(runs);
-    const fp = runs.find((r) => r.elf === undefined)?.footprint;
-    const mhz = clockMHz(m);
-    return html`<tr data-allocator="${a}" data-mcu="${m}">${i === 0 ? html`<th scope="rowgroup" class="first" rowspan="${res.mcus.length}">${a}</th>` : ''}<td class="mcu">${shortProfile(m)}</td><td class="num">${mhz === undefined ? '—' : `${num(mhz)} MHz`}</td>${OP_KINDS.flatMap((k) => [timeCell(m, k, 'p99', w.p99[k], inWhat), timeCell(m, k, 'max', w.max[k], inWhat)])}${w.peakStack ? html`<td class="num" data-stat="stack" title="${`in ${w.peakStack.scenario}`}">${num(w.peakStack.value)} B</td>` : html`<td class="none" title="no call made">—</td>`}${overall ? html`<td class="num">${fp ? `${num(fp.flashBytes)} / ${num(fp.ramBytes)}` : '—'}</td>` : ''}</tr>
+  const rows = res.allocators.flatMap((a) =>
+    res.mcus.map((m, i) => {
+      const runs = runsOf(a, m);
+      const w = worstOf(runs);
+      const fp = runs.find((r) => r.elf === undefined)?.footprint;
+      const mhz = clockMHz(m);
+      return html`<tr data-allocator="${a}" data-mcu="${m}">${i === 0 ? html`<th scope="rowgroup" class="first" rowspan="${res.mcus.length}">${a}</th>` : ''}<td class="mcu">${shortProfile(m)}</td><td class="num">${mhz === undefined ? '—' : `${num(mhz)} MHz`}</td>${OP_KINDS.flatMap((k) => [timeCell(m, k, 'p99', w.p99[k], inWhat), timeCell(m, k, 'max', w.max[k], inWhat)])}${w.peakStack ? html`<td class="num" data-stat="stack" title="${`in ${w.peakStack.scenario}`}">${num(w.peakStack.value)} B</td>` : html`<td class="none" title="no call made">—</td>`}${overall ? html`<td class="num">${fp ? `${num(fp.flashBytes)} / ${num(fp.ramBytes)}` : '—'}</td>` : ''}</tr>
 `;
-  }));
+    }),
+  );
   return html`<div class="table-wrap"><table class="timing" data-scope="${scope}">
 <thead><tr><th scope="col" class="first" rowspan="2">allocator</th><th scope="col" rowspan="2">profile</th><th scope="col" rowspan="2">clock</th>${OP_KINDS.map((k) => html`<th scope="colgroup" colspan="2" class="kind">${k}</th>`)}<th scope="col" rowspan="2" title="most stack any allocator call used">peak stack</th>${overall ? html`<th scope="col" rowspan="2" title="flash bytes of allocator code / RAM bytes of allocator state">code / state</th>` : ''}</tr>
 <tr>${OP_KINDS.map(() => html`<th scope="col" title="99th percentile (nearest rank)">p99</th><th scope="col" title="the slowest call">worst</th>`)}</tr></thead>
@@ -355,21 +394,22 @@ function cyclesSection(res: Results): Html {
 <p class="note">For each scenario: the same table as above for that scenario alone, then per allocator and kind of call one row per profile on the same axis (shared by every allocator in the scenario). A run that broke a rule counts the calls before it.</p>
 ${profileLegend(res)}
 ${res.scenarios.map((s) => {
-    const made = res.report.results.some((r) => r.scenario === s && r.expected !== undefined);
-    return html`<details class="scenario" data-scenario="${s}"${flag(s === open, 'open')}>
+  const made = res.report.results.some((r) => r.scenario === s && r.expected !== undefined);
+  return html`<details class="scenario" data-scenario="${s}"${flag(s === open, 'open')}>
 <summary>${s}</summary>
 ${made ? html`<p class="note">${s} is made to break a rule on ${res.report.results.filter((r) => r.scenario === s && r.expected !== undefined).length === res.allocators.length * res.mcus.length ? 'every profile' : 'some profiles'}: those runs stop in their first calls, so their figures are left out.</p>` : ''}${timingTable(res, s, (a, m) => res.runs(a, s).filter((r) => r.mcu === m))}
 <div class="grid">${res.allocators.map((a) => cyclesFigure(res, a, s, cyclesScaleOf(res, s)))}</div>
 </details>
 `;
-  })}
+})}
 </section>`;
 }
 
 /** The x scale of a scenario's cycles charts: shared so the allocators compare by eye. */
 function cyclesScaleOf(res: Results, scenario: string): { max: number; step: number } {
   let top = 0;
-  for (const a of res.allocators) for (const r of res.runs(a, scenario)) for (const k of OP_KINDS) top = Math.max(top, r.stats[k].cycles.max);
+  for (const a of res.allocators)
+    for (const r of res.runs(a, scenario)) for (const k of OP_KINDS) top = Math.max(top, r.stats[k].cycles.max);
   return niceScale(top);
 }
 
@@ -407,7 +447,8 @@ ${broken.length ? html`<p class="chart-note c-broke">✗ ${broken.map((g) => `${
 function distributionRow(r: ScenarioResult, kind: OpKind, y: number, x: (v: number) => number): Html {
   const c = r.stats[kind].cycles;
   const label = html`<text class="profile" x="10" y="${y + 11}">${shortProfile(r.mcu)}</text>`;
-  if (c.count === 0) return html`<g class="dist" data-mcu="${r.mcu}" data-op="${kind}">${label}<text class="empty" x="${CY.label}" y="${y + 11}">no calls</text></g>`;
+  if (c.count === 0)
+    return html`<g class="dist" data-mcu="${r.mcu}" data-op="${kind}">${label}<text class="empty" x="${CY.label}" y="${y + 11}">no calls</text></g>`;
   const mid = y + CY.rowH / 2;
   return html`<g class="dist c-${slug(r.mcu)}" data-mcu="${r.mcu}" data-op="${kind}"><title>${describeSummary(r, kind, c)}</title>${label}<line class="whisker" x1="${x(c.min)}" y1="${mid}" x2="${x(c.max)}" y2="${mid}"/><line class="whisker" x1="${x(c.max)}" y1="${mid - 4}" x2="${x(c.max)}" y2="${mid + 4}"/><rect class="box" x="${x(c.min)}" y="${mid - 5}" width="${Math.max(2, x(c.p99) - x(c.min))}" height="10"/><line class="median" x1="${x(c.median)}" y1="${mid - 7}" x2="${x(c.median)}" y2="${mid + 7}"/><text class="figures" x="${CY.label + CY.plot + 10}" y="${y + 11}">${`min ${num(c.min)} · med ${num(c.median)} · p99 ${num(c.p99)} · max ${num(c.max)}`}</text></g>`;
 }
@@ -417,7 +458,14 @@ function describeSummary(r: ScenarioResult, kind: OpKind, c: Summary): string {
 }
 
 /** Gridlines and tick labels along the bottom of a plot area. */
-function axis(x: (v: number) => number, scale: { max: number; step: number }, y: number, left: number, width: number, label: (v: number) => string): Html {
+function axis(
+  x: (v: number) => number,
+  scale: { max: number; step: number },
+  y: number,
+  left: number,
+  width: number,
+  label: (v: number) => string,
+): Html {
   const ticks: number[] = [];
   for (let v = 0; v <= scale.max + scale.step / 2; v += scale.step) ticks.push(v);
   return html`<g class="axis"><line x1="${left}" y1="${y}" x2="${left + width}" y2="${y}"/>${ticks.map((v) => html`<line class="grid" x1="${x(v)}" y1="0" x2="${x(v)}" y2="${y}"/><text x="${x(v)}" y="${y + 14}" text-anchor="middle">${label(v)}</text>`)}</g>`;
@@ -444,16 +492,17 @@ function metricCell(res: Results, allocator: string, scenario: string, show: (r:
   for (const r of runs) {
     const shown = show(r);
     let g = groups.find((x) => x.shown.text === shown.text && x.shown.brokeLater === shown.brokeLater);
-    if (!g) groups.push(g = { shown, runs: [], titles: new Map() });
+    if (!g) groups.push((g = { shown, runs: [], titles: new Map() }));
     g.runs.push(r);
     g.titles.set(shown.title, [...(g.titles.get(shown.title) ?? []), shortProfile(r.mcu)]);
   }
   for (const g of groups) {
     if (g.titles.size > 1) g.shown = { ...g.shown, title: [...g.titles].map(([t, ps]) => `${ps.join(' ')}: ${t}`).join('; ') };
   }
-  const body = (s: MetricShown): Html => s.share === undefined
-    ? html`<span class="dash" title="${s.title}">${s.text}</span>`
-    : html`<span class="value" title="${s.title}"><span class="bar c-share" style="width:${(100 * Math.min(1, s.share)).toFixed(1)}%"></span>${s.text}${s.brokeLater ? html` <span class="c-broke" title="${`this run broke the ${s.brokeLater} rule later`}">✗</span>` : ''}</span>`;
+  const body = (s: MetricShown): Html =>
+    s.share === undefined
+      ? html`<span class="dash" title="${s.title}">${s.text}</span>`
+      : html`<span class="value" title="${s.title}"><span class="bar c-share" style="width:${(100 * Math.min(1, s.share)).toFixed(1)}%"></span>${s.text}${s.brokeLater ? html` <span class="c-broke" title="${`this run broke the ${s.brokeLater} rule later`}">✗</span>` : ''}</span>`;
   if (groups.length === 1) {
     const g = groups[0]!;
     return html`<td class="metric${g.shown.share === undefined ? ' none' : ''}" data-scenario="${scenario}" data-runs="${g.runs.length}">${body(g.shown)}</td>`;
@@ -462,38 +511,61 @@ function metricCell(res: Results, allocator: string, scenario: string, show: (r:
 }
 
 function metricTable(res: Results, id: string, scenarios: readonly string[], show: (r: ScenarioResult) => MetricShown): Html {
-  return html`${matrixBands(scenarios).map((band) => html`<div class="table-wrap"><table class="matrix ${id}">
+  return html`${matrixBands(scenarios).map(
+    (band) => html`<div class="table-wrap"><table class="matrix ${id}">
 <thead><tr><th scope="col" class="first">allocator</th>${band.map((s) => html`<th scope="col" data-scenario="${s}">${breakable(s)}</th>`)}</tr></thead>
 <tbody>
-${res.allocators.map((a) => html`<tr data-allocator="${a}"><th scope="row" class="first">${a}</th>${band.map((s) => metricCell(res, a, s, show))}</tr>
-`)}
+${res.allocators.map(
+  (a) => html`<tr data-allocator="${a}"><th scope="row" class="first">${a}</th>${band.map((s) => metricCell(res, a, s, show))}</tr>
+`,
+)}
 </tbody>
 </table></div>
-`)}`;
+`,
+  )}`;
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 
 /** Why a run made to break a rule has no figure of this kind. */
-const madeToBreak = (r: ScenarioResult): string => `${r.scenario} is made to break the ${r.expected} rule: it never fills the heap, so there is nothing to measure`;
+const madeToBreak = (r: ScenarioResult): string =>
+  `${r.scenario} is made to break the ${r.expected} rule: it never fills the heap, so there is nothing to measure`;
 
 function utilisationShown(r: ScenarioResult): MetricShown {
   const u = r.utilisationAtFirstFailure;
   if (r.expected !== undefined) return { text: '—', title: madeToBreak(r) };
   if (u === null) {
-    return r.ok ? { text: '—', title: 'no allocation failed in this run, so there is no first failure to measure at' }
+    return r.ok
+      ? { text: '—', title: 'no allocation failed in this run, so there is no first failure to measure at' }
       : { text: '—', title: `the run broke the ${r.violation?.rule ?? '?'} rule before any allocation failed` };
   }
   // Nothing live: the allocator refused a request it cannot serve whatever the heap holds (an alignment, a size above its slot).
-  if (u === 0) return { text: '—', title: 'an allocation failed with no block live: a request this allocator refuses whatever the heap holds, not a full heap' };
-  return { share: u, text: pct(u), title: `${pct(u)} of the ${num(r.heap)}-byte heap was in live blocks when an allocation first returned NULL`, ...(r.ok ? {} : { brokeLater: r.violation?.rule ?? '?' }) };
+  if (u === 0)
+    return {
+      text: '—',
+      title: 'an allocation failed with no block live: a request this allocator refuses whatever the heap holds, not a full heap',
+    };
+  return {
+    share: u,
+    text: pct(u),
+    title: `${pct(u)} of the ${num(r.heap)}-byte heap was in live blocks when an allocation first returned NULL`,
+    ...(r.ok ? {} : { brokeLater: r.violation?.rule ?? '?' }),
+  };
 }
 
 function largestShown(r: ScenarioResult): MetricShown {
   const b = r.largestBlockAfter;
   if (r.expected !== undefined) return { text: '—', title: madeToBreak(r) };
-  if (b === null) return r.ok ? { text: '—', title: 'this scenario does not measure it' } : { text: '—', title: `the run broke the ${r.violation?.rule ?? '?'} rule before the end of its workload, where it is measured` };
-  return { share: b / r.heap, text: bytes(b), title: `${num(b)} bytes of the ${num(r.heap)}-byte heap, with the workload's blocks live`, ...(r.ok ? {} : { brokeLater: r.violation?.rule ?? '?' }) };
+  if (b === null)
+    return r.ok
+      ? { text: '—', title: 'this scenario does not measure it' }
+      : { text: '—', title: `the run broke the ${r.violation?.rule ?? '?'} rule before the end of its workload, where it is measured` };
+  return {
+    share: b / r.heap,
+    text: bytes(b),
+    title: `${num(b)} bytes of the ${num(r.heap)}-byte heap, with the workload's blocks live`,
+    ...(r.ok ? {} : { brokeLater: r.violation?.rule ?? '?' }),
+  };
 }
 
 function metricLegend(): Html {
@@ -523,17 +595,22 @@ ${measuring.length ? html`${metricLegend()}${metricTable(res, 'fragmentation', m
 const HM = { width: 1000, label: 64, rows: 4, rowH: 22, gap: 4 } as const;
 
 const KIND_WORDS: Readonly<Record<SpanKind, string>> = {
-  live: 'live block', metadata: 'allocator metadata', free: 'free (written once, in no block now)', untouched: 'never written', violation: 'where a rule broke',
+  live: 'live block',
+  metadata: 'allocator metadata',
+  free: 'free (written once, in no block now)',
+  untouched: 'never written',
+  violation: 'where a rule broke',
 };
 const SPAN_KINDS = Object.keys(KIND_WORDS) as SpanKind[];
 
 function heapMapsSection(views: readonly HeapMapView[]): Html {
-  if (views.length === 0) return html`<section id="heap-maps"><h2>Heap maps</h2><p class="empty">No heap maps in this report.</p></section>`;
+  if (views.length === 0)
+    return html`<section id="heap-maps"><h2>Heap maps</h2><p class="empty">No heap maps in this report.</p></section>`;
   const { scenario, mcu } = views[0]!;
   return html`<section id="heap-maps">
 <h2>Heap maps: ${scenario} on ${mcu}</h2>
 <p class="note">Each heap in use drawn to scale, lowest address top left, in ${HM.rows} rows of equal bytes. Hover a span for its address and size.</p>
-<p class="legend">${SPAN_KINDS.map((k) => k === 'live' ? html`${key('c-live', 'live block')}${key('c-live-alt', 'the next live block (two shades, so blocks that touch stay two)')}` : key(`c-${k}`, KIND_WORDS[k]))}</p>
+<p class="legend">${SPAN_KINDS.map((k) => (k === 'live' ? html`${key('c-live', 'live block')}${key('c-live-alt', 'the next live block (two shades, so blocks that touch stay two)')}` : key(`c-${k}`, KIND_WORDS[k])))}</p>
 ${views.map(heapMapFigure)}
 </section>`;
 }
@@ -556,15 +633,20 @@ function heapMapFigure(v: HeapMapView): Html {
 }
 
 function rowLabels(rowBytes: number): Html[] {
-  return Array.from({ length: HM.rows }, (_, i) =>
-    html`<text class="offset" x="0" y="${i * (HM.rowH + HM.gap) + 15}">${`+0x${(i * rowBytes).toString(16).padStart(4, '0')}`}</text>`);
+  return Array.from(
+    { length: HM.rows },
+    (_, i) =>
+      html`<text class="offset" x="0" y="${i * (HM.rowH + HM.gap) + 15}">${`+0x${(i * rowBytes).toString(16).padStart(4, '0')}`}</text>`,
+  );
 }
 
 /** An outline around each row's bytes, so never-written bytes (near white) still show where the heap ends. */
 function rowFrames(size: number, rowBytes: number): Html[] {
   return Array.from({ length: HM.rows }, (_, i) => {
     const w = (Math.min(rowBytes, size - i * rowBytes) / rowBytes) * HM.width;
-    return w > 0 ? html`<rect class="frame" x="${HM.label}" y="${i * (HM.rowH + HM.gap)}" width="${w.toFixed(2)}" height="${HM.rowH}"/>` : html``;
+    return w > 0
+      ? html`<rect class="frame" x="${HM.label}" y="${i * (HM.rowH + HM.gap)}" width="${w.toFixed(2)}" height="${HM.rowH}"/>`
+      : html``;
   });
 }
 
@@ -577,11 +659,13 @@ function heapSpans(m: HeapMap, rowBytes: number): Html[] {
     // Every other live block a shade lighter, so two blocks that touch stay two.
     const colour = s.kind === 'live' && liveIndex++ % 2 ? 'c-live-alt' : `c-${s.kind}`;
     const tip = spanTitle(s);
-    for (let a = s.start - m.heapStart; a < s.end - m.heapStart;) {
+    for (let a = s.start - m.heapStart; a < s.end - m.heapStart; ) {
       const row = Math.floor(a / rowBytes);
       const end = Math.min(s.end - m.heapStart, (row + 1) * rowBytes);
       const x = HM.label + (a - row * rowBytes) * perByte;
-      out.push(html`<rect class="span ${s.kind} ${colour}" x="${x.toFixed(2)}" y="${row * (HM.rowH + HM.gap)}" width="${((end - a) * perByte).toFixed(2)}" height="${HM.rowH}"><title>${tip}</title></rect>`);
+      out.push(
+        html`<rect class="span ${s.kind} ${colour}" x="${x.toFixed(2)}" y="${row * (HM.rowH + HM.gap)}" width="${((end - a) * perByte).toFixed(2)}" height="${HM.rowH}"><title>${tip}</title></rect>`,
+      );
       a = end;
     }
   }
@@ -607,8 +691,16 @@ function kindTotals(m: HeapMap): string {
  * class; --c is the colour for whatever draws with it (an SVG fill or stroke, a legend key, a bar).
  */
 const COLOURS: Readonly<Record<string, string>> = {
-  'c-cortex-m0': '#3b6fb6', 'c-cortex-m0plus': '#2a9d8f', 'c-cortex-m3': '#e07a1f', 'c-cortex-m4': '#8e5bb5',
-  'c-live': '#4e79a7', 'c-live-alt': '#86a8d0', 'c-metadata': '#f28e2b', 'c-free': '#d4d4d4', 'c-untouched': '#f6f6f6', 'c-violation': '#d62728',
+  'c-cortex-m0': '#3b6fb6',
+  'c-cortex-m0plus': '#2a9d8f',
+  'c-cortex-m3': '#e07a1f',
+  'c-cortex-m4': '#8e5bb5',
+  'c-live': '#4e79a7',
+  'c-live-alt': '#86a8d0',
+  'c-metadata': '#f28e2b',
+  'c-free': '#d4d4d4',
+  'c-untouched': '#f6f6f6',
+  'c-violation': '#d62728',
   'c-share': '#7fa7d9',
 };
 
@@ -625,7 +717,9 @@ code { font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospa
 nav a { color: #1f5fbf; }
 .summary, .note, .chart-note, footer, .dim, .profiles, .where { color: var(--dim); }
 .note { max-width: 110ch; }
-${Object.entries(COLOURS).map(([cls, c]) => `.${cls} { --c: ${c}; }`).join('\n')}
+${Object.entries(COLOURS)
+  .map(([cls, c]) => `.${cls} { --c: ${c}; }`)
+  .join('\n')}
 .legend { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 8px 0; }
 .legend .entry { white-space: nowrap; }
 .key { display: inline-block; vertical-align: middle; min-width: 14px; height: 14px; border: 1px solid #aaa; background: var(--c, transparent); }

@@ -32,7 +32,9 @@ export interface Verdict {
 /** The violation's message with the parts that only name the code or the profile blanked. */
 export function maskedMessage(v: SessionViolation, mcu: string): string {
   let m = v.message;
-  const blank = (s: string | undefined, by: string) => { if (s) m = m.split(s).join(by); };
+  const blank = (s: string | undefined, by: string) => {
+    if (s) m = m.split(s).join(by);
+  };
   if (v.pc !== undefined) {
     blank(`0x${v.pc.toString(16).padStart(8, '0')}`, '<pc>');
     blank(`0x${v.pc.toString(16)}`, '<pc>');
@@ -43,7 +45,7 @@ export function maskedMessage(v: SessionViolation, mcu: string): string {
   blank(mcu, '<mcu>');
   return m
     .replace(/\b[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+\b/gi, '<symbol>')
-    .replace(/\b0x[0-9a-f]{8}\b/gi, (h) => Number(h) < SRAM_BASE ? '<code>' : h);
+    .replace(/\b0x[0-9a-f]{8}\b/gi, (h) => (Number(h) < SRAM_BASE ? '<code>' : h));
 }
 
 /** Where the Code region ends and SRAM begins in the Cortex-M memory map. */
@@ -53,7 +55,7 @@ const SRAM_BASE = 0x2000_0000;
 const stackAddress = (v: SessionViolation): boolean => v.access === 'sp' && v.address !== undefined;
 
 function violationKey(v: SessionViolation, mcu: string): unknown[] {
-  const address = stackAddress(v) ? '<sp>' : v.address ?? null;
+  const address = stackAddress(v) ? '<sp>' : (v.address ?? null);
   return [v.rule, v.operation, v.kind ?? null, address, v.size ?? null, v.access ?? null, v.region ?? null, maskedMessage(v, mcu)];
 }
 
@@ -100,13 +102,19 @@ const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
  * Every broken rule, a finding per allocator × scenario × distinct violation, in the order of
  * the results. `runsOf` gives one allocator × scenario's runs across the profiles.
  */
-export function findings(allocators: readonly string[], scenarios: readonly string[], runsOf: (a: string, s: string) => ScenarioResult[]): Finding[] {
+export function findings(
+  allocators: readonly string[],
+  scenarios: readonly string[],
+  runsOf: (a: string, s: string) => ScenarioResult[],
+): Finding[] {
   const out: Finding[] = [];
   for (const a of allocators) {
     for (const s of scenarios) {
-      groupByVerdict(runsOf(a, s)).filter((g) => g.verdict.kind === 'broke').forEach((g, i) => {
-        out.push({ id: `finding-${slug(a)}--${slug(s)}--${i + 1}`, allocator: a, scenario: s, runs: g.runs });
-      });
+      groupByVerdict(runsOf(a, s))
+        .filter((g) => g.verdict.kind === 'broke')
+        .forEach((g, i) => {
+          out.push({ id: `finding-${slug(a)}--${slug(s)}--${i + 1}`, allocator: a, scenario: s, runs: g.runs });
+        });
     }
   }
   return out;

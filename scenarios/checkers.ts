@@ -9,7 +9,10 @@ import { hex } from '../emulator/elf.ts';
 import type { AccessKind } from '../emulator/fault.ts';
 
 /** Address ranges are [start, end). */
-export interface Range { start: number; end: number }
+export interface Range {
+  start: number;
+  end: number;
+}
 
 export interface Layout {
   /** Allocator code: accesses made while the PC is here are checked. */
@@ -38,34 +41,49 @@ export class Violation extends Error {
   }
 }
 
-
 /**
  * The last access allocator code made. After a call that returned with POP {…, PC} (what GCC
  * emits for any non-leaf function), it is the load of the return address, so its PC is the
  * instruction that returned: what a host-side finding about the returned block can point at.
  */
-export interface LastAccess { pc: number; address: number; kind: AccessKind | null }
+export interface LastAccess {
+  pc: number;
+  address: number;
+  kind: AccessKind | null;
+}
 
 /**
  * Containment (check 1): while the PC is in allocator code, every access is in the heap, the
  * state or the live stack — or is a load from the allocator's own code (its literal pools).
  */
 export function containmentChecker(cpu: Cpu, layout: Layout, last?: LastAccess): Checker {
-  const codeStart = layout.code.start >>> 0, codeLen = (layout.code.end - layout.code.start) >>> 0;
-  const heapStart = layout.heap.start >>> 0, heapEnd = layout.heap.end >>> 0;
-  const stateStart = layout.state.start >>> 0, stateEnd = layout.state.end >>> 0;
+  const codeStart = layout.code.start >>> 0,
+    codeLen = (layout.code.end - layout.code.start) >>> 0;
+  const heapStart = layout.heap.start >>> 0,
+    heapEnd = layout.heap.end >>> 0;
+  const stateStart = layout.state.start >>> 0,
+    stateEnd = layout.state.end >>> 0;
   const stackTop = layout.stackTop >>> 0;
   return (pc, address, size, kind) => {
-    if (((pc - codeStart) >>> 0) >= codeLen) return;
-    if (last) { last.pc = pc; last.address = address; last.kind = kind; }
+    if ((pc - codeStart) >>> 0 >= codeLen) return;
+    if (last) {
+      last.pc = pc;
+      last.address = address;
+      last.kind = kind;
+    }
     const end = address + size;
     if (address >= heapStart && end <= heapEnd) return;
-    if (kind === 'load' && ((address - codeStart) >>> 0) < codeLen) return;
+    if (kind === 'load' && (address - codeStart) >>> 0 < codeLen) return;
     if (address >= stateStart && end <= stateEnd) return;
-    if (address >= (cpu.r[13] >>> 0) && end <= stackTop) return;
-    throw new Violation('containment',
+    if (address >= cpu.r[13] >>> 0 && end <= stackTop) return;
+    throw new Violation(
+      'containment',
       `allocator code ${kind === 'load' ? 'read' : 'wrote'} ${size} byte(s) at ${hex(address)}, outside its heap array, its state and the live stack`,
-      pc, address, size, kind);
+      pc,
+      address,
+      size,
+      kind,
+    );
   };
 }
 
@@ -73,8 +91,10 @@ export function containmentChecker(cpu: Cpu, layout: Layout, last?: LastAccess):
 export function installStackLimit(cpu: Cpu, layout: Layout): () => void {
   cpu.stackLimit = layout.stackLimit >>> 0;
   cpu.onStackLimit = (sp) => {
-    throw new Violation('stack', `SP fell to ${hex(sp)}, below the stack limit ${hex(layout.stackLimit)}`,
-      cpu.pc, sp, 0, 'sp');
+    throw new Violation('stack', `SP fell to ${hex(sp)}, below the stack limit ${hex(layout.stackLimit)}`, cpu.pc, sp, 0, 'sp');
   };
-  return () => { cpu.stackLimit = 0; cpu.onStackLimit = null; };
+  return () => {
+    cpu.stackLimit = 0;
+    cpu.onStackLimit = null;
+  };
 }

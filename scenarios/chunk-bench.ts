@@ -26,7 +26,10 @@ export function chunkBench(s: Session, seed: number, ops: number): void {
       let freed = 0;
       while (freed < 7 && oldest < kept.length) {
         const b = kept[oldest++];
-        if (b) { s.dealloc(b); freed++; }
+        if (b) {
+          s.dealloc(b);
+          freed++;
+        }
       }
     }
   }

@@ -1,7 +1,7 @@
 // One compare worker: runs the scenario jobs it is sent and posts each result back.
 import { parentPort } from 'node:worker_threads';
-import { runScenario, type ScenarioParams } from './index.ts';
 import type { CompareJob } from './compare.ts';
+import { runScenario, type ScenarioParams } from './index.ts';
 
 parentPort!.on('message', (m: { i: number; job: CompareJob; params: ScenarioParams }) => {
   try {

@@ -6,10 +6,15 @@ import { Worker } from 'node:worker_threads';
 import { runScenario, type ScenarioParams, type ScenarioResult } from './index.ts';
 
 /** Workers load the TypeScript worker through tsx, as the CLI itself does. */
-const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
+const WORKER_BOOT =
+  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
   `.then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./compare-worker.ts', import.meta.url).href)}); })`;
 
-export interface CompareJob { scenario: string; allocator: string; mcu: string }
+export interface CompareJob {
+  scenario: string;
+  allocator: string;
+  mcu: string;
+}
 
 export interface CompareOptions extends ScenarioParams {
   scenarios: string[];
@@ -37,26 +42,38 @@ export async function compare(o: CompareOptions, onProgress?: (done: number, tot
   const width = Math.max(1, Math.min(o.workers ?? availableParallelism(), jobs.length));
   const results: ScenarioResult[] = new Array(jobs.length);
   let done = 0;
-  const finish = (i: number, r: ScenarioResult) => { results[i] = r; onProgress?.(++done, jobs.length); };
+  const finish = (i: number, r: ScenarioResult) => {
+    results[i] = r;
+    onProgress?.(++done, jobs.length);
+  };
   if (width === 1) {
     jobs.forEach((j, i) => finish(i, runScenario(j.scenario, j.allocator, j.mcu, params)));
   } else {
     let next = 0;
-    const worker = () => new Promise<void>((resolve, reject) => {
-      const w = new Worker(WORKER_BOOT, { eval: true });
-      const feed = () => {
-        if (next >= jobs.length) { void w.terminate(); resolve(); return; }
-        const i = next++;
-        w.postMessage({ i, job: jobs[i], params });
-      };
-      w.on('message', (m: { i: number; result?: ScenarioResult; error?: string }) => {
-        if (m.error) { void w.terminate(); reject(new Error(m.error)); return; }
-        finish(m.i, m.result!);
+    const worker = () =>
+      new Promise<void>((resolve, reject) => {
+        const w = new Worker(WORKER_BOOT, { eval: true });
+        const feed = () => {
+          if (next >= jobs.length) {
+            void w.terminate();
+            resolve();
+            return;
+          }
+          const i = next++;
+          w.postMessage({ i, job: jobs[i], params });
+        };
+        w.on('message', (m: { i: number; result?: ScenarioResult; error?: string }) => {
+          if (m.error) {
+            void w.terminate();
+            reject(new Error(m.error));
+            return;
+          }
+          finish(m.i, m.result!);
+          feed();
+        });
+        w.on('error', reject);
         feed();
       });
-      w.on('error', reject);
-      feed();
-    });
     await Promise.all(Array.from({ length: width }, worker));
   }
   return { schema: 'sramlab.compare/1', seed: o.seed, ops: o.ops, heap: o.heap ?? null, results };

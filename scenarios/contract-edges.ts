@@ -7,7 +7,8 @@
 
 import type { Block, Session } from './session.ts';
 
-export const description = 'sizes 0x7fffffff, 0x80000000, 0xffffffff for alloc and realloc (NULL, old block intact), grow/shrink keeping contents, realloc at align 1…4096';
+export const description =
+  'sizes 0x7fffffff, 0x80000000, 0xffffffff for alloc and realloc (NULL, old block intact), grow/shrink keeping contents, realloc at align 1…4096';
 
 /** At and above isize::MAX, and the sizes a rounding up wraps. */
 const HUGE = [0x7fff_ffff, 0x7fff_fff8, 0x8000_0000, 0xffff_fff8, 0xffff_ffff] as const;

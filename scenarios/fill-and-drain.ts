@@ -9,7 +9,15 @@ import type { Block, Session } from './session.ts';
 
 export const description = 'fill the heap until NULL, free forward / backward / interleaved, then the whole heap must be one block again';
 
-const CYCLE: readonly [size: number, align: number][] = [[24, 4], [8, 8], [100, 4], [56, 16], [4, 4], [200, 8], [32, 32]];
+const CYCLE: readonly [size: number, align: number][] = [
+  [24, 4],
+  [8, 8],
+  [100, 4],
+  [56, 16],
+  [4, 4],
+  [200, 8],
+  [32, 32],
+];
 const ORDERS = ['forward', 'backward', 'interleaved'] as const;
 
 export function fillAndDrain(s: Session, base: LeakBaseline): void {
@@ -24,9 +32,12 @@ export function fillAndDrain(s: Session, base: LeakBaseline): void {
       if (!b) break;
       blocks.push(b);
     }
-    const sequence = order === 'forward' ? blocks
-      : order === 'backward' ? [...blocks].reverse()
-      : [...blocks.filter((_, i) => i % 2 === 0), ...blocks.filter((_, i) => i % 2 === 1)];
+    const sequence =
+      order === 'forward'
+        ? blocks
+        : order === 'backward'
+          ? [...blocks].reverse()
+          : [...blocks.filter((_, i) => i % 2 === 0), ...blocks.filter((_, i) => i % 2 === 1)];
     for (const b of sequence) s.dealloc(b);
     checkNoLeak(s, base, `(${blocks.length} blocks, freed ${order})`);
   }

@@ -6,14 +6,16 @@
 import { AllocatorImage, type LoadOptions } from './image.ts';
 import { checkNoLeak, leakBaseline } from './leak.ts';
 import { Prng } from './prng.ts';
-import { Session, ViolationError, type Block, type SessionViolation } from './session.ts';
+import { type Block, Session, type SessionViolation, ViolationError } from './session.ts';
 
-export type FuzzOp =
-  | { k: 'a'; size: number; align: number }
-  | { k: 'f'; ref: FuzzOp }
-  | { k: 'r'; ref: FuzzOp; size: number };
+export type FuzzOp = { k: 'a'; size: number; align: number } | { k: 'f'; ref: FuzzOp } | { k: 'r'; ref: FuzzOp; size: number };
 
-export interface FuzzTarget { allocator: string; mcu: string; heap: number; load?: LoadOptions }
+export interface FuzzTarget {
+  allocator: string;
+  mcu: string;
+  heap: number;
+  load?: LoadOptions;
+}
 
 /** Runs a sequence on a fresh image; returns the violation, or null when every check held. */
 export function execute(t: FuzzTarget, ops: readonly FuzzOp[]): SessionViolation | null {
@@ -71,7 +73,7 @@ export function generate(rng: Prng, length: number): FuzzOp[] {
 export function shrink(t: FuzzTarget, ops: FuzzOp[], rule: string, deadline: number): FuzzOp[] {
   let cur = ops;
   for (let chunk = Math.max(1, cur.length >> 1); chunk >= 1 && performance.now() < deadline; chunk >>= 1) {
-    for (let start = 0; start < cur.length && performance.now() < deadline;) {
+    for (let start = 0; start < cur.length && performance.now() < deadline; ) {
       const removed = new Set(cur.slice(start, start + chunk));
       // Dropping an allocation drops the frees and reallocs of its block too.
       const cand = cur.filter((op) => !removed.has(op) && (op.k === 'a' || !removed.has(op.ref)));
@@ -86,13 +88,18 @@ export function shrink(t: FuzzTarget, ops: FuzzOp[], rule: string, deadline: num
 /** "a24:8,a100:4,f0,r1:300": a = alloc size:align, f = free the block of op N, r = realloc it. */
 export function encode(ops: readonly FuzzOp[]): string {
   const index = new Map(ops.map((op, i) => [op, i]));
-  return ops.map((op) => op.k === 'a' ? `a${op.size}:${op.align}`
-    : op.k === 'f' ? `f${index.get(op.ref)}` : `r${index.get(op.ref)}:${op.size}`).join(',');
+  return ops
+    .map((op) => (op.k === 'a' ? `a${op.size}:${op.align}` : op.k === 'f' ? `f${index.get(op.ref)}` : `r${index.get(op.ref)}:${op.size}`))
+    .join(',');
 }
 
 export function decode(text: string): FuzzOp[] {
   const ops: FuzzOp[] = [];
-  for (const [i, tok] of text.split(',').map((x) => x.trim()).filter(Boolean).entries()) {
+  for (const [i, tok] of text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .entries()) {
     const m = /^(?:a(\d+):(\d+)|f(\d+)|r(\d+):(\d+))$/.exec(tok);
     if (!m) throw new Error(`op ${i} '${tok}' is not aSIZE:ALIGN, fN or rN:SIZE`);
     if (m[1] !== undefined) {
@@ -103,7 +110,7 @@ export function decode(text: string): FuzzOp[] {
     }
     const refIndex = Number(m[3] ?? m[4]);
     const ref = ops[refIndex];
-    if (!ref || ref.k !== 'a' || refIndex >= i) throw new Error(`op ${i} '${tok}' refers to op ${refIndex}, which is not an earlier alloc`);
+    if (ref?.k !== 'a' || refIndex >= i) throw new Error(`op ${i} '${tok}' refers to op ${refIndex}, which is not an earlier alloc`);
     ops.push(m[3] !== undefined ? { k: 'f', ref } : { k: 'r', ref, size: Number(m[5]) });
   }
   return ops;
@@ -125,7 +132,8 @@ export interface FuzzResult {
 export function fuzz(t: FuzzTarget, seed: number, seconds: number, onProgress?: (sequences: number) => void): FuzzResult {
   const rng = new Prng(seed);
   const deadline = performance.now() + seconds * 1000;
-  let sequences = 0, operations = 0;
+  let sequences = 0,
+    operations = 0;
   while (performance.now() < deadline) {
     const ops = generate(rng, rng.between(20, 200));
     sequences++;
@@ -138,9 +146,26 @@ export function fuzz(t: FuzzTarget, seed: number, seconds: number, onProgress?: 
     const violation = execute(t, small) ?? v;
     const minimal = encode(small);
     return {
-      schema: 'sramlab.fuzz/1', allocator: t.allocator, mcu: t.mcu, seed, sequences, operations, violation, minimal,
+      schema: 'sramlab.fuzz/1',
+      allocator: t.allocator,
+      mcu: t.mcu,
+      seed,
+      sequences,
+      operations,
+      violation,
+      minimal,
       replay: `sramlab fuzz --alloc ${t.allocator} --mcu ${t.mcu} --heap ${t.heap} --replay '${minimal}'`,
     };
   }
-  return { schema: 'sramlab.fuzz/1', allocator: t.allocator, mcu: t.mcu, seed, sequences, operations, violation: null, minimal: null, replay: null };
+  return {
+    schema: 'sramlab.fuzz/1',
+    allocator: t.allocator,
+    mcu: t.mcu,
+    seed,
+    sequences,
+    operations,
+    violation: null,
+    minimal: null,
+    replay: null,
+  };
 }

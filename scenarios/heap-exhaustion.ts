@@ -14,7 +14,10 @@ export function heapExhaustion(s: Session, seed: number, ops: number): void {
   let live: Block[] = [];
   for (let k = 0; k < ops; k++) {
     const b = s.alloc(rng.between(64, 2048), 2 ** rng.between(0, 10));
-    if (b) { live.push(b); continue; }
+    if (b) {
+      live.push(b);
+      continue;
+    }
     for (const x of live) s.dealloc(x);
     live = [];
   }

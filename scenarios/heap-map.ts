@@ -74,11 +74,14 @@ export class HeapTracker {
   }
 
   private makeChecker(codeStart: number, codeLen: number): Checker {
-    const flags = this.flags, start = this.regionStart, len = flags.length, session = this.session;
+    const flags = this.flags,
+      start = this.regionStart,
+      len = flags.length,
+      session = this.session;
     return (pc, address, size, kind) => {
       const o = (address - start) >>> 0;
       if (kind !== 'store' || o >= len || session.probing) return;
-      const f = ((pc - codeStart) >>> 0) < codeLen ? WRITTEN | BY_ALLOCATOR : WRITTEN;
+      const f = (pc - codeStart) >>> 0 < codeLen ? WRITTEN | BY_ALLOCATOR : WRITTEN;
       flags.fill(f, o, Math.min(o + size, len));
     };
   }
@@ -107,8 +110,12 @@ export class HeapTracker {
   }
 
   /** Was the byte at this address ever written? Did allocator code write it last? */
-  written(address: number): boolean { return (this.flagsAt(address) & WRITTEN) !== 0; }
-  byAllocator(address: number): boolean { return (this.flagsAt(address) & BY_ALLOCATOR) !== 0; }
+  written(address: number): boolean {
+    return (this.flagsAt(address) & WRITTEN) !== 0;
+  }
+  byAllocator(address: number): boolean {
+    return (this.flagsAt(address) & BY_ALLOCATOR) !== 0;
+  }
 
   private flagsAt(address: number): number {
     const o = address - this.regionStart;
@@ -125,10 +132,14 @@ export class HeapTracker {
 /** "alloc(24, 8)", "realloc(0x20001010, 24 → 200)": the call an operation made, in C terms. */
 export function callOf(e: OperationEvent): string {
   switch (e.kind) {
-    case 'init': return `sl_init(heap, ${e.size})`;
-    case 'alloc': return `alloc(${e.size}, ${e.align})`;
-    case 'dealloc': return `dealloc(${hex(e.ptr!)}, ${e.size}, ${e.align})`;
-    case 'realloc': return `realloc(${hex(e.ptr!)}, ${e.size} → ${e.newSize})`;
+    case 'init':
+      return `sl_init(heap, ${e.size})`;
+    case 'alloc':
+      return `alloc(${e.size}, ${e.align})`;
+    case 'dealloc':
+      return `dealloc(${hex(e.ptr!)}, ${e.size}, ${e.align})`;
+    case 'realloc':
+      return `realloc(${hex(e.ptr!)}, ${e.size} → ${e.newSize})`;
   }
 }
 
@@ -146,8 +157,16 @@ export function heapMap(session: Session, tracker: HeapTracker): HeapMap {
   let cursor = start;
   for (const b of liveBlocksByAddress(session, start, end)) {
     pushTracked(spans, tracker, cursor, b.ptr);
-    const from = Math.max(b.ptr, cursor), to = Math.min(b.ptr + b.size, end);
-    if (to > from) spans.push({ start: from, end: to, kind: 'live', op: b.op, label: b.op !== undefined ? tracker.madeBy(b.op) : 'adopted from an ISR' });
+    const from = Math.max(b.ptr, cursor),
+      to = Math.min(b.ptr + b.size, end);
+    if (to > from)
+      spans.push({
+        start: from,
+        end: to,
+        kind: 'live',
+        op: b.op,
+        label: b.op !== undefined ? tracker.madeBy(b.op) : 'adopted from an ISR',
+      });
     cursor = Math.max(cursor, to);
   }
   pushTracked(spans, tracker, cursor, end);
@@ -165,9 +184,7 @@ export function heapMap(session: Session, tracker: HeapTracker): HeapMap {
 
 /** Live blocks that have bytes inside [start, end), by address. */
 function liveBlocksByAddress(session: Session, start: number, end: number): Block[] {
-  return [...session.live.values()]
-    .filter((b) => b.size > 0 && b.ptr < end && b.ptr + b.size > start)
-    .sort((a, b) => a.ptr - b.ptr);
+  return [...session.live.values()].filter((b) => b.size > 0 && b.ptr < end && b.ptr + b.size > start).sort((a, b) => a.ptr - b.ptr);
 }
 
 /** Appends [from, to) as runs of metadata / free / untouched, from the tracker's flags. */
@@ -184,11 +201,15 @@ function pushTracked(spans: HeapSpan[], tracker: HeapTracker, from: number, to: 
 
 /** Lays one span over a span list, clipped to [lo, hi): what it covers is cut out of the others. */
 function overlay(spans: HeapSpan[], top: HeapSpan, lo: number, hi: number): HeapSpan[] {
-  const s = Math.max(top.start, lo), e = Math.min(top.end, hi);
+  const s = Math.max(top.start, lo),
+    e = Math.min(top.end, hi);
   if (e <= s) return spans;
   const out: HeapSpan[] = [];
   for (const x of spans) {
-    if (x.end <= s || x.start >= e) { out.push(x); continue; }
+    if (x.end <= s || x.start >= e) {
+      out.push(x);
+      continue;
+    }
     if (x.start < s) out.push({ ...x, end: s });
     if (x.start <= s && s < x.end) out.push({ ...top, start: s, end: e });
     if (x.end > e) out.push({ ...x, start: e });
@@ -246,7 +267,9 @@ export function renderHeapMap(map: HeapMap, opts: HeapGridOptions = {}): string[
   const cell = opts.cellBytes ?? defaultCellBytes(size, columns);
   const paint = opts.paint ?? ((_k: SpanKind, t: string) => t);
   const rowBytes = cell * columns;
-  const lines = [`heap ${hex(map.heapStart)}–${hex(map.heapEnd - 1)}, ${bytes(size)}: ${columns} cells a row, 1 cell = ${cell} B, 1 row = ${bytes(rowBytes)}`];
+  const lines = [
+    `heap ${hex(map.heapStart)}–${hex(map.heapEnd - 1)}, ${bytes(size)}: ${columns} cells a row, 1 cell = ${cell} B, 1 row = ${bytes(rowBytes)}`,
+  ];
   const cursor = { index: 0 };
   const rows: { start: number; kinds: SpanKind[]; text: string }[] = [];
   for (let row = map.heapStart; row < map.heapEnd; row += rowBytes) {
@@ -266,7 +289,9 @@ export function renderHeapMap(map: HeapMap, opts: HeapGridOptions = {}): string[
     if (j - i >= COLLAPSE_MIN) {
       const end = Math.min(rows[j - 1]!.start + rowBytes, map.heapEnd);
       const r = rows[i]!;
-      lines.push(`${hex(r.start)} +${(r.start - map.heapStart).toString(16).padStart(5, '0')} ⋮ ${paint('untouched', `${j - i} rows never written (${bytes(end - r.start)})`)}`);
+      lines.push(
+        `${hex(r.start)} +${(r.start - map.heapStart).toString(16).padStart(5, '0')} ⋮ ${paint('untouched', `${j - i} rows never written (${bytes(end - r.start)})`)}`,
+      );
       i = j - 1;
       continue;
     }
@@ -292,12 +317,16 @@ function letterOf(span: HeapSpan): string {
 function cellContent(spans: readonly HeapSpan[], cursor: { index: number }, from: number, to: number): { kind: SpanKind; span?: HeapSpan } {
   while (cursor.index < spans.length && spans[cursor.index]!.end <= from) cursor.index++;
   const count = new Map<SpanKind, number>();
-  let best: HeapSpan | undefined, bestBytes = 0;
+  let best: HeapSpan | undefined,
+    bestBytes = 0;
   for (let k = cursor.index; k < spans.length && spans[k]!.start < to; k++) {
     const s = spans[k]!;
     const n = Math.min(s.end, to) - Math.max(s.start, from);
     count.set(s.kind, (count.get(s.kind) ?? 0) + n);
-    if (s.kind === 'live' && n > bestBytes) { best = s; bestBytes = n; }
+    if (s.kind === 'live' && n > bestBytes) {
+      best = s;
+      bestBytes = n;
+    }
   }
   if (count.has('violation')) return { kind: 'violation' };
   const kind = mostBytes(IN_USE, count) ?? mostBytes(NOT_IN_USE, count) ?? 'untouched';
@@ -306,10 +335,14 @@ function cellContent(spans: readonly HeapSpan[], cursor: { index: number }, from
 
 /** Of these kinds, the one with most bytes in the cell (the first on a tie), or undefined when none is there. */
 function mostBytes(kinds: readonly SpanKind[], count: ReadonlyMap<SpanKind, number>): SpanKind | undefined {
-  let kind: SpanKind | undefined, most = 0;
+  let kind: SpanKind | undefined,
+    most = 0;
   for (const k of kinds) {
     const n = count.get(k) ?? 0;
-    if (n > most) { kind = k; most = n; }
+    if (n > most) {
+      kind = k;
+      most = n;
+    }
   }
   return kind;
 }
@@ -320,12 +353,15 @@ function summaryLines(map: HeapMap, paint: NonNullable<HeapGridOptions['paint']>
   const live = map.spans.filter((s) => s.kind === 'live');
   const lines = [
     `live ${bytes(total('live'))} in ${live.length} block${live.length === 1 ? '' : 's'} · metadata ${bytes(total('metadata'))} · ` +
-      `free ${bytes(total('free'))} · untouched ${bytes(total('untouched'))}` + (total('violation') ? ` · violation ${bytes(total('violation'))}` : ''),
+      `free ${bytes(total('free'))} · untouched ${bytes(total('untouched'))}` +
+      (total('violation') ? ` · violation ${bytes(total('violation'))}` : ''),
   ];
   if (legend) {
     // Two lines of at most 80 columns.
-    lines.push(`legend: ${paint('live', 'a')}–${paint('live', 'Z')} a live block, lettered by the op that made it (op 1 = a)`,
-      `        ${paint('metadata', '#')} allocator metadata  ${paint('free', '-')} free (no block)  ${paint('untouched', '·')} never written  ${paint('violation', '!')} violation`);
+    lines.push(
+      `legend: ${paint('live', 'a')}–${paint('live', 'Z')} a live block, lettered by the op that made it (op 1 = a)`,
+      `        ${paint('metadata', '#')} allocator metadata  ${paint('free', '-')} free (no block)  ${paint('untouched', '·')} never written  ${paint('violation', '!')} violation`,
+    );
   }
   for (const s of live.slice(0, maxBlocks)) {
     const made = [s.op !== undefined ? `op ${s.op}` : '', s.label ?? ''].filter(Boolean).join(' ');
@@ -335,7 +371,8 @@ function summaryLines(map: HeapMap, paint: NonNullable<HeapGridOptions['paint']>
   const v = map.violation;
   if (v) {
     const inside = v.address !== undefined && v.address < map.heapEnd && v.address + Math.max(v.size ?? 1, 1) > map.heapStart;
-    const where = v.address === undefined ? '' : ` at ${hex(v.address)}${v.size ? ` (${v.size} B)` : ''}${inside ? '' : ', outside the heap'}`;
+    const where =
+      v.address === undefined ? '' : ` at ${hex(v.address)}${v.size ? ` (${v.size} B)` : ''}${inside ? '' : ', outside the heap'}`;
     lines.push(`${paint('violation', '!')} ${v.rule}${where}: ${v.message}`);
   }
   return lines;

@@ -4,15 +4,24 @@
 // linker script: vector table and code in flash, state, heap and stack in SRAM, and the stack
 // growing down toward the heap.
 
-import { hex, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, type ElfImage, type ElfSection } from '../emulator/elf.ts';
+import { type ElfImage, type ElfSection, hex, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../emulator/elf.ts';
 import { FLASH_BASE, SRAM_BASE } from '../emulator/memory-map.ts';
 import type { Profile } from '../emulator/profiles.ts';
 import { bytes } from './heap-map.ts';
 
 export type MemoryName = 'flash' | 'sram';
 export type BandKind =
-  | 'vectors' | 'alloc-code' | 'code' | 'rodata' | 'data-image'
-  | 'data' | 'alloc-state' | 'bss' | 'heap' | 'stack' | 'unused';
+  | 'vectors'
+  | 'alloc-code'
+  | 'code'
+  | 'rodata'
+  | 'data-image'
+  | 'data'
+  | 'alloc-state'
+  | 'bss'
+  | 'heap'
+  | 'stack'
+  | 'unused';
 
 export interface Band {
   memory: MemoryName;
@@ -30,7 +39,11 @@ export interface Band {
   note?: string;
 }
 
-export interface Memory { name: MemoryName; base: number; size: number }
+export interface Memory {
+  name: MemoryName;
+  base: number;
+  size: number;
+}
 
 export interface ImageMap {
   schema: 'sramlab.map/1';
@@ -45,8 +58,20 @@ type Draft = Omit<Band, 'memory' | 'size'>;
 
 /** The ABI's bands, from the symbol pairs firmware/README.md defines (skipped where absent or empty). */
 const ABI_BANDS: readonly { kind: BandKind; name: string; from: string; to: string; note?: string }[] = [
-  { kind: 'alloc-code', name: 'allocator code (.alloc_text)', from: '__alloc_text_start', to: '__alloc_text_end', note: 'the PCs the containment check watches' },
-  { kind: 'alloc-state', name: 'allocator state (.alloc_data)', from: '__alloc_data_start', to: '__alloc_data_end', note: 'initialised: copied from flash at reset' },
+  {
+    kind: 'alloc-code',
+    name: 'allocator code (.alloc_text)',
+    from: '__alloc_text_start',
+    to: '__alloc_text_end',
+    note: 'the PCs the containment check watches',
+  },
+  {
+    kind: 'alloc-state',
+    name: 'allocator state (.alloc_data)',
+    from: '__alloc_data_start',
+    to: '__alloc_data_end',
+    note: 'initialised: copied from flash at reset',
+  },
   { kind: 'alloc-state', name: 'allocator state (.alloc_bss)', from: '__alloc_bss_start', to: '__alloc_bss_end', note: 'zeroed at reset' },
   { kind: 'heap', name: 'heap array (.heap)', from: '__heap_start', to: '__heap_end', note: 'not zeroed; sl_init is given a prefix of it' },
   { kind: 'stack', name: 'stack', from: '__stack_limit', to: '__stack_top', note: 'SP starts at the top and grows down' },
@@ -74,7 +99,8 @@ export function imageMap(image: ElfImage, profile: Profile, label: string): Imag
 function abiBands(image: ElfImage): Draft[] {
   const out: Draft[] = [];
   for (const b of ABI_BANDS) {
-    const start = image.symbol(b.from), end = image.symbol(b.to);
+    const start = image.symbol(b.from),
+      end = image.symbol(b.to);
     if (start === undefined || end === undefined || end <= start) continue;
     out.push({ kind: b.kind, name: b.name, start, end, startSymbol: b.from, endSymbol: b.to, note: b.note });
   }
@@ -86,10 +112,15 @@ function loadImageBands(image: ElfImage): Draft[] {
   return image.segments
     .filter((s) => s.fileSize > 0 && s.paddr !== s.vaddr)
     .map((s) => {
-      const names = image.sections.filter((x) => x.size > 0 && x.type !== SHT_NOBITS && x.addr >= s.vaddr && x.addr < s.vaddr + s.fileSize).map((x) => x.name);
+      const names = image.sections
+        .filter((x) => x.size > 0 && x.type !== SHT_NOBITS && x.addr >= s.vaddr && x.addr < s.vaddr + s.fileSize)
+        .map((x) => x.name);
       return {
-        kind: 'data-image' as const, name: `initial values of ${names.join(', ') || 'RAM data'}`,
-        start: s.paddr, end: s.paddr + s.fileSize, note: `copied to ${hex(s.vaddr)} at reset`,
+        kind: 'data-image' as const,
+        name: `initial values of ${names.join(', ') || 'RAM data'}`,
+        start: s.paddr,
+        end: s.paddr + s.fileSize,
+        note: `copied to ${hex(s.vaddr)} at reset`,
       };
     });
 }
@@ -109,9 +140,17 @@ function sectionKind(s: ElfSection): BandKind {
 }
 
 const KIND_NAMES: Record<BandKind, string> = {
-  vectors: 'vector table', 'alloc-code': 'allocator code', code: 'code', rodata: 'read-only data',
-  'data-image': 'initial values', data: 'initialised data', 'alloc-state': 'allocator state', bss: 'zeroed data',
-  heap: 'heap array', stack: 'stack', unused: 'unused',
+  vectors: 'vector table',
+  'alloc-code': 'allocator code',
+  code: 'code',
+  rodata: 'read-only data',
+  'data-image': 'initial values',
+  data: 'initialised data',
+  'alloc-state': 'allocator state',
+  bss: 'zeroed data',
+  heap: 'heap array',
+  stack: 'stack',
+  unused: 'unused',
 };
 
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
@@ -120,13 +159,15 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
 function withGaps(sorted: Draft[], m: Memory): Band[] {
   const out: Band[] = [];
   let cursor = m.base;
-  const push = ({ kind, name, start, end, ...rest }: Draft) => out.push({ memory: m.name, kind, name, start, end, size: end - start, ...rest });
+  const push = ({ kind, name, start, end, ...rest }: Draft) =>
+    out.push({ memory: m.name, kind, name, start, end, size: end - start, ...rest });
   for (const d of sorted) {
     if (d.start > cursor) push({ kind: 'unused', name: `unused ${m.name === 'flash' ? 'flash' : 'SRAM'}`, start: cursor, end: d.start });
     push(d);
     cursor = Math.max(cursor, d.end);
   }
-  if (cursor < m.base + m.size) push({ kind: 'unused', name: `unused ${m.name === 'flash' ? 'flash' : 'SRAM'}`, start: cursor, end: m.base + m.size });
+  if (cursor < m.base + m.size)
+    push({ kind: 'unused', name: `unused ${m.name === 'flash' ? 'flash' : 'SRAM'}`, start: cursor, end: m.base + m.size });
   return out;
 }
 
@@ -145,13 +186,27 @@ export interface MapDrawOptions {
 
 /** The fill of each kind: the same character in plain text and on a colour terminal. */
 export const FILL: Record<BandKind, string> = {
-  vectors: '≡', 'alloc-code': '█', 'alloc-state': '█', code: '▓', rodata: '▓',
-  'data-image': '░', data: '░', bss: '░', heap: '▒', stack: '↓', unused: ' ',
+  vectors: '≡',
+  'alloc-code': '█',
+  'alloc-state': '█',
+  code: '▓',
+  rodata: '▓',
+  'data-image': '░',
+  data: '░',
+  bss: '░',
+  heap: '▒',
+  stack: '↓',
+  unused: ' ',
 };
 
 const LEGEND: readonly [BandKind, string][] = [
-  ['alloc-code', 'allocator (code, state)'], ['vectors', 'vector table'], ['code', 'other code, read-only data'],
-  ['data', 'other data'], ['heap', 'heap array'], ['stack', 'stack (grows down)'], ['unused', 'unused'],
+  ['alloc-code', 'allocator (code, state)'],
+  ['vectors', 'vector table'],
+  ['code', 'other code, read-only data'],
+  ['data', 'other data'],
+  ['heap', 'heap array'],
+  ['stack', 'stack (grows down)'],
+  ['unused', 'unused'],
 ];
 
 const BOX = 10;
@@ -173,9 +228,13 @@ export function renderImageMap(map: ImageMap, opts: MapDrawOptions = {}): string
   for (const m of map.memories) {
     const bands = map.bands.filter((b) => b.memory === m.name);
     const rows = opts.rows?.[m.name] ?? (m.name === 'flash' ? 12 : 16);
-    lines.push('', `${m.name === 'flash' ? 'Flash' : 'SRAM'} ${bytes(m.size)} at ${hex(m.base)}`, ...drawColumn(bands, rowHeights(bands, rows, scale), paint));
+    lines.push(
+      '',
+      `${m.name === 'flash' ? 'Flash' : 'SRAM'} ${bytes(m.size)} at ${hex(m.base)}`,
+      ...drawColumn(bands, rowHeights(bands, rows, scale), paint),
+    );
   }
-  lines.push('', 'legend: ' + LEGEND.map(([k, text]) => `${paint(k, FILL[k] === ' ' ? '␣' : FILL[k])} ${text}`).join('  '));
+  lines.push('', `legend: ${LEGEND.map(([k, text]) => `${paint(k, FILL[k] === ' ' ? '␣' : FILL[k])} ${text}`).join('  ')}`);
   return lines;
 }
 
@@ -191,7 +250,10 @@ export function rowHeights(bands: readonly Band[], rows: number, scale: Scale): 
   const heights = exact.map((x) => 1 + Math.floor(x));
   let left = spare - exact.reduce((n, x) => n + Math.floor(x), 0);
   const byRemainder = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0]);
-  for (const [, i] of byRemainder) { if (left-- <= 0) break; heights[i]!++; }
+  for (const [, i] of byRemainder) {
+    if (left-- <= 0) break;
+    heights[i]!++;
+  }
   return heights;
 }
 
@@ -212,7 +274,7 @@ function drawColumn(bands: readonly Band[], heights: readonly number[], paint: N
 }
 
 function boundary(address: number, left: string, right: string, symbols: string[]): string {
-  return `${hex(address)} ${left}${'─'.repeat(BOX)}${right}${symbols.length ? ' ' + symbols.join(', ') : ''}`;
+  return `${hex(address)} ${left}${'─'.repeat(BOX)}${right}${symbols.length ? ` ${symbols.join(', ')}` : ''}`;
 }
 
 /** The ABI symbols that sit at an address (the end of one band, the start of the next). */

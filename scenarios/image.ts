@@ -6,17 +6,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { architectureMismatch } from '../emulator/arm-attributes.ts';
-import { ElfError, hex, parseElf, type ElfImage } from '../emulator/elf.ts';
+import { ElfError, type ElfImage, hex, parseElf } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
-import { DEFAULT_CALL_BUDGET, Machine, type CallResult } from '../emulator/machine.ts';
+import { type CallResult, DEFAULT_CALL_BUDGET, Machine } from '../emulator/machine.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile, type Profile, type ProfileOverrides } from '../emulator/profiles.ts';
 import { discoverAllocators, IMAGES_DIR, imageName } from '../firmware/allocators.ts';
 import type { Layout, Range } from './checkers.ts';
 
 /** The allocators in allocators/, each with the line its README gives it. */
-export const ALLOCATORS: readonly { name: string; description: string }[] = discoverAllocators()
-  .map(({ name, description }) => ({ name, description }));
+export const ALLOCATORS: readonly { name: string; description: string }[] = discoverAllocators().map(({ name, description }) => ({
+  name,
+  description,
+}));
 
 /**
  * Where an allocator name goes, a path to an image built to the ABI may go instead. A path is
@@ -26,10 +28,10 @@ export const ALLOCATORS: readonly { name: string; description: string }[] = disc
 export const isElfPath = (spec: string): boolean => /[/\\]/.test(spec) || spec.endsWith('.elf');
 
 /** What tables and reports call an allocator: a built-in's name, or the image's file name. */
-export const allocatorName = (spec: string): string => isElfPath(spec) ? basename(spec) : spec;
+export const allocatorName = (spec: string): string => (isElfPath(spec) ? basename(spec) : spec);
 
 /** A word as the shell reads it back unchanged: quoted only when it needs to be. */
-export const shellWord = (s: string): string => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+export const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** Where the ABI puts things, read from the image's symbols. Ranges are [start, end). */
 export interface ImageLayout {
@@ -59,7 +61,11 @@ export class ImageError extends Error {
 /** A call that faulted, ran out of budget or otherwise did not return. */
 export class AllocatorCallError extends Error {
   override name = 'AllocatorCallError';
-  constructor(message: string, readonly result: CallResult, readonly fault?: FaultReport) {
+  constructor(
+    message: string,
+    readonly result: CallResult,
+    readonly fault?: FaultReport,
+  ) {
     super(message);
   }
 }
@@ -67,11 +73,16 @@ export class AllocatorCallError extends Error {
 /** The symbols an image must define; how to add each one is the hint in the refusal. */
 const LINKER = 'define it in the linker script (firmware/README.md, "The sramlab ABI")';
 const REQUIRED_SYMBOLS: readonly [string, string][] = [
-  ['__alloc_text_start', LINKER], ['__alloc_text_end', LINKER],
-  ['__alloc_data_start', LINKER], ['__alloc_data_end', LINKER],
-  ['__alloc_bss_start', LINKER], ['__alloc_bss_end', LINKER],
-  ['__heap_start', LINKER], ['__heap_end', LINKER],
-  ['__stack_limit', LINKER], ['__stack_top', LINKER],
+  ['__alloc_text_start', LINKER],
+  ['__alloc_text_end', LINKER],
+  ['__alloc_data_start', LINKER],
+  ['__alloc_data_end', LINKER],
+  ['__alloc_bss_start', LINKER],
+  ['__alloc_bss_end', LINKER],
+  ['__heap_start', LINKER],
+  ['__heap_end', LINKER],
+  ['__stack_limit', LINKER],
+  ['__stack_top', LINKER],
   ['sl_init', 'export it from the allocator (void sl_init(void *heap, uint32_t heap_size))'],
   ['sl_alloc', 'export it from the allocator (void *sl_alloc(uint32_t size, uint32_t align))'],
   ['sl_dealloc', 'export it from the allocator (void sl_dealloc(void *ptr, uint32_t size, uint32_t align))'],
@@ -149,7 +160,9 @@ export class AllocatorImage {
       elf = readFileSync(path);
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      throw new ImageError(`cannot read '${path}': ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a folder' : err.message}`);
+      throw new ImageError(
+        `cannot read '${path}': ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a folder' : err.message}`,
+      );
     }
     try {
       return AllocatorImage.fromElf(elf, profile, { boot: 'auto', ...opts }, path);
@@ -178,12 +191,18 @@ export class AllocatorImage {
     return new AllocatorImage(m, label, opts.maxCycles ?? DEFAULT_CALL_BUDGET, opts.boot ?? 'reset');
   }
 
-  private constructor(machine: Machine, readonly label: string, maxCycles: number, boot: NonNullable<LoadOptions['boot']>) {
+  private constructor(
+    machine: Machine,
+    readonly label: string,
+    maxCycles: number,
+    boot: NonNullable<LoadOptions['boot']>,
+  ) {
     this.machine = machine;
     this.maxCycles = maxCycles;
     this.layout = this.readLayout();
     this.boot = boot === 'auto' ? (this.hasVectorTable() ? 'reset' : 'segments') : boot;
-    if (this.boot === 'reset') this.bringUp(); else this.placeSegments();
+    if (this.boot === 'reset') this.bringUp();
+    else this.placeSegments();
   }
 
   private sym(name: string): number {
@@ -204,9 +223,12 @@ export class AllocatorImage {
     };
     const data = range('__alloc_data_start', '__alloc_data_end');
     const bss = range('__alloc_bss_start', '__alloc_bss_end');
-    const state = data.start === data.end ? bss
-      : bss.start === bss.end ? data
-      : { start: Math.min(data.start, bss.start), end: Math.max(data.end, bss.end) };
+    const state =
+      data.start === data.end
+        ? bss
+        : bss.start === bss.end
+          ? data
+          : { start: Math.min(data.start, bss.start), end: Math.max(data.end, bss.end) };
     const layout: ImageLayout = {
       code: range('__alloc_text_start', '__alloc_text_end'),
       state,
@@ -221,13 +243,17 @@ export class AllocatorImage {
     const { heapRegion: h } = layout;
     const sramEnd = SRAM_BASE + this.machine.profile.sramSize;
     if (h.start < SRAM_BASE || h.end > sramEnd) {
-      throw new ImageError(`${this.label}: the heap array ${hex(h.start)}–${hex(h.end)} (__heap_start to __heap_end) is not inside SRAM ` +
-        `(${hex(SRAM_BASE)}–${hex(sramEnd)})`);
+      throw new ImageError(
+        `${this.label}: the heap array ${hex(h.start)}–${hex(h.end)} (__heap_start to __heap_end) is not inside SRAM ` +
+          `(${hex(SRAM_BASE)}–${hex(sramEnd)})`,
+      );
     }
     // Check 2 at load: the heap array and the stack must not share a byte.
     if (h.start < layout.stackTop && layout.stackLimit < h.end) {
-      throw new ImageError(`${this.label}: the heap array ${hex(h.start)}–${hex(h.end - 1)} overlaps the stack ` +
-        `${hex(layout.stackLimit)}–${hex(layout.stackTop - 1)}: move __stack_limit to __heap_end or above`);
+      throw new ImageError(
+        `${this.label}: the heap array ${hex(h.start)}–${hex(h.end - 1)} overlaps the stack ` +
+          `${hex(layout.stackLimit)}–${hex(layout.stackTop - 1)}: move __stack_limit to __heap_end or above`,
+      );
     }
     return layout;
   }
@@ -238,16 +264,20 @@ export class AllocatorImage {
    * author meant it to boot the image.
    */
   private hasVectorTable(): boolean {
-    const m = this.machine, image = m.image!;
-    const sp = m.bus.peek32(0) >>> 0, reset = m.bus.peek32(4) >>> 0;
+    const m = this.machine,
+      image = m.image!;
+    const sp = m.bus.peek32(0) >>> 0,
+      reset = m.bus.peek32(4) >>> 0;
     const spOk = sp > SRAM_BASE && sp <= SRAM_BASE + m.profile.sramSize;
-    const resetOk = (reset & 1) === 1 && image.segments.some((s) =>
-      (s.flags & 1) !== 0 && reset - 1 >= s.vaddr && reset - 1 < s.vaddr + s.fileSize);
+    const resetOk =
+      (reset & 1) === 1 && image.segments.some((s) => (s.flags & 1) !== 0 && reset - 1 >= s.vaddr && reset - 1 < s.vaddr + s.fileSize);
     if (spOk && resetOk) return true;
     if (image.sections.some((s) => s.name === '.vectors')) {
-      throw new ImageError(`${this.label}: '.vectors' holds no ${spOk ? 'reset vector' : 'initial SP'}: ` +
-        (spOk ? 'put the Thumb address of the reset handler at offset 4' : 'put __stack_top at offset 0') +
-        ', or leave .vectors out to run the image without startup code (sl_init is called first)');
+      throw new ImageError(
+        `${this.label}: '.vectors' holds no ${spOk ? 'reset vector' : 'initial SP'}: ` +
+          (spOk ? 'put the Thumb address of the reset handler at offset 4' : 'put __stack_top at offset 0') +
+          ', or leave .vectors out to run the image without startup code (sl_init is called first)',
+      );
     }
     return false;
   }
@@ -265,9 +295,13 @@ export class AllocatorImage {
     m.reset();
     const r = m.run({ maxCycles: READY_BUDGET });
     if (r.stop === 'sleep' && m.cpu.ipsr === 0) return;
-    const why = r.fault ? `: ${r.fault.message}`
-      : r.stop === 'sleep' ? `: it took exception ${m.cpu.ipsr} during startup`
-      : r.stop === 'budget' ? ` within ${READY_BUDGET} cycles` : ` (stopped: ${r.stop})`;
+    const why = r.fault
+      ? `: ${r.fault.message}`
+      : r.stop === 'sleep'
+        ? `: it took exception ${m.cpu.ipsr} during startup`
+        : r.stop === 'budget'
+          ? ` within ${READY_BUDGET} cycles`
+          : ` (stopped: ${r.stop})`;
     throw new ImageError(`${this.label}: reset did not reach the idle loop${why}`);
   }
 
@@ -275,9 +309,13 @@ export class AllocatorImage {
   call(fn: 'sl_init' | 'sl_alloc' | 'sl_dealloc' | 'sl_realloc', args: number[]): CallCost {
     const m = this.machine;
     const sp = this.entrySP ?? this.layout.stackTop;
-    const r = m.call(this.sym(fn), args.map((a) => a >>> 0), { maxCycles: this.maxCycles, sp });
+    const r = m.call(
+      this.sym(fn),
+      args.map((a) => a >>> 0),
+      { maxCycles: this.maxCycles, sp },
+    );
     if (r.stop !== 'returned' || m.cpu.ipsr !== 0) {
-      const call = `${fn}(${args.map((a) => (a >>> 0) > 0xffff ? hex(a) : String(a >>> 0)).join(', ')})`;
+      const call = `${fn}(${args.map((a) => (a >>> 0 > 0xffff ? hex(a) : String(a >>> 0))).join(', ')})`;
       let why: string;
       if (r.fault) {
         const f = r.fault;
@@ -332,10 +370,18 @@ export class AllocatorImage {
     return this.sym(name);
   }
 
-  read32(address: number): number { return this.machine.bus.peek32(address); }
-  write32(address: number, value: number): void { this.hostWrite(address, 4, () => this.machine.bus.poke32(address, value >>> 0)); }
-  read8(address: number): number { return this.machine.bus.peek(address, 1)[0]!; }
-  write8(address: number, value: number): void { this.hostWrite(address, 1, () => this.machine.bus.load(address, new Uint8Array([value & 0xff]))); }
+  read32(address: number): number {
+    return this.machine.bus.peek32(address);
+  }
+  write32(address: number, value: number): void {
+    this.hostWrite(address, 4, () => this.machine.bus.poke32(address, value >>> 0));
+  }
+  read8(address: number): number {
+    return this.machine.bus.peek(address, 1)[0]!;
+  }
+  write8(address: number, value: number): void {
+    this.hostWrite(address, 1, () => this.machine.bus.load(address, new Uint8Array([value & 0xff])));
+  }
 
   /** The host writes only variables the image names (sl_slab_slot_size, sl_isr_request): one outside memory is a broken image. */
   private hostWrite(address: number, size: number, write: () => void): void {

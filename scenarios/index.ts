@@ -4,20 +4,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { FaultKind } from '../emulator/fault.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
-import { footprint, type Footprint } from '../firmware/footprint.ts';
-import { AllocatorImage, allocatorName, ImageError, isElfPath, shellWord, type LoadOptions } from './image.ts';
-import { checkNoLeak, largestAtStart, leakBaseline, type LeakBaseline } from './leak.ts';
-import type { Summary } from './metrics.ts';
-import { Session, ViolationError, type OpKind, type OpStats, type Rule, type SessionViolation } from './session.ts';
+import { type Footprint, footprint } from '../firmware/footprint.ts';
 import * as alignmentScenario from './alignment.ts';
 import * as chunkBenchScenario from './chunk-bench.ts';
 import * as contractEdgesScenario from './contract-edges.ts';
 import * as fillAndDrainScenario from './fill-and-drain.ts';
 import * as fragmentationScenario from './fragmentation.ts';
 import * as heapExhaustionScenario from './heap-exhaustion.ts';
+import { AllocatorImage, allocatorName, ImageError, isElfPath, type LoadOptions, shellWord } from './image.ts';
 import * as isrReentrancyScenario from './isr-reentrancy.ts';
+import { checkNoLeak, type LeakBaseline, largestAtStart, leakBaseline } from './leak.ts';
+import type { Summary } from './metrics.ts';
 import * as noCasScenario from './no-cas.ts';
 import * as randomActionsScenario from './random-actions.ts';
+import { type OpKind, type OpStats, type Rule, Session, type SessionViolation, ViolationError } from './session.ts';
 import * as smokeScenario from './smoke.ts';
 import * as stackCollisionScenario from './stack-collision.ts';
 import * as vecGrowthScenario from './vec-growth.ts';
@@ -79,18 +79,61 @@ export type CaughtViolation = SessionViolation & { fault?: FaultKind };
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'smoke', description: smokeScenario.description, slabSlotSize: smokeScenario.slabSlotSize, run: (s) => smokeScenario.smoke(s) },
-  { name: 'random-actions', description: randomActionsScenario.description, slabSlotSize: 256, run: (s, p) => randomActionsScenario.randomActions(s, p.seed, p.ops) },
-  { name: 'heap-exhaustion', description: heapExhaustionScenario.description, slabSlotSize: 2048, run: (s, p) => heapExhaustionScenario.heapExhaustion(s, p.seed, p.ops) },
-  { name: 'chunk-bench', description: chunkBenchScenario.description, slabSlotSize: 1024, run: (s, p) => chunkBenchScenario.chunkBench(s, p.seed, p.ops) },
+  {
+    name: 'random-actions',
+    description: randomActionsScenario.description,
+    slabSlotSize: 256,
+    run: (s, p) => randomActionsScenario.randomActions(s, p.seed, p.ops),
+  },
+  {
+    name: 'heap-exhaustion',
+    description: heapExhaustionScenario.description,
+    slabSlotSize: 2048,
+    run: (s, p) => heapExhaustionScenario.heapExhaustion(s, p.seed, p.ops),
+  },
+  {
+    name: 'chunk-bench',
+    description: chunkBenchScenario.description,
+    slabSlotSize: 1024,
+    run: (s, p) => chunkBenchScenario.chunkBench(s, p.seed, p.ops),
+  },
   { name: 'vec-growth', description: vecGrowthScenario.description, run: (s) => vecGrowthScenario.vecGrowth(s) },
   { name: 'fragmentation', description: fragmentationScenario.description, run: (s) => fragmentationScenario.fragmentation(s) },
   { name: 'alignment', description: alignmentScenario.description, run: (s) => alignmentScenario.alignment(s) },
-  { name: 'zero-size', description: zeroSizeScenario.description, slabSlotSize: zeroSizeScenario.slabSlotSize, run: (s) => zeroSizeScenario.zeroSize(s) },
-  { name: 'contract-edges', description: contractEdgesScenario.description, slabSlotSize: 256, run: (s) => contractEdgesScenario.contractEdges(s) },
+  {
+    name: 'zero-size',
+    description: zeroSizeScenario.description,
+    slabSlotSize: zeroSizeScenario.slabSlotSize,
+    run: (s) => zeroSizeScenario.zeroSize(s),
+  },
+  {
+    name: 'contract-edges',
+    description: contractEdgesScenario.description,
+    slabSlotSize: 256,
+    run: (s) => contractEdgesScenario.contractEdges(s),
+  },
   { name: 'isr-reentrancy', description: isrReentrancyScenario.description, run: (s) => isrReentrancyScenario.isrReentrancy(s) },
-  { name: 'fill-and-drain', description: fillAndDrainScenario.description, slabSlotSize: 256, run: (s, _p, base) => fillAndDrainScenario.fillAndDrain(s, base) },
-  { name: 'stack-collision', description: stackCollisionScenario.description, expect: 'stack', leak: stackCollisionScenario.leak, run: (s) => stackCollisionScenario.stackCollision(s) },
-  { name: 'no-cas', description: noCasScenario.description, slabSlotSize: noCasScenario.slabSlotSize, variant: noCasScenario.casVariant, leak: noCasScenario.leak, run: (s) => noCasScenario.noCas(s) },
+  {
+    name: 'fill-and-drain',
+    description: fillAndDrainScenario.description,
+    slabSlotSize: 256,
+    run: (s, _p, base) => fillAndDrainScenario.fillAndDrain(s, base),
+  },
+  {
+    name: 'stack-collision',
+    description: stackCollisionScenario.description,
+    expect: 'stack',
+    leak: stackCollisionScenario.leak,
+    run: (s) => stackCollisionScenario.stackCollision(s),
+  },
+  {
+    name: 'no-cas',
+    description: noCasScenario.description,
+    slabSlotSize: noCasScenario.slabSlotSize,
+    variant: noCasScenario.casVariant,
+    leak: noCasScenario.leak,
+    run: (s) => noCasScenario.noCas(s),
+  },
 ];
 
 export function getScenario(name: string): Scenario {
@@ -161,30 +204,53 @@ export function runScenario(name: string, allocator: string, mcu: string, p: Sce
   const { elf: given, observe, ...opts } = load;
   if (given !== undefined) {
     if (!existsSync(given)) throw new ImageError(`no such ELF: ${given}`);
-    return runScenarioOnImage(name, {
-      allocator, mcu, elf: given,
-      makeImage: () => AllocatorImage.fromElf(readFileSync(given), mcu, opts, `${allocator}-${mcu}`),
-      replay: (q) => `sramlab check ${given} --mcu ${mcu} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
-    }, p, observe);
+    return runScenarioOnImage(
+      name,
+      {
+        allocator,
+        mcu,
+        elf: given,
+        makeImage: () => AllocatorImage.fromElf(readFileSync(given), mcu, opts, `${allocator}-${mcu}`),
+        replay: (q) => `sramlab check ${given} --mcu ${mcu} --scenario ${name} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
+      },
+      p,
+      observe,
+    );
   }
   if (isElfPath(allocator)) {
     // A user's image given where an allocator name goes: named by its file, replayed by its path.
-    if (getScenario(name).variant) throw new ImageError(`scenario '${name}' runs the project's own builds of its allocators, not a given image such as ${allocator}`);
-    return runScenarioOnImage(name, {
-      allocator: allocatorName(allocator), mcu, elf: allocator,
-      makeImage: () => AllocatorImage.load(allocator, mcu, opts),
-      replay: (q) => `sramlab run ${name} --alloc ${shellWord(allocator)} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}${opts.force ? ' --force' : ''}`,
-    }, p, observe);
+    if (getScenario(name).variant)
+      throw new ImageError(`scenario '${name}' runs the project's own builds of its allocators, not a given image such as ${allocator}`);
+    return runScenarioOnImage(
+      name,
+      {
+        allocator: allocatorName(allocator),
+        mcu,
+        elf: allocator,
+        makeImage: () => AllocatorImage.load(allocator, mcu, opts),
+        replay: (q) =>
+          `sramlab run ${name} --alloc ${shellWord(allocator)} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}${opts.force ? ' --force' : ''}`,
+      },
+      p,
+      observe,
+    );
   }
   const variant = getScenario(name).variant?.(allocator, mcu);
-  return runScenarioOnImage(name, {
-    allocator, mcu,
-    makeImage: () => variant
-      ? AllocatorImage.fromElf(readFileSync(variant.elf), mcu, opts, `${allocator}-${mcu} (${name} variant)`)
-      : AllocatorImage.load(allocator, mcu, opts),
-    replay: (q) => `sramlab run ${name} --alloc ${allocator} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
-    ...(variant ? { elf: relative(REPO_ROOT, variant.elf), expect: variant.expect } : {}),
-  }, p, observe);
+  return runScenarioOnImage(
+    name,
+    {
+      allocator,
+      mcu,
+      makeImage: () =>
+        variant
+          ? AllocatorImage.fromElf(readFileSync(variant.elf), mcu, opts, `${allocator}-${mcu} (${name} variant)`)
+          : AllocatorImage.load(allocator, mcu, opts),
+      replay: (q) => `sramlab run ${name} --alloc ${allocator} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
+      ...(variant ? { elf: relative(REPO_ROOT, variant.elf), expect: variant.expect } : {}),
+    },
+    p,
+    observe,
+  );
 }
 
 /** Any image a scenario can run on: a built-in allocator's, or a user's own ELF (sramlab check). */
@@ -233,9 +299,18 @@ export function runScenarioOnImage(name: string, target: ImageTarget, p: Scenari
   // Usually the leak rule measured it already; after another broken rule the allocator is not probed.
   const largestAfterInit = base?.largest ?? (violation === null && base ? measureQuietly(() => largestAtStart(s, base!)) : null);
   return {
-    schema: 'sramlab.run/1', scenario: name, allocator, mcu, seed: p.seed, heap,
-    ok: verdict ? verdict.ok : violation === null, violation: verdict ? verdict.violation : violation,
-    operations: s.operations, stats: s.stats(), peakStackBytes: s.peakStackBytes, largestBlockAfter,
+    schema: 'sramlab.run/1',
+    scenario: name,
+    allocator,
+    mcu,
+    seed: p.seed,
+    heap,
+    ok: verdict ? verdict.ok : violation === null,
+    violation: verdict ? verdict.violation : violation,
+    operations: s.operations,
+    stats: s.stats(),
+    peakStackBytes: s.peakStackBytes,
+    largestBlockAfter,
     utilisationAtFirstFailure: s.utilisationAtFirstFailure,
     footprint: {
       ...footprint(image.machine.image!),
@@ -269,13 +344,19 @@ function expectationOf(e: Rule | Expectation | undefined): Expectation | undefin
  * wrong rule or fault (that violation stands, its message saying what was expected), or not
  * caught at all (a violation of the expected rule whose message says nothing noticed).
  */
-function judge(x: Expectation, v: SessionViolation | null, image: AllocatorImage, s: Session): { ok: boolean; violation: SessionViolation | null; caught?: CaughtViolation } {
+function judge(
+  x: Expectation,
+  v: SessionViolation | null,
+  image: AllocatorImage,
+  s: Session,
+): { ok: boolean; violation: SessionViolation | null; caught?: CaughtViolation } {
   const what = `the ${x.rule} rule${x.fault ? ` with a '${x.fault}' fault` : ''}`;
   if (!v) {
     return {
       ok: false,
       violation: {
-        rule: x.rule, operation: s.operations,
+        rule: x.rule,
+        operation: s.operations,
         message: `expected ${what} to catch this run, and nothing did (${s.operations} operations, peak allocator stack ${s.peakStackBytes} bytes)`,
       },
     };

@@ -14,12 +14,15 @@ import { Violation } from './checkers.ts';
 import { AllocatorCallError } from './image.ts';
 import type { Session } from './session.ts';
 
-export const description = 'IRQ 0 allocates while thread-mode sl_alloc is halfway through: spin locks deadlock, lock-free and interrupt-masking allocators pass';
+export const description =
+  'IRQ 0 allocates while thread-mode sl_alloc is halfway through: spin locks deadlock, lock-free and interrupt-masking allocators pass';
 
 const IRQ = 0;
-const ISR_SIZE = 32, ISR_ALIGN = 4;
+const ISR_SIZE = 32,
+  ISR_ALIGN = 4;
 /** The thread-mode call the IRQ interrupts. */
-const THREAD_SIZE = 64, THREAD_ALIGN = 8;
+const THREAD_SIZE = 64,
+  THREAD_ALIGN = 8;
 
 /**
  * Cycles of the thread-mode sl_alloc(64, 8), measured on a copy of SRAM; 0 when that call breaks
@@ -35,7 +38,8 @@ function measure(s: Session): number {
 }
 
 export function isrReentrancy(s: Session): void {
-  const img = s.image, m = img.machine;
+  const img = s.image,
+    m = img.machine;
   // A populated heap, so the thread-mode search has work to do.
   for (let k = 0; k < 6; k++) s.alloc(40 + 8 * k, 4);
 
@@ -53,8 +57,10 @@ export function isrReentrancy(s: Session): void {
       // The call ran out of budget: say where each of them was.
       if (!rec.frame || rec.returned) return null;
       const resumeAt = img.read32(rec.frame + 24);
-      return `deadlock: IRQ ${IRQ}'s sl_alloc spins at ${where(m.cpu.pc)} and never returns; ` +
-        `the thread-mode sl_alloc it interrupted at ${where(resumeAt)} cannot run again until it does`;
+      return (
+        `deadlock: IRQ ${IRQ}'s sl_alloc spins at ${where(m.cpu.pc)} and never returns; ` +
+        `the thread-mode sl_alloc it interrupted at ${where(resumeAt)} cannot run again until it does`
+      );
     });
     stillPending = irq.pending;
   } finally {
@@ -79,12 +85,23 @@ export function isrReentrancy(s: Session): void {
  * saw — the call that holds the lock and where it was interrupted, the PC that spins — then why
  * it can never end and what an allocator does instead. The facts come from the violation.
  */
-export function explainDeadlock(v: { rule: string; message: string; operation: number; pc?: number; symbol?: string; source?: string }): string[] | null {
+export function explainDeadlock(v: {
+  rule: string;
+  message: string;
+  operation: number;
+  pc?: number;
+  symbol?: string;
+  source?: string;
+}): string[] | null {
   // The message isrReentrancy gives a deadlock (above).
-  const m = /^deadlock: IRQ (\d+)'s sl_alloc spins at (.+?) and never returns; the thread-mode sl_alloc it interrupted at (.+?) cannot run/.exec(v.message);
+  const m =
+    /^deadlock: IRQ (\d+)'s sl_alloc spins at (.+?) and never returns; the thread-mode sl_alloc it interrupted at (.+?) cannot run/.exec(
+      v.message,
+    );
   if (v.rule !== 'liveness' || !m) return null;
   const [, irq, spin, resumeAt] = m;
-  const isrCall = `sl_alloc(${ISR_SIZE}, ${ISR_ALIGN})`, threadCall = `sl_alloc(${THREAD_SIZE}, ${THREAD_ALIGN})`;
+  const isrCall = `sl_alloc(${ISR_SIZE}, ${ISR_ALIGN})`,
+    threadCall = `sl_alloc(${THREAD_SIZE}, ${THREAD_ALIGN})`;
   const spinAt = v.pc !== undefined ? [hex(v.pc), v.symbol, v.source].filter(Boolean).join(' ') : spin;
   return [
     'Why this is a deadlock:',

@@ -52,6 +52,8 @@ export function checkNoLeak(s: Session, base: LeakBaseline, freed?: string): voi
 
 /** The facts: the largest block now and right after sl_init, against the whole heap. */
 export function leakMessage(freed: string, now: number, start: number, heapBytes: number): string {
-  return `with every block freed ${freed}, the largest allocatable block is ${now} bytes of the ${heapBytes}-byte heap; ` +
-    `right after sl_init it was ${start} (${start - now} bytes fewer)`;
+  return (
+    `with every block freed ${freed}, the largest allocatable block is ${now} bytes of the ${heapBytes}-byte heap; ` +
+    `right after sl_init it was ${start} (${start - now} bytes fewer)`
+  );
 }

@@ -24,7 +24,8 @@ import { ImageError, imagePath } from './image.ts';
 import type { Session } from './session.ts';
 import { smoke } from './smoke.ts';
 
-export const description = 'smoke on the allocator built with a LDREX/STREX lock: on ARMv6-M the fault must say the MCU has no CAS; on ARMv7-M it is smoke, every check on';
+export const description =
+  'smoke on the allocator built with a LDREX/STREX lock: on ARMv6-M the fault must say the MCU has no CAS; on ARMv7-M it is smoke, every check on';
 
 export { slabSlotSize } from './smoke.ts';
 

@@ -6,10 +6,10 @@
 
 import { RETURN_TRAP } from '../emulator/cpu.ts';
 import { hex } from '../emulator/elf.ts';
-import { restoreSnapshot, takeSnapshot, type MachineSnapshot } from '../emulator/snapshot.ts';
-import { AllocatorCallError, AllocatorImage, type CallCost } from './image.ts';
-import { containmentChecker, installStackLimit, type LastAccess, Violation, type Rule as TrapRule } from './checkers.ts';
-import { summarize, type Summary } from './metrics.ts';
+import { type MachineSnapshot, restoreSnapshot, takeSnapshot } from '../emulator/snapshot.ts';
+import { containmentChecker, installStackLimit, type LastAccess, type Rule as TrapRule, Violation } from './checkers.ts';
+import { AllocatorCallError, type AllocatorImage, type CallCost } from './image.ts';
+import { type Summary, summarize } from './metrics.ts';
 
 export type OpKind = 'alloc' | 'dealloc' | 'realloc';
 export type Rule = TrapRule | 'blocks' | 'contents' | 'faults' | 'liveness' | 'leak';
@@ -43,7 +43,6 @@ export interface OperationEvent {
   result?: Block | null;
 }
 export type OperationListener = (e: OperationEvent) => void;
-
 
 /** Everything a report needs to say what broke and how to replay it. */
 export interface SessionViolation {
@@ -91,7 +90,12 @@ export interface OpRecord {
  * the most stack (the first such, null when none ran): a budget is about the worst case, and
  * a report of one must say which operation it was.
  */
-export interface OpStats { cycles: Summary; instructions: Summary; slowest: OpRecord | null; deepest: OpRecord | null }
+export interface OpStats {
+  cycles: Summary;
+  instructions: Summary;
+  slowest: OpRecord | null;
+  deepest: OpRecord | null;
+}
 
 /** What Session.snapshot() saves; blocks are never changed in place, so they are shared, not copied. */
 export interface SessionSnapshot {
@@ -102,7 +106,9 @@ export interface SessionSnapshot {
   readonly peakStackBytes: number;
   readonly liveBytes: number;
   readonly utilisationAtFirstFailure: number | null;
-  readonly samples: Readonly<Record<OpKind, { cycles: number[]; instructions: number[]; slowest: OpRecord | null; deepest: OpRecord | null }>>;
+  readonly samples: Readonly<
+    Record<OpKind, { cycles: number[]; instructions: number[]; slowest: OpRecord | null; deepest: OpRecord | null }>
+  >;
   readonly lastAccess: LastAccess;
   readonly violation: SessionViolation | null;
   readonly probing: boolean;
@@ -117,7 +123,10 @@ export class Session {
   /** Bytes in live blocks, and that figure over the heap size when an allocation first failed. */
   liveBytes = 0;
   utilisationAtFirstFailure: number | null = null;
-  private readonly samples: Record<OpKind, { cycles: number[]; instructions: number[]; slowest: OpRecord | null; deepest: OpRecord | null }> = {
+  private readonly samples: Record<
+    OpKind,
+    { cycles: number[]; instructions: number[]; slowest: OpRecord | null; deepest: OpRecord | null }
+  > = {
     alloc: { cycles: [], instructions: [], slowest: null, deepest: null },
     dealloc: { cycles: [], instructions: [], slowest: null, deepest: null },
     realloc: { cycles: [], instructions: [], slowest: null, deepest: null },
@@ -136,7 +145,10 @@ export class Session {
   /** Hears every operation's start and end; returns the function that stops listening. */
   onOperation(listener: OperationListener): () => void {
     this.listeners.push(listener);
-    return () => { const k = this.listeners.indexOf(listener); if (k >= 0) this.listeners.splice(k, 1); };
+    return () => {
+      const k = this.listeners.indexOf(listener);
+      if (k >= 0) this.listeners.splice(k, 1);
+    };
   }
 
   private emit(e: OperationEvent): void {
@@ -156,7 +168,9 @@ export class Session {
     this.emit({ phase: 'end', number: 0, kind: 'init', size: heapSize });
   }
 
-  get heap() { return this.image.heap!; }
+  get heap() {
+    return this.image.heap!;
+  }
 
   /** explainBudget: when the call runs out of cycles, a better account of why (or null). */
   alloc(size: number, align: number, explainBudget?: () => string | null): Block | null {
@@ -199,13 +213,29 @@ export class Session {
 
   /** Realloc keeps min(old, new) bytes; returns the new block, or null (the old one stays live). */
   realloc(block: Block, newSize: number): Block | null {
-    const ev = { number: this.operations + 1, kind: 'realloc', ptr: block.ptr, size: block.size, align: block.align, newSize, block } as const;
+    const ev = {
+      number: this.operations + 1,
+      kind: 'realloc',
+      ptr: block.ptr,
+      size: block.size,
+      align: block.align,
+      newSize,
+      block,
+    } as const;
     this.emit({ phase: 'start', ...ev });
     this.verify(block, block.size, 'realloc');
-    const r = this.op({ kind: 'realloc', size: block.size, align: block.align, newSize }, () => this.image.realloc(block.ptr, block.size, block.align, newSize));
+    const r = this.op({ kind: 'realloc', size: block.size, align: block.align, newSize }, () =>
+      this.image.realloc(block.ptr, block.size, block.align, newSize),
+    );
     if (r.value === 0) {
       // The ABI: a realloc that fails leaves the old block live and as it was.
-      this.verify(block, block.size, 'realloc', undefined, `realloc(${hex(block.ptr)}, size ${block.size} → ${newSize}, align ${block.align}) returned NULL, but`);
+      this.verify(
+        block,
+        block.size,
+        'realloc',
+        undefined,
+        `realloc(${hex(block.ptr)}, size ${block.size} → ${newSize}, align ${block.align}) returned NULL, but`,
+      );
       this.emit({ phase: 'end', ...ev, result: null });
       return null;
     }
@@ -223,10 +253,12 @@ export class Session {
    * copies of SRAM: the run itself is not disturbed and the probes are not counted in the stats.
    */
   largestBlock(align = 4, upTo = this.heap.end - this.heap.start): number {
-    let lo = 0, hi = upTo;
+    let lo = 0,
+      hi = upTo;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      if (this.fits(mid, align)) lo = mid; else hi = mid - 1;
+      if (this.fits(mid, align)) lo = mid;
+      else hi = mid - 1;
     }
     return lo;
   }
@@ -262,10 +294,17 @@ export class Session {
     const copy = (x: Session['samples'][OpKind]) => ({ ...x, cycles: x.cycles.slice(), instructions: x.instructions.slice() });
     return {
       machine: takeSnapshot(this.image.machine),
-      live: [...this.live.values()], nextId: this.nextId, operations: this.operations, peakStackBytes: this.peakStackBytes,
-      liveBytes: this.liveBytes, utilisationAtFirstFailure: this.utilisationAtFirstFailure,
+      live: [...this.live.values()],
+      nextId: this.nextId,
+      operations: this.operations,
+      peakStackBytes: this.peakStackBytes,
+      liveBytes: this.liveBytes,
+      utilisationAtFirstFailure: this.utilisationAtFirstFailure,
       samples: { alloc: copy(this.samples.alloc), dealloc: copy(this.samples.dealloc), realloc: copy(this.samples.realloc) },
-      lastAccess: { ...this.lastAccess }, violation: this.violation, probing: this.probing, heap: this.image.heap,
+      lastAccess: { ...this.lastAccess },
+      violation: this.violation,
+      probing: this.probing,
+      heap: this.image.heap,
     };
   }
 
@@ -280,7 +319,8 @@ export class Session {
     this.liveBytes = s.liveBytes;
     this.utilisationAtFirstFailure = s.utilisationAtFirstFailure;
     for (const k of ['alloc', 'dealloc', 'realloc'] as const) {
-      const to = this.samples[k], from = s.samples[k];
+      const to = this.samples[k],
+        from = s.samples[k];
       Object.assign(to, from, { cycles: from.cycles.slice(), instructions: from.instructions.slice() });
     }
     Object.assign(this.lastAccess, s.lastAccess);
@@ -334,9 +374,12 @@ export class Session {
     for (const o of this.live.values()) {
       const oEnd = o.ptr + Math.max(o.size, 1);
       if (b.ptr < oEnd && o.ptr < b.ptr + need) {
-        const lo = Math.max(b.ptr, o.ptr), hi = Math.min(b.ptr + need, oEnd);
-        fail(`${call} returned ${span}, which overlaps ${nBytes(hi - lo)} (${range(lo, hi - 1)}) of ` +
-          `${Session.blockName(o)} at ${hex(o.ptr)} (${nBytes(o.size)}, align ${o.align}), still live`);
+        const lo = Math.max(b.ptr, o.ptr),
+          hi = Math.min(b.ptr + need, oEnd);
+        fail(
+          `${call} returned ${span}, which overlaps ${nBytes(hi - lo)} (${range(lo, hi - 1)}) of ` +
+            `${Session.blockName(o)} at ${hex(o.ptr)} (${nBytes(o.size)}, align ${o.align}), still live`,
+        );
       }
     }
   }
@@ -353,7 +396,7 @@ export class Session {
 
   /** The pattern of a block: a function of its id and offset, so a misplaced byte shows. */
   private static patternByte(id: number, offset: number): number {
-    return (Math.imul(id, 0x9e3779b1) >>> 24) ^ (offset * 7 + 0x5a) & 0xff;
+    return (Math.imul(id, 0x9e3779b1) >>> 24) ^ ((offset * 7 + 0x5a) & 0xff);
   }
 
   private fill(b: Block): void {
@@ -373,7 +416,9 @@ export class Session {
     if (length === 0) return;
     const bytes = this.image.machine.bus.peek(b.ptr, length);
     const expected = (i: number) => Session.patternByte(b.id, i) & 0xff;
-    let first = -1, last = -1, count = 0;
+    let first = -1,
+      last = -1,
+      count = 0;
     for (let i = 0; i < length; i++) {
       if (bytes[i] !== expected(i)) {
         if (first < 0) first = i;
@@ -383,8 +428,14 @@ export class Session {
     }
     if (first < 0) return;
     const shown = Math.min(8, length - first);
-    const hexBytes = (f: (i: number) => number) => Array.from({ length: shown }, (_, k) => f(first + k).toString(16).padStart(2, '0')).join(' ');
-    const diff = `${count} of ${from ? `the ${length} bytes it had to keep` : `its ${length} bytes`} differ, the first at offset ${first} (${hex(b.ptr + first)}); ` +
+    const hexBytes = (f: (i: number) => number) =>
+      Array.from({ length: shown }, (_, k) =>
+        f(first + k)
+          .toString(16)
+          .padStart(2, '0'),
+      ).join(' ');
+    const diff =
+      `${count} of ${from ? `the ${length} bytes it had to keep` : `its ${length} bytes`} differ, the first at offset ${first} (${hex(b.ptr + first)}); ` +
       `${shown} byte${shown === 1 ? '' : 's'} from there: expected ${hexBytes(expected)}, found ${hexBytes((i) => bytes[i])}`;
     const what = from
       ? `realloc ${from.ptr === b.ptr ? `kept ${Session.blockName(from)} at ${hex(b.ptr)}` : `moved ${Session.blockName(from)} from ${hex(from.ptr)} to ${hex(b.ptr)}`} ` +
@@ -403,7 +454,11 @@ export class Session {
     return block;
   }
 
-  private op(call: { kind: OpKind; size: number; align: number; newSize?: number }, f: () => CallCost, explainBudget?: () => string | null): CallCost {
+  private op(
+    call: { kind: OpKind; size: number; align: number; newSize?: number },
+    f: () => CallCost,
+    explainBudget?: () => string | null,
+  ): CallCost {
     this.operations++;
     this.lastAccess.kind = null;
     const r = this.guard(call.kind, f, explainBudget);
@@ -426,10 +481,11 @@ export class Session {
    * null for a return by BX LR, which leaves no access behind.
    */
   private returnSite(): { pc: number; symbol?: string; source?: string } | null {
-    const a = this.lastAccess, m = this.image.machine;
-    if (a.kind !== 'load' || a.address !== ((m.cpu.sp - 4) >>> 0)) return null;
+    const a = this.lastAccess,
+      m = this.image.machine;
+    if (a.kind !== 'load' || a.address !== (m.cpu.sp - 4) >>> 0) return null;
     const word = m.bus.peek(a.address, 4);
-    const value = (word[0] | word[1] << 8 | word[2] << 16 | word[3] << 24) >>> 0;
+    const value = (word[0] | (word[1] << 8) | (word[2] << 16) | (word[3] << 24)) >>> 0;
     if (value !== (RETURN_TRAP | 1) >>> 0) return null;
     return { pc: a.pc, ...m.describe(a.pc) };
   }
@@ -443,8 +499,15 @@ export class Session {
       if (e instanceof Violation) {
         const where = m.describe(e.pc);
         this.fail({
-          rule: e.rule, message: e.message, kind, pc: e.pc, ...where,
-          address: e.address, size: e.size, access: e.access, region: m.bus.regionOf(e.address),
+          rule: e.rule,
+          message: e.message,
+          kind,
+          pc: e.pc,
+          ...where,
+          address: e.address,
+          size: e.size,
+          access: e.access,
+          region: m.bus.regionOf(e.address),
         });
       }
       if (e instanceof AllocatorCallError) {
@@ -452,9 +515,13 @@ export class Session {
         const budget = e.result.stop === 'budget';
         const where = budget ? m.describe(m.cpu.pc) : {};
         this.fail({
-          rule: budget ? 'liveness' : 'faults', message: (budget && explainBudget?.()) || e.message, kind,
+          rule: budget ? 'liveness' : 'faults',
+          message: (budget && explainBudget?.()) || e.message,
+          kind,
           ...(budget ? { pc: m.cpu.pc, ...where } : {}),
-          ...(f0 ? { pc: f0.pc, symbol: f0.symbol, source: f0.source, address: f0.address, size: f0.size, access: f0.access, region: f0.region } : {}),
+          ...(f0
+            ? { pc: f0.pc, symbol: f0.symbol, source: f0.source, address: f0.address, size: f0.size, access: f0.access, region: f0.region }
+            : {}),
         });
       }
       throw e;
@@ -462,7 +529,8 @@ export class Session {
   }
 
   fail(v: Omit<SessionViolation, 'operation'>): never {
-    if (this.probing) v = { ...v, message: `${v.message} (found while measuring the largest allocatable block after operation ${this.operations})` };
+    if (this.probing)
+      v = { ...v, message: `${v.message} (found while measuring the largest allocatable block after operation ${this.operations})` };
     this.violation = { operation: this.operations, ...v };
     throw new ViolationError(this.violation);
   }

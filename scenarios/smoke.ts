@@ -8,7 +8,14 @@ export const description = 'a few allocations of mixed sizes and alignments, gro
 
 // Alignments stay at or below 16, which every seed handles; larger ones are the alignment scenario's.
 const REQUESTS: readonly [size: number, align: number][] = [
-  [1, 1], [8, 4], [24, 8], [100, 4], [16, 16], [300, 8], [64, 16], [4, 4],
+  [1, 1],
+  [8, 4],
+  [24, 8],
+  [100, 4],
+  [16, 16],
+  [300, 8],
+  [64, 16],
+  [4, 4],
 ];
 
 /** slab serves one slot size: big enough for every request here. */
@@ -19,7 +26,11 @@ export function smoke(s: Session): void {
     const blocks: Block[] = [];
     for (const [size, align] of REQUESTS) {
       const b = s.alloc(size, align);
-      if (!b) s.fail({ rule: 'blocks', message: `smoke: alloc(${size}, ${align}) returned NULL on a fresh ${s.heap.end - s.heap.start}-byte heap` });
+      if (!b)
+        s.fail({
+          rule: 'blocks',
+          message: `smoke: alloc(${size}, ${align}) returned NULL on a fresh ${s.heap.end - s.heap.start}-byte heap`,
+        });
       blocks.push(b);
     }
     return blocks;

@@ -19,7 +19,8 @@
 
 import type { Session } from './session.ts';
 
-export const description = 'sl_alloc entered with SP 8 bytes above __stack_limit: its own frame crosses into the heap, and the stack rule must catch it';
+export const description =
+  'sl_alloc entered with SP 8 bytes above __stack_limit: its own frame crosses into the heap, and the stack rule must catch it';
 
 /** Not the leak rule: an ok run ends inside sl_alloc, stopped by the stack rule, with blocks that cannot be freed. */
 export const leak = {
@@ -30,7 +31,8 @@ export const leak = {
 /** Bytes of stack left above __stack_limit when the crossing call starts (keeps SP 8-aligned, as AAPCS wants). */
 export const HEADROOM = 8;
 
-const SIZE = 64, ALIGN = 8;
+const SIZE = 64,
+  ALIGN = 8;
 
 export function stackCollision(s: Session): void {
   const img = s.image;

@@ -10,7 +10,7 @@ import type { Machine } from '../emulator/machine.ts';
 import type { Range } from './checkers.ts';
 import type { AllocatorImage } from './image.ts';
 import { runScenario, type ScenarioResult } from './index.ts';
-import { Session, type OperationEvent } from './session.ts';
+import type { OperationEvent, Session } from './session.ts';
 
 /** Where an access lands. heap-spare: the part of the heap region sl_init was not given. */
 export const TRACE_REGIONS = ['heap', 'heap-spare', 'state', 'stack', 'flash', 'sram', 'scs', 'dwt', 'unmapped'] as const;
@@ -78,7 +78,15 @@ class EnoughTraced extends Error {}
 export function trace(opts: TraceOptions, sink: TraceSink): TraceSummary {
   let accesses = 0;
   const observe = (s: Session) => {
-    const tracer = new Tracer(s, opts, (a) => { accesses++; sink.access(a); }, (e) => sink.exception?.(e));
+    const tracer = new Tracer(
+      s,
+      opts,
+      (a) => {
+        accesses++;
+        sink.access(a);
+      },
+      (e) => sink.exception?.(e),
+    );
     s.onOperation((e) => {
       tracer.onOperation(e);
       if (e.number < opts.from || e.number > opts.to) return;
@@ -102,8 +110,12 @@ class Tracer {
 
   private ipsr = 0;
 
-  constructor(private readonly session: Session, private readonly opts: TraceOptions, emit: (a: TraceAccess) => void,
-    private readonly exception: (e: TraceException) => void) {
+  constructor(
+    private readonly session: Session,
+    private readonly opts: TraceOptions,
+    emit: (a: TraceAccess) => void,
+    private readonly exception: (e: TraceException) => void,
+  ) {
     this.heap = session.image.layout.heapRegion;
     session.image.machine.addChecker(this.checker(emit));
   }
@@ -115,11 +127,12 @@ class Tracer {
 
   private checker(emit: (a: TraceAccess) => void): Checker {
     const { code } = this.session.image.layout;
-    const codeStart = code.start >>> 0, codeLen = (code.end - code.start) >>> 0;
+    const codeStart = code.start >>> 0,
+      codeLen = (code.end - code.start) >>> 0;
     const { from, to, regions } = this.opts;
     const s = this.session;
     return (pc, address, size, kind, value) => {
-      if (((pc - codeStart) >>> 0) >= codeLen || s.probing || kind === 'fetch') return;
+      if ((pc - codeStart) >>> 0 >= codeLen || s.probing || kind === 'fetch') return;
       const op = s.operations;
       if (op < from || op > to) return;
       const cpu = s.image.machine.cpu;
@@ -168,7 +181,10 @@ export function classify(address: number, image: AllocatorImage, heap: Range): T
 /** The disassembly of the instruction at pc (a 32-bit one read as both halfwords). */
 function instructionAt(m: Machine, pc: number): string | undefined {
   try {
-    const half = (a: number) => { const b = m.bus.peek(a, 2); return b[0]! | (b[1]! << 8); };
+    const half = (a: number) => {
+      const b = m.bus.peek(a, 2);
+      return b[0]! | (b[1]! << 8);
+    };
     const hw1 = half(pc);
     const word = is32bit(hw1) ? ((hw1 << 16) | half(pc + 2)) >>> 0 : hw1;
     return disassemble(m.profile.arch, word, pc);

@@ -14,7 +14,10 @@ export const slabSlotSize = 64;
 
 export function zeroSize(s: Session): void {
   const live: Block[] = [];
-  const keep = (b: Block | null) => { if (b) live.push(b); return b; };
+  const keep = (b: Block | null) => {
+    if (b) live.push(b);
+    return b;
+  };
   let z = keep(s.alloc(0, 1)); // NULL is an answer too: nothing to check but the rest
   keep(s.alloc(16, 4)); // a neighbour: a size-0 block must not share its address
   for (const newSize of [0, 8, 0]) {

@@ -6,7 +6,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { architectureMismatch, AttributesError, CPU_ARCH_NAMES, parseArmAttributes, type ArmAttributes } from '../emulator/arm-attributes.ts';
+import {
+  type ArmAttributes,
+  AttributesError,
+  architectureMismatch,
+  CPU_ARCH_NAMES,
+  parseArmAttributes,
+} from '../emulator/arm-attributes.ts';
 import { ElfError, parseElf, SHT_ARM_ATTRIBUTES } from '../emulator/elf.ts';
 import { disassemble } from '../emulator/isa/disasm.ts';
 import { PROFILES } from '../emulator/profiles.ts';
@@ -15,7 +21,8 @@ import { AllocatorCallError, AllocatorImage, ImageError } from '../scenarios/ima
 const DIR = fileURLToPath(new URL('./fixtures/attributes/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const elf = (name: string) => new Uint8Array(readFileSync(`${DIR}${name}.elf`));
-const M = 0x4d, A = 0x41;
+const M = 0x4d,
+  A = 0x41;
 
 // arm-none-eabi-readelf -A on each fixture: Tag_CPU_name, Tag_CPU_arch, profile, Tag_THUMB_ISA_use.
 const FIXTURES: Record<string, ArmAttributes | undefined> = {
@@ -44,8 +51,10 @@ describe('attributes of images built by arm-none-eabi-gcc', () => {
   });
 
   it('agrees with the installed readelf on Tag_CPU_arch of every fixture and committed image', () => {
-    const files = [...Object.keys(FIXTURES).map((n) => `${DIR}${n}.elf`),
-      ...['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4'].map((p) => `${ROOT}firmware/images/galloc-${p}.elf`)];
+    const files = [
+      ...Object.keys(FIXTURES).map((n) => `${DIR}${n}.elf`),
+      ...['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4'].map((p) => `${ROOT}firmware/images/galloc-${p}.elf`),
+    ];
     let out: string;
     try {
       out = execFileSync('arm-none-eabi-readelf', ['-A', ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -53,7 +62,10 @@ describe('attributes of images built by arm-none-eabi-gcc', () => {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // the table above still holds
       throw e;
     }
-    const theirs = out.split(/^File: /m).slice(1).map((block) => /Tag_CPU_arch: (\S+)/.exec(block)?.[1]);
+    const theirs = out
+      .split(/^File: /m)
+      .slice(1)
+      .map((block) => /Tag_CPU_arch: (\S+)/.exec(block)?.[1]);
     const ours = files.map((f) => {
       const a = parseElf(readFileSync(f)).attributes;
       return a?.cpuArch === undefined ? undefined : CPU_ARCH_NAMES[a.cpuArch];
@@ -78,11 +90,21 @@ describe('attributes of images built by arm-none-eabi-gcc', () => {
 
   it('says what the image is built for and what the MCU is, in one line', () => {
     const on = (name: string, mcu: string) => architectureMismatch(parseElf(elf(name)).attributes, PROFILES[mcu]!);
-    expect(on('m4', 'cortex-m0')).toBe('is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m0 is ARMv6-M: rebuild with -mcpu=cortex-m0 or pass --force');
-    expect(on('m4', 'cortex-m3')).toBe('is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m3 is ARMv7-M: rebuild with -mcpu=cortex-m3 or pass --force');
-    expect(on('m3', 'cortex-m0plus')).toBe('is built for ARMv7-M (Tag_CPU_arch v7, Tag_CPU_arch_profile M); cortex-m0plus is ARMv6-M: rebuild with -mcpu=cortex-m0plus or pass --force');
-    expect(on('v7a', 'cortex-m4')).toBe('is built for ARMv7-A (Tag_CPU_arch v7, Tag_CPU_arch_profile A); cortex-m4 is ARMv7E-M: rebuild with -mcpu=cortex-m4 or pass --force');
-    expect(on('m33', 'cortex-m4')).toBe('is built for ARMv8-M.mainline (Tag_CPU_arch v8-M.mainline); cortex-m4 is ARMv7E-M: rebuild with -mcpu=cortex-m4 or pass --force');
+    expect(on('m4', 'cortex-m0')).toBe(
+      'is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m0 is ARMv6-M: rebuild with -mcpu=cortex-m0 or pass --force',
+    );
+    expect(on('m4', 'cortex-m3')).toBe(
+      'is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m3 is ARMv7-M: rebuild with -mcpu=cortex-m3 or pass --force',
+    );
+    expect(on('m3', 'cortex-m0plus')).toBe(
+      'is built for ARMv7-M (Tag_CPU_arch v7, Tag_CPU_arch_profile M); cortex-m0plus is ARMv6-M: rebuild with -mcpu=cortex-m0plus or pass --force',
+    );
+    expect(on('v7a', 'cortex-m4')).toBe(
+      'is built for ARMv7-A (Tag_CPU_arch v7, Tag_CPU_arch_profile A); cortex-m4 is ARMv7E-M: rebuild with -mcpu=cortex-m4 or pass --force',
+    );
+    expect(on('m33', 'cortex-m4')).toBe(
+      'is built for ARMv8-M.mainline (Tag_CPU_arch v8-M.mainline); cortex-m4 is ARMv7E-M: rebuild with -mcpu=cortex-m4 or pass --force',
+    );
   });
 });
 
@@ -95,7 +117,9 @@ describe('AllocatorImage.fromElf', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ImageError);
-    expect((error as Error).message).toBe('fw.elf is built for ARMv7-M (Tag_CPU_arch v7, Tag_CPU_arch_profile M); cortex-m0 is ARMv6-M: rebuild with -mcpu=cortex-m0 or pass --force');
+    expect((error as Error).message).toBe(
+      'fw.elf is built for ARMv7-M (Tag_CPU_arch v7, Tag_CPU_arch_profile M); cortex-m0 is ARMv6-M: rebuild with -mcpu=cortex-m0 or pass --force',
+    );
   });
 
   it('with force, runs it anyway: sl_init meets an instruction ARMv6-M lacks and faults UNDEFINED', () => {
@@ -110,14 +134,17 @@ describe('AllocatorImage.fromElf', () => {
     expect(error).toBeInstanceOf(AllocatorCallError);
     expect((error as AllocatorCallError).fault?.kind).toBe('undefined');
     // The report says what the word is (objdump -d m3.elf: "f44f 6100  mov.w r1, #2048"), not only its hex.
-    expect((error as Error).message).toBe('fw.elf: sl_init(0x20000808, 1024) did not return: undefined fault at 0x00000000 (sl_init): ' +
-      'UNDEFINED instruction 0xf44f6100 for cortex-m0 (mov.w r1, #0x800  ; ARMv7-M, UNDEFINED on ARMv6-M)');
+    expect((error as Error).message).toBe(
+      'fw.elf: sl_init(0x20000808, 1024) did not return: undefined fault at 0x00000000 (sl_init): ' +
+        'UNDEFINED instruction 0xf44f6100 for cortex-m0 (mov.w r1, #0x800  ; ARMv7-M, UNDEFINED on ARMv6-M)',
+    );
   });
 
   it('names the architecture before the memory map when both refuse the image (an M4 image on an M3)', () => {
     const galloc4 = readFileSync(`${ROOT}firmware/images/galloc-cortex-m4.elf`);
     expect(() => AllocatorImage.fromElf(galloc4, 'cortex-m3', {}, 'galloc4.elf')).toThrowError(
-      /^galloc4\.elf is built for ARMv7E-M \(Tag_CPU_arch v7E-M\); cortex-m3 is ARMv7-M/);
+      /^galloc4\.elf is built for ARMv7E-M \(Tag_CPU_arch v7E-M\); cortex-m3 is ARMv7-M/,
+    );
     // With force the memory map still refuses it: its SRAM does not fit the M3's 64 KiB.
     expect(() => AllocatorImage.fromElf(galloc4, 'cortex-m3', { force: true }, 'galloc4.elf')).toThrowError(ElfError);
   });
@@ -136,7 +163,9 @@ describe('sramlab check', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('m4.elf is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m3 is ARMv7-M: rebuild with -mcpu=cortex-m3 or pass --force');
+    expect(r.stderr).toContain(
+      'm4.elf is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m3 is ARMv7-M: rebuild with -mcpu=cortex-m3 or pass --force',
+    );
   });
 
   it('with --force runs it, reports the UNDEFINED fault with its disassembly, and the replay keeps --force', () => {
@@ -152,7 +181,9 @@ describe('sramlab exec', () => {
     const r = sramlab(['exec', `${DIR}m4.elf`, '--mcu', 'cortex-m3']);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('m4.elf is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m3 is ARMv7-M: rebuild with -mcpu=cortex-m3 or pass --force');
+    expect(r.stderr).toContain(
+      'm4.elf is built for ARMv7E-M (Tag_CPU_arch v7E-M); cortex-m3 is ARMv7-M: rebuild with -mcpu=cortex-m3 or pass --force',
+    );
   });
 
   it('with --force runs it instead (exit 1: this image has no vector table to reset from)', () => {
@@ -193,18 +224,31 @@ const section = (...subsections: number[][]) => new Uint8Array([0x41, ...subsect
 describe('parseArmAttributes on hand-built sections', () => {
   it('reads every kind of value and skips what does not apply to the whole file', () => {
     const fileScope = [
-      67, ...ntbs('2.09'), // Tag_conformance: odd above 32, a string
-      4, ...ntbs('Cortex-M4'), // Tag_CPU_raw_name
-      5, ...ntbs('7E-M'),
-      6, 13, // Tag_CPU_arch v7E-M
-      7, M,
-      8, 0, // Tag_ARM_ISA_use
-      9, 2,
-      32, 1, ...ntbs('gnu'), // Tag_compatibility: a flag and a vendor name
-      64, ...uleb(300), // Tag_nodefaults: even above 32, a ULEB128 (two bytes here)
-      65, ...ntbs('\x06\x0b'), // Tag_also_compatible_with: a string holding a tag and a value
-      ...uleb(129), ...ntbs('x'), // a tag nobody knows, above 32 and odd: a string
-      ...uleb(130), ...uleb(1000), // ...and even: a ULEB128
+      67,
+      ...ntbs('2.09'), // Tag_conformance: odd above 32, a string
+      4,
+      ...ntbs('Cortex-M4'), // Tag_CPU_raw_name
+      5,
+      ...ntbs('7E-M'),
+      6,
+      13, // Tag_CPU_arch v7E-M
+      7,
+      M,
+      8,
+      0, // Tag_ARM_ISA_use
+      9,
+      2,
+      32,
+      1,
+      ...ntbs('gnu'), // Tag_compatibility: a flag and a vendor name
+      64,
+      ...uleb(300), // Tag_nodefaults: even above 32, a ULEB128 (two bytes here)
+      65,
+      ...ntbs('\x06\x0b'), // Tag_also_compatible_with: a string holding a tag and a value
+      ...uleb(129),
+      ...ntbs('x'), // a tag nobody knows, above 32 and odd: a string
+      ...uleb(130),
+      ...uleb(1000), // ...and even: a ULEB128
     ];
     const bytes = section(
       subsection('gnu', [1, 2, 3, 4, 5]), // another vendor's data: skipped whole
@@ -227,16 +271,44 @@ describe('parseArmAttributes on hand-built sections', () => {
 
   it.each([
     ['a wrong format version', () => Uint8Array.from([0x42, ...good.subarray(1)]), /^format version is 0x42, expected 0x41/],
-    ['a subsection longer than the section', () => section([...u32(99), ...ntbs('aeabi')]), /^subsection at byte 1 claims 99 bytes, but 10 remain$/],
+    [
+      'a subsection longer than the section',
+      () => section([...u32(99), ...ntbs('aeabi')]),
+      /^subsection at byte 1 claims 99 bytes, but 10 remain$/,
+    ],
     ['a subsection too short to hold its name', () => section([...u32(2), 0, 0]), /^subsection at byte 1 claims 2 bytes/],
     ['a length cut short', () => section([1, 0]), /^subsection length at byte 1 runs past the end of its section$/],
-    ['a vendor name with no NUL', () => section([...u32(9), ...Buffer.from('aeabi')]), /^vendor name \(a NUL-terminated string\) at byte 5 runs past the end/],
-    ['a vector longer than its subsection', () => section(subsection('aeabi', [1, ...u32(50), 6, 13])), /^attribute vector at byte 11 claims 50 bytes/],
-    ['a vector shorter than its own header', () => section(subsection('aeabi', [1, ...u32(3), 6])), /^attribute vector at byte 11 claims 3 bytes/],
+    [
+      'a vendor name with no NUL',
+      () => section([...u32(9), ...Buffer.from('aeabi')]),
+      /^vendor name \(a NUL-terminated string\) at byte 5 runs past the end/,
+    ],
+    [
+      'a vector longer than its subsection',
+      () => section(subsection('aeabi', [1, ...u32(50), 6, 13])),
+      /^attribute vector at byte 11 claims 50 bytes/,
+    ],
+    [
+      'a vector shorter than its own header',
+      () => section(subsection('aeabi', [1, ...u32(3), 6])),
+      /^attribute vector at byte 11 claims 3 bytes/,
+    ],
     ['an unknown scope', () => section(subsection('aeabi', vector(7, [6, 13]))), /^unknown attribute scope tag 7 at byte 11$/],
-    ['a ULEB128 cut short', () => section(subsection('aeabi', vector(1, [6, 0x8d]))), /^Tag 6 value at byte 17 runs past the end of its attribute vector$/],
-    ['a ULEB128 beyond 32 bits', () => section(subsection('aeabi', vector(1, [6, 0xff, 0xff, 0xff, 0xff, 0x7f]))), /^Tag 6 value at byte 17 is not a 32-bit ULEB128 number$/],
-    ['a string with no NUL', () => section(subsection('aeabi', vector(1, [5, 0x37, 0x2d, 0x4d]))), /^Tag 5 value \(a NUL-terminated string\) at byte 17 runs past/],
+    [
+      'a ULEB128 cut short',
+      () => section(subsection('aeabi', vector(1, [6, 0x8d]))),
+      /^Tag 6 value at byte 17 runs past the end of its attribute vector$/,
+    ],
+    [
+      'a ULEB128 beyond 32 bits',
+      () => section(subsection('aeabi', vector(1, [6, 0xff, 0xff, 0xff, 0xff, 0x7f]))),
+      /^Tag 6 value at byte 17 is not a 32-bit ULEB128 number$/,
+    ],
+    [
+      'a string with no NUL',
+      () => section(subsection('aeabi', vector(1, [5, 0x37, 0x2d, 0x4d]))),
+      /^Tag 5 value \(a NUL-terminated string\) at byte 17 runs past/,
+    ],
   ])('refuses %s with one line', (_what, make, message) => {
     let error: unknown;
     try {
@@ -251,7 +323,7 @@ describe('parseArmAttributes on hand-built sections', () => {
 
   it('20,000 mutations and truncations parse or throw AttributesError, nothing else', () => {
     let seed = 12345;
-    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const base = readElfAttributes(elf('m4'));
     for (let i = 0; i < 20_000; i++) {
       const b = base.slice(0, random() < 0.2 ? Math.floor(random() * base.length) : base.length);
@@ -277,7 +349,8 @@ describe('parseArmAttributes on hand-built sections', () => {
 /** File offset of the image's SHT_ARM_ATTRIBUTES section. */
 function attributesOffset(b: Uint8Array): number {
   const v = new DataView(b.buffer, b.byteOffset);
-  const shoff = v.getUint32(32, true), shnum = v.getUint16(48, true);
+  const shoff = v.getUint32(32, true),
+    shnum = v.getUint16(48, true);
   for (let i = 0; i < shnum; i++) {
     if (v.getUint32(shoff + 40 * i + 4, true) === SHT_ARM_ATTRIBUTES) return v.getUint32(shoff + 40 * i + 16, true);
   }
@@ -286,10 +359,12 @@ function attributesOffset(b: Uint8Array): number {
 
 function readElfAttributes(b: Uint8Array): Uint8Array {
   const v = new DataView(b.buffer, b.byteOffset);
-  const shoff = v.getUint32(32, true), shnum = v.getUint16(48, true);
+  const shoff = v.getUint32(32, true),
+    shnum = v.getUint16(48, true);
   for (let i = 0; i < shnum; i++) {
     if (v.getUint32(shoff + 40 * i + 4, true) === SHT_ARM_ATTRIBUTES) {
-      const off = v.getUint32(shoff + 40 * i + 16, true), size = v.getUint32(shoff + 40 * i + 20, true);
+      const off = v.getUint32(shoff + 40 * i + 16, true),
+        size = v.getUint32(shoff + 40 * i + 20, true);
       return b.slice(off, off + size);
     }
   }

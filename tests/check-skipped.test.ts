@@ -22,7 +22,13 @@ const NO_CAS = /^cannot run on this image: it runs the project's CAS builds of i
 const STACK = /^runs only when named \(--scenario stack-collision\)/;
 
 /** The XML entities the report writes, back to characters. */
-const unescape = (s: string) => s.replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescape = (s: string) =>
+  s
+    .replace(/&apos;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 describe('check: a scenario left out is reported as skipped, with its reason', () => {
   it('in the terminal and in JUnit (<skipped message>, the testsuite counts)', () => {
@@ -42,8 +48,11 @@ describe('check: a scenario left out is reported as skipped, with its reason', (
     const suite = xml.match(/<testsuite name="[^"]*" tests="(\d+)" failures="(\d+)" errors="0" skipped="(\d+)"/)!;
     expect(suite.slice(1).map(Number)).toEqual([ran + 2, 0, 2]);
     expect(xml).toMatch(/<testsuites name="sramlab" tests="\d+" failures="0" errors="0" skipped="2"/);
-    const skipped = [...xml.matchAll(/<testcase classname="sramlab\.cortex-m0" name="([^"]+)" time="0">\n\s*<skipped message="([^"]*)"\/>\n\s*<\/testcase>/g)]
-      .map((m) => [m[1], unescape(m[2])]);
+    const skipped = [
+      ...xml.matchAll(
+        /<testcase classname="sramlab\.cortex-m0" name="([^"]+)" time="0">\n\s*<skipped message="([^"]*)"\/>\n\s*<\/testcase>/g,
+      ),
+    ].map((m) => [m[1], unescape(m[2])]);
     expect(skipped.map(([n]) => n)).toEqual(['stack-collision', 'no-cas']);
     expect(skipped[1][1]).toMatch(NO_CAS);
     expect(skipped[0][1]).toMatch(STACK);

@@ -35,8 +35,9 @@ describe('AllocatorImage boot option', () => {
   it('refuses a .vectors section that holds no vector table, saying what to put there', () => {
     // The example's empty .alloc_data section renamed to .vectors (same string table slot).
     const bytes = patchString(readFileSync(elf('bump-cortex-m0.elf')), '\0.alloc_data\0', '\0.vectors\0ta\0');
-    expect(() => AllocatorImage.fromElf(bytes, 'cortex-m0', { boot: 'auto' }, 'v.elf'))
-      .toThrow(/^v\.elf: '\.vectors' holds no initial SP: put __stack_top at offset 0, or leave \.vectors out/);
+    expect(() => AllocatorImage.fromElf(bytes, 'cortex-m0', { boot: 'auto' }, 'v.elf')).toThrow(
+      /^v\.elf: '\.vectors' holds no initial SP: put __stack_top at offset 0, or leave \.vectors out/,
+    );
   });
 
   it('places initialised data at its run address when nothing copies it (linked AT > FLASH)', (ctx) => {
@@ -46,8 +47,24 @@ describe('AllocatorImage boot option', () => {
     writeFileSync(join(tmp, 'at-flash.ld'), script);
     writeFileSync(join(tmp, 'probe.c'), 'unsigned sl_probe = 0x5a5aa5a5u;\n');
     const out = join(tmp, 'probe.elf');
-    const cc = spawnSync('arm-none-eabi-gcc', ['-mcpu=cortex-m0', '-mthumb', '-O2', '-ffreestanding', '-nostdlib', '-Wl,--undefined=sl_probe',
-      '-T', join(tmp, 'at-flash.ld'), '-o', out, join(EXAMPLE, 'bump.c'), join(tmp, 'probe.c')], { encoding: 'utf8' });
+    const cc = spawnSync(
+      'arm-none-eabi-gcc',
+      [
+        '-mcpu=cortex-m0',
+        '-mthumb',
+        '-O2',
+        '-ffreestanding',
+        '-nostdlib',
+        '-Wl,--undefined=sl_probe',
+        '-T',
+        join(tmp, 'at-flash.ld'),
+        '-o',
+        out,
+        join(EXAMPLE, 'bump.c'),
+        join(tmp, 'probe.c'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(cc.stderr).toBe('');
     const img = AllocatorImage.fromElf(readFileSync(out), 'cortex-m0', { boot: 'auto' });
     expect(img.boot).toBe('segments');
@@ -108,7 +125,9 @@ describe('sramlab check', () => {
     const [smoke, random] = doc.scenarios;
     expect(smoke.ok).toBe(true);
     expect(random.result.violation.rule).toBe('blocks');
-    expect(random.result.violation.message).toMatch(/^alloc\(size \d+, align \d+\) returned 0x[0-9a-f]{8}–0x[0-9a-f]{8} \(\d+ bytes?\), which overlaps \d+ bytes? .* of the block made by operation \d+ at 0x[0-9a-f]{8} /);
+    expect(random.result.violation.message).toMatch(
+      /^alloc\(size \d+, align \d+\) returned 0x[0-9a-f]{8}–0x[0-9a-f]{8} \(\d+ bytes?\), which overlaps \d+ bytes? .* of the block made by operation \d+ at 0x[0-9a-f]{8} /,
+    );
 
     const suite = only(parseXml(readFileSync(report, 'utf8')).children);
     expect(suite.attrs.failures).toBe('1');
@@ -117,19 +136,35 @@ describe('sramlab check', () => {
     const failure = only(failing.children);
     expect(failure.name).toBe('failure');
     expect(failure.attrs.type).toBe('blocks');
-    expect(failure.attrs.message).toMatch(/^rule blocks: alloc\(size \d+, align \d+\) returned 0x[0-9a-f]{8}.*, which overlaps .* of the block made by operation \d+/);
+    expect(failure.attrs.message).toMatch(
+      /^rule blocks: alloc\(size \d+, align \d+\) returned 0x[0-9a-f]{8}.*, which overlaps .* of the block made by operation \d+/,
+    );
     expect(failure.text).toMatch(new RegExp(`^operation: +${random.result.violation.operation} \\(alloc\\)$`, 'm'));
-    expect(failure.text).toContain(`replay:    node bin/sramlab.js check ${elf('bump-broken-overlap-cortex-m0.elf')} --mcu cortex-m0 --scenario random-actions --seed 1`);
+    expect(failure.text).toContain(
+      `replay:    node bin/sramlab.js check ${elf('bump-broken-overlap-cortex-m0.elf')} --mcu cortex-m0 --scenario random-actions --seed 1`,
+    );
   });
 
   it('fails a write past the heap array with the containment rule, naming PC, symbol, source line, address and access', () => {
     const report = join(tmp, 'bounds.xml');
     const r = sramlab('check', elf('bump-broken-bounds-cortex-m0.elf'), '--scenario', 'fragmentation', '--junit', report);
     expect(r.status).toBe(1);
-    const failure = only(only(only(parseXml(readFileSync(report, 'utf8')).children).children.filter((c) => c.name === 'testcase')).children);
+    const failure = only(
+      only(only(parseXml(readFileSync(report, 'utf8')).children).children.filter((c) => c.name === 'testcase')).children,
+    );
     expect(failure.attrs.type).toBe('containment');
-    for (const line of [/^rule: +containment$/m, /^pc: +0x[0-9a-f]{8}$/m, /^symbol: +sl_alloc\+0x[0-9a-f]+$/m, /^source: +bump\.c:\d+$/m,
-      /^address: +0x[0-9a-f]{8}$/m, /^size: +4 byte\(s\)$/m, /^access: +store$/m, /^region: +sram$/m, /^operation: +\d+ \(alloc\)$/m, /^replay: +node bin\/sramlab\.js check /m]) {
+    for (const line of [
+      /^rule: +containment$/m,
+      /^pc: +0x[0-9a-f]{8}$/m,
+      /^symbol: +sl_alloc\+0x[0-9a-f]+$/m,
+      /^source: +bump\.c:\d+$/m,
+      /^address: +0x[0-9a-f]{8}$/m,
+      /^size: +4 byte\(s\)$/m,
+      /^access: +store$/m,
+      /^region: +sram$/m,
+      /^operation: +\d+ \(alloc\)$/m,
+      /^replay: +node bin\/sramlab\.js check /m,
+    ]) {
       expect(failure.text).toMatch(line);
     }
     expect(r.stdout).toMatch(/FAIL fragmentation/);
@@ -145,7 +180,10 @@ describe('sramlab check', () => {
     expect(suite.attrs.name).toBe(`sramlab check ${odd.replace('\u0001', '\uFFFD')} on cortex-m0`);
     // The replay command quotes the path, so it runs as pasted.
     const replay: string = JSON.parse(r.stdout).scenarios[0].result.replay;
-    const again = spawnSync('sh', ['-c', replay.replace(/^sramlab /, `"${process.execPath}" "${BIN}" `)], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const again = spawnSync('sh', ['-c', replay.replace(/^sramlab /, `"${process.execPath}" "${BIN}" `)], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(again.stderr).toBe('');
     expect(again.stdout).toMatch(/PASS smoke/);
   });
@@ -214,7 +252,12 @@ function only<T>(xs: T[]): T {
   return xs[0];
 }
 
-interface XmlNode { name: string; attrs: Record<string, string>; children: XmlNode[]; text: string }
+interface XmlNode {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlNode[];
+  text: string;
+}
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 

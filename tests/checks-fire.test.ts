@@ -51,7 +51,10 @@ interface Case {
 
 const CASES: Case[] = [
   {
-    name: 'past-end', scenario: 'smoke', rule: 'containment', control: 'galloc',
+    name: 'past-end',
+    scenario: 'smoke',
+    rule: 'containment',
+    control: 'galloc',
     check(v, mcu) {
       const { layout } = imageOf('past-end', mcu);
       expectInAllocatorCode(v, layout, /^sl_alloc\+0x/);
@@ -62,7 +65,10 @@ const CASES: Case[] = [
     },
   },
   {
-    name: 'bss-peek', scenario: 'smoke', rule: 'containment', control: 'galloc',
+    name: 'bss-peek',
+    scenario: 'smoke',
+    rule: 'containment',
+    control: 'galloc',
     check(v, mcu) {
       const { layout, symbol } = imageOf('bss-peek', mcu);
       expectInAllocatorCode(v, layout, /^sl_alloc\+0x/);
@@ -72,7 +78,10 @@ const CASES: Case[] = [
     },
   },
   {
-    name: 'misaligned', scenario: 'smoke', rule: 'blocks', control: 'galloc',
+    name: 'misaligned',
+    scenario: 'smoke',
+    rule: 'blocks',
+    control: 'galloc',
     check(v, mcu) {
       expect(v.kind).toBe('alloc');
       expect(v.message).toMatch(/^alloc\(size \d+, align 8\) returned 0x[0-9a-f]{8}, 4 bytes past the 8-byte boundary 0x[0-9a-f]{8}$/);
@@ -90,29 +99,47 @@ const CASES: Case[] = [
     },
   },
   {
-    name: 'overlap', scenario: 'smoke', rule: 'blocks', control: 'galloc',
+    name: 'overlap',
+    scenario: 'smoke',
+    rule: 'blocks',
+    control: 'galloc',
     check(v) {
-      expect(v.message).toMatch(/^alloc\(size \d+, align \d+\) returned 0x[0-9a-f]{8}–0x[0-9a-f]{8} \(\d+ bytes\), which overlaps 1 byte \(0x[0-9a-f]{8}\) of the block made by operation \d+ at 0x[0-9a-f]{8} \(1 byte, align \d+\), still live$/);
+      expect(v.message).toMatch(
+        /^alloc\(size \d+, align \d+\) returned 0x[0-9a-f]{8}–0x[0-9a-f]{8} \(\d+ bytes\), which overlaps 1 byte \(0x[0-9a-f]{8}\) of the block made by operation \d+ at 0x[0-9a-f]{8} \(1 byte, align \d+\), still live$/,
+      );
     },
   },
   {
     // The wrap the alignment scenario hunts for: a block that runs far past the array.
-    name: 'wrapped-size', scenario: 'alignment', rule: 'blocks', control: 'galloc',
+    name: 'wrapped-size',
+    scenario: 'alignment',
+    rule: 'blocks',
+    control: 'galloc',
     check(v) {
-      expect(v.message).toMatch(/^alloc\(size 4294967280, align 1\) returned 0x[0-9a-f]{8} to past 0xffffffff \(4294967280 bytes\): its last byte is \d+ bytes past the end of the heap array 0x[0-9a-f]{8}–0x[0-9a-f]{8}$/);
+      expect(v.message).toMatch(
+        /^alloc\(size 4294967280, align 1\) returned 0x[0-9a-f]{8} to past 0xffffffff \(4294967280 bytes\): its last byte is \d+ bytes past the end of the heap array 0x[0-9a-f]{8}–0x[0-9a-f]{8}$/,
+      );
     },
   },
   {
-    name: 'metadata-in-block', scenario: 'smoke', rule: 'contents', control: 'galloc',
+    name: 'metadata-in-block',
+    scenario: 'smoke',
+    rule: 'contents',
+    control: 'galloc',
     check(v) {
       expect(v.kind).toBe('dealloc');
       // the planted allocator writes a 4-byte word at the start of the block it is given back
-      expect(v.message).toMatch(/^the block made by operation \d+ \(0x[0-9a-f]{8}, \d+ bytes, align \d+\) no longer holds what was written to it: 4 of its \d+ bytes differ, the first at offset 0 \(0x[0-9a-f]{8}\); 8 bytes from there: expected ([0-9a-f]{2} ){4}(([0-9a-f]{2} ){3}[0-9a-f]{2}), found ([0-9a-f]{2} ){4}\2$/);
+      expect(v.message).toMatch(
+        /^the block made by operation \d+ \(0x[0-9a-f]{8}, \d+ bytes, align \d+\) no longer holds what was written to it: 4 of its \d+ bytes differ, the first at offset 0 \(0x[0-9a-f]{8}\); 8 bytes from there: expected ([0-9a-f]{2} ){4}(([0-9a-f]{2} ){3}[0-9a-f]{2}), found ([0-9a-f]{2} ){4}\2$/,
+      );
       expect(v.size).toBe(4);
     },
   },
   {
-    name: 'deep-recursion', scenario: 'smoke', rule: 'stack', control: 'galloc',
+    name: 'deep-recursion',
+    scenario: 'smoke',
+    rule: 'stack',
+    control: 'galloc',
     check(v, mcu) {
       const { layout } = imageOf('deep-recursion', mcu);
       expectInAllocatorCode(v, layout, /^free_run/);
@@ -122,7 +149,11 @@ const CASES: Case[] = [
     },
   },
   {
-    name: 'endless', scenario: 'smoke', rule: 'liveness', control: 'galloc', maxCycles: SPIN_BUDGET,
+    name: 'endless',
+    scenario: 'smoke',
+    rule: 'liveness',
+    control: 'galloc',
+    maxCycles: SPIN_BUDGET,
     check(v, mcu) {
       expectInAllocatorCode(v, imageOf('endless', mcu).layout, /^sl_alloc\+0x/);
       expect(v.operation).toBe(1);
@@ -131,14 +162,21 @@ const CASES: Case[] = [
   },
   {
     // Every spin-locked seed deadlocks here too, so the control is slab, the lock-free one.
-    name: 'isr-spin', scenario: 'isr-reentrancy', rule: 'liveness', control: 'slab', maxCycles: SPIN_BUDGET,
+    name: 'isr-spin',
+    scenario: 'isr-reentrancy',
+    rule: 'liveness',
+    control: 'slab',
+    maxCycles: SPIN_BUDGET,
     check(v, mcu) {
       expectInAllocatorCode(v, imageOf('isr-spin', mcu).layout, /^sl_alloc\+0x/);
       expect(v.message).toMatch(/^deadlock: IRQ 0's sl_alloc spins at 0x[0-9a-f]+ \(sl_alloc\+0x[0-9a-f]+\)/);
     },
   },
   {
-    name: 'leaky', scenario: 'random-actions', rule: 'leak', control: 'galloc',
+    name: 'leaky',
+    scenario: 'random-actions',
+    rule: 'leak',
+    control: 'galloc',
     check(v) {
       expectLeakFacts(v);
     },
@@ -150,7 +188,10 @@ const CASES: Case[] = [
  * leaky's fresh 16 KiB heap serves all of it (256 free granules); returns the block served now.
  */
 function expectLeakFacts(v: SessionViolation): number {
-  const m = /^with every block freed (.+), the largest allocatable block is (\d+) bytes of the 16384-byte heap; right after sl_init it was 16384 \((\d+) bytes fewer\)$/.exec(v.message);
+  const m =
+    /^with every block freed (.+), the largest allocatable block is (\d+) bytes of the 16384-byte heap; right after sl_init it was 16384 \((\d+) bytes fewer\)$/.exec(
+      v.message,
+    );
   expect(m, v.message).not.toBeNull();
   const now = Number(m![2]);
   expect(now).toBeLessThan(16384);
@@ -161,7 +202,10 @@ function expectLeakFacts(v: SessionViolation): number {
 
 /** unaligned-access faults only where every unaligned access does: ARMv6-M. */
 const UNALIGNED: Case = {
-  name: 'unaligned-access', scenario: 'smoke', rule: 'faults', control: 'galloc',
+  name: 'unaligned-access',
+  scenario: 'smoke',
+  rule: 'faults',
+  control: 'galloc',
   check(v, mcu) {
     // sl_realloc frees the old block through sl_dealloc, which GCC inlines there.
     expectInAllocatorCode(v, imageOf('unaligned-access', mcu).layout, /^sl_(dealloc|realloc)\+0x/);
@@ -193,7 +237,7 @@ describe.each(BROKEN_PROFILES)('every check fires on %s', (mcu) => {
 });
 
 describe('unaligned-access on cortex-m3', () => {
-  it('gets through every smoke operation: ARMv7-M loads an unaligned word (the fault is the M0\'s alone)', () => {
+  it("gets through every smoke operation: ARMv7-M loads an unaligned word (the fault is the M0's alone)", () => {
     const r = runBroken('unaligned-access', 'smoke', 'cortex-m3');
     // It is a bump allocator that never reuses memory, so the leak rule at the end is what stops it.
     expect(r.violation?.rule, r.violation?.message).toBe('leak');
@@ -203,7 +247,9 @@ describe('unaligned-access on cortex-m3', () => {
 });
 
 describe('the broken allocators', () => {
-  const folders = readdirSync(BROKEN_DIR, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'images').map((e) => e.name);
+  const folders = readdirSync(BROKEN_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== 'images')
+    .map((e) => e.name);
 
   it('cover every rule of a checked session (containment, stack, blocks, contents, faults, liveness, leak)', () => {
     // The rules of scenarios/session.ts's Rule type; a new rule needs a broken allocator here.
@@ -238,7 +284,9 @@ describe.each(BROKEN_PROFILES)('the leak rule runs in every scenario that frees 
   const leaking = SCENARIOS.filter((sc) => sc.leak?.applies !== 'never').map((sc) => sc.name);
 
   it('is on in all but the scenarios that say why not', () => {
-    expect(leaking).toEqual(expect.arrayContaining(['smoke', 'vec-growth', 'alignment', 'chunk-bench', 'isr-reentrancy', 'random-actions', 'fill-and-drain']));
+    expect(leaking).toEqual(
+      expect.arrayContaining(['smoke', 'vec-growth', 'alignment', 'chunk-bench', 'isr-reentrancy', 'random-actions', 'fill-and-drain']),
+    );
     expect(SCENARIOS.filter((sc) => !leaking.includes(sc.name)).map((sc) => sc.name)).toEqual(['stack-collision']);
   });
 
@@ -256,9 +304,17 @@ describe.each(BROKEN_PROFILES)('the leak rule runs in every scenario that frees 
   });
 
   it('is not run on a run that exists to see another rule fire: it would stop that run first', () => {
-    const r = runScenarioOnImage('smoke', {
-      allocator: 'leaky', mcu, makeImage: () => AllocatorImage.fromElf(readFileSync(elfOf('leaky', mcu)), mcu), replay: () => '', expect: 'stack',
-    }, PARAMS);
+    const r = runScenarioOnImage(
+      'smoke',
+      {
+        allocator: 'leaky',
+        mcu,
+        makeImage: () => AllocatorImage.fromElf(readFileSync(elfOf('leaky', mcu)), mcu),
+        replay: () => '',
+        expect: 'stack',
+      },
+      PARAMS,
+    );
     expect(r.violation?.rule).toBe('stack');
     expect(r.violation?.message).toMatch(/^expected the stack rule to catch this run, and nothing did/);
   });

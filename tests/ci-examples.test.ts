@@ -31,7 +31,7 @@ const asList = (y: Yaml | undefined): Yaml[] => {
 
 describe('tests/support/mini-yaml.ts', () => {
   it('parses nested mappings and sequences, "- key:" items, scalars and comments', () => {
-    const doc = parseYaml('a: 1  # one\nb:\n  - x\n  - k: v\n    n: 20\n  -\n    deep: true\nc:\nd: \'q # not a comment\'\n');
+    const doc = parseYaml("a: 1  # one\nb:\n  - x\n  - k: v\n    n: 20\n  -\n    deep: true\nc:\nd: 'q # not a comment'\n");
     expect(doc).toEqual({ a: 1, b: ['x', { k: 'v', n: 20 }, { deep: true }], c: null, d: 'q # not a comment' });
   });
 
@@ -43,7 +43,8 @@ describe('tests/support/mini-yaml.ts', () => {
   });
 
   it('reads both CI files as PyYAML does (where python3-yaml is installed)', (ctx) => {
-    const py = 'import sys, json, yaml\n' +
+    const py =
+      'import sys, json, yaml\n' +
       // YAML 1.1 reads the key "on" as true; GitHub reads it as "on".
       'fix = lambda x: {("on" if k is True else k): fix(v) for k, v in x.items()} if isinstance(x, dict) else [fix(v) for v in x] if isinstance(x, list) else x\n' +
       'print(json.dumps([fix(yaml.safe_load(open(f))) for f in sys.argv[1:]]))\n';
@@ -101,7 +102,7 @@ describe('examples/ci/gitlab-ci.yml', () => {
 });
 
 describe('the docs show the same jobs and one way to install', () => {
-  const fenced = (doc: string, body: string) => doc.includes('```yaml\n' + body + '```\n');
+  const fenced = (doc: string, body: string) => doc.includes(`\`\`\`yaml\n${body}\`\`\`\n`);
 
   it('examples/README.md shows both files verbatim, README.md the GitHub one', () => {
     expect(fenced(read('examples/README.md'), read(GITHUB))).toBe(true);
@@ -119,7 +120,7 @@ describe('the docs show the same jobs and one way to install', () => {
     for (const f of docs) expect(registry.exec(read(f))?.[0], f).toBeUndefined();
   });
 
-  it('the build line the jobs run is the multi-file example\'s script, which writes build/fw.elf', () => {
+  it("the build line the jobs run is the multi-file example's script, which writes build/fw.elf", () => {
     const script = join(ROOT, 'examples/multi-file-allocator/build.sh');
     expect(statSync(script).mode & 0o111, 'build.sh must be executable').not.toBe(0);
     expect(readFileSync(script, 'utf8')).toMatch(/-o build\/fw\.elf /);

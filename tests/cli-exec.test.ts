@@ -77,7 +77,12 @@ describe('sramlab list and help', () => {
   it('lists the profiles as JSON', () => {
     const r = sramlab('list', '--json');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).profiles.map((p: { name: string }) => p.name)).toEqual(['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4']);
+    expect(JSON.parse(r.stdout).profiles.map((p: { name: string }) => p.name)).toEqual([
+      'cortex-m0',
+      'cortex-m0plus',
+      'cortex-m3',
+      'cortex-m4',
+    ]);
   });
 
   it('has help with an example on exec', () => {

@@ -14,19 +14,36 @@ const BIN = join(ROOT, 'bin', 'sramlab.js');
 const BROKEN = join(ROOT, 'examples/c-allocator/bump-broken-bounds-cortex-m0.elf');
 
 const hasGdb = (() => {
-  try { execFileSync('gdb-multiarch', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('gdb-multiarch', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 })();
 
-interface Ended { status: number | null; stdout: string; stderr: string }
+interface Ended {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * Starts sramlab, waits for its "waiting for gdb on host:port" line, runs gdb in batch mode with
  * the commands against that port, and resolves with what both printed once both have ended.
  */
 async function underGdb(args: string[], elf: string, commands: string[]): Promise<{ cli: Ended; gdb: string; port: number }> {
-  const cli = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000, killSignal: 'SIGKILL' });
-  let stdout = '', stderr = '';
-  cli.stdout.on('data', (d) => { stdout += d; });
+  const cli = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 60_000,
+    killSignal: 'SIGKILL',
+  });
+  let stdout = '',
+    stderr = '';
+  cli.stdout.on('data', (d) => {
+    stdout += d;
+  });
   const ended = new Promise<Ended>((resolve) => cli.on('close', (status) => resolve({ status, stdout, stderr })));
   const port = await new Promise<number>((resolve, reject) => {
     cli.stderr.on('data', (d) => {
@@ -40,8 +57,12 @@ async function underGdb(args: string[], elf: string, commands: string[]): Promis
   for (const c of commands) gdbArgs.push('-ex', c);
   const gdb = spawn('gdb-multiarch', gdbArgs, { timeout: 30_000, killSignal: 'SIGKILL' });
   let gdbOut = '';
-  gdb.stdout.on('data', (d) => { gdbOut += d; });
-  gdb.stderr.on('data', (d) => { gdbOut += d; });
+  gdb.stdout.on('data', (d) => {
+    gdbOut += d;
+  });
+  gdb.stderr.on('data', (d) => {
+    gdbOut += d;
+  });
   await new Promise((resolve) => gdb.on('close', resolve));
   return { cli: await ended, gdb: gdbOut, port };
 }
@@ -58,7 +79,12 @@ function functionAt(elf: string, pc: number): string {
 /** The violation of a plain run (no --gdb), in-process: the independent reference. */
 async function violationOf(args: string[]) {
   let out = '';
-  const status = await main([...args, '--json'], { out: (t) => { out += t; }, err: () => {} });
+  const status = await main([...args, '--json'], {
+    out: (t) => {
+      out += t;
+    },
+    err: () => {},
+  });
   expect(status).toBe(1);
   return JSON.parse(out);
 }
@@ -70,15 +96,31 @@ describe.skipIf(!hasGdb)('--gdb on the command line, with gdb-multiarch', () => 
     const args = ['run', 'smoke', '--alloc', BROKEN];
     const v = (await violationOf(args)).violation;
     expect(v.rule).toBe('containment');
-    const { cli, gdb, port } = await underGdb([...args, '--gdb', '0'], BROKEN,
-      ['echo @@attached\\n', 'continue', 'echo @@stopped\\n', 'info registers pc', 'bt', 'echo @@end\\n', 'continue']);
+    const { cli, gdb, port } = await underGdb([...args, '--gdb', '0'], BROKEN, [
+      'echo @@attached\\n',
+      'continue',
+      'echo @@stopped\\n',
+      'info registers pc',
+      'bt',
+      'echo @@end\\n',
+      'continue',
+    ]);
     const stopped = gdb.slice(gdb.indexOf('@@stopped'));
     expect(gdb.slice(0, gdb.indexOf('@@stopped'))).toContain('Program received signal SIGSEGV');
     expect(pcOf(stopped)).toBe(v.pc);
     // Frame 0 is the innermost function addr2line -i gives for the PC (inlining included), at its
     // line; some frame is the function nm says holds the PC.
-    const [inner, line] = execFileSync('arm-none-eabi-addr2line', ['-f', '-i', '-e', BROKEN, `0x${v.pc.toString(16)}`], { encoding: 'utf8' }).split('\n');
-    expect(stopped).toMatch(new RegExp(`#0 .*\\b${inner} \\(.*\\) at ${line.replace(/^.*\//, '').replace(/ \(discriminator \d+\)$/, '').replace('.', '\\.')}\n`));
+    const [inner, line] = execFileSync('arm-none-eabi-addr2line', ['-f', '-i', '-e', BROKEN, `0x${v.pc.toString(16)}`], {
+      encoding: 'utf8',
+    }).split('\n');
+    expect(stopped).toMatch(
+      new RegExp(
+        `#0 .*\\b${inner} \\(.*\\) at ${line
+          .replace(/^.*\//, '')
+          .replace(/ \(discriminator \d+\)$/, '')
+          .replace('.', '\\.')}\n`,
+      ),
+    );
     expect(stopped).toMatch(new RegExp(`#\\d+ .*\\b${functionAt(BROKEN, v.pc)} \\(`));
     expect(gdb.slice(gdb.indexOf('@@end'))).toContain('terminated with signal SIGSEGV');
     // One line on stderr, the usual report on stdout, the usual status.
@@ -91,7 +133,12 @@ describe.skipIf(!hasGdb)('--gdb on the command line, with gdb-multiarch', () => 
   it('run --gdb-on-fail: runs at full speed and waits only where the rule broke, stopped at its PC', async () => {
     const args = ['run', 'smoke', '--alloc', BROKEN];
     const v = (await violationOf(args)).violation;
-    const { cli, gdb, port } = await underGdb([...args, '--gdb', '0', '--gdb-on-fail'], BROKEN, ['info program', 'info registers pc', 'echo @@end\\n', 'continue']);
+    const { cli, gdb, port } = await underGdb([...args, '--gdb', '0', '--gdb-on-fail'], BROKEN, [
+      'info program',
+      'info registers pc',
+      'echo @@end\\n',
+      'continue',
+    ]);
     expect(gdb).toContain('It stopped with signal SIGSEGV');
     expect(pcOf(gdb)).toBe(v.pc);
     expect(cli.stderr).toBe(`sramlab: rule containment broke at operation ${v.operation}; waiting for gdb on 127.0.0.1:${port}\n`);
@@ -101,20 +148,30 @@ describe.skipIf(!hasGdb)('--gdb on the command line, with gdb-multiarch', () => 
   it('check --gdb stops at the first scenario that breaks a rule', async () => {
     const args = ['check', BROKEN, '--scenario', 'smoke,alignment'];
     let out = '';
-    await main([...args, '--json'], { out: (t) => { out += t; }, err: () => {} });
+    await main([...args, '--json'], {
+      out: (t) => {
+        out += t;
+      },
+      err: () => {},
+    });
     const first = JSON.parse(out).scenarios[0].result.violation;
     const { cli, gdb, port } = await underGdb([...args, '--gdb', '0'], BROKEN, ['info registers pc', 'bt', 'echo @@end\\n', 'continue']);
     expect(pcOf(gdb)).toBe(first.pc);
     expect(gdb).toMatch(/#\d+ .*\bsl_alloc \(/);
     // Only the first failure waits; the second scenario runs on and is reported as usual.
-    expect(cli.stderr).toBe(`sramlab: smoke: rule containment broke at operation ${first.operation}; waiting for gdb on 127.0.0.1:${port}\n`);
+    expect(cli.stderr).toBe(
+      `sramlab: smoke: rule containment broke at operation ${first.operation}; waiting for gdb on 127.0.0.1:${port}\n`,
+    );
     expect(cli.stdout).toMatch(/FAIL smoke[\s\S]*FAIL alignment/);
     expect(cli.status).toBe(1);
   }, 120_000);
 
   it('exec --gdb waits at the reset handler; the firmware\'s exit is gdb\'s "exited"', async () => {
     const elf = join(ROOT, 'tests/firmware/exceptions.elf');
-    const entry = parseInt(/Entry point address:\s+0x([0-9a-f]+)/.exec(execFileSync('arm-none-eabi-readelf', ['-h', elf], { encoding: 'utf8' }))![1], 16);
+    const entry = parseInt(
+      /Entry point address:\s+0x([0-9a-f]+)/.exec(execFileSync('arm-none-eabi-readelf', ['-h', elf], { encoding: 'utf8' }))![1],
+      16,
+    );
     const { cli, gdb } = await underGdb(['exec', elf, '--gdb', '0'], elf, ['info registers pc', 'continue']);
     expect(pcOf(gdb)).toBe(entry & ~1);
     expect(gdb).toMatch(/exited (normally|with code \d+)/);
@@ -138,7 +195,12 @@ describe('--gdb bad input: one line, status 2', () => {
     [['exec', BROKEN, '--gdb-allow-remote'], /--gdb-allow-remote needs --gdb/],
   ])('%j', async (argv, message) => {
     let err = '';
-    const status = await main(argv, { out: () => {}, err: (t) => { err += t; } });
+    const status = await main(argv, {
+      out: () => {},
+      err: (t) => {
+        err += t;
+      },
+    });
     expect(status).toBe(2);
     expect(err).toMatch(message);
     expect(err.split('\n').length).toBe(2);

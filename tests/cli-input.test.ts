@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli.ts';
 import type { Io } from '../cli/io.ts';
+import { main } from '../cli.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const FW = join(ROOT, 'tests', 'firmware', 'exceptions.elf');
@@ -17,8 +17,16 @@ const JUNK = join(tmp, 'junk.elf');
 writeFileSync(JUNK, 'not an elf at all');
 
 export async function sramlab(...argv: string[]) {
-  let out = '', err = '';
-  const io: Io = { out: (t) => { out += t; }, err: (t) => { err += t; } };
+  let out = '',
+    err = '';
+  const io: Io = {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  };
   const status = await main(argv, io);
   return { status, out, err };
 }

@@ -14,13 +14,22 @@ const tmp = mkdtempSync(join(tmpdir(), 'sramlab-pipe-'));
 function closedEarly(args: string[]): Promise<{ status: number | null; signal: string | null; stderr: string; got: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '', got = 0;
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.stdout.once('data', (d: Buffer) => { got = d.length; child.stdout.destroy(); });
+    let stderr = '',
+      got = 0;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdout.once('data', (d: Buffer) => {
+      got = d.length;
+      child.stdout.destroy();
+    });
     // A command that ignored the closed pipe would run to its end (or forever): kill it, and fail.
     const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', reject);
-    child.on('close', (status, signal) => { clearTimeout(guard); resolve({ status, signal, stderr, got }); });
+    child.on('close', (status, signal) => {
+      clearTimeout(guard);
+      resolve({ status, signal, stderr, got });
+    });
   });
 }
 
@@ -30,16 +39,44 @@ function closedEarly(args: string[]): Promise<{ status: number | null; signal: s
  */
 function yesElf(): string {
   const code = new Uint8Array([
-    0x00, 0x10, 0x00, 0x20, 0x09, 0x00, 0x00, 0x00, // SP 0x20001000, reset 0x08 | 1
-    0x04, 0x20, 0x01, 0xa1, 0xab, 0xbe, 0xfb, 0xe7, // movs r0,#4 · adr r1,0x10 · bkpt 0xab · b 0x08
-    0x79, 0x0a, 0x00, 0x00,
+    0x00,
+    0x10,
+    0x00,
+    0x20,
+    0x09,
+    0x00,
+    0x00,
+    0x00, // SP 0x20001000, reset 0x08 | 1
+    0x04,
+    0x20,
+    0x01,
+    0xa1,
+    0xab,
+    0xbe,
+    0xfb,
+    0xe7, // movs r0,#4 · adr r1,0x10 · bkpt 0xab · b 0x08
+    0x79,
+    0x0a,
+    0x00,
+    0x00,
   ]);
   const buf = new Uint8Array(84 + code.length);
   const dv = new DataView(buf.buffer);
   buf.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1], 0);
-  dv.setUint16(16, 2, true); dv.setUint16(18, 40, true); dv.setUint32(20, 1, true); dv.setUint32(24, 0x9, true);
-  dv.setUint32(28, 52, true); dv.setUint16(40, 52, true); dv.setUint16(42, 32, true); dv.setUint16(44, 1, true); dv.setUint16(46, 40, true);
-  dv.setUint32(52, 1, true); dv.setUint32(56, 84, true); dv.setUint32(68, code.length, true); dv.setUint32(72, code.length, true); dv.setUint32(76, 5, true);
+  dv.setUint16(16, 2, true);
+  dv.setUint16(18, 40, true);
+  dv.setUint32(20, 1, true);
+  dv.setUint32(24, 0x9, true);
+  dv.setUint32(28, 52, true);
+  dv.setUint16(40, 52, true);
+  dv.setUint16(42, 32, true);
+  dv.setUint16(44, 1, true);
+  dv.setUint16(46, 40, true);
+  dv.setUint32(52, 1, true);
+  dv.setUint32(56, 84, true);
+  dv.setUint32(68, code.length, true);
+  dv.setUint32(72, code.length, true);
+  dv.setUint32(76, 5, true);
   buf.set(code, 84);
   const path = join(tmp, 'yes.elf');
   writeFileSync(path, buf);

@@ -4,15 +4,23 @@
 // refuses (1e+23) or folds (2^32 + 1 → 1) would show. In-process through main().
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli.ts';
 import { MAX_SEED } from '../cli/common.ts';
+import { main } from '../cli.ts';
 
 const IMG = join(import.meta.dirname, '..', 'firmware', 'images', 'emballoc-cortex-m0.elf');
 const SEED = String(MAX_SEED);
 
 async function sramlab(argv: string[]) {
-  let out = '', err = '';
-  const status = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  let out = '',
+    err = '';
+  const status = await main(argv, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { status, out, err };
 }
 
@@ -30,7 +38,11 @@ async function replay(command: string) {
   return sramlab([...argv.slice(1), '--json']);
 }
 
-const sameVerdict = (v: { rule: string; operation: number; message: string }) => ({ rule: v.rule, operation: v.operation, message: v.message });
+const sameVerdict = (v: { rule: string; operation: number; message: string }) => ({
+  rule: v.rule,
+  operation: v.operation,
+  message: v.message,
+});
 
 describe('printed replay commands replay', () => {
   it('run (JSON and text)', async () => {
@@ -49,7 +61,22 @@ describe('printed replay commands replay', () => {
   });
 
   it('compare', async () => {
-    const r = await sramlab(['compare', '--alloc', 'emballoc', '--mcu', 'cortex-m0', '--scenario', 'fill-and-drain,random-actions', '--seed', SEED, '--ops', '300', '--workers', '1', '--json']);
+    const r = await sramlab([
+      'compare',
+      '--alloc',
+      'emballoc',
+      '--mcu',
+      'cortex-m0',
+      '--scenario',
+      'fill-and-drain,random-actions',
+      '--seed',
+      SEED,
+      '--ops',
+      '300',
+      '--workers',
+      '1',
+      '--json',
+    ]);
     const failed = JSON.parse(r.out).results.filter((x: { ok: boolean }) => !x.ok);
     expect(failed.length).toBeGreaterThan(0);
     for (const f of failed) {

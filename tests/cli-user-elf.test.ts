@@ -9,8 +9,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli.ts';
 import { invocation } from '../cli/common.ts';
+import { main } from '../cli.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'sramlab.js');
@@ -27,8 +27,16 @@ copyFileSync(GOOD, TWIN);
 afterAll(() => rmSync(join(DIR, '..'), { recursive: true, force: true }));
 
 async function sramlab(...argv: string[]) {
-  let out = '', err = '';
-  const status = await main(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  let out = '',
+    err = '';
+  const status = await main(argv, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { status, out, err };
 }
 
@@ -72,7 +80,7 @@ function functionAt(elf: string, pc: number): string | undefined {
 const verdict = (v: { rule: string; operation: number; message: string }) => ({ rule: v.rule, operation: v.operation, message: v.message });
 
 describe('run on a user ELF', () => {
-  it('--step draws the heap after every operation, each numbered, the first block inside nm\'s heap', async () => {
+  it("--step draws the heap after every operation, each numbered, the first block inside nm's heap", async () => {
     const r = await sramlab('run', 'smoke', '--alloc', GOOD, '--heap', '1K', '--step', '--json');
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.out);
@@ -114,7 +122,7 @@ describe('run on a user ELF', () => {
   it('refuses what cannot run, in one line with status 2', async () => {
     for (const [argv, message] of [
       [['run', 'smoke', '--alloc', join(DIR, 'missing.elf')], /^sramlab: cannot read '.*missing\.elf': no such file\n$/],
-      [['run', 'smoke', '--alloc', DIR + '/'], /^sramlab: cannot read '.*': is a folder\n$/],
+      [['run', 'smoke', '--alloc', `${DIR}/`], /^sramlab: cannot read '.*': is a folder\n$/],
       [['run', 'no-cas', '--alloc', GOOD], /^sramlab: scenario 'no-cas' runs the project's own builds .*bump\.elf\n$/],
       [['run', 'smoke', '--alloc', GOOD, '--mcu', 'cortex-m3', '--heap', '99K'], /^sramlab: .*heap region.*\n$/],
       [['compare', '--alloc', `${GOOD},${TWIN}`], /would both be called 'bump\.elf'/],
@@ -133,10 +141,14 @@ describe('trace, fuzz and map on a user ELF', () => {
   it('trace: every access of the first operations is made by an allocator function nm places at its PC', async () => {
     const r = await sramlab('trace', 'smoke', '--alloc', GOOD, '--first', '3', '--json');
     expect(r.status).toBe(0);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const accesses = lines.filter((l) => l.type === 'access');
     expect(accesses.length).toBeGreaterThan(10);
-    const [text0] = nm(GOOD).get('__alloc_text_start')!, [text1] = nm(GOOD).get('__alloc_text_end')!;
+    const [text0] = nm(GOOD).get('__alloc_text_start')!,
+      [text1] = nm(GOOD).get('__alloc_text_end')!;
     for (const a of accesses) {
       expect(a.pc).toBeGreaterThanOrEqual(text0);
       expect(a.pc).toBeLessThan(text1);
@@ -156,7 +168,7 @@ describe('trace, fuzz and map on a user ELF', () => {
     expect(again.doc.violation.rule).toBe('containment');
   });
 
-  it('map: --alloc takes the path; its heap band is nm\'s __heap_start to __heap_end', async () => {
+  it("map: --alloc takes the path; its heap band is nm's __heap_start to __heap_end", async () => {
     const r = await sramlab('map', '--alloc', GOOD, '--json');
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.out);
@@ -168,7 +180,19 @@ describe('trace, fuzz and map on a user ELF', () => {
 });
 
 describe('compare with a user ELF beside a built-in', () => {
-  const argv = ['compare', '--alloc', `galloc,${BROKEN}`, '--mcu', 'cortex-m0', '--scenario', 'smoke,alignment', '--ops', '50', '--workers', '1'];
+  const argv = [
+    'compare',
+    '--alloc',
+    `galloc,${BROKEN}`,
+    '--mcu',
+    'cortex-m0',
+    '--scenario',
+    'smoke,alignment',
+    '--ops',
+    '50',
+    '--workers',
+    '1',
+  ];
 
   it('one table and one JSON document, the image by its file name, every failure replaying', async () => {
     const text = await sramlab(...argv);
@@ -178,8 +202,12 @@ describe('compare with a user ELF beside a built-in', () => {
 
     const r = await sramlab(...argv, '--json');
     const doc = JSON.parse(r.out);
-    expect(doc.results.map((x: { allocator: string; scenario: string }) => `${x.allocator}:${x.scenario}`))
-      .toEqual(['galloc:smoke', 'galloc:alignment', 'broken.elf:smoke', 'broken.elf:alignment']);
+    expect(doc.results.map((x: { allocator: string; scenario: string }) => `${x.allocator}:${x.scenario}`)).toEqual([
+      'galloc:smoke',
+      'galloc:alignment',
+      'broken.elf:smoke',
+      'broken.elf:alignment',
+    ]);
     const runAlone = JSON.parse((await sramlab('run', 'smoke', '--alloc', BROKEN, '--ops', '50', '--json')).out);
     const smoke = doc.results.find((x: { allocator: string; scenario: string }) => x.allocator === 'broken.elf' && x.scenario === 'smoke');
     expect(smoke.elf).toBe(BROKEN);
@@ -191,20 +219,39 @@ describe('compare with a user ELF beside a built-in', () => {
     }
   });
 
-  it('--html: the image in the verdicts and heap maps by its file name, the page\'s command with its path', async () => {
+  it("--html: the image in the verdicts and heap maps by its file name, the page's command with its path", async () => {
     const file = join(DIR, 'report.html');
     const r = await sramlab(...argv, '--html', file, '--quiet');
     expect(r.status).toBe(1);
     const page = readFileSync(file, 'utf8');
     expect(page).toContain('<tr data-allocator="broken.elf"><th scope="row" class="first">broken.elf</th>');
     expect(page).toContain('<svg class="heap-map" data-allocator="broken.elf"');
-    const run = /Run again: <code>([^<]*)<\/code>/.exec(page)![1].replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-    expect(words(run)).toEqual(['sramlab', 'compare', '--alloc', `galloc,${BROKEN}`, '--mcu', 'cortex-m0', '--scenario', 'smoke,alignment', '--seed', '1', '--ops', '50', '--html', file]);
+    const run = /Run again: <code>([^<]*)<\/code>/
+      .exec(page)![1]
+      .replace(/&#39;|&apos;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&');
+    expect(words(run)).toEqual([
+      'sramlab',
+      'compare',
+      '--alloc',
+      `galloc,${BROKEN}`,
+      '--mcu',
+      'cortex-m0',
+      '--scenario',
+      'smoke,alignment',
+      '--seed',
+      '1',
+      '--ops',
+      '50',
+      '--html',
+      file,
+    ]);
   });
 });
 
 describe('replay lines start the way sramlab was started', () => {
-  it('the rule, from argv[1] and npm\'s environment', () => {
+  it("the rule, from argv[1] and npm's environment", () => {
     expect(invocation('/p/node_modules/.bin/sramlab', { npm_command: 'exec' }, '/p')).toBe('npx sramlab');
     expect(invocation('/p/node_modules/.bin/sramlab', { npm_command: 'run' }, '/p')).toBe('npx sramlab');
     expect(invocation('/usr/local/bin/sramlab', { PATH: '/usr/bin:/usr/local/bin' }, '/p')).toBe('sramlab');
@@ -215,10 +262,15 @@ describe('replay lines start the way sramlab was started', () => {
   });
 
   // Spawned as a user runs it; the printed line is handed to sh as it is, from the same folder.
-  const sh = (command: string) => spawnSync('sh', ['-c', `${command} --json`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
+  const sh = (command: string) =>
+    spawnSync('sh', ['-c', `${command} --json`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
 
   it('node bin/sramlab.js check prints `node bin/sramlab.js check …` with the path quoted, and it replays', () => {
-    const r = spawnSync(process.execPath, ['bin/sramlab.js', 'check', BROKEN, '--scenario', 'smoke', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['bin/sramlab.js', 'check', BROKEN, '--scenario', 'smoke', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status).toBe(1);
     const s = JSON.parse(r.stdout).scenarios[0].result;
     expect(s.replay).toMatch(new RegExp(`^node bin/sramlab\\.js check '${BROKEN}' --mcu cortex-m0 --scenario smoke `));
@@ -228,7 +280,11 @@ describe('replay lines start the way sramlab was started', () => {
   }, 120_000);
 
   it('npx sramlab run prints `npx sramlab run …`, and it replays', () => {
-    const r = spawnSync('npx', ['--yes', 'sramlab', 'run', 'smoke', '--alloc', BROKEN, '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync('npx', ['--yes', 'sramlab', 'run', 'smoke', '--alloc', BROKEN, '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.replay).toMatch(new RegExp(`^npx sramlab run smoke --alloc '${BROKEN}' --mcu cortex-m0 `));

@@ -3,11 +3,11 @@
 // machine but fails in CI, which must never pass by skipping its reference.
 
 import { describe, expect, it } from 'vitest';
+import { formatMismatch, runConformance } from '../conformance/compare.ts';
+import { CaseGenerator, EXCLUSIVE_SEQ, KNOWN_DEVIATIONS, type TestCase, writesPc } from '../conformance/generate.ts';
 import { openUnicorn, unicornAvailable, unicornUnavailableReason } from '../emulator/engines/unicorn.ts';
 import { decode32, decodeTables, rowsFor } from '../emulator/isa/decoder.ts';
 import { getProfile } from '../emulator/profiles.ts';
-import { formatMismatch, runConformance } from '../conformance/compare.ts';
-import { CaseGenerator, EXCLUSIVE_SEQ, KNOWN_DEVIATIONS, writesPc, type TestCase } from '../conformance/generate.ts';
 
 const available = unicornAvailable();
 const skipReference = !available && !process.env.CI;
@@ -25,32 +25,38 @@ describe('conformance case generator', () => {
     expect(cases('cortex-m0', 43, 300).map(key)).not.toEqual(a);
   });
 
-  it.each([['cortex-m0', 'v6m'], ['cortex-m3', 'v7m'], ['cortex-m4', 'v7em']] as const)(
-    'covers every encoding class of %s, and random words', (mcu, arch) => {
-      const all = cases(mcu, 1, arch === 'v6m' ? 3000 : 20000);
-      const seen = new Set(all.map((c) => c.cls));
-      for (const row of rowsFor(arch)) expect(seen, row.enc.cls).toContain(row.enc.cls);
-      expect(seen).toContain('random');
-      if (arch === 'v6m') {
-        expect(seen).not.toContain(EXCLUSIVE_SEQ);
-        expect(all.some((c) => c.block)).toBe(false);
-      } else {
-        expect(seen).toContain(EXCLUSIVE_SEQ);
-        expect(all.some((c) => c.block?.kind === 'it-block')).toBe(true);
-      }
-    });
+  it.each([
+    ['cortex-m0', 'v6m'],
+    ['cortex-m3', 'v7m'],
+    ['cortex-m4', 'v7em'],
+  ] as const)('covers every encoding class of %s, and random words', (mcu, arch) => {
+    const all = cases(mcu, 1, arch === 'v6m' ? 3000 : 20000);
+    const seen = new Set(all.map((c) => c.cls));
+    for (const row of rowsFor(arch)) expect(seen, row.enc.cls).toContain(row.enc.cls);
+    expect(seen).toContain('random');
+    if (arch === 'v6m') {
+      expect(seen).not.toContain(EXCLUSIVE_SEQ);
+      expect(all.some((c) => c.block)).toBe(false);
+    } else {
+      expect(seen).toContain(EXCLUSIVE_SEQ);
+      expect(all.some((c) => c.block?.kind === 'it-block')).toBe(true);
+    }
+  });
 
-  it.each([['cortex-m0', 'v6m'], ['cortex-m3', 'v7m'], ['cortex-m4', 'v7em']] as const)(
-    'marks as UNPREDICTABLE on %s only words that sramlab decodes as UNDEFINED', (mcu, arch) => {
-      const t = decodeTables(arch);
-      const all = cases(mcu, 7, 5000);
-      const unpredictable = all.filter((c) => c.unpredictable);
-      expect(unpredictable.length).toBeGreaterThan(50);
-      for (const c of unpredictable) {
-        const row = c.width === 16 ? t.rows16[c.word] : decode32(t, c.word >>> 16, c.word & 0xffff);
-        expect(row, `0x${c.word.toString(16)}`).toBeUndefined();
-      }
-    });
+  it.each([
+    ['cortex-m0', 'v6m'],
+    ['cortex-m3', 'v7m'],
+    ['cortex-m4', 'v7em'],
+  ] as const)('marks as UNPREDICTABLE on %s only words that sramlab decodes as UNDEFINED', (mcu, arch) => {
+    const t = decodeTables(arch);
+    const all = cases(mcu, 7, 5000);
+    const unpredictable = all.filter((c) => c.unpredictable);
+    expect(unpredictable.length).toBeGreaterThan(50);
+    for (const c of unpredictable) {
+      const row = c.width === 16 ? t.rows16[c.word] : decode32(t, c.word >>> 16, c.word & 0xffff);
+      expect(row, `0x${c.word.toString(16)}`).toBeUndefined();
+    }
+  });
 
   it('builds IT blocks as the IT mask says, and LDREX/STREX sequences that end in two STREX', () => {
     const all = cases('cortex-m3', 5, 20000);
@@ -63,7 +69,9 @@ describe('conformance case generator', () => {
       expect(b.insns[0].address).toBe(c.state.r[15]);
       expect(b.end).toBe(c.state.r[15] + b.code.length);
       // Nothing but the last may write the PC, except the instructions marked UNPREDICTABLE there.
-      b.insns.slice(1, -1).forEach((i) => { if (!i.special) expect(writesPc(i.row, i.fields), i.row.enc.name).toBe(false); });
+      b.insns.slice(1, -1).forEach((i) => {
+        if (!i.special) expect(writesPc(i.row, i.fields), i.row.enc.name).toBe(false);
+      });
     }
     const seqs = all.filter((c) => c.cls === EXCLUSIVE_SEQ);
     expect(seqs.length).toBeGreaterThan(100);

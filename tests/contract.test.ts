@@ -19,13 +19,15 @@ describe.each(['cortex-m0', 'cortex-m3'])('contract-edges on %s', (mcu) => {
     expect(r.stats.realloc.cycles.count).toBeGreaterThan(0);
   });
 
-  it("basic: every huge request is NULL, but its blocks above 16-byte alignment are not aligned (blocks rule, the first align-64 alloc)", () => {
+  it('basic: every huge request is NULL, but its blocks above 16-byte alignment are not aligned (blocks rule, the first align-64 alloc)', () => {
     const r = run('basic', mcu);
     expect(r.violation?.rule).toBe('blocks');
     expect(r.violation?.kind).toBe('alloc');
     // 15 huge allocs, then align 1, 4 and 8 blocks with 9 reallocs each: operation 43 is alloc(64, 64).
     expect(r.violation?.operation).toBe(43);
-    expect(r.violation?.message).toMatch(/^alloc\(size 64, align 64\) returned 0x[0-9a-f]{8}, 16 bytes past the 64-byte boundary 0x[0-9a-f]{8}$/);
+    expect(r.violation?.message).toMatch(
+      /^alloc\(size 64, align 64\) returned 0x[0-9a-f]{8}, 16 bytes past the 64-byte boundary 0x[0-9a-f]{8}$/,
+    );
   });
 
   it('emballoc: every huge request is NULL and every block intact, but its forward-only merge loses free space (leak rule)', () => {
@@ -45,7 +47,10 @@ describe('a realloc that returns NULL', () => {
     // block is intact, so only the check after the NULL can see it.
     let armed = true;
     s.image.machine.addChecker(() => {
-      if (armed) { armed = false; s.image.machine.bus.load(b.ptr + 5, Uint8Array.of(orig[0] ^ 0xff)); }
+      if (armed) {
+        armed = false;
+        s.image.machine.bus.load(b.ptr + 5, Uint8Array.of(orig[0] ^ 0xff));
+      }
     });
     let v: ViolationError | undefined;
     try {
@@ -58,8 +63,10 @@ describe('a realloc that returns NULL', () => {
     expect(x).toMatchObject({ rule: 'contents', kind: 'realloc', operation: 2, address: b.ptr + 5, size: 1 });
     const h8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
     const bytes = (a: number[]) => a.map((n) => n.toString(16).padStart(2, '0')).join(' ');
-    expect(x.message).toBe(`realloc(${h8(b.ptr)}, size 32 → 2147483648, align 8) returned NULL, but the block made by operation 1 ` +
-      `(${h8(b.ptr)}, 32 bytes, align 8) no longer holds what was written to it: 1 of its 32 bytes differ, the first at offset 5 ` +
-      `(${h8(b.ptr + 5)}); 8 bytes from there: expected ${bytes(orig)}, found ${bytes([orig[0] ^ 0xff, ...orig.slice(1)])}`);
+    expect(x.message).toBe(
+      `realloc(${h8(b.ptr)}, size 32 → 2147483648, align 8) returned NULL, but the block made by operation 1 ` +
+        `(${h8(b.ptr)}, 32 bytes, align 8) no longer holds what was written to it: 1 of its 32 bytes differ, the first at offset 5 ` +
+        `(${h8(b.ptr + 5)}); 8 bytes from there: expected ${bytes(orig)}, found ${bytes([orig[0] ^ 0xff, ...orig.slice(1)])}`,
+    );
   });
 });

@@ -29,9 +29,10 @@ describe('a vector that cannot be read (issue 9, defect 2)', () => {
   //   ldr r0, =0xE000ED24; mov.w r1, #0x70000; str r1, [r0]   @ SHCSR: MemManage, BusFault, UsageFault on
   //   ldr r0, =0xE000ED08; mov.w r1, #0x30000000; str r1, [r0] @ VTOR: unmapped
   //   udf #0
-  const VTOR_UNMAPPED = '00100020210000000000000000000000000000000000000000000000aff3008004484ff4e021016003484ff04051016000de000024ed00e008ed00e0';
+  const VTOR_UNMAPPED =
+    '00100020210000000000000000000000000000000000000000000000aff3008004484ff4e021016003484ff04051016000de000024ed00e008ed00e0';
 
-  it('ARMv7-M: UsageFault\'s vector fails, so HardFault (HFSR.VECTTBL); HardFault\'s fails too: lockup, not host recursion', () => {
+  it("ARMv7-M: UsageFault's vector fails, so HardFault (HFSR.VECTTBL); HardFault's fails too: lockup, not host recursion", () => {
     for (const mcu of ['cortex-m3', 'cortex-m4']) {
       const m = boot(mcu, VTOR_UNMAPPED);
       expect(m.run({ maxCycles: 10_000 }).stop).toBe('lockup');
@@ -43,7 +44,7 @@ describe('a vector that cannot be read (issue 9, defect 2)', () => {
     }
   });
 
-  it('ARMv6-M (Cortex-M0+, which has VTOR): HardFault\'s vector fails: lockup', () => {
+  it("ARMv6-M (Cortex-M0+, which has VTOR): HardFault's vector fails: lockup", () => {
     // SP 0x20001000, reset at 0x08: ldr r0, =0xE000ED08; ldr r1, =0x30000000; str r1, [r0]; udf #0
     const m = boot('cortex-m0plus', '001000200900000001480249016000de08ed00e000000030');
     expect(m.run({ maxCycles: 10_000 }).stop).toBe('lockup');
@@ -59,7 +60,7 @@ describe('a frame that cannot be stacked', () => {
   //   mov.w r0, #0x10000000; mov sp, r0; udf #0              @ SP unmapped
   const SP_UNMAPPED = '001000200900000005484ff4e02101600448054901604ff08050854600de000024ed00e018ed00e000204000';
 
-  it('ARMv7-M: UsageFault\'s stacking fails (BusFault, STKERR), BusFault cannot preempt itself (HardFault, FORCED), then lockup', () => {
+  it("ARMv7-M: UsageFault's stacking fails (BusFault, STKERR), BusFault cannot preempt itself (HardFault, FORCED), then lockup", () => {
     const m = boot('cortex-m3', SP_UNMAPPED);
     expect(m.run({ maxCycles: 10_000 }).stop).toBe('lockup');
     expect(trail(m)).toEqual(['undefined:UsageFault', 'unmapped:BusFault', 'unmapped:HardFault', 'lockup:']);
@@ -73,26 +74,34 @@ describe('ICSR (ARMv7-M ARM B3.2.4; ARMv6-M ARM, ICSR)', () => {
   const icsr = (m: Machine) => m.bus.read32(ICSR) >>> 0;
   const retToBase = (m: Machine) => (icsr(m) >>> 11) & 1;
   const vectPending = (m: Machine) => (icsr(m) >>> 12) & 0x1ff;
-  const machine = (mcu: string) => { const m = new Machine(getProfile(mcu)); m.reset(); return m; };
+  const machine = (mcu: string) => {
+    const m = new Machine(getProfile(mcu));
+    m.reset();
+    return m;
+  };
 
   it('RETTOBASE on ARMv7-M: 1 when the running exception is the only active one, 0 when another is active', () => {
     for (const mcu of ['cortex-m3', 'cortex-m4']) {
       const m = machine(mcu);
-      m.cpu.ipsr = 15; m.cpu.active[15] = 1;
+      m.cpu.ipsr = 15;
+      m.cpu.active[15] = 1;
       expect(retToBase(m)).toBe(1);
       m.cpu.active[14] = 1; // SysTick preempted PendSV
       expect(retToBase(m)).toBe(0);
-      m.cpu.active.fill(0); m.cpu.ipsr = 0;
+      m.cpu.active.fill(0);
+      m.cpu.ipsr = 0;
       expect(retToBase(m)).toBe(1); // Thread mode: UNKNOWN; 1 as QEMU gives
     }
   });
 
-  it('ARMv6-M has no RETTOBASE: bit 11 is reserved and reads 0 (QEMU\'s micro:bit sets it: a reference deviation)', () => {
+  it("ARMv6-M has no RETTOBASE: bit 11 is reserved and reads 0 (QEMU's micro:bit sets it: a reference deviation)", () => {
     for (const mcu of ['cortex-m0', 'cortex-m0plus']) {
       const m = machine(mcu);
-      m.cpu.ipsr = 15; m.cpu.active[15] = 1;
+      m.cpu.ipsr = 15;
+      m.cpu.active[15] = 1;
       expect(retToBase(m)).toBe(0);
-      m.cpu.ipsr = 0; m.cpu.active.fill(0);
+      m.cpu.ipsr = 0;
+      m.cpu.active.fill(0);
       expect(retToBase(m)).toBe(0);
     }
   });
@@ -100,15 +109,19 @@ describe('ICSR (ARMv7-M ARM B3.2.4; ARMv6-M ARM, ICSR)', () => {
   it('VECTPENDING includes the effect of BASEPRI and FAULTMASK, not of PRIMASK (ARMv7-M)', () => {
     const m = machine('cortex-m3');
     const c = m.cpu;
-    c.priority[16] = 0x40; c.enabled[16] = 1; c.pending[16] = 1; // IRQ 0 at priority 0x40
+    c.priority[16] = 0x40;
+    c.enabled[16] = 1;
+    c.pending[16] = 1; // IRQ 0 at priority 0x40
     expect(vectPending(m)).toBe(16);
     c.primask = 1;
     expect(vectPending(m)).toBe(16);
-    c.primask = 0; c.basepri = 0x40; // masks priorities 0x40 and lower
+    c.primask = 0;
+    c.basepri = 0x40; // masks priorities 0x40 and lower
     expect(vectPending(m)).toBe(0);
     c.basepri = 0x60;
     expect(vectPending(m)).toBe(16);
-    c.basepri = 0; c.faultmask = 1; // masks everything but NMI
+    c.basepri = 0;
+    c.faultmask = 1; // masks everything but NMI
     expect(vectPending(m)).toBe(0);
     c.pending[2] = 1;
     expect(vectPending(m)).toBe(2);
@@ -116,7 +129,10 @@ describe('ICSR (ARMv7-M ARM B3.2.4; ARMv6-M ARM, ICSR)', () => {
 
   it('ARMv6-M has neither register: VECTPENDING is the best pending enabled exception, PRIMASK or not', () => {
     const m = machine('cortex-m0');
-    m.cpu.priority[17] = 0x80; m.cpu.enabled[17] = 1; m.cpu.pending[17] = 1; m.cpu.primask = 1;
+    m.cpu.priority[17] = 0x80;
+    m.cpu.enabled[17] = 1;
+    m.cpu.pending[17] = 1;
+    m.cpu.primask = 1;
     expect(vectPending(m)).toBe(17);
   });
 });
@@ -129,8 +145,13 @@ describe('MRS of the mask registers in unprivileged Thread mode (ARMv7-M B5.2.2)
     const m = new Machine(getProfile('cortex-m3'));
     m.bus.load(0x100, new Uint8Array(Buffer.from(CODE, 'hex')));
     const c = m.cpu;
-    c.pc = 0x100; c.tbit = 1; c.ipsr = 0;
-    c.primask = 1; c.basepri = 0x20; c.faultmask = 1; c.control = control;
+    c.pc = 0x100;
+    c.tbit = 1;
+    c.ipsr = 0;
+    c.primask = 1;
+    c.basepri = 0x20;
+    c.faultmask = 1;
+    c.control = control;
     for (let k = 0; k < 4; k++) expect(c.stepOne()).toBeNull();
     return [c.r[0], c.r[1], c.r[2], c.r[3]];
   }
@@ -145,13 +166,15 @@ describe('MRS of the mask registers in unprivileged Thread mode (ARMv7-M B5.2.2)
 });
 
 describe('STM (T1) with the base in the list but not lowest: the stored word is UNKNOWN, not UNPREDICTABLE', () => {
-  it('stores the base as it was before the instruction (sramlab\'s documented choice, as QEMU and Unicorn) and writes back', () => {
+  it("stores the base as it was before the instruction (sramlab's documented choice, as QEMU and Unicorn) and writes back", () => {
     for (const mcu of ['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4']) {
       const m = new Machine(getProfile(mcu));
       m.bus.load(0x100, new Uint8Array([0x03, 0xc1])); // stmia r1!, {r0, r1}
       const c = m.cpu;
-      c.pc = 0x100; c.tbit = 1;
-      c.r[0] = 0x12345678; c.r[1] = 0x20000100;
+      c.pc = 0x100;
+      c.tbit = 1;
+      c.r[0] = 0x12345678;
+      c.r[1] = 0x20000100;
       expect(c.stepOne()).toBeNull();
       expect(m.bus.peek32(0x20000100)).toBe(0x12345678);
       expect(m.bus.peek32(0x20000104)).toBe(0x20000100);

@@ -43,10 +43,12 @@ describe('golden file', () => {
   });
 
   it('files every case under the row its last instruction decodes to, never an UNPREDICTABLE form', () => {
-    const wrong = golden.cases.filter((c) => {
-      const m = classify(insnAt(c.code.hw, c.under));
-      return m.unpredictable || m.row !== (c.encoding === UNDEFINED_GROUP ? undefined : c.encoding);
-    }).map((c) => c.id);
+    const wrong = golden.cases
+      .filter((c) => {
+        const m = classify(insnAt(c.code.hw, c.under));
+        return m.unpredictable || m.row !== (c.encoding === UNDEFINED_GROUP ? undefined : c.encoding);
+      })
+      .map((c) => c.id);
     expect(wrong).toEqual([]);
   });
 
@@ -70,10 +72,12 @@ describe('golden file matches live Unicorn', () => {
     // One engine for all cases (opening one takes ~80 ms), scrubbed in between.
     const uc = openUnicorn(profile)!;
     try {
-      const stale = golden.cases.filter((c) => {
-        scrub(uc);
-        return !isDeepStrictEqual(comparable(runCase(uc, c), c.expected), c.expected);
-      }).map((c) => c.id);
+      const stale = golden.cases
+        .filter((c) => {
+          scrub(uc);
+          return !isDeepStrictEqual(comparable(runCase(uc, c), c.expected), c.expected);
+        })
+        .map((c) => c.id);
       expect(stale).toEqual([]);
     } finally {
       uc.close();

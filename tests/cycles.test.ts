@@ -7,15 +7,23 @@ import { getProfile } from '../emulator/profiles.ts';
 function cyclesOf(mcu: string, code: number[], n: number): number {
   const cpu = new Cpu(getProfile(mcu));
   const bytes = new Uint8Array(code.length * 2);
-  code.forEach((h, i) => { bytes[2 * i] = h & 0xff; bytes[2 * i + 1] = h >>> 8; });
+  code.forEach((h, i) => {
+    bytes[2 * i] = h & 0xff;
+    bytes[2 * i + 1] = h >>> 8;
+  });
   cpu.bus.load(0x100, bytes);
-  cpu.r[1] = 0x20000100; cpu.r[3] = 0x20000200; cpu.r[13] = 0x20001000;
+  cpu.r[1] = 0x20000100;
+  cpu.r[3] = 0x20000200;
+  cpu.r[13] = 0x20001000;
   cpu.pc = 0x100;
   for (let k = 0; k < n; k++) expect(cpu.stepOne()).toBeNull();
   return cpu.cycles;
 }
 
-const LDR_R0_R1 = 0x6808, LDR_R2_R3 = 0x681a, STR_R2_R3 = 0x601a, ADDS_R4_1 = 0x3401;
+const LDR_R0_R1 = 0x6808,
+  LDR_R2_R3 = 0x681a,
+  STR_R2_R3 = 0x601a,
+  ADDS_R4_1 = 0x3401;
 
 describe('load/store timing', () => {
   it.each(['cortex-m0', 'cortex-m0plus'])('%s: every LDR and STR takes 2 cycles (no pipelining)', (mcu) => {

@@ -10,17 +10,38 @@ import { displayWidth } from '../views/text-width.ts';
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 
 function sramlab(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const hex = (n: number) => '0x' + n.toString(16).padStart(8, '0');
+const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 describe('sramlab demo', () => {
   const demo = sramlab(['demo'], { COLUMNS: '80' });
   const text = demo.stdout;
-  const [good, bad] = DEMO_RUNS.map((d) => JSON.parse(sramlab(['run', d.scenario, '--alloc', d.allocator, '--mcu', 'cortex-m0',
-    '--seed', String(d.seed), '--ops', String(d.ops), '--heap', String(d.heap), '--json']).stdout));
+  const [good, bad] = DEMO_RUNS.map((d) =>
+    JSON.parse(
+      sramlab([
+        'run',
+        d.scenario,
+        '--alloc',
+        d.allocator,
+        '--mcu',
+        'cortex-m0',
+        '--seed',
+        String(d.seed),
+        '--ops',
+        String(d.ops),
+        '--heap',
+        String(d.heap),
+        '--json',
+      ]).stdout,
+    ),
+  );
 
   it('exits 0 (the demo went as it shows) with nothing on stderr, every line ≤ 80 columns', () => {
     expect(demo.status).toBe(0);
@@ -42,7 +63,7 @@ describe('sramlab demo', () => {
     // 4 KiB at 0x20001000, 512 B a row (its title says so).
     expect(text).toContain('heap 0x20001000–0x20001fff, 4 KiB: 32 cells a row, 1 cell = 16 B, 1 row = 512 B');
     const rowStart = 0x20001000 + Math.floor((v.address - 0x20001000) / 512) * 512;
-    const row = text.split('\n').find((l) => l.startsWith(hex(rowStart) + ' +'))!;
+    const row = text.split('\n').find((l) => l.startsWith(`${hex(rowStart)} +`))!;
     const cells = row.split('│')[1]!;
     expect(cells[Math.floor((v.address - rowStart) / 16)]).toBe('!');
   });
@@ -56,7 +77,11 @@ describe('sramlab demo', () => {
   });
 
   it('ends with three commands to try, each one the CLI accepts', () => {
-    const next = text.slice(text.indexOf('Next, try:')).split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim());
+    const next = text
+      .slice(text.indexOf('Next, try:'))
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.trim());
     expect(next).toHaveLength(3);
     // The speed figure stays, as one line, last.
     expect(text.trimEnd().split('\n').at(-1)).toMatch(/^Speed: \d+ MIPS, every load and store checked \(freelist\.c, 50 M instructions\)$/);

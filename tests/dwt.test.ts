@@ -5,7 +5,9 @@ import { MemFault } from '../emulator/fault.ts';
 import { Machine } from '../emulator/machine.ts';
 import { getProfile } from '../emulator/profiles.ts';
 
-const DEMCR = 0xe000edfc, DWT_CTRL = 0xe0001000, DWT_CYCCNT = 0xe0001004;
+const DEMCR = 0xe000edfc,
+  DWT_CTRL = 0xe0001000,
+  DWT_CYCCNT = 0xe0001004;
 
 describe('DWT cycle counter', () => {
   it.each(['cortex-m3', 'cortex-m4'])('counts cycles on %s only while enabled', (mcu) => {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { classify, runCase, type Outcome } from '../fuzz/elf-case.ts';
+import { classify, type Outcome, runCase } from '../fuzz/elf-case.ts';
 import { KINDS, layoutOf, loadCorpus, makeCase, mcuOf } from '../fuzz/elf-mutate.ts';
 
 const corpus = loadCorpus();
@@ -17,7 +17,15 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('the fuzzer corpus and cases', () => {
   it('holds every committed image folder, each image with the profile its name says', () => {
     const dirs = new Set(corpus.map((c) => c.path.replace(/\/[^/]+$/, '')));
-    for (const d of ['firmware/images', 'firmware/images/cas', 'tests/firmware', 'tests/firmware-v7m', 'tests/broken-allocators/images', 'bench/firmware', 'examples/c-allocator']) {
+    for (const d of [
+      'firmware/images',
+      'firmware/images/cas',
+      'tests/firmware',
+      'tests/firmware-v7m',
+      'tests/broken-allocators/images',
+      'bench/firmware',
+      'examples/c-allocator',
+    ]) {
       expect(dirs, d).toContain(d);
     }
     expect(mcuOf('firmware/images/galloc-cortex-m0plus.elf')).toBe('cortex-m0plus');
@@ -29,7 +37,9 @@ describe('the fuzzer corpus and cases', () => {
   });
 
   it('builds the same case from the same seed and index, and another from another index', () => {
-    const a = makeCase(corpus, 5, 17), b = makeCase(corpus, 5, 17), c = makeCase(corpus, 5, 18);
+    const a = makeCase(corpus, 5, 17),
+      b = makeCase(corpus, 5, 17),
+      c = makeCase(corpus, 5, 18);
     expect({ ...b, bytes: null }).toEqual({ ...a, bytes: null });
     expect(Buffer.compare(b.bytes, a.bytes)).toBe(0);
     expect(Buffer.compare(a.bytes, corpus.find((x) => x.path === a.base)!.bytes)).not.toBe(0); // mutated
@@ -41,7 +51,7 @@ describe('the verdict of one case (the CLI exit rule)', () => {
   it.each([
     ['check', 0, '', 'ok'],
     ['check', 1, '', 'fault'],
-    ['check', 2, 'sramlab: x.elf: no symbol \'sl_alloc\': define it\n', 'refused'],
+    ['check', 2, "sramlab: x.elf: no symbol 'sl_alloc': define it\n", 'refused'],
     ['check', 2, 'sramlab: one\ntwo\n', 'crash'],
     ['check', 2, '', 'crash'],
     ['check', 70, 'sramlab: internal error: boom\n', 'crash'],
@@ -65,7 +75,10 @@ describe('a seeded sample through exec and check, in-process', () => {
       seen.kinds.add(c.kind);
       seen.entries.add(c.entry);
       seen.outcomes.set(r.outcome, (seen.outcomes.get(r.outcome) ?? 0) + 1);
-      if (r.outcome === 'crash') crashes.push(`case ${i} (${c.kind} of ${c.base}, ${c.entry} ${c.args.join(' ')}): ${r.detail}\n  replay: npm run fuzz:elf -- --seed 1 --case ${i}`);
+      if (r.outcome === 'crash')
+        crashes.push(
+          `case ${i} (${c.kind} of ${c.base}, ${c.entry} ${c.args.join(' ')}): ${r.detail}\n  replay: npm run fuzz:elf -- --seed 1 --case ${i}`,
+        );
     }
     expect(crashes).toEqual([]);
     expect([...seen.kinds].sort()).toEqual([...KINDS].sort());
@@ -97,15 +110,16 @@ describe('what the fuzzer found', () => {
   // Seed 20250101, case 71045: a symbol mutation of the slab image moved sl_slab_slot_size,
   // which the host sets before sl_init, outside memory; the host write threw a plain Error (exit 70).
   // (isr-reentrancy no longer writes the harness's sl_isr_request: emulator/host-irq.ts.)
-  it.each([
-    ['firmware/images/cas/slab-cortex-m0.elf', 'sl_slab_slot_size', 'smoke'],
-  ])('%s with %s outside memory is refused in one line (exit 2) by check --scenario %s', async (image, symbol, scenario) => {
-    const base = corpus.find((c) => c.path === image)!;
-    const bytes = withSymbolValue(base.bytes, symbol, 0x8f2a_4cef);
-    const r = await runCase('check', join(tmp, 'moved.elf'), bytes, ['--mcu', base.mcu, '--scenario', scenario, '--ops', '10']);
-    expect(r, r.detail).toMatchObject({ outcome: 'refused', status: 2 });
-    expect(r.detail).toMatch(/0x8f2a4cef/);
-  });
+  it.each([['firmware/images/cas/slab-cortex-m0.elf', 'sl_slab_slot_size', 'smoke']])(
+    '%s with %s outside memory is refused in one line (exit 2) by check --scenario %s',
+    async (image, symbol, scenario) => {
+      const base = corpus.find((c) => c.path === image)!;
+      const bytes = withSymbolValue(base.bytes, symbol, 0x8f2a_4cef);
+      const r = await runCase('check', join(tmp, 'moved.elf'), bytes, ['--mcu', base.mcu, '--scenario', scenario, '--ops', '10']);
+      expect(r, r.detail).toMatchObject({ outcome: 'refused', status: 2 });
+      expect(r.detail).toMatch(/0x8f2a4cef/);
+    },
+  );
 });
 
 describe('what the fuzzer found (2)', () => {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDebugLine } from '../emulator/dwarf-lines.ts';
-import { checkSegmentsFit, ElfError, parseElf, PF_R, PF_W, PF_X, type ElfImage } from '../emulator/elf.ts';
+import { checkSegmentsFit, ElfError, type ElfImage, PF_R, PF_W, PF_X, parseElf } from '../emulator/elf.ts';
 import { SymbolTable } from '../emulator/symbols.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/elf/', import.meta.url));
@@ -47,8 +47,15 @@ const SHOFF = u32At(GOOD, 32);
 const SHNUM = u16At(GOOD, 48);
 const phdr = (i: number, field: number) => PHOFF + 32 * i + field;
 const shdr = (i: number, field: number) => SHOFF + 40 * i + field;
-const P_PADDR = 12, P_VADDR = 8, P_FILESZ = 16, P_MEMSZ = 20, P_OFFSET = 4;
-const S_OFFSET = 16, S_SIZE = 20, S_LINK = 24, S_ENTSIZE = 36;
+const P_PADDR = 12,
+  P_VADDR = 8,
+  P_FILESZ = 16,
+  P_MEMSZ = 20,
+  P_OFFSET = 4;
+const S_OFFSET = 16,
+  S_SIZE = 20,
+  S_LINK = 24,
+  S_ENTSIZE = 36;
 
 function patched(edit: (b: Uint8Array) => void, from: Uint8Array = GOOD): Uint8Array {
   const b = from.slice();
@@ -305,13 +312,7 @@ describe('parseDebugLine on hand-built units', () => {
   function unit(version: number, tables: number[], program: number[], dwarf64 = false): number[] {
     const offset = dwarf64 ? u64 : u32;
     const header = [...params(version), ...tables];
-    const afterLength = [
-      ...u16(version),
-      ...(version >= 5 ? [4, 0] : []),
-      ...offset(header.length),
-      ...header,
-      ...program,
-    ];
+    const afterLength = [...u16(version), ...(version >= 5 ? [4, 0] : []), ...offset(header.length), ...header, ...program];
     return [...(dwarf64 ? [0xff, 0xff, 0xff, 0xff, ...u64(afterLength.length)] : u32(afterLength.length)), ...afterLength];
   }
 
@@ -330,15 +331,26 @@ describe('parseDebugLine on hand-built units', () => {
   const v2Tables = [...str('src'), 0, ...str('a.c'), 1, 0, 0, 0];
   const v2Program = [
     ...setAddress(0x100),
-    3, ...sleb(9), // line 10
+    3,
+    ...sleb(9), // line 10
     1, // copy: 0x100 a.c:10
     special(1, 1), // 0x102 a.c:11
-    0, 8, 3, ...str('b.c'), 0, 0, 0, // DW_LNE_define_file: file 2, no directory
-    4, 2, // set_file 2
-    2, 4, // advance_pc: 4 ops × 2 bytes → 0x10a
-    3, ...sleb(-5), // line 6
+    0,
+    8,
+    3,
+    ...str('b.c'),
+    0,
+    0,
+    0, // DW_LNE_define_file: file 2, no directory
+    4,
+    2, // set_file 2
+    2,
+    4, // advance_pc: 4 ops × 2 bytes → 0x10a
+    3,
+    ...sleb(-5), // line 6
     1, // copy: 0x10a b.c:6
-    9, ...u16(6), // fixed_advance_pc → 0x110
+    9,
+    ...u16(6), // fixed_advance_pc → 0x110
     ...endSequence,
   ];
 
@@ -357,17 +369,43 @@ describe('parseDebugLine on hand-built units', () => {
     const debugStr = [...str('x'), ...str('main.c'), ...str('heap.h')]; // offsets 2 and 9
     const md5 = new Array(16).fill(0xab);
     const tables = [
-      1, 1, 0x1f, // directory format: path as line_strp
-      2, ...u32(0), ...u32(7),
-      3, 1, 0x0e, 2, 0x0f, 5, 0x1e, // file format: path strp, directory udata, MD5 data16
-      3, ...u32(2), 0, ...md5, ...u32(9), 1, ...md5, ...u32(2), 0, ...md5,
+      1,
+      1,
+      0x1f, // directory format: path as line_strp
+      2,
+      ...u32(0),
+      ...u32(7),
+      3,
+      1,
+      0x0e,
+      2,
+      0x0f,
+      5,
+      0x1e, // file format: path strp, directory udata, MD5 data16
+      3,
+      ...u32(2),
+      0,
+      ...md5,
+      ...u32(9),
+      1,
+      ...md5,
+      ...u32(2),
+      0,
+      ...md5,
     ];
     const program = [
       ...setAddress(0x200),
-      5, 7, // column 7
+      5,
+      7, // column 7
       1, // 0x200: file 1 (heap.h) line 1
-      4, 0, 3, ...sleb(41), special(2, 0), // 0x204: file 0 (main.c) line 42
-      2, 1, ...endSequence, // ends at 0x206
+      4,
+      0,
+      3,
+      ...sleb(41),
+      special(2, 0), // 0x204: file 0 (main.c) line 42
+      2,
+      1,
+      ...endSequence, // ends at 0x206
     ];
     const lines = parse(unit(5, tables, program), { lineStr, str: debugStr })!;
     expect(lines.lineFor(0x202)).toEqual({ file: 'heap.h', path: '/build/inc/heap.h', line: 1, column: 7 });
@@ -426,11 +464,7 @@ describe('refusals name the problem in one line', () => {
     ['x86-64', () => patched((b) => put16(b, 18, 62)), 'ELF machine is x86-64 (62), not ARM (40)'],
     ['RISC-V', () => patched((b) => put16(b, 18, 243)), 'ELF machine is RISC-V (243), not ARM (40)'],
     ['an unknown machine', () => patched((b) => put16(b, 18, 4321)), 'ELF machine is 4321, not ARM (40)'],
-    [
-      'an object file',
-      () => patched((b) => put16(b, 16, 1)),
-      'ELF is a relocatable object (ET_REL), not a linked executable',
-    ],
+    ['an object file', () => patched((b) => put16(b, 16, 1)), 'ELF is a relocatable object (ET_REL), not a linked executable'],
     ['a truncated header', () => GOOD.slice(0, 40), 'ELF truncated: ELF header ends at byte 52 of 40'],
     ['truncated program headers', () => GOOD.slice(0, 100), 'ELF truncated: program header 1 ends at byte 116 of 100'],
     [
@@ -451,8 +485,7 @@ describe('refusals name the problem in one line', () => {
     [
       'a truncated section',
       () => patched((b) => put32(b, shdr(4, S_SIZE), 0x10_0000)),
-      `ELF truncated: section 4 (.debug_info) ends at byte ${u32At(GOOD, shdr(4, S_OFFSET)) + 0x10_0000} ` +
-        `of ${GOOD.length}`,
+      `ELF truncated: section 4 (.debug_info) ends at byte ${u32At(GOOD, shdr(4, S_OFFSET)) + 0x10_0000} ` + `of ${GOOD.length}`,
     ],
     [
       'overlapping segments', // .data's flash copy moved on top of .text
@@ -513,9 +546,7 @@ describe('refusals name the problem in one line', () => {
   it('refuses a segment outside the memory map, naming it and the map', () => {
     const image = parseElf(patched((b) => put32(b, phdr(1, P_PADDR), 0x3000_0000)));
     expect(() => checkSegmentsFit(image, MAP)).toThrowError(
-      new ElfError(
-        'segment 1 at 0x30000000 (8 bytes) is outside the memory map (flash 0x00000000–0x0003ffff, sram 0x20000000–0x20007fff)',
-      ),
+      new ElfError('segment 1 at 0x30000000 (8 bytes) is outside the memory map (flash 0x00000000–0x0003ffff, sram 0x20000000–0x20007fff)'),
     );
   });
 
@@ -524,7 +555,7 @@ describe('refusals name the problem in one line', () => {
     expect(() => checkSegmentsFit(runsAway, MAP)).toThrowError(
       /^segment 1 runs at 0x20007ffc \(12 bytes\), outside the memory map \(flash .*, sram .*\)$/,
     );
-    const tooBig = parseElf(patched((b) => (put32(b, phdr(0, P_MEMSZ), 0x4_0001))));
+    const tooBig = parseElf(patched((b) => put32(b, phdr(0, P_MEMSZ), 0x4_0001)));
     expect(() => checkSegmentsFit(tooBig, MAP)).toThrowError(ElfError);
     expect(() => checkSegmentsFit(parseElf(GOOD), [MAP[0]!])).toThrowError(/^segment 1 runs at 0x20000000/);
   });

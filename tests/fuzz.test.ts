@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { compare } from '../scenarios/compare.ts';
 import { decode, encode, execute, generate, shrink } from '../scenarios/fuzz.ts';
 import { Prng } from '../scenarios/prng.ts';
-import { compare } from '../scenarios/compare.ts';
 
 const chunk = { allocator: 'chunk', mcu: 'cortex-m0', heap: 16384 };
 
@@ -19,7 +19,9 @@ describe('fuzz', () => {
     const v = execute(chunk, decode('a900:4,r0:150'));
     expect(v?.rule).toBe('leak');
     // Chunks 1–3 stay marked: chunk 0 is free alone, chunks 4–63 (60 × 256 bytes) are the largest run.
-    expect(v?.message).toMatch(/the largest allocatable block is 15360 bytes of the 16384-byte heap; right after sl_init it was 16384 \(1024 bytes fewer\)$/);
+    expect(v?.message).toMatch(
+      /the largest allocatable block is 15360 bytes of the 16384-byte heap; right after sl_init it was 16384 \(1024 bytes fewer\)$/,
+    );
   });
 
   it('shrinks a failing random sequence to a few ops that still break the same rule', () => {
@@ -41,10 +43,22 @@ describe('fuzz', () => {
 
 describe('compare', () => {
   it('returns results in job order with the versioned schema, on worker threads', async () => {
-    const o = { allocators: ['galloc', 'emballoc'], mcus: ['cortex-m0'], scenarios: ['smoke', 'fill-and-drain'], seed: 1, ops: 100, workers: 2 };
+    const o = {
+      allocators: ['galloc', 'emballoc'],
+      mcus: ['cortex-m0'],
+      scenarios: ['smoke', 'fill-and-drain'],
+      seed: 1,
+      ops: 100,
+      workers: 2,
+    };
     const r = await compare(o);
     expect(r.schema).toBe('sramlab.compare/1');
-    expect(r.results.map((x) => `${x.allocator}/${x.scenario}`)).toEqual(['galloc/smoke', 'galloc/fill-and-drain', 'emballoc/smoke', 'emballoc/fill-and-drain']);
+    expect(r.results.map((x) => `${x.allocator}/${x.scenario}`)).toEqual([
+      'galloc/smoke',
+      'galloc/fill-and-drain',
+      'emballoc/smoke',
+      'emballoc/fill-and-drain',
+    ]);
     // emballoc's forward-only merge breaks the leak rule in both (README "The checks").
     expect(r.results.map((x) => x.ok)).toEqual([true, true, false, false]);
     const single = await compare({ ...o, workers: 1 });

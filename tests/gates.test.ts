@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.ts';
 import {
-  budgetFindings, checkComparable, gateCases, GateInputError, parseBaseline, parseTolerance, regressed, regressionFindings,
+  budgetFindings,
+  checkComparable,
+  GateInputError,
+  gateCases,
+  parseBaseline,
+  parseTolerance,
+  regressed,
+  regressionFindings,
 } from '../gates/index.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
 import type { OpKind, OpRecord } from '../scenarios/session.ts';
@@ -18,37 +25,87 @@ const summary = (f: Figures) => ({ count: f.count, min: 0, median: 0, p99: f.p99
 const NONE: Figures = { count: 0, p99: 0, max: 0 };
 
 /** A run result with just the figures the gates read; the rest as a real one has it. */
-function result(scenario: string, o: {
-  ok?: boolean; heap?: number; peak?: number; gone?: number | null;
-  alloc?: Figures; dealloc?: Figures; realloc?: Figures;
-  slowest?: Partial<Record<OpKind, OpRecord>>; deepest?: Partial<Record<OpKind, OpRecord>>;
-} = {}): ScenarioResult {
+function result(
+  scenario: string,
+  o: {
+    ok?: boolean;
+    heap?: number;
+    peak?: number;
+    gone?: number | null;
+    alloc?: Figures;
+    dealloc?: Figures;
+    realloc?: Figures;
+    slowest?: Partial<Record<OpKind, OpRecord>>;
+    deepest?: Partial<Record<OpKind, OpRecord>>;
+  } = {},
+): ScenarioResult {
   const kind = (k: OpKind) => ({
-    cycles: summary(o[k] ?? NONE), instructions: summary(NONE),
-    slowest: o.slowest?.[k] ?? null, deepest: o.deepest?.[k] ?? null,
+    cycles: summary(o[k] ?? NONE),
+    instructions: summary(NONE),
+    slowest: o.slowest?.[k] ?? null,
+    deepest: o.deepest?.[k] ?? null,
   });
   return {
-    schema: 'sramlab.run/1', scenario, allocator: 'fw', mcu: 'cortex-m0', seed: 1, heap: o.heap ?? 16384,
-    ok: o.ok ?? true, violation: o.ok === false ? { rule: 'leak', message: 'm', operation: 3 } : null,
-    operations: 10, stats: { alloc: kind('alloc'), dealloc: kind('dealloc'), realloc: kind('realloc') },
-    peakStackBytes: o.peak ?? 40, largestBlockAfter: null, utilisationAtFirstFailure: null,
-    footprint: { textBytes: 0, dataBytes: 0, bssBytes: 4, flashBytes: 500, ramBytes: 4, largestBlockAfterInit: null, heapBytesGoneAtInit: o.gone ?? null },
+    schema: 'sramlab.run/1',
+    scenario,
+    allocator: 'fw',
+    mcu: 'cortex-m0',
+    seed: 1,
+    heap: o.heap ?? 16384,
+    ok: o.ok ?? true,
+    violation: o.ok === false ? { rule: 'leak', message: 'm', operation: 3 } : null,
+    operations: 10,
+    stats: { alloc: kind('alloc'), dealloc: kind('dealloc'), realloc: kind('realloc') },
+    peakStackBytes: o.peak ?? 40,
+    largestBlockAfter: null,
+    utilisationAtFirstFailure: null,
+    footprint: {
+      textBytes: 0,
+      dataBytes: 0,
+      bssBytes: 4,
+      flashBytes: 500,
+      ramBytes: 4,
+      largestBlockAfterInit: null,
+      heapBytesGoneAtInit: o.gone ?? null,
+    },
     replay: `sramlab check fw.elf --mcu cortex-m0 --scenario ${scenario} --seed 1 --ops 1000 --heap 16384`,
   };
 }
 
-const op = (operation: number, kind: OpKind, cycles: number, stackBytes: number, size = 24, align = 8, newSize?: number): OpRecord =>
-  ({ operation, kind, size, align, ...(newSize !== undefined ? { newSize } : {}), cycles, stackBytes });
+const op = (operation: number, kind: OpKind, cycles: number, stackBytes: number, size = 24, align = 8, newSize?: number): OpRecord => ({
+  operation,
+  kind,
+  size,
+  align,
+  ...(newSize !== undefined ? { newSize } : {}),
+  cycles,
+  stackBytes,
+});
 
 describe('budget gate', () => {
   const slow = op(37, 'alloc', 1200, 32);
-  const r = result('smoke', { alloc: { count: 20, p99: 900, max: 1200 }, slowest: { alloc: slow, realloc: op(5, 'realloc', 1000, 48, 8, 4, 200) }, peak: 48, deepest: { alloc: slow, realloc: op(5, 'realloc', 1000, 48, 8, 4, 200) } });
+  const r = result('smoke', {
+    alloc: { count: 20, p99: 900, max: 1200 },
+    slowest: { alloc: slow, realloc: op(5, 'realloc', 1000, 48, 8, 4, 200) },
+    peak: 48,
+    deepest: { alloc: slow, realloc: op(5, 'realloc', 1000, 48, 8, 4, 200) },
+  });
 
   it('fails an operation above --max-op-cycles, naming it, its cycles and its replay; one exactly at N passes', () => {
     const [f, ...rest] = budgetFindings([r], { maxOpCycles: 1000 });
     expect(rest).toEqual([]); // the realloc took exactly 1000: not above
-    expect(f).toMatchObject({ rule: 'budget', scenario: 'smoke', measure: 'alloc cycles', value: 1200, limit: 1000, operation: slow, replay: r.replay });
-    expect(f.message).toBe('smoke: operation 37, alloc(size 24, align 8) took 1200 cycles, above --max-op-cycles 1000 (the slowest of 20 alloc calls)');
+    expect(f).toMatchObject({
+      rule: 'budget',
+      scenario: 'smoke',
+      measure: 'alloc cycles',
+      value: 1200,
+      limit: 1000,
+      operation: slow,
+      replay: r.replay,
+    });
+    expect(f.message).toBe(
+      'smoke: operation 37, alloc(size 24, align 8) took 1200 cycles, above --max-op-cycles 1000 (the slowest of 20 alloc calls)',
+    );
     expect(budgetFindings([r], { maxOpCycles: 1200 })).toEqual([]);
   });
 
@@ -92,7 +149,10 @@ describe('regression gate', () => {
   });
 
   it("compares the image's flash and RAM bytes once, as the image's", () => {
-    const { findings } = regressionFindings([], [], 0.05, { current: { flashBytes: 1100, ramBytes: 4 }, baseline: { flashBytes: 1000, ramBytes: 4 } });
+    const { findings } = regressionFindings([], [], 0.05, {
+      current: { flashBytes: 1100, ramBytes: 4 },
+      baseline: { flashBytes: 1000, ramBytes: 4 },
+    });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ scenario: null, measure: 'flash bytes', value: 1100, baseline: 1000 });
     expect(findings[0].message).toBe('image: flash bytes 1100, baseline 1000 (+10.0 %, tolerance 5 %)');
@@ -100,8 +160,15 @@ describe('regression gate', () => {
 
   it('notes instead of failing: a scenario new since the baseline, one gone, a broken run, another heap; kinds one run did not make are skipped', () => {
     const { findings, notes } = regressionFindings(
-      [result('smoke', { realloc: { count: 3, p99: 999, max: 999 } }), result('vec-growth'), result('alignment', { ok: false }), result('fragmentation', { heap: 8192 })],
-      [base, result('alignment'), result('fragmentation'), result('chunk-bench')], 0.05);
+      [
+        result('smoke', { realloc: { count: 3, p99: 999, max: 999 } }),
+        result('vec-growth'),
+        result('alignment', { ok: false }),
+        result('fragmentation', { heap: 8192 }),
+      ],
+      [base, result('alignment'), result('fragmentation'), result('chunk-bench')],
+      0.05,
+    );
     expect(findings).toEqual([]); // smoke's realloc has no baseline figure (count 0 there)
     expect(notes.map((n) => n.message)).toEqual([
       'vec-growth: not in the baseline (new), not compared',
@@ -121,24 +188,40 @@ describe('gate inputs', () => {
   });
 
   it('a baseline must be a sramlab.check/1 document with its figures, made with the same MCU, seed and ops', () => {
-    expect(() => parseBaseline('{', 'p.json')).toThrow('--baseline p.json: not JSON (give the output of a previous `sramlab check --json`)');
-    expect(() => parseBaseline('{"schema":"sramlab.compare/1"}', 'p.json')).toThrow('--baseline p.json: a sramlab.compare/1 document, not the sramlab.check/1 of a previous `sramlab check --json`');
+    expect(() => parseBaseline('{', 'p.json')).toThrow(
+      '--baseline p.json: not JSON (give the output of a previous `sramlab check --json`)',
+    );
+    expect(() => parseBaseline('{"schema":"sramlab.compare/1"}', 'p.json')).toThrow(
+      '--baseline p.json: a sramlab.compare/1 document, not the sramlab.check/1 of a previous `sramlab check --json`',
+    );
     expect(() => parseBaseline('[]', 'p.json')).toThrow(/no sramlab schema/);
     expect(() => parseBaseline('{"schema":"sramlab.check/1","scenarios":[]}', 'p.json')).toThrow(/fields missing/);
-    const doc = { schema: 'sramlab.check/1', profile: { name: 'cortex-m0' }, seed: 1, ops: 1000, image: { footprint: { flashBytes: 500, ramBytes: 4 } }, scenarios: [{ result: result('smoke') }] };
+    const doc = {
+      schema: 'sramlab.check/1',
+      profile: { name: 'cortex-m0' },
+      seed: 1,
+      ops: 1000,
+      image: { footprint: { flashBytes: 500, ramBytes: 4 } },
+      scenarios: [{ result: result('smoke') }],
+    };
     const b = parseBaseline(JSON.stringify(doc), 'p.json');
     expect(b).toMatchObject({ mcu: 'cortex-m0', seed: 1, ops: 1000, image: { flashBytes: 500, ramBytes: 4 } });
     expect(b.results.map((r) => r.scenario)).toEqual(['smoke']);
     expect(() => checkComparable(b, { mcu: 'cortex-m0', seed: 1, ops: 1000 }, 'p.json')).not.toThrow();
-    expect(() => checkComparable(b, { mcu: 'cortex-m0', seed: 2, ops: 1000 }, 'p.json'))
-      .toThrow('--baseline p.json: made with --mcu cortex-m0 --seed 1 --ops 1000, this run is --mcu cortex-m0 --seed 2 --ops 1000: the figures are not comparable');
+    expect(() => checkComparable(b, { mcu: 'cortex-m0', seed: 2, ops: 1000 }, 'p.json')).toThrow(
+      '--baseline p.json: made with --mcu cortex-m0 --seed 1 --ops 1000, this run is --mcu cortex-m0 --seed 2 --ops 1000: the figures are not comparable',
+    );
   });
 
   it('JUnit cases: one per gate asked and scenario, the baseline also one for the image', () => {
     const f = budgetFindings([result('smoke', { peak: 99 })], { maxStackBytes: 50 });
     const cases = gateCases(['smoke', 'alignment'], f, { budget: true, regression: true });
     expect(cases.map((c) => `${c.rule}/${c.name}/${c.findings.length}`)).toEqual([
-      'budget/smoke/1', 'budget/alignment/0', 'regression/image footprint/0', 'regression/smoke/0', 'regression/alignment/0',
+      'budget/smoke/1',
+      'budget/alignment/0',
+      'regression/image footprint/0',
+      'regression/smoke/0',
+      'regression/alignment/0',
     ]);
     expect(gateCases(['smoke'], [], { budget: false, regression: false })).toEqual([]);
   });
@@ -151,8 +234,16 @@ const ELF = join(ROOT, 'examples', 'c-allocator', 'bump-cortex-m0.elf');
 const tmp = mkdtempSync(join(tmpdir(), 'sramlab-gates-'));
 
 async function check(...args: string[]) {
-  let stdout = '', stderr = '';
-  const status = await main(['check', ELF, '--scenario', 'smoke,vec-growth', ...args], { out: (t) => { stdout += t; }, err: (t) => { stderr += t; } });
+  let stdout = '',
+    stderr = '';
+  const status = await main(['check', ELF, '--scenario', 'smoke,vec-growth', ...args], {
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
+  });
   return { status, stdout, stderr };
 }
 
@@ -160,13 +251,18 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('sramlab check gates on a user ELF', () => {
   // The figures the gates are set around: a plain run's own JSON (the gate must compare to them exactly).
-  let plain: { status: number; stdout: string }, doc: { gates?: unknown; scenarios: { result: ScenarioResult }[] }, smoke: ScenarioResult, slowest: OpRecord;
+  let plain: { status: number; stdout: string },
+    doc: { gates?: unknown; scenarios: { result: ScenarioResult }[] },
+    smoke: ScenarioResult,
+    slowest: OpRecord;
   const baseline = join(tmp, 'baseline.json');
   beforeAll(async () => {
     plain = await check('--json');
     doc = JSON.parse(plain.stdout);
     smoke = doc.scenarios[0].result;
-    slowest = (['alloc', 'dealloc', 'realloc'] as const).map((k) => smoke.stats[k].slowest!).reduce((a, b) => (b.cycles > a.cycles ? b : a));
+    slowest = (['alloc', 'dealloc', 'realloc'] as const)
+      .map((k) => smoke.stats[k].slowest!)
+      .reduce((a, b) => (b.cycles > a.cycles ? b : a));
     writeFileSync(baseline, plain.stdout);
   });
 
@@ -184,13 +280,24 @@ describe('sramlab check gates on a user ELF', () => {
     const junit = join(tmp, 'budget.xml');
     const fail = await check('--max-op-cycles', String(slowest.cycles - 1), '--junit', junit);
     expect(fail.status).toBe(1);
-    const call = slowest.kind === 'realloc' ? `realloc(size ${slowest.size} → ${slowest.newSize}, align ${slowest.align})` : `${slowest.kind}(size ${slowest.size}, align ${slowest.align})`;
-    expect(fail.stdout).toContain(`FAIL budget     smoke: operation ${slowest.operation}, ${call} took ${slowest.cycles} cycles, above --max-op-cycles ${slowest.cycles - 1}`);
-    expect(fail.stdout).toMatch(new RegExp(`replay: .*\\bcheck ${escape(ELF)} --mcu cortex-m0 --scenario smoke --seed 1 --ops 1000 --heap 16384$`, 'm'));
+    const call =
+      slowest.kind === 'realloc'
+        ? `realloc(size ${slowest.size} → ${slowest.newSize}, align ${slowest.align})`
+        : `${slowest.kind}(size ${slowest.size}, align ${slowest.align})`;
+    expect(fail.stdout).toContain(
+      `FAIL budget     smoke: operation ${slowest.operation}, ${call} took ${slowest.cycles} cycles, above --max-op-cycles ${slowest.cycles - 1}`,
+    );
+    expect(fail.stdout).toMatch(
+      new RegExp(`replay: .*\\bcheck ${escape(ELF)} --mcu cortex-m0 --scenario smoke --seed 1 --ops 1000 --heap 16384$`, 'm'),
+    );
     expect(fail.stdout).toMatch(/^2 scenarios: 2 passed, 0 failed$/m); // the rules held; the gate failed
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuites name="sramlab" tests="4" failures="1"/); // 2 scenarios + budget × 2
-    expect(xml).toMatch(new RegExp(`<testcase classname="sramlab\\.cortex-m0\\.budget" name="smoke" time="0">\\s*<failure message="rule budget: smoke: operation ${slowest.operation}, [^"]*" type="budget">`));
+    expect(xml).toMatch(
+      new RegExp(
+        `<testcase classname="sramlab\\.cortex-m0\\.budget" name="smoke" time="0">\\s*<failure message="rule budget: smoke: operation ${slowest.operation}, [^"]*" type="budget">`,
+      ),
+    );
     expect(xml).toMatch(/<testcase classname="sramlab\.cortex-m0\.budget" name="vec-growth" time="0"\/>/);
   });
 
@@ -225,10 +332,15 @@ describe('sramlab check gates on a user ELF', () => {
     expect(fail.status).toBe(1);
     const g = JSON.parse(fail.stdout).gates;
     expect(g.tolerance).toBe(0.1);
-    expect(g.findings.map((f: { scenario: string | null; measure: string }) => `${f.scenario}/${f.measure}`)).toEqual(['null/flash bytes', 'smoke/alloc max cycles']);
+    expect(g.findings.map((f: { scenario: string | null; measure: string }) => `${f.scenario}/${f.measure}`)).toEqual([
+      'null/flash bytes',
+      'smoke/alloc max cycles',
+    ]);
     expect(g.notes.map((n: { message: string }) => n.message)).toEqual(['vec-growth: not in the baseline (new), not compared']);
     const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/<testcase classname="sramlab\.cortex-m0\.regression" name="image footprint" time="0">\s*<failure message="rule regression: image: flash bytes \d+, baseline \d+ \(\+[\d.]+ %, tolerance 10 %\)" type="regression">/);
+    expect(xml).toMatch(
+      /<testcase classname="sramlab\.cortex-m0\.regression" name="image footprint" time="0">\s*<failure message="rule regression: image: flash bytes \d+, baseline \d+ \(\+[\d.]+ %, tolerance 10 %\)" type="regression">/,
+    );
     // Within a tolerance wide enough, the same baseline passes.
     expect((await check('--baseline', file, '--tolerance', '1000')).status).toBe(0);
   });
@@ -237,7 +349,10 @@ describe('sramlab check gates on a user ELF', () => {
     const cases: [string[], RegExp][] = [
       [['--baseline', join(tmp, 'missing.json')], /^sramlab: --baseline \S+missing\.json: cannot read it \(ENOENT\)$/],
       [['--baseline', ELF], /not JSON/],
-      [['--baseline', baseline, '--seed', '2'], /made with --mcu cortex-m0 --seed 1 --ops 1000, this run is --mcu cortex-m0 --seed 2 --ops 1000/],
+      [
+        ['--baseline', baseline, '--seed', '2'],
+        /made with --mcu cortex-m0 --seed 1 --ops 1000, this run is --mcu cortex-m0 --seed 2 --ops 1000/,
+      ],
       [['--tolerance', 'lots'], /tolerance/],
       [['--max-op-cycles', '0'], /max-op-cycles/],
       [['--max-stack', '1Q'], /max-stack/],

@@ -10,25 +10,36 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { stopForViolation } from '../debug/gdb-stub.ts';
 import { listenForGdb } from '../debug/gdb-server.ts';
-import { runScenario } from '../scenarios/index.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
+import { stopForViolation } from '../debug/gdb-stub.ts';
 import type { Machine } from '../emulator/machine.ts';
+import { AllocatorImage } from '../scenarios/image.ts';
+import { runScenario } from '../scenarios/index.ts';
 
 const hasGdb = (() => {
-  try { execFileSync('gdb-multiarch', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
+  try {
+    execFileSync('gdb-multiarch', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 })();
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
 
 function nm(elf: string, name: string): number {
-  const line = execFileSync('arm-none-eabi-nm', [elf], { encoding: 'utf8' }).split('\n').find((l) => l.endsWith(` ${name}`));
+  const line = execFileSync('arm-none-eabi-nm', [elf], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.endsWith(` ${name}`));
   if (!line) throw new Error(`${name} not in ${elf}`);
   return parseInt(line.split(' ')[0], 16);
 }
 
-interface Insn { address: number; size: number; text: string }
+interface Insn {
+  address: number;
+  size: number;
+  text: string;
+}
 
 /** The disassembly of one function (or the whole image), as objdump prints it. */
 function disassemble(elf: string, fn?: string): Insn[] {
@@ -43,7 +54,10 @@ function disassemble(elf: string, fn?: string): Insn[] {
 
 /** file:line for an address as addr2line gives it. */
 function addr2line(elf: string, address: number): string {
-  return execFileSync('arm-none-eabi-addr2line', ['-e', elf, hex(address)], { encoding: 'utf8' }).trim().replace(/^.*\//, '').replace(/ \(discriminator \d+\)$/, '');
+  return execFileSync('arm-none-eabi-addr2line', ['-e', elf, hex(address)], { encoding: 'utf8' })
+    .trim()
+    .replace(/^.*\//, '')
+    .replace(/ \(discriminator \d+\)$/, '');
 }
 
 /** Every file:line row of the DWARF line table at an address (objdump --dwarf=decodedline). */
@@ -87,11 +101,15 @@ describe.skipIf(!hasGdb).each(['cortex-m0', 'cortex-m3'])('gdb-multiarch against
   const elf = `firmware/images/galloc-${mcu}.elf`;
 
   it('shows registers, stops at a breakpoint and a watchpoint, steps, and sees the run end', async () => {
-    const slAlloc = nm(elf, 'sl_alloc'), stackTop = nm(elf, '__stack_top');
+    const slAlloc = nm(elf, 'sl_alloc'),
+      stackTop = nm(elf, '__stack_top');
     const code = disassemble(elf, 'sl_alloc');
     const push = code.find((i) => i.text.startsWith('push'))!;
     const afterPush = push.address + push.size;
-    const pushed = /\{([^}]*)\}/.exec(push.text)![1].split(',').map((r) => r.trim());
+    const pushed = /\{([^}]*)\}/
+      .exec(push.text)![1]
+      .split(',')
+      .map((r) => r.trim());
     const reset = disassemble(elf, 'Reset_Handler');
     const idle = reset.filter((i) => i.text === 'wfi').at(-1)!;
 
@@ -104,8 +122,15 @@ describe.skipIf(!hasGdb).each(['cortex-m0', 'cortex-m3'])('gdb-multiarch against
     let watched = -1;
     for (let a = heapStart; a < heapStart + 4096; a += 4) {
       const o = a - 0x2000_0000;
-      if (before[o] !== probe.machine.bus.sram[o] || before[o + 1] !== probe.machine.bus.sram[o + 1] ||
-          before[o + 2] !== probe.machine.bus.sram[o + 2] || before[o + 3] !== probe.machine.bus.sram[o + 3]) { watched = a; break; }
+      if (
+        before[o] !== probe.machine.bus.sram[o] ||
+        before[o + 1] !== probe.machine.bus.sram[o + 1] ||
+        before[o + 2] !== probe.machine.bus.sram[o + 2] ||
+        before[o + 3] !== probe.machine.bus.sram[o + 3]
+      ) {
+        watched = a;
+        break;
+      }
     }
     expect(watched).toBeGreaterThan(0);
     const oldValue = new DataView(before.buffer).getUint32(watched - 0x2000_0000, true);
@@ -113,13 +138,31 @@ describe.skipIf(!hasGdb).each(['cortex-m0', 'cortex-m3'])('gdb-multiarch against
     const image = AllocatorImage.load('galloc', mcu);
     const server = listenForGdb('0', { idleTimeoutMs: 20_000 });
     const out = gdb(elf, server.port, [
-      'echo @@attach\\n', 'info registers',
+      'echo @@attach\\n',
+      'info registers',
       `break *${hex(slAlloc)}`,
-      'echo @@entry\\n', 'continue', 'info registers',
-      'delete', `break *${hex(afterPush)}`, 'echo @@pushed\\n', 'continue', 'info registers', `x/${pushed.length}wx $sp`, 'bt',
-      'echo @@stepi\\n', 'stepi', 'p/x $pc', 'info line *$pc',
-      'delete', `watch *(unsigned int *)${hex(watched)}`, 'echo @@watch\\n', 'continue', 'p/x $pc',
-      'echo @@end\\n', 'delete', 'continue',
+      'echo @@entry\\n',
+      'continue',
+      'info registers',
+      'delete',
+      `break *${hex(afterPush)}`,
+      'echo @@pushed\\n',
+      'continue',
+      'info registers',
+      `x/${pushed.length}wx $sp`,
+      'bt',
+      'echo @@stepi\\n',
+      'stepi',
+      'p/x $pc',
+      'info line *$pc',
+      'delete',
+      `watch *(unsigned int *)${hex(watched)}`,
+      'echo @@watch\\n',
+      'continue',
+      'p/x $pc',
+      'echo @@end\\n',
+      'delete',
+      'continue',
     ]);
     const stub = server.debug(image.machine);
     stub.start();
@@ -159,7 +202,10 @@ describe.skipIf(!hasGdb).each(['cortex-m0', 'cortex-m3'])('gdb-multiarch against
     // After the PUSH: the pushed registers on the stack, LR (the return trap) on top.
     const p = section(text, 'pushed');
     const dump = /^0x2[0-9a-f]{7}(?: <[^>]*>)?:\s+(.*)$/m.exec(p)![1];
-    const words = dump.trim().split(/\s+/).map((w) => parseInt(w, 16));
+    const words = dump
+      .trim()
+      .split(/\s+/)
+      .map((w) => parseInt(w, 16));
     expect(register(p, 'sp')).toBe(stackTop - 4 * pushed.length);
     expect(words).toEqual(pushed.map((r) => (r === 'lr' ? 0xdeadbeef : register(p, r))));
     expect(p).toMatch(/#[01] {2}(0x[0-9a-f]+ in )?sl_alloc \(size=16, align=8\) at allocators\/galloc\/galloc\.c:\d+/);
@@ -179,7 +225,18 @@ describe.skipIf(!hasGdb).each(['cortex-m0', 'cortex-m3'])('gdb-multiarch against
   it('serves a run stopped at a broken rule: SIGSEGV at the faulting line, with a backtrace', async () => {
     const broken = `tests/broken-allocators/images/past-end-${mcu}.elf`;
     let machine: Machine | null = null;
-    const r = runScenario('smoke', 'past-end', mcu, { seed: 1, ops: 50 }, { elf: broken, observe: (s) => { machine = s.image.machine; } });
+    const r = runScenario(
+      'smoke',
+      'past-end',
+      mcu,
+      { seed: 1, ops: 50 },
+      {
+        elf: broken,
+        observe: (s) => {
+          machine = s.image.machine;
+        },
+      },
+    );
     expect(r.violation?.rule).toBe('containment');
     const v = r.violation!;
     const server = listenForGdb('0', { idleTimeoutMs: 20_000 });

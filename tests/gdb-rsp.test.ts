@@ -3,12 +3,19 @@
 // target description, without a socket.
 
 import { describe, expect, it } from 'vitest';
-import {
-  bytesText, checksum, decodeRunLength, encodeRunLength, escapeBinary, framePacket, PacketReader,
-  textBytes, unescapeBinary,
-} from '../debug/rsp.ts';
-import { GdbKilled, GdbStub, type Transport } from '../debug/gdb-stub.ts';
 import { parseGdbAddress } from '../debug/gdb-server.ts';
+import { GdbKilled, GdbStub, type Transport } from '../debug/gdb-stub.ts';
+import {
+  bytesText,
+  checksum,
+  decodeRunLength,
+  encodeRunLength,
+  escapeBinary,
+  framePacket,
+  PacketReader,
+  textBytes,
+  unescapeBinary,
+} from '../debug/rsp.ts';
 import { AllocatorImage } from '../scenarios/image.ts';
 
 const frame = (s: string) => bytesText(framePacket(textBytes(s)));
@@ -34,7 +41,7 @@ describe('packet codec', () => {
   it('run-length: "0* " is "0000" (the manual\'s example); counts giving # or $ are never made', () => {
     expect(bytesText(decodeRunLength(textBytes('0* ')))).toBe('0000');
     for (let n = 1; n <= 120; n++) {
-      const text = 'x' + '0'.repeat(n) + 'y';
+      const text = `x${'0'.repeat(n)}y`;
       const enc = encodeRunLength(textBytes(text));
       expect(bytesText(decodeRunLength(enc))).toBe(text);
       expect(bytesText(enc)).not.toMatch(/\*[#$]/);
@@ -65,24 +72,42 @@ describe('--gdb address', () => {
 /** A client that says what it is given, in order; polls while running see `whileRunning`. */
 class Script implements Transport {
   out = '';
-  constructor(private readonly stopped: string[], private readonly whileRunning: string[] = []) {}
+  constructor(
+    private readonly stopped: string[],
+    private readonly whileRunning: string[] = [],
+  ) {}
   accept(): void {}
-  read(): Uint8Array | null { const s = this.stopped.shift(); return s === undefined ? null : textBytes(s); }
-  poll(): Uint8Array | null { const s = this.whileRunning.shift(); return textBytes(s ?? ''); }
-  write(b: Uint8Array): void { this.out += bytesText(b); }
+  read(): Uint8Array | null {
+    const s = this.stopped.shift();
+    return s === undefined ? null : textBytes(s);
+  }
+  poll(): Uint8Array | null {
+    const s = this.whileRunning.shift();
+    return textBytes(s ?? '');
+  }
+  write(b: Uint8Array): void {
+    this.out += bytesText(b);
+  }
   hangUp(): void {}
   /** The payloads we sent. */
-  replies(): string[] { return [...this.out.matchAll(/\$([^#]*)#[0-9a-f]{2}/g)].map((m) => m[1]); }
+  replies(): string[] {
+    return [...this.out.matchAll(/\$([^#]*)#[0-9a-f]{2}/g)].map((m) => m[1]);
+  }
 }
 
 describe('the stub against a scripted client', () => {
-  it('stops at a breakpoint before the instruction runs, with r0/r1 the call\'s arguments', () => {
+  it("stops at a breakpoint before the instruction runs, with r0/r1 the call's arguments", () => {
     const image = AllocatorImage.load('galloc', 'cortex-m0');
     image.init(4096);
     const slAlloc = image.machine.symbol('sl_alloc')!;
     const t = new Script([
-      frame('QStartNoAckMode'), frame(`Z0,${slAlloc.toString(16)},2`), frame('c'),
-      frame('p0'), frame('p1'), frame('pf'), frame('D'),
+      frame('QStartNoAckMode'),
+      frame(`Z0,${slAlloc.toString(16)},2`),
+      frame('c'),
+      frame('p0'),
+      frame('p1'),
+      frame('pf'),
+      frame('D'),
     ]);
     const stub = new GdbStub(image.machine, t);
     stub.start();
@@ -90,7 +115,7 @@ describe('the stub against a scripted client', () => {
     expect(r.value).not.toBe(0);
     const replies = t.replies();
     expect(t.out.startsWith('+$OK#9a')).toBe(true); // the OK to QStartNoAckMode is still acked
-    expect(t.out.slice(7)).not.toContain('+');       // and nothing after it
+    expect(t.out.slice(7)).not.toContain('+'); // and nothing after it
     const stop = replies.find((x) => x.startsWith('T05'))!;
     expect(stop).toContain(`0f:${le(slAlloc)};`);
     expect(replies.slice(-4)).toEqual([le(24), le(4), le(slAlloc), 'OK']);
@@ -109,8 +134,12 @@ describe('the stub against a scripted client', () => {
   it('serves target.xml in pieces, m for an unmapped address is an error, unknown packets are empty', () => {
     const image = AllocatorImage.load('galloc', 'cortex-m4');
     const t = new Script([
-      frame('qSupported:multiprocess+;swbreak+'), frame('qXfer:features:read:target.xml:0,40'),
-      frame('qXfer:features:read:target.xml:40,4000'), frame('m40000000,4'), frame('vMustReplyEmpty'), frame('D'),
+      frame('qSupported:multiprocess+;swbreak+'),
+      frame('qXfer:features:read:target.xml:0,40'),
+      frame('qXfer:features:read:target.xml:40,4000'),
+      frame('m40000000,4'),
+      frame('vMustReplyEmpty'),
+      frame('D'),
     ]);
     new GdbStub(image.machine, t).start();
     const [sup, first, rest, mem, empty] = t.replies();

@@ -35,6 +35,8 @@ describe('heap and stack at load', () => {
   it('refuses a stack limit inside the heap array, naming both ranges', () => {
     const bad = withSymbol(elf, '__stack_limit', heapEnd - 256);
     expect(() => AllocatorImage.fromElf(bad, 'cortex-m0', {}, 'bad.elf')).toThrow(ImageError);
-    expect(() => AllocatorImage.fromElf(bad, 'cortex-m0', {}, 'bad.elf')).toThrow(/bad\.elf: the heap array 0x[0-9a-f]+–0x[0-9a-f]+ overlaps the stack/);
+    expect(() => AllocatorImage.fromElf(bad, 'cortex-m0', {}, 'bad.elf')).toThrow(
+      /bad\.elf: the heap array 0x[0-9a-f]+–0x[0-9a-f]+ overlaps the stack/,
+    );
   });
 });

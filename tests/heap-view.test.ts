@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultCellBytes, heapMap, HeapTracker, renderHeapMap, type HeapMap, type HeapSpan } from '../scenarios/heap-map.ts';
+import { defaultCellBytes, type HeapMap, type HeapSpan, HeapTracker, heapMap, renderHeapMap } from '../scenarios/heap-map.ts';
 import { AllocatorImage } from '../scenarios/image.ts';
 import { runScenario } from '../scenarios/index.ts';
 import { Session } from '../scenarios/session.ts';
@@ -12,7 +12,11 @@ import { Session } from '../scenarios/session.ts';
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 
 function sramlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', COLUMNS: '80' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1', COLUMNS: '80' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -50,7 +54,10 @@ describe('heapMap on emballoc (ALLOCATORS.md §6: [u32 header][payload]… insid
     const { s, t } = tracked('emballoc', 32);
     s.alloc(4, 4);
     expect(shape(heapMap(s, t))).toEqual([
-      [0, 4, 'metadata', undefined], [4, 4, 'live', 1], [8, 4, 'metadata', undefined], [12, 20, 'untouched', undefined],
+      [0, 4, 'metadata', undefined],
+      [4, 4, 'live', 1],
+      [8, 4, 'metadata', undefined],
+      [12, 20, 'untouched', undefined],
     ]);
   });
 
@@ -62,9 +69,12 @@ describe('heapMap on emballoc (ALLOCATORS.md §6: [u32 header][payload]… insid
     const m = heapMap(s, t);
     expect(m.operation).toBe(3);
     expect(shape(m)).toEqual([
-      [0, 4, 'metadata', undefined], [4, 8, 'free', undefined],
-      [12, 4, 'metadata', undefined], [16, 4, 'live', 2],
-      [20, 4, 'metadata', undefined], [24, 40, 'untouched', undefined],
+      [0, 4, 'metadata', undefined],
+      [4, 8, 'free', undefined],
+      [12, 4, 'metadata', undefined],
+      [16, 4, 'live', 2],
+      [20, 4, 'metadata', undefined],
+      [24, 40, 'untouched', undefined],
     ]);
   });
 
@@ -77,25 +87,38 @@ describe('heapMap on emballoc (ALLOCATORS.md §6: [u32 header][payload]… insid
     expect(m.spans[0]!.start).toBe(h);
     expect(m.spans.at(-1)!.end).toBe(h + 4096);
     for (let i = 1; i < m.spans.length; i++) expect(m.spans[i]!.start).toBe(m.spans[i - 1]!.end);
-    expect(m.spans.filter((x) => x.kind === 'live').map((x) => x.op).sort()).toEqual([3, 4]);
+    expect(
+      m.spans
+        .filter((x) => x.kind === 'live')
+        .map((x) => x.op)
+        .sort(),
+    ).toEqual([3, 4]);
     expect(m.spans.find((x) => x.op === 4)!.label).toMatch(/^realloc\(0x2000[0-9a-f]{4}, 24 → 300\)$/);
   });
 
   it('marks a violation where it happened (basic returns a misaligned block in the alignment scenario)', () => {
     const seen: { view?: () => HeapMap } = {};
-    const r = runScenario('alignment', 'basic', 'cortex-m0', { seed: 1, ops: 1, heap: 4096 }, {
-      observe: (s) => {
-        const t = new HeapTracker(s);
-        seen.view = () => heapMap(s, t);
+    const r = runScenario(
+      'alignment',
+      'basic',
+      'cortex-m0',
+      { seed: 1, ops: 1, heap: 4096 },
+      {
+        observe: (s) => {
+          const t = new HeapTracker(s);
+          seen.view = () => heapMap(s, t);
+        },
       },
-    });
+    );
     const map = seen.view!();
     expect(r.violation?.rule).toBe('blocks');
     const bad = map.spans.filter((x) => x.kind === 'violation');
     expect(bad).toHaveLength(1);
     expect(bad[0]).toMatchObject({ start: r.violation!.address, end: r.violation!.address! + r.violation!.size! });
     expect(map.violation?.rule).toBe('blocks');
-    expect(renderHeapMap(map).join('\n')).toMatch(/^! blocks at 0x2000[0-9a-f]{4} \(\d+ B\): alloc\(size 24, align (32|64|128)\) returned 0x2000[0-9a-f]{4}, \d+ bytes past the \1-byte boundary 0x2000[0-9a-f]{4}$/m);
+    expect(renderHeapMap(map).join('\n')).toMatch(
+      /^! blocks at 0x2000[0-9a-f]{4} \(\d+ B\): alloc\(size 24, align (32|64|128)\) returned 0x2000[0-9a-f]{4}, \d+ bytes past the \1-byte boundary 0x2000[0-9a-f]{4}$/m,
+    );
   });
 });
 
@@ -166,7 +189,10 @@ describe('sramlab run --show heap / --step', () => {
   });
 
   it('at 120 columns: 64 cells a row', () => {
-    const r = spawnSync(process.execPath, [BIN, 'run', 'smoke', '--alloc', 'galloc', '--show', 'heap', '--cell', '16'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' } });
+    const r = spawnSync(process.execPath, [BIN, 'run', 'smoke', '--alloc', 'galloc', '--show', 'heap', '--cell', '16'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' },
+    });
     expect(r.stdout).toMatch(/64 cells a row, 1 cell = 16 B, 1 row = 1 KiB/);
   });
 
@@ -176,7 +202,7 @@ describe('sramlab run --show heap / --step', () => {
     const sp: number = json.caught.address;
     expect(r.stdout).toContain(`!! SP 0x${sp.toString(16)}`);
     expect(r.stdout).toContain(`${0x20007000 - sp} B below the limit`);
-    const bar = r.stdout.split('\n').filter((l) => /│(██|  )│/.test(l.slice(50)));
+    const bar = r.stdout.split('\n').filter((l) => /│(██| {2})│/.test(l.slice(50)));
     expect(bar).toHaveLength(8);
     for (const l of bar) expect(l).toContain('│██│');
     expect(bar.at(-1)).toContain('◄ full');
@@ -195,7 +221,12 @@ describe('sramlab run --show heap / --step', () => {
   it('--step at a terminal pauses after each operation: Enter goes on, q quits with status 0 and no verdict', () => {
     // A pseudo-terminal from script(1): stdin and stdout are both TTYs; the keys are typed ahead.
     const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run smoke --alloc galloc --mcu cortex-m0 --heap 1K --step`;
-    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { input: '\r\rq', encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
+      input: '\r\rq',
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(r.status).toBe(0);
     const maps = r.stdout.split(/\r?\n/).filter((l) => /── op \d+: /.test(l));
     expect(maps.map((l) => /op (\d+):/.exec(l)![1])).toEqual(['1', '2', '3']);

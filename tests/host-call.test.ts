@@ -18,7 +18,16 @@ function machine(): Machine {
 describe('host calls', () => {
   it('calls a function by symbol and returns r0 (sl_class: index of the first size class that fits)', () => {
     const m = machine();
-    const cases: [number, number][] = [[1, 0], [8, 0], [9, 1], [16, 1], [17, 2], [64, 3], [65, 4], [0xffffffff, 4]];
+    const cases: [number, number][] = [
+      [1, 0],
+      [8, 0],
+      [9, 1],
+      [16, 1],
+      [17, 2],
+      [64, 3],
+      [65, 4],
+      [0xffffffff, 4],
+    ];
     for (const [size, cls] of cases) {
       const r = m.call('sl_class', [size]);
       expect(r.stop).toBe('returned');

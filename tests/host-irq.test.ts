@@ -42,8 +42,10 @@ describe('an IRQ raised by the host in a plain ABI image', () => {
   describe.each(['cortex-m0', 'cortex-m3'])('on %s, no lock', (mcu) => {
     it('is taken 8 cycles into sl_alloc with a real stacked frame, realigned; IPSR 21 in the handler; the interrupted call completes', () => {
       const img = load(`nolock-${mcu}`, mcu);
-      const m = img.machine, sl = img.address('sl_alloc');
-      m.cpu.r[4] = 0x4444; m.cpu.r[5] = 0x5555; // callee-saved: must survive both calls
+      const m = img.machine,
+        sl = img.address('sl_alloc');
+      m.cpu.r[4] = 0x4444;
+      m.cpu.r[5] = 0x5555; // callee-saved: must survive both calls
       const irq = new HostIrq(m);
       const rec = irq.raise({ irq: 5, priority: 0x40, atCycle: m.cpu.cycles + 8, address: sl, args: [16, 8] });
       const thread = img.alloc(24, 8);
@@ -53,11 +55,14 @@ describe('an IRQ raised by the host in a plain ABI image', () => {
       // at (0x20007FF4 − 32) & ~4 = 0x20007FD0 and the stacked xPSR has bit 9 set.
       expect(rec.frame).toBe(0x2000_7fd0);
       expect(frameAt(img, rec.frame!)).toEqual([
-        24, 8, 0x12, 0x34,      // r0 = size, r1 = align, r2, r3 from the movs
-        0x12,                   // r12
+        24,
+        8,
+        0x12,
+        0x34, // r0 = size, r1 = align, r2, r3 from the movs
+        0x12, // r12
         (RETURN_TRAP | 1) >>> 0, // LR: the host call's return address
-        sl + 0xa,               // the next instruction: the boundary it was taken at
-        0x2100_0200,            // C and T set, bit 9 (realigned), IPSR 0 (Thread mode)
+        sl + 0xa, // the next instruction: the boundary it was taken at
+        0x2100_0200, // C and T set, bit 9 (realigned), IPSR 0 (Thread mode)
       ]);
       // The handler (sl_alloc again) pushed r4, r5 and LR = EXC_RETURN right below the frame.
       expect(frameAt(img, rec.frame! - 12).slice(0, 3)).toEqual([0x4444, 0x5555, 0xffff_fff9]);
@@ -94,7 +99,7 @@ describe('an IRQ raised by the host in a plain ABI image', () => {
       irq.cancel();
       const frame = frameAt(img, rec.frame!);
       expect(frame.slice(0, 7)).toEqual(regs.slice(0, 7));
-      expect(frame[7]).toBe((regs[7] | 1 << 9) >>> 0); // plus the realignment bit
+      expect(frame[7]).toBe((regs[7] | (1 << 9)) >>> 0); // plus the realignment bit
     });
 
     it('stacks without realigning from an 8-aligned SP (entry SP 4 lower): bit 9 clear', () => {
@@ -115,7 +120,8 @@ describe('an IRQ raised by the host in a plain ABI image', () => {
     // The body runs to the end, then movs r1/r2/r3 = 0x56/0x78/0x9a, cmp r1, r1 (Z, C),
     // msr primask, r4 at +0x4e, and pop {r4, r5, pc} at +0x52: the return address stacked.
     const img = load('masked-cortex-m0', 'cortex-m0');
-    const m = img.machine, sl = img.address('sl_alloc');
+    const m = img.machine,
+      sl = img.address('sl_alloc');
     const at = m.cpu.cycles + 10;
     const irq = new HostIrq(m);
     const rec = irq.raise({ irq: 3, atCycle: at, address: sl, args: [16, 8] });
@@ -130,7 +136,11 @@ describe('an IRQ raised by the host in a plain ABI image', () => {
   });
 
   it('is not taken while BASEPRI masks its priority, and is taken when it does not (Cortex-M3)', () => {
-    for (const [priority, taken] of [[0x80, false], [0x40, false], [0x20, true]] as const) {
+    for (const [priority, taken] of [
+      [0x80, false],
+      [0x40, false],
+      [0x20, true],
+    ] as const) {
       const img = load('nolock-cortex-m3', 'cortex-m3');
       const m = img.machine;
       m.cpu.basepri = 0x40; // as firmware would with MSR BASEPRI: priorities 0x40 and below wait
@@ -146,12 +156,21 @@ describe('an IRQ raised by the host in a plain ABI image', () => {
 });
 
 describe('isr-reentrancy on the fixtures, nothing linked in', () => {
-  const run = (name: string) => runScenario('isr-reentrancy', name, 'cortex-m0', { seed: 1, ops: 1 }, { elf: fixture(`${name}-cortex-m0`), boot: 'auto', maxCycles: 100_000 });
+  const run = (name: string) =>
+    runScenario(
+      'isr-reentrancy',
+      name,
+      'cortex-m0',
+      { seed: 1, ops: 1 },
+      { elf: fixture(`${name}-cortex-m0`), boot: 'auto', maxCycles: 100_000 },
+    );
 
   it('a spin flag deadlocks: the ISR spins in the flag loop (+0x4 to +0x8) while the thread holds it', () => {
     const r = run('spin');
     expect(r.violation?.rule).toBe('liveness');
-    expect(r.violation?.message).toMatch(/^deadlock: IRQ 0's sl_alloc spins at 0x000000(1c|1e|20) \(sl_alloc\+0x[468]\) and never returns; the thread-mode sl_alloc it interrupted at 0x[0-9a-f]{8} \(sl_alloc\+0x[0-9a-f]+\)/);
+    expect(r.violation?.message).toMatch(
+      /^deadlock: IRQ 0's sl_alloc spins at 0x000000(1c|1e|20) \(sl_alloc\+0x[468]\) and never returns; the thread-mode sl_alloc it interrupted at 0x[0-9a-f]{8} \(sl_alloc\+0x[0-9a-f]+\)/,
+    );
   });
 
   it('no lock at all: the ISR and the thread read the same top, and the blocks rule sees the overlap', () => {

@@ -10,15 +10,23 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../cli.ts';
 import type { Io } from '../cli/io.ts';
+import { main } from '../cli.ts';
 import { MCUS, MISDEEDS, PROGRAMS, V7 } from './hostile/expected.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = join(ROOT, 'tests', 'hostile');
 async function sramlab(...argv: string[]) {
-  let out = '', err = '';
-  const io: Io = { out: (t) => { out += t; }, err: (t) => { err += t; } };
+  let out = '',
+    err = '';
+  const io: Io = {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  };
   const status = await main(argv, io);
   return { status, out, err };
 }
@@ -50,7 +58,13 @@ describe('hostile programs through sramlab exec, on every profile', () => {
       const doc = JSON.parse(r.out);
       expect(doc.stop).toBe('fault');
       expect(doc.faults).toHaveLength(1);
-      expect(doc.faults[0]).toMatchObject({ kind: 'semihosting', address: 0x60000000, access: 'load', region: 'unmapped', disassembly: 'bkpt #171' });
+      expect(doc.faults[0]).toMatchObject({
+        kind: 'semihosting',
+        address: 0x60000000,
+        access: 'load',
+        region: 'unmapped',
+        disassembly: 'bkpt #171',
+      });
     }
   });
 
@@ -58,8 +72,11 @@ describe('hostile programs through sramlab exec, on every profile', () => {
     for (const mcu of MCUS.filter(V7)) {
       const doc = JSON.parse((await sramlab('exec', join(DIR, `vtor-unmapped-${mcu}.elf`), '--mcu', mcu, '--json')).out);
       expect(doc.stop).toBe('lockup');
-      expect(doc.faults.map((f: { kind: string; exception?: string }) => `${f.kind}:${f.exception ?? ''}`))
-        .toEqual(['undefined:UsageFault', 'unmapped:HardFault', 'lockup:']);
+      expect(doc.faults.map((f: { kind: string; exception?: string }) => `${f.kind}:${f.exception ?? ''}`)).toEqual([
+        'undefined:UsageFault',
+        'unmapped:HardFault',
+        'lockup:',
+      ]);
     }
   });
 });
@@ -97,9 +114,14 @@ describe('the binary itself', () => {
 function spawnSramlab(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'sramlab.js'), ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }

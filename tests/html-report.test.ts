@@ -16,18 +16,26 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { heapMapView, heapMapViews, type HeapMapView } from '../report/heap-maps.ts';
+import { type HeapMapView, heapMapView, heapMapViews } from '../report/heap-maps.ts';
 import { renderCompareHtml } from '../report/html.ts';
-import { compare, type CompareReport } from '../scenarios/compare.ts';
-import { SCENARIOS } from '../scenarios/index.ts';
-import type { ScenarioResult } from '../scenarios/index.ts';
-import type { OpKind, SessionViolation } from '../scenarios/session.ts';
 import { verdictOf } from '../report/verdicts.ts';
+import { type CompareReport, compare } from '../scenarios/compare.ts';
+import type { ScenarioResult } from '../scenarios/index.ts';
+import { SCENARIOS } from '../scenarios/index.ts';
+import type { OpKind, SessionViolation } from '../scenarios/session.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** The CLI's compare: small, for what only the CLI does (the file by a rename, bad paths). */
 const CLI_ALLOCATORS = ['galloc', 'emballoc'];
@@ -36,7 +44,9 @@ const CLI_SCENARIOS = ['smoke', 'fragmentation', 'fill-and-drain'];
 
 const tmp = mkdtempSync(join(tmpdir(), 'sramlab-html-'));
 // SRAMLAB_KEEP_REPORT=1 keeps the pages and screenshots, to look at them.
-afterAll(() => { if (!process.env.SRAMLAB_KEEP_REPORT) rmSync(tmp, { recursive: true, force: true }); });
+afterAll(() => {
+  if (!process.env.SRAMLAB_KEEP_REPORT) rmSync(tmp, { recursive: true, force: true });
+});
 
 function sramlab(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
@@ -48,7 +58,20 @@ let reportPath = '';
 function reportFile(): string {
   if (reportPath) return reportPath;
   const path = join(tmp, 'report.html');
-  const r = sramlab('compare', '--alloc', CLI_ALLOCATORS.join(','), '--mcu', CLI_MCUS.join(','), '--scenario', CLI_SCENARIOS.join(','), '--workers', '2', '--quiet', '--html', path);
+  const r = sramlab(
+    'compare',
+    '--alloc',
+    CLI_ALLOCATORS.join(','),
+    '--mcu',
+    CLI_MCUS.join(','),
+    '--scenario',
+    CLI_SCENARIOS.join(','),
+    '--workers',
+    '2',
+    '--quiet',
+    '--html',
+    path,
+  );
   // emballoc does not merge free neighbours: fragmentation and fill-and-drain break the leak rule.
   expect(r.stderr).toBe('');
   expect(r.status).toBe(1);
@@ -94,27 +117,40 @@ describe('the HTML report, as text', () => {
   let maps: HeapMapView[];
 
   beforeAll(async () => {
-    report = await compare({ allocators: ['galloc', 'emballoc'], mcus: ['cortex-m0'], scenarios: ['smoke', 'fill-and-drain'], seed: 1, ops: 200, workers: 1 });
+    report = await compare({
+      allocators: ['galloc', 'emballoc'],
+      mcus: ['cortex-m0'],
+      scenarios: ['smoke', 'fill-and-drain'],
+      seed: 1,
+      ops: 200,
+      workers: 1,
+    });
     maps = [heapMapView('fragmentation', 'galloc', 'cortex-m0', { seed: 1, ops: 200 })];
   });
 
   it('nests every element it opens, and has the main structure', () => {
     const { problems, seen } = nesting(renderCompareHtml(report, maps));
     expect(problems).toEqual([]);
-    for (const el of ['html', 'head', 'body', 'main', 'section', 'table', 'thead', 'tbody', 'svg', 'figure', 'details']) expect(seen).toContain(el);
+    for (const el of ['html', 'head', 'body', 'main', 'section', 'table', 'thead', 'tbody', 'svg', 'figure', 'details'])
+      expect(seen).toContain(el);
   });
 
   it('escapes every string from the data, wherever it lands', () => {
     const hostile: CompareReport = {
       ...report,
       results: report.results.map((r) => ({
-        ...r, allocator: `${r.allocator}${HOSTILE}`, scenario: `${r.scenario}${HOSTILE}`, replay: HOSTILE,
+        ...r,
+        allocator: `${r.allocator}${HOSTILE}`,
+        scenario: `${r.scenario}${HOSTILE}`,
+        replay: HOSTILE,
         violation: r.violation && { ...r.violation, message: HOSTILE, symbol: HOSTILE },
       })),
     };
     const m = maps[0]!;
     const hostileMap: HeapMapView = {
-      ...m, allocator: HOSTILE, moment: HOSTILE,
+      ...m,
+      allocator: HOSTILE,
+      moment: HOSTILE,
       map: { ...m.map!, spans: m.map!.spans.map((s) => ({ ...s, label: HOSTILE })), violation: { rule: HOSTILE, message: HOSTILE } },
     };
     const page = renderCompareHtml(hostile, [hostileMap]);
@@ -136,7 +172,12 @@ describe('which runs are the same finding', () => {
   // Hand-made runs in the shapes the rules report (scenarios/isr-reentrancy.ts, checkers.ts, session.ts).
   const run = (mcu: string, violation: SessionViolation) => ({ ok: false, mcu, violation }) as unknown as ScenarioResult;
   const deadlock = (pc: number, sym: string, resume: string): SessionViolation => ({
-    operation: 7, rule: 'liveness', kind: 'alloc', pc, symbol: sym, source: 'lock.h:63',
+    operation: 7,
+    rule: 'liveness',
+    kind: 'alloc',
+    pc,
+    symbol: sym,
+    source: 'lock.h:63',
     message: `deadlock: IRQ 0's sl_alloc spins at 0x${pc.toString(16).padStart(8, '0')} (${sym}) and never returns; the thread-mode sl_alloc it interrupted at ${resume} cannot run again until it does`,
   });
   const key = (r: ScenarioResult) => verdictOf(r).key;
@@ -147,19 +188,43 @@ describe('which runs are the same finding', () => {
     expect(key(m0)).toBe(key(m3));
   });
 
-  it('is one stack overflow though each build\'s SP fell to its own address', () => {
-    const sp = (mcu: string, at: number) => run(mcu, { operation: 3, rule: 'stack', kind: 'alloc', pc: 0x100, address: at, size: 0, access: 'sp',
-      message: `SP fell to 0x${at.toString(16)}, below the stack limit 0x20007000` });
+  it("is one stack overflow though each build's SP fell to its own address", () => {
+    const sp = (mcu: string, at: number) =>
+      run(mcu, {
+        operation: 3,
+        rule: 'stack',
+        kind: 'alloc',
+        pc: 0x100,
+        address: at,
+        size: 0,
+        access: 'sp',
+        message: `SP fell to 0x${at.toString(16)}, below the stack limit 0x20007000`,
+      });
     expect(key(sp('cortex-m0', 0x20006ff0))).toBe(key(sp('cortex-m3', 0x20006fe8)));
   });
 
   it('is two findings when the blocks differ, in the violation or only in its message', () => {
-    const blocks = (at: number) => run('cortex-m0', { operation: 9, rule: 'blocks', kind: 'alloc', address: at, size: 8, pc: 0x868,
-      message: `alloc(size 8, align 8) returned 0x${at.toString(16)}, 4 bytes past the 8-byte boundary 0x${(at - 4).toString(16)}` });
+    const blocks = (at: number) =>
+      run('cortex-m0', {
+        operation: 9,
+        rule: 'blocks',
+        kind: 'alloc',
+        address: at,
+        size: 8,
+        pc: 0x868,
+        message: `alloc(size 8, align 8) returned 0x${at.toString(16)}, 4 bytes past the 8-byte boundary 0x${(at - 4).toString(16)}`,
+      });
     expect(key(blocks(0x20004e24))).not.toBe(key(blocks(0x20004e34)));
     // The data addresses in a message count even when the violation's own fields agree.
-    const contents = (at: string) => run('cortex-m0', { operation: 5, rule: 'contents', kind: 'realloc', address: 0x20000100, size: 1,
-      message: `realloc moved the block made by operation 2 from ${at} to 0x20000100 (8 → 16 bytes): 1 of the 8 bytes it had to keep differ` });
+    const contents = (at: string) =>
+      run('cortex-m0', {
+        operation: 5,
+        rule: 'contents',
+        kind: 'realloc',
+        address: 0x20000100,
+        size: 1,
+        message: `realloc moved the block made by operation 2 from ${at} to 0x20000100 (8 → 16 bytes): 1 of the 8 bytes it had to keep differ`,
+      });
     expect(key(contents('0x20000010'))).not.toBe(key(contents('0x20000020')));
   });
 });
@@ -174,12 +239,24 @@ describe('sramlab compare --html', () => {
     const page = readFileSync(reportFile(), 'utf8');
     // emballoc breaks the leak rule in fill-and-drain on both profiles: one cell, one finding.
     const row = /<tr data-allocator="emballoc">.*?<\/tr>/s.exec(page)![0];
-    expect(row).toMatch(/<td class="verdict c-broke" data-scenario="fill-and-drain" data-runs="2" data-mcus="cortex-m0 cortex-m3">.*?✗ leak/);
+    expect(row).toMatch(
+      /<td class="verdict c-broke" data-scenario="fill-and-drain" data-runs="2" data-mcus="cortex-m0 cortex-m3">.*?✗ leak/,
+    );
     expect(page.match(/<li id="finding-emballoc--fill-and-drain--\d+"/g)).toHaveLength(1);
   });
 
   it('refuses a path whose folder does not exist, in one line with status 2, before running anything', () => {
-    const r = sramlab('compare', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--scenario', 'smoke', '--html', join(tmp, 'no-such-folder', 'r.html'));
+    const r = sramlab(
+      'compare',
+      '--alloc',
+      'galloc',
+      '--mcu',
+      'cortex-m0',
+      '--scenario',
+      'smoke',
+      '--html',
+      join(tmp, 'no-such-folder', 'r.html'),
+    );
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--html .*no folder/);
@@ -204,10 +281,23 @@ const ALL_SCENARIOS = SCENARIOS.map((s) => s.name);
 const MHZ: Readonly<Record<string, number>> = { 'cortex-m0': 48, 'cortex-m0plus': 48, 'cortex-m3': 50 };
 
 /** What the page should show for a figure, computed here from the JSON alone. */
-function worstFromJson(report: CompareReport, allocator: string, mcu: string, kind: OpKind, stat: 'p99' | 'max', scenario?: string): number | undefined {
-  const runs = report.results.filter((r) => r.allocator === allocator && r.mcu === mcu && (scenario === undefined || r.scenario === scenario)
-    // Runs made to break a rule (stack-collision, no-cas on ARMv6-M) stop in their first call: not speed figures.
-    && r.expected === undefined && r.stats[kind].cycles.count > 0);
+function worstFromJson(
+  report: CompareReport,
+  allocator: string,
+  mcu: string,
+  kind: OpKind,
+  stat: 'p99' | 'max',
+  scenario?: string,
+): number | undefined {
+  const runs = report.results.filter(
+    (r) =>
+      r.allocator === allocator &&
+      r.mcu === mcu &&
+      (scenario === undefined || r.scenario === scenario) &&
+      // Runs made to break a rule (stack-collision, no-cas on ARMv6-M) stop in their first call: not speed figures.
+      r.expected === undefined &&
+      r.stats[kind].cycles.count > 0,
+  );
   return runs.length ? Math.max(...runs.map((r) => r.stats[kind].cycles[stat])) : undefined;
 }
 
@@ -220,7 +310,13 @@ function microsMatch(text: string, exact: number): boolean {
   return digits >= 2 && Math.abs(Number(m[1]) - exact) <= 0.5 * 10 ** -decimals + 1e-9;
 }
 
-interface TableFit { table: string; scrollWidth: number; wrapWidth: number; wrapScrolls: boolean; firstSticky: boolean }
+interface TableFit {
+  table: string;
+  scrollWidth: number;
+  wrapWidth: number;
+  wrapScrolls: boolean;
+  firstSticky: boolean;
+}
 
 /** Each table's width against the box it sits in, and the cells whose content is wider than the cell. */
 async function layout(page: Page): Promise<{ tables: TableFit[]; clippedCells: string[]; pageWidth: number; viewport: number }> {
@@ -236,14 +332,17 @@ async function layout(page: Page): Promise<{ tables: TableFit[]; clippedCells: s
         firstSticky: firsts.length > 0 && firsts.every((c) => getComputedStyle(c).position === 'sticky'),
       };
     });
-    const clippedCells = [...document.querySelectorAll('td, th')].filter((c) => c.scrollWidth > c.clientWidth)
+    const clippedCells = [...document.querySelectorAll('td, th')]
+      .filter((c) => c.scrollWidth > c.clientWidth)
       .map((c) => `${c.closest('table')!.className}: ${c.textContent}`);
     return { tables, clippedCells, pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth };
   });
 }
 
 /** Colours used in main outside the legends, and the colours the legends' keys show: chromatic ones only. */
-async function colours(page: Page): Promise<{ usedClasses: string[]; legendClasses: string[]; usedColours: string[]; legendColours: string[] }> {
+async function colours(
+  page: Page,
+): Promise<{ usedClasses: string[]; legendClasses: string[]; usedColours: string[]; legendColours: string[] }> {
   return page.evaluate(() => {
     const chromatic = (css: string): string | null => {
       const m = /rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)/.exec(css);
@@ -254,12 +353,17 @@ async function colours(page: Page): Promise<{ usedClasses: string[]; legendClass
     };
     const inLegend = (e: Element) => !!e.closest('.legend');
     const classes = (es: Element[]) => [...new Set(es.flatMap((e) => [...e.classList].filter((c) => c.startsWith('c-'))))].sort();
-    const shown = (es: Element[], skipLinks: boolean) => [...new Set(es.flatMap((e) => {
-      const s = getComputedStyle(e);
-      // A link's own colour says "link", not a finding.
-      const props = [s.backgroundColor, s.fill, s.stroke, ...(skipLinks && e.closest('a') && !e.closest('td') ? [] : [s.color])];
-      return props.map(chromatic).filter((c): c is string => c !== null);
-    }))].sort();
+    const shown = (es: Element[], skipLinks: boolean) =>
+      [
+        ...new Set(
+          es.flatMap((e) => {
+            const s = getComputedStyle(e);
+            // A link's own colour says "link", not a finding.
+            const props = [s.backgroundColor, s.fill, s.stroke, ...(skipLinks && e.closest('a') && !e.closest('td') ? [] : [s.color])];
+            return props.map(chromatic).filter((c): c is string => c !== null);
+          }),
+        ),
+      ].sort();
     const main = [...document.querySelectorAll('main *')].filter((e) => !inLegend(e));
     const keys = [...document.querySelectorAll('.legend .key, .legend .key *')];
     return { usedClasses: classes(main), legendClasses: classes(keys), usedColours: shown(main, true), legendColours: shown(keys, false) };
@@ -291,20 +395,29 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
     await page.goto(pathToFileURL(file).href);
   }, 60_000);
 
-  afterAll(async () => { await browser?.close(); });
+  afterAll(async () => {
+    await browser?.close();
+  });
 
   it('clips no table and no cell at 1400 px, every scenario open, and keeps the first column in view', async () => {
     await page.setViewportSize({ width: 1400, height: 900 });
-    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    await page.evaluate(() =>
+      document.querySelectorAll('details').forEach((d) => {
+        d.open = true;
+      }),
+    );
     const l = await layout(page);
     // The worst-case table and one per scenario; the allocator × scenario tables (verdicts,
     // utilisation, largest block) may be cut into bands of scenarios, but together each shows
     // every scenario once, in the compare's order.
     expect(l.tables.filter((t) => t.table.startsWith('timing')).length).toBe(1 + ALL_SCENARIOS.length);
-    const columns = (cls: string) => page.locator(`table.matrix.${cls} thead th[data-scenario]`).evaluateAll((ths) => ths.map((th) => th.getAttribute('data-scenario')));
+    const columns = (cls: string) =>
+      page.locator(`table.matrix.${cls} thead th[data-scenario]`).evaluateAll((ths) => ths.map((th) => th.getAttribute('data-scenario')));
     await expect(columns('verdicts')).resolves.toEqual(ALL_SCENARIOS);
     await expect(columns('utilisation')).resolves.toEqual(ALL_SCENARIOS);
-    await expect(columns('fragmentation')).resolves.toEqual(ALL_SCENARIOS.filter((s) => report.results.some((r) => r.scenario === s && r.largestBlockAfter !== null)));
+    await expect(columns('fragmentation')).resolves.toEqual(
+      ALL_SCENARIOS.filter((s) => report.results.some((r) => r.scenario === s && r.largestBlockAfter !== null)),
+    );
     for (const t of l.tables) {
       expect(t.scrollWidth, t.table).toBeLessThanOrEqual(t.wrapWidth);
       expect(t.firstSticky, t.table).toBe(true);
@@ -341,7 +454,11 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
     }
     await page.setViewportSize({ width: 1000, height: 900 });
     const shot = join(tmp, 'shot-1000.png');
-    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
+    await page.evaluate(() =>
+      document.querySelectorAll('details').forEach((d) => {
+        d.open = false;
+      }),
+    );
     await page.screenshot({ path: shot, fullPage: true });
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
     await page.setViewportSize({ width: 1400, height: 900 });
@@ -354,7 +471,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
     await expect(smoke.innerText()).resolves.toBe('✗ leak');
     // no-cas is caught on ARMv6-M (the CAS build faults) and is an ordinary run on the M3.
     const noCas = page.locator('table.verdicts tr[data-allocator="emballoc"] td[data-scenario="no-cas"] > div');
-    await expect(noCas.evaluateAll((ds) => ds.map((d) => d.getAttribute('data-mcus')))).resolves.toEqual(['cortex-m0 cortex-m0plus', 'cortex-m3']);
+    await expect(noCas.evaluateAll((ds) => ds.map((d) => d.getAttribute('data-mcus')))).resolves.toEqual([
+      'cortex-m0 cortex-m0plus',
+      'cortex-m3',
+    ]);
     await expect(noCas.first().innerText()).resolves.toMatch(/^M0 M0\+\s+✓ caught faults$/);
   });
 
@@ -364,10 +484,17 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
     // The messages are left out: they name each build's PCs and symbol+offsets. The address is
     // a data address here; a stack-rule address (the SP) is each build's own, and none broke so.
     expect(broken.filter((r) => r.violation!.access === 'sp')).toEqual([]);
-    const distinctFindings = new Set(broken.map((r) => JSON.stringify([r.allocator, r.scenario, r.violation!.rule, r.violation!.operation, r.violation!.address ?? null])));
-    const items = await page.locator('ol.findings > li').evaluateAll((ls) => ls.map((l) => ({
-      allocator: l.getAttribute('data-allocator'), scenario: l.getAttribute('data-scenario'), mcus: l.getAttribute('data-mcus')!.split(' '), text: l.textContent!,
-    })));
+    const distinctFindings = new Set(
+      broken.map((r) => JSON.stringify([r.allocator, r.scenario, r.violation!.rule, r.violation!.operation, r.violation!.address ?? null])),
+    );
+    const items = await page.locator('ol.findings > li').evaluateAll((ls) =>
+      ls.map((l) => ({
+        allocator: l.getAttribute('data-allocator'),
+        scenario: l.getAttribute('data-scenario'),
+        mcus: l.getAttribute('data-mcus')!.split(' '),
+        text: l.textContent!,
+      })),
+    );
     expect(items).toHaveLength(distinctFindings.size);
     expect(items.length).toBeLessThan(broken.length);
     expect(items.reduce((n, i) => n + i.mcus.length, 0)).toBe(broken.length);
@@ -380,11 +507,19 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
   });
 
   it('gives the worst and p99 cycles per kind of call with their µs at the clock of the part each profile names', async () => {
-    const cells = await page.locator('table.timing td[data-op]').evaluateAll((tds) => tds.map((td) => ({
-      scope: td.closest('table')!.getAttribute('data-scope')!, allocator: td.closest('tr')!.getAttribute('data-allocator')!, mcu: td.getAttribute('data-mcu')!,
-      op: td.getAttribute('data-op') as OpKind, stat: td.getAttribute('data-stat') as 'p99' | 'max',
-      cycles: td.querySelector('.cy')?.textContent ?? null, us: td.querySelector('.us')?.textContent ?? null, text: td.textContent, title: td.getAttribute('title'),
-    })));
+    const cells = await page.locator('table.timing td[data-op]').evaluateAll((tds) =>
+      tds.map((td) => ({
+        scope: td.closest('table')!.getAttribute('data-scope')!,
+        allocator: td.closest('tr')!.getAttribute('data-allocator')!,
+        mcu: td.getAttribute('data-mcu')!,
+        op: td.getAttribute('data-op') as OpKind,
+        stat: td.getAttribute('data-stat') as 'p99' | 'max',
+        cycles: td.querySelector('.cy')?.textContent ?? null,
+        us: td.querySelector('.us')?.textContent ?? null,
+        text: td.textContent,
+        title: td.getAttribute('title'),
+      })),
+    );
     // Every allocator × profile × kind × (p99, worst), in the overall table and in each scenario's.
     expect(cells).toHaveLength((1 + ALL_SCENARIOS.length) * ALLOCATORS.length * MCUS.length * 3 * 2);
     let figures = 0;
@@ -409,17 +544,27 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
   it('gives the peak stack over the runs that are not made to break a rule', async () => {
     for (const a of ALLOCATORS) {
       for (const m of MCUS) {
-        const want = Math.max(...report.results.filter((r) => r.allocator === a && r.mcu === m && r.expected === undefined && r.operations > 0).map((r) => r.peakStackBytes));
-        await expect(page.locator(`table.timing[data-scope="worst"] tr[data-allocator="${a}"][data-mcu="${m}"] td[data-stat="stack"]`).innerText()).resolves.toBe(`${want} B`);
+        const want = Math.max(
+          ...report.results
+            .filter((r) => r.allocator === a && r.mcu === m && r.expected === undefined && r.operations > 0)
+            .map((r) => r.peakStackBytes),
+        );
+        await expect(
+          page.locator(`table.timing[data-scope="worst"] tr[data-allocator="${a}"][data-mcu="${m}"] td[data-stat="stack"]`).innerText(),
+        ).resolves.toBe(`${want} B`);
       }
     }
   });
 
   it('shows no 0 % utilisation: a dash with its reason where a run cannot have one', async () => {
-    const cells = await page.locator('table.utilisation td[data-scenario]').evaluateAll((tds) => tds.map((td) => ({
-      allocator: td.closest('tr')!.getAttribute('data-allocator')!, scenario: td.getAttribute('data-scenario')!, text: (td as HTMLElement).innerText,
-      titles: [...td.querySelectorAll('[title]')].map((e) => e.getAttribute('title')).join(' | '),
-    })));
+    const cells = await page.locator('table.utilisation td[data-scenario]').evaluateAll((tds) =>
+      tds.map((td) => ({
+        allocator: td.closest('tr')!.getAttribute('data-allocator')!,
+        scenario: td.getAttribute('data-scenario')!,
+        text: (td as HTMLElement).innerText,
+        titles: [...td.querySelectorAll('[title]')].map((e) => e.getAttribute('title')).join(' | '),
+      })),
+    );
     expect(cells).toHaveLength(ALLOCATORS.length * ALL_SCENARIOS.length);
     for (const c of cells) expect(c.text, JSON.stringify(c)).not.toMatch(/(^|\s)0(\.0)? %/);
     for (const c of cells.filter((x) => x.scenario === 'stack-collision')) {
@@ -449,14 +594,20 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
   });
 
   it('draws the cycle distributions of every allocator on every profile', async () => {
-    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+    await page.evaluate(() =>
+      document.querySelectorAll('details').forEach((d) => {
+        d.open = true;
+      }),
+    );
     for (const a of ALLOCATORS) {
       for (const s of ['smoke', 'fragmentation', 'fill-and-drain']) {
         const svg = page.locator(`svg.cycles-chart[data-allocator="${a}"][data-scenario="${s}"]`);
         await expect(svg.count()).resolves.toBe(1);
         expect((await svg.boundingBox())!.width).toBeGreaterThan(200);
         for (const m of MCUS) {
-          const widths = await svg.locator(`g.dist[data-mcu="${m}"] rect.box`).evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().width));
+          const widths = await svg
+            .locator(`g.dist[data-mcu="${m}"] rect.box`)
+            .evaluateAll((rs) => rs.map((r) => r.getBoundingClientRect().width));
           expect(widths.length, `${a} ${s} ${m}`).toBeGreaterThan(0);
           for (const w of widths) expect(w).toBeGreaterThan(0);
         }
@@ -478,7 +629,11 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report in headless C
   });
 
   it('made no network request, and takes a screenshot at 1400 px', async () => {
-    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = false; }));
+    await page.evaluate(() =>
+      document.querySelectorAll('details').forEach((d) => {
+        d.open = false;
+      }),
+    );
     const shot = join(tmp, 'shot-1400.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');

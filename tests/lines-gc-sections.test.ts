@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { lineSequences, resolveSequences, type LineRow, type Sequence } from '../emulator/dwarf-lines.ts';
+import { type LineRow, lineSequences, resolveSequences, type Sequence } from '../emulator/dwarf-lines.ts';
 import { parseElf } from '../emulator/elf.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/gc-sections/', import.meta.url));
@@ -54,7 +54,11 @@ describe('lines of a multi-file image linked with --gc-sections', () => {
       const s = image.sections.find((x) => x.name === n);
       return s && new Uint8Array(bytes.subarray(s.offset, s.offset + s.size));
     };
-    const units = lineSequences({ debugLine: section('.debug_line')!, debugLineStr: section('.debug_line_str'), debugStr: section('.debug_str') });
+    const units = lineSequences({
+      debugLine: section('.debug_line')!,
+      debugLineStr: section('.debug_line_str'),
+      debugStr: section('.debug_str'),
+    });
     expect(units).toHaveLength(3);
     for (const unit of units) expect(unit.filter((s) => s.start === 0).length).toBeGreaterThan(0);
   });
@@ -72,7 +76,10 @@ describe('lines of a multi-file image linked with --gc-sections', () => {
 
   it.each(IMAGES)('%s: the recorded reference is what the installed addr2line says', (name) => {
     const ref = reference(name);
-    const live = addr2line(`${DIR}${name}.elf`, ref.map(([a]) => a));
+    const live = addr2line(
+      `${DIR}${name}.elf`,
+      ref.map(([a]) => a),
+    );
     if (live === undefined) return; // the committed reference above still holds
     expect(live).toEqual(ref.map(([, answer]) => answer));
   });
@@ -93,7 +100,8 @@ describe('lines of a multi-file image linked with --gc-sections', () => {
 describe('resolveSequences', () => {
   const seq = (path: string, start: number, end: number, step = end - start): Sequence => {
     const rows: LineRow[] = [];
-    for (let a = start, line = 1; a < end; a += step, line++) rows.push({ address: a, end: Math.min(a + step, end), path, line, column: 0 });
+    for (let a = start, line = 1; a < end; a += step, line++)
+      rows.push({ address: a, end: Math.min(a + step, end), path, line, column: 0 });
     return { start, end, rows };
   };
   const spans = (rows: LineRow[]) => rows.map((r) => `${r.path}:${r.line}@${r.address.toString(16)}-${r.end.toString(16)}`);

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseElf } from '../emulator/elf.ts';
 import { getProfile, PROFILES } from '../emulator/profiles.ts';
-import { imageMap, renderImageMap, rowHeights, type Band } from '../scenarios/image-map.ts';
 import { ALLOCATORS, imagePath } from '../scenarios/image.ts';
+import { type Band, imageMap, renderImageMap, rowHeights } from '../scenarios/image-map.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 const ANSI = /\x1b\[/;
@@ -20,7 +20,9 @@ function sramlab(args: string[], env: Record<string, string | undefined> = {}) {
 
 function withEnv(changes: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const [k, v] of Object.entries(changes)) if (v === undefined) delete env[k]; else env[k] = v;
+  for (const [k, v] of Object.entries(changes))
+    if (v === undefined) delete env[k];
+    else env[k] = v;
   return env;
 }
 
@@ -44,9 +46,18 @@ describe('the bands of every allocator image', () => {
       const { elf, map } = mapOf(allocator, mcu);
       const sym = (n: string) => elf.symbol(n)!;
       const [heap] = band(map.bands, 'heap');
-      expect(heap).toMatchObject({ memory: 'sram', start: sym('__heap_start'), end: sym('__heap_end'), size: sym('__heap_end') - sym('__heap_start') });
-      expect(band(map.bands, 'stack')).toEqual([expect.objectContaining({ start: sym('__stack_limit'), end: sym('__stack_top'), startSymbol: '__stack_limit' })]);
-      expect(band(map.bands, 'alloc-code')).toEqual([expect.objectContaining({ memory: 'flash', start: sym('__alloc_text_start'), end: sym('__alloc_text_end') })]);
+      expect(heap).toMatchObject({
+        memory: 'sram',
+        start: sym('__heap_start'),
+        end: sym('__heap_end'),
+        size: sym('__heap_end') - sym('__heap_start'),
+      });
+      expect(band(map.bands, 'stack')).toEqual([
+        expect.objectContaining({ start: sym('__stack_limit'), end: sym('__stack_top'), startSymbol: '__stack_limit' }),
+      ]);
+      expect(band(map.bands, 'alloc-code')).toEqual([
+        expect.objectContaining({ memory: 'flash', start: sym('__alloc_text_start'), end: sym('__alloc_text_end') }),
+      ]);
       expect(band(map.bands, 'vectors')[0]).toMatchObject({ start: 0, size: 4 * (16 + 32) });
       const state = band(map.bands, 'alloc-state');
       expect(state.reduce((n, b) => n + b.size, 0)).toBe(sym('__alloc_bss_end') - sym('__alloc_data_start'));
@@ -135,7 +146,12 @@ describe('sramlab map', () => {
   });
 
   it('refuses bad input in one line with status 2', () => {
-    for (const args of [['map'], ['map', '--alloc', 'galloc', '--elf', 'x.elf'], ['map', '--alloc', 'nosuch'], ['map', '--alloc', 'galloc', '--scale', 'cubic']]) {
+    for (const args of [
+      ['map'],
+      ['map', '--alloc', 'galloc', '--elf', 'x.elf'],
+      ['map', '--alloc', 'nosuch'],
+      ['map', '--alloc', 'galloc', '--scale', 'cubic'],
+    ]) {
       const r = sramlab(args, { NO_COLOR: '1' });
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');

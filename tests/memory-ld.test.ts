@@ -2,12 +2,20 @@
 // sizes are checked against firmware/README.md's table, written by hand from the profiles'
 // datasheet-like figures, not against the function that computes them.
 import { describe, expect, it } from 'vitest';
-import { UsageError, type Ctx } from '../cli/common.ts';
+import { type Ctx, UsageError } from '../cli/common.ts';
 import { memoryLdCommand } from '../cli/memory-ld.ts';
 
 async function memoryLd(...args: string[]): Promise<{ status: number; out: string }> {
   let out = '';
-  const ctx: Ctx = { io: { out: (t: string) => { out += t; }, err: () => {} } as Ctx['io'], status: -1 };
+  const ctx: Ctx = {
+    io: {
+      out: (t: string) => {
+        out += t;
+      },
+      err: () => {},
+    } as Ctx['io'],
+    status: -1,
+  };
   await memoryLdCommand(ctx).exitOverride().parseAsync(args, { from: 'user' });
   return { status: ctx.status, out };
 }

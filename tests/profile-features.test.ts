@@ -11,10 +11,10 @@ import { InstructionFault } from '../emulator/fault.ts';
 import { decode32, decodeTables } from '../emulator/isa/decoder.ts';
 import { getProfile, type Profile } from '../emulator/profiles.ts';
 
-const LDREX = 0xe851_0f00;   // ldrex r0, [r1]
-const CLREX = 0xf3bf_8f2f;   // clrex
-const SDIV = 0xfb91_f0f2;    // sdiv r0, r1, r2
-const MOVW = 0xf04f_0005;    // mov.w r0, #5
+const LDREX = 0xe851_0f00; // ldrex r0, [r1]
+const CLREX = 0xf3bf_8f2f; // clrex
+const SDIV = 0xfb91_f0f2; // sdiv r0, r1, r2
+const MOVW = 0xf04f_0005; // mov.w r0, #5
 
 const name = (isa: Parameters<typeof decodeTables>[0], word: number): string | undefined =>
   decode32(decodeTables(isa), word >>> 16, word & 0xffff)?.enc.name;

@@ -36,7 +36,9 @@ describe('ARMv7-M test firmware on sramlab', () => {
         m.semihosting = true;
         m.cpu.faultMode = 'vector'; // the programs handle their faults, as on silicon
         let output = '';
-        m.onOutput = (text) => { output += text; };
+        m.onOutput = (text) => {
+          output += text;
+        };
         const r = m.run({ maxCycles: MAX_CYCLES });
         // Output first: on a mismatch the diff says more than the stop reason.
         expect(output).toBe(expected(image));

@@ -26,7 +26,9 @@ describe('test firmware on sramlab', () => {
       m.semihosting = true;
       m.cpu.faultMode = 'vector'; // faults.elf handles its HardFaults, as on silicon
       let output = '';
-      m.onOutput = (text) => { output += text; };
+      m.onOutput = (text) => {
+        output += text;
+      };
       const r = m.run({ maxCycles: MAX_CYCLES });
       // Output first: on a mismatch the diff says more than the stop reason.
       expect(output).toBe(expected(name));

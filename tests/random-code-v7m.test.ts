@@ -33,9 +33,12 @@ describe.each(V7_PROFILES)('random instruction words on %s', (name) => {
     const bytes = new Uint8Array(4);
     for (let k = 0; k < WORDS; k++) {
       // Half the words start with a 32-bit prefix (0xE800–0xFFFF), the rest are anything.
-      const hw1 = (k & 1) ? 0xe800 + (rand() % 0x1800) : rand() & 0xffff;
+      const hw1 = k & 1 ? 0xe800 + (rand() % 0x1800) : rand() & 0xffff;
       const hw2 = rand() & 0xffff;
-      bytes[0] = hw1; bytes[1] = hw1 >>> 8; bytes[2] = hw2; bytes[3] = hw2 >>> 8;
+      bytes[0] = hw1;
+      bytes[1] = hw1 >>> 8;
+      bytes[2] = hw2;
+      bytes[3] = hw2 >>> 8;
       bus.load(at, bytes);
       for (let r = 0; r < 13; r++) {
         const roll = rand() & 3;
@@ -44,13 +47,21 @@ describe.each(V7_PROFILES)('random instruction words on %s', (name) => {
       cpu.r[13] = SRAM_BASE + 0x4000;
       cpu.r[14] = rand();
       const flags = rand();
-      cpu.fN = flags & 1; cpu.fZ = (flags >>> 1) & 1; cpu.fC = (flags >>> 2) & 1; cpu.fV = (flags >>> 3) & 1;
-      cpu.fQ = (flags >>> 4) & 1; cpu.ge = (flags >>> 5) & 15;
+      cpu.fN = flags & 1;
+      cpu.fZ = (flags >>> 1) & 1;
+      cpu.fC = (flags >>> 2) & 1;
+      cpu.fV = (flags >>> 3) & 1;
+      cpu.fQ = (flags >>> 4) & 1;
+      cpu.ge = (flags >>> 5) & 15;
       // One word in eight runs inside an IT block (a random firstcond, a one- to four-slot mask).
-      cpu.itstate = (flags >>> 9) % 8 === 0 ? ((flags >>> 12) % 14) << 4 | (1 << ((flags >>> 16) & 3)) : 0;
-      cpu.ccr = (flags & 0x100000) ? 0x210 : 0x200; // DIV_0_TRP sometimes
+      cpu.itstate = (flags >>> 9) % 8 === 0 ? (((flags >>> 12) % 14) << 4) | (1 << ((flags >>> 16) & 3)) : 0;
+      cpu.ccr = flags & 0x100000 ? 0x210 : 0x200; // DIV_0_TRP sometimes
       cpu.control = (flags >>> 21) & 1; // nPRIV sometimes
-      cpu.ipsr = 0; cpu.tbit = 1; cpu.primask = 0; cpu.basepri = 0; cpu.faultmask = 0;
+      cpu.ipsr = 0;
+      cpu.tbit = 1;
+      cpu.primask = 0;
+      cpu.basepri = 0;
+      cpu.faultmask = 0;
       cpu.clearExclusiveLocal();
       if ((flags >>> 22) & 1) cpu.setExclusiveMonitor(cpu.r[(flags >>> 23) & 7], 4);
       cpu.pc = at;
@@ -80,8 +91,9 @@ describe.each(V7_PROFILES)('random instruction words on %s', (name) => {
       const blob = new Uint8Array(8192);
       for (let i = 0; i < blob.length; i += 2) {
         // Bias toward 32-bit instructions: every other halfword may be a Thumb-2 prefix.
-        const hw = (i & 2) && (rand() & 1) ? 0xe800 + (rand() % 0x1800) : rand() & 0xffff;
-        blob[i] = hw; blob[i + 1] = hw >>> 8;
+        const hw = i & 2 && rand() & 1 ? 0xe800 + (rand() % 0x1800) : rand() & 0xffff;
+        blob[i] = hw;
+        blob[i + 1] = hw >>> 8;
       }
       // Initial SP in SRAM, reset vector at 0x101 (Thumb); every other vector is random.
       blob.set([0x00, 0x40, 0x00, 0x20, 0x01, 0x01, 0x00, 0x00], 0);

@@ -28,9 +28,12 @@ describe.each(PROFILES_V6M)('random instruction words on %s', (name) => {
     for (let k = 0; k < 100_000; k++) {
       const word = next();
       bus.load(code, new Uint8Array([(word >>> 16) & 0xff, word >>> 24, word & 0xff, (word >>> 8) & 0xff]));
-      for (let i = 0; i < 13; i++) cpu.r[i] = (next() & 1) ? SRAM_BASE + (next() & 0x7ffc) : next();
+      for (let i = 0; i < 13; i++) cpu.r[i] = next() & 1 ? SRAM_BASE + (next() & 0x7ffc) : next();
       cpu.r[13] = SRAM_BASE + 0x4000;
-      cpu.ipsr = 0; cpu.control = 0; cpu.tbit = 1; cpu.primask = 0;
+      cpu.ipsr = 0;
+      cpu.control = 0;
+      cpu.tbit = 1;
+      cpu.primask = 0;
       cpu.pc = code;
       cpu.stopReason = null;
       const e = cpu.stepOne();
@@ -55,7 +58,10 @@ describe.each(PROFILES_V6M)('random instruction words on %s', (name) => {
       const blob = new Uint8Array(4096);
       for (let i = 0; i < blob.length; i += 4) {
         const w = next();
-        blob[i] = w; blob[i + 1] = w >>> 8; blob[i + 2] = w >>> 16; blob[i + 3] = w >>> 24;
+        blob[i] = w;
+        blob[i + 1] = w >>> 8;
+        blob[i + 2] = w >>> 16;
+        blob[i + 3] = w >>> 24;
       }
       // A valid SP and reset vector, random handlers for everything else.
       blob.set([0x00, 0x40, 0x00, 0x20, 0x01, 0x01, 0x00, 0x00], 0);

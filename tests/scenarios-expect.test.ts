@@ -9,13 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../emulator/profiles.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
 import { ALLOCATORS, AllocatorImage, type ImageLayout } from '../scenarios/image.ts';
-import { runScenario, runScenarioOnImage, SCENARIOS, type CaughtViolation } from '../scenarios/index.ts';
+import { type CaughtViolation, runScenario, runScenarioOnImage, SCENARIOS } from '../scenarios/index.ts';
 import { BROKEN_IMAGES_DIR } from './broken-allocators/build.ts';
 
 const PARAMS = { seed: 1, ops: 1 };
 const NAMES = ALLOCATORS.map((a) => a.name);
-const V6M = Object.values(PROFILES).filter((p) => p.arch === 'v6m').map((p) => p.name);
-const V7M = Object.values(PROFILES).filter((p) => p.arch !== 'v6m').map((p) => p.name);
+const V6M = Object.values(PROFILES)
+  .filter((p) => p.arch === 'v6m')
+  .map((p) => p.name);
+const V7M = Object.values(PROFILES)
+  .filter((p) => p.arch !== 'v6m')
+  .map((p) => p.name);
 const broken = (name: string, mcu: string): string => join(BROKEN_IMAGES_DIR, `${name}-${mcu}.elf`);
 const BIN = join(REPO_ROOT, 'bin', 'sramlab.js');
 
@@ -78,14 +82,24 @@ describe('stack-collision', () => {
   });
 
   it('fails when nothing is caught (an expectation of the stack rule on a plain smoke run)', () => {
-    const r = runScenarioOnImage('smoke', {
-      allocator: 'galloc', mcu: 'cortex-m0', makeImage: () => AllocatorImage.load('galloc', 'cortex-m0'), replay: () => '', expect: 'stack',
-    }, PARAMS);
+    const r = runScenarioOnImage(
+      'smoke',
+      {
+        allocator: 'galloc',
+        mcu: 'cortex-m0',
+        makeImage: () => AllocatorImage.load('galloc', 'cortex-m0'),
+        replay: () => '',
+        expect: 'stack',
+      },
+      PARAMS,
+    );
     expect(r.ok).toBe(false);
     expect(r.caught).toBeUndefined();
     expect(r.expected).toBe('stack');
     expect(r.violation?.rule).toBe('stack');
-    expect(r.violation?.message).toMatch(/^expected the stack rule to catch this run, and nothing did \(\d+ operations, peak allocator stack \d+ bytes\)/);
+    expect(r.violation?.message).toMatch(
+      /^expected the stack rule to catch this run, and nothing did \(\d+ operations, peak allocator stack \d+ bytes\)/,
+    );
   });
 
   it.each(['cortex-m0', 'cortex-m3'])('on %s, a call that takes 8 bytes of stack or less starts at the limit and still crosses', (mcu) => {
@@ -99,7 +113,9 @@ describe('stack-collision', () => {
     const r = runScenario('stack-collision', 'bss-peek', mcu, PARAMS, { elf: broken('bss-peek', mcu) });
     expect(r.ok).toBe(false);
     expect(r.violation?.rule).toBe('containment');
-    expect(r.violation?.message).toMatch(/^expected the stack rule to catch this run, but the containment rule did first: allocator code read/);
+    expect(r.violation?.message).toMatch(
+      /^expected the stack rule to catch this run, but the containment rule did first: allocator code read/,
+    );
   });
 });
 
@@ -139,9 +155,18 @@ describe('no-cas', () => {
     });
   });
 
-  const expectNoCas = (label: string, makeImage: () => AllocatorImage) => runScenarioOnImage('no-cas', {
-    allocator: label, mcu: 'cortex-m0', makeImage, replay: () => '', expect: { rule: 'faults', fault: 'no-cas' },
-  }, PARAMS);
+  const expectNoCas = (label: string, makeImage: () => AllocatorImage) =>
+    runScenarioOnImage(
+      'no-cas',
+      {
+        allocator: label,
+        mcu: 'cortex-m0',
+        makeImage,
+        replay: () => '',
+        expect: { rule: 'faults', fault: 'no-cas' },
+      },
+      PARAMS,
+    );
 
   it('fails when nothing faults: the PRIMASK lock of a right ARMv6-M build', () => {
     const r = expectNoCas('galloc', () => AllocatorImage.load('galloc', 'cortex-m0'));
@@ -150,9 +175,13 @@ describe('no-cas', () => {
   });
 
   it('fails when the fault is of another kind', () => {
-    const r = expectNoCas('unaligned-access', () => AllocatorImage.fromElf(readFileSync(broken('unaligned-access', 'cortex-m0')), 'cortex-m0'));
+    const r = expectNoCas('unaligned-access', () =>
+      AllocatorImage.fromElf(readFileSync(broken('unaligned-access', 'cortex-m0')), 'cortex-m0'),
+    );
     expect(r.ok).toBe(false);
     expect(r.violation?.rule).toBe('faults');
-    expect(r.violation?.message).toMatch(/^expected the faults rule with a 'no-cas' fault to catch this run, but the faults rule with a 'unaligned' fault did first/);
+    expect(r.violation?.message).toMatch(
+      /^expected the faults rule with a 'no-cas' fault to catch this run, but the faults rule with a 'unaligned' fault did first/,
+    );
   });
 });

@@ -35,7 +35,9 @@ describe('smoke holds every check for every allocator on every profile; three le
       }
       expect(r.violation?.rule, r.violation?.message).toBe('leak');
       expect(r.violation?.operation).toBe(r.operations); // after the last free: every other check held
-      expect(r.violation?.message).toMatch(/^with every block freed after 34 operations, the largest allocatable block is \d+ bytes of the 16384-byte heap; right after sl_init it was \d+ \(\d+ bytes fewer\)$/);
+      expect(r.violation?.message).toMatch(
+        /^with every block freed after 34 operations, the largest allocatable block is \d+ bytes of the 16384-byte heap; right after sl_init it was \d+ \(\d+ bytes fewer\)$/,
+      );
     });
   }
 });
@@ -53,20 +55,35 @@ describe.each(MCUS)('findings on %s', (mcu) => {
     // everything after fits the free list. Freed, those 832 bytes merge into one free block that
     // is never joined with the 15552 bytes the grower still holds.
     const r = run('smoke', 'basic', mcu);
-    expect(r.violation?.message).toMatch(/the largest allocatable block is 15552 bytes of the 16384-byte heap; right after sl_init it was 16384 \(832 bytes fewer\)$/);
+    expect(r.violation?.message).toMatch(
+      /the largest allocatable block is 15552 bytes of the 16384-byte heap; right after sl_init it was 16384 \(832 bytes fewer\)$/,
+    );
   });
 
   it("emballoc's forward-only merge breaks the leak rule in every scenario that frees its blocks", () => {
     // isr-reentrancy deadlocks first (spin lock); stack-collision is not one (it ends mid-call).
     const freeing = SCENARIOS.filter((s) => !s.leak && s.name !== 'isr-reentrancy').map((s) => s.name);
-    expect(freeing).toEqual(expect.arrayContaining(['smoke', 'random-actions', 'heap-exhaustion', 'chunk-bench', 'vec-growth', 'fragmentation', 'alignment', 'fill-and-drain']));
+    expect(freeing).toEqual(
+      expect.arrayContaining([
+        'smoke',
+        'random-actions',
+        'heap-exhaustion',
+        'chunk-bench',
+        'vec-growth',
+        'fragmentation',
+        'alignment',
+        'fill-and-drain',
+      ]),
+    );
     for (const sc of freeing) expect(run(sc, 'emballoc', mcu).violation?.rule, sc).toBe('leak');
   });
 
   it("basic_allocator's misaligned blocks above 16 are caught by the blocks rule", () => {
     const r = run('alignment', 'basic', mcu);
     expect(r.violation?.rule).toBe('blocks');
-    expect(r.violation?.message).toMatch(/^alloc\(size 24, align (32|64|128|256|512|1024|2048|4096)\) returned 0x[0-9a-f]{8}, \d+ bytes past the \1-byte boundary 0x[0-9a-f]{8}$/);
+    expect(r.violation?.message).toMatch(
+      /^alloc\(size 24, align (32|64|128|256|512|1024|2048|4096)\) returned 0x[0-9a-f]{8}, \d+ bytes past the \1-byte boundary 0x[0-9a-f]{8}$/,
+    );
   });
 
   it("emballoc's forward-only merge fails fill-and-drain", () => {
@@ -75,13 +92,18 @@ describe.each(MCUS)('findings on %s', (mcu) => {
     expect(r.violation?.message).toMatch(/forward/);
   });
 
-  it.each(['fill-and-drain', 'random-actions', 'fragmentation'])("galloc as published on 32-bit (galloc-upstream) hands out blocks only 4-aligned, caught by the blocks rule in %s", (sc) => {
-    const r = run(sc, 'galloc-upstream', mcu);
-    expect(r.violation?.rule).toBe('blocks');
-    expect(r.violation?.kind).toBe('alloc');
-    expect(r.violation?.message).toMatch(/^alloc\(size \d+, align (8|16|32|64)\) returned 0x[0-9a-f]{8}, \d+ bytes past the \1-byte boundary 0x[0-9a-f]{8}$/);
-    expect(r.violation!.address! % 8).toBe(4); // content = 4 (mod 8): the header 8-aligned, as upstream places it
-  });
+  it.each(['fill-and-drain', 'random-actions', 'fragmentation'])(
+    'galloc as published on 32-bit (galloc-upstream) hands out blocks only 4-aligned, caught by the blocks rule in %s',
+    (sc) => {
+      const r = run(sc, 'galloc-upstream', mcu);
+      expect(r.violation?.rule).toBe('blocks');
+      expect(r.violation?.kind).toBe('alloc');
+      expect(r.violation?.message).toMatch(
+        /^alloc\(size \d+, align (8|16|32|64)\) returned 0x[0-9a-f]{8}, \d+ bytes past the \1-byte boundary 0x[0-9a-f]{8}$/,
+      );
+      expect(r.violation!.address! % 8).toBe(4); // content = 4 (mod 8): the header 8-aligned, as upstream places it
+    },
+  );
 
   // zero-size (docs/allocators.md): basic's block_size(0) = 0 hands out a 0-byte block at the
   // bump pointer, the very address the next request gets (§3.6); emballoc's free searches for
@@ -91,7 +113,9 @@ describe.each(MCUS)('findings on %s', (mcu) => {
     const r = run('zero-size', 'basic', mcu);
     expect(r.violation?.rule).toBe('blocks');
     expect(r.violation?.operation).toBe(2);
-    expect(r.violation?.message).toMatch(/^alloc\(size 16, align 4\) returned (0x[0-9a-f]{8})–0x[0-9a-f]{8} \(16 bytes\), which overlaps 1 byte \(\1\) of the block made by operation 1 at \1 \(0 bytes, align 1\), still live$/);
+    expect(r.violation?.message).toMatch(
+      /^alloc\(size 16, align 4\) returned (0x[0-9a-f]{8})–0x[0-9a-f]{8} \(16 bytes\), which overlaps 1 byte \(\1\) of the block made by operation 1 at \1 \(0 bytes, align 1\), still live$/,
+    );
   });
 
   it('zero-size: emballoc cannot free a 0-byte block (leak rule)', () => {

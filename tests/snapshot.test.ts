@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../emulator/cpu.ts';
 import type { Machine } from '../emulator/machine.ts';
 import { PROFILES } from '../emulator/profiles.ts';
-import { restoreSnapshot, SNAPSHOT_FIELDS, takeSnapshot, type MachineSnapshot } from '../emulator/snapshot.ts';
+import { type MachineSnapshot, restoreSnapshot, SNAPSHOT_FIELDS, takeSnapshot } from '../emulator/snapshot.ts';
 import { AllocatorImage } from '../scenarios/image.ts';
 import { Session } from '../scenarios/session.ts';
 
@@ -46,17 +46,29 @@ function fieldsOf(obj: object): Record<string, unknown> {
 /** The whole observable state: every part's fields, the fault list, SRAM's hash, and the session's. */
 function stateOf(m: Machine, s?: Session): unknown {
   return {
-    cpu: fieldsOf(m.cpu), systick: fieldsOf(m.cpu.systick), scs: fieldsOf(m.scs), dwt: m.dwt ? fieldsOf(m.dwt) : null,
-    bus: fieldsOf(m.bus), machine: fieldsOf(m), faults: m.cpu.faults.map((f) => f.message),
-    sram: sramHash(m), session: s ? sessionOf(s) : null,
+    cpu: fieldsOf(m.cpu),
+    systick: fieldsOf(m.cpu.systick),
+    scs: fieldsOf(m.scs),
+    dwt: m.dwt ? fieldsOf(m.dwt) : null,
+    bus: fieldsOf(m.bus),
+    machine: fieldsOf(m),
+    faults: m.cpu.faults.map((f) => f.message),
+    sram: sramHash(m),
+    session: s ? sessionOf(s) : null,
   };
 }
 
 /** What the checkers hold, through the session's public face. */
 function sessionOf(s: Session): unknown {
   return {
-    live: [...s.live.values()], operations: s.operations, peakStackBytes: s.peakStackBytes, liveBytes: s.liveBytes,
-    utilisation: s.utilisationAtFirstFailure, stats: s.stats(), violation: s.violation, heap: s.image.heap,
+    live: [...s.live.values()],
+    operations: s.operations,
+    peakStackBytes: s.peakStackBytes,
+    liveBytes: s.liveBytes,
+    utilisation: s.utilisationAtFirstFailure,
+    stats: s.stats(),
+    violation: s.violation,
+    heap: s.image.heap,
   };
 }
 
@@ -86,14 +98,21 @@ function setUp(alloc: string, profile: string, irqAfter?: number): { img: Alloca
  * one, recording the state each time the run comes back to that boundary. Returns the records and
  * the state after the call.
  */
-function branch(m: Machine, s: Session, call: [string, number[]],
-  takeAt: ((cpu: Cpu, done: number) => boolean)[], span: number, restores: number[]): { records: unknown[]; end: unknown; takenAt: number[] } {
+function branch(
+  m: Machine,
+  s: Session,
+  call: [string, number[]],
+  takeAt: ((cpu: Cpu, done: number) => boolean)[],
+  span: number,
+  restores: number[],
+): { records: unknown[]; end: unknown; takenAt: number[] } {
   const cpu = m.cpu;
   const snaps: MachineSnapshot[] = [];
   const takenAt: number[] = [];
   const records: unknown[] = [];
   const copies: { sram: Uint8Array; state: unknown }[] = [];
-  let target = -1, next = 0;
+  let target = -1,
+    next = 0;
   const i0 = cpu.instructions;
   cpu.onInstruction = () => {
     if (snaps.length < takeAt.length) {
@@ -135,13 +154,21 @@ describe('machine snapshots', () => {
     for (const name of PROFILE_NAMES) {
       const { m } = setUp('galloc', name);
       const parts: Record<keyof typeof SNAPSHOT_FIELDS, object | null> = {
-        cpu: m.cpu, systick: m.cpu.systick, scs: m.scs, dwt: m.dwt, bus: m.bus, machine: m,
+        cpu: m.cpu,
+        systick: m.cpu.systick,
+        scs: m.scs,
+        dwt: m.dwt,
+        bus: m.bus,
+        machine: m,
       };
       for (const [part, obj] of Object.entries(parts)) {
         if (obj === null) continue;
         const f = SNAPSHOT_FIELDS[part as keyof typeof SNAPSHOT_FIELDS];
         const known = new Set<string>([...f.saved, ...f.savedArrays, ...f.notSaved]);
-        expect(Object.keys(obj).filter((k) => !known.has(k)), `${name} ${part}`).toEqual([]);
+        expect(
+          Object.keys(obj).filter((k) => !known.has(k)),
+          `${name} ${part}`,
+        ).toEqual([]);
       }
     }
   });
@@ -150,14 +177,20 @@ describe('machine snapshots', () => {
     for (const name of PROFILE_NAMES) {
       const { m } = setUp('galloc', name);
       const parts: Record<string, Record<string, unknown> | null> = {
-        cpu: m.cpu as never, systick: m.cpu.systick as never, scs: m.scs as never, dwt: m.dwt as never, bus: m.bus as never, machine: m as never,
+        cpu: m.cpu as never,
+        systick: m.cpu.systick as never,
+        scs: m.scs as never,
+        dwt: m.dwt as never,
+        bus: m.bus as never,
+        machine: m as never,
       };
       const before = JSON.stringify(stateOf(m));
       const snap = takeSnapshot(m);
       for (const [part, obj] of Object.entries(parts)) {
         if (obj === null) continue;
         const f = SNAPSHOT_FIELDS[part as keyof typeof SNAPSHOT_FIELDS];
-        for (const k of f.saved) obj[k] = typeof obj[k] === 'boolean' ? !obj[k] : typeof obj[k] === 'number' ? (obj[k] as number) + 12345 : 777;
+        for (const k of f.saved)
+          obj[k] = typeof obj[k] === 'boolean' ? !obj[k] : typeof obj[k] === 'number' ? (obj[k] as number) + 12345 : 777;
         for (const k of f.savedArrays) (obj[k] as Uint8Array).fill(99);
       }
       m.cpu.faults.push({ kind: 'unmapped', message: 'not part of the snapshot', pc: 0 });
@@ -172,9 +205,17 @@ describe('machine snapshots', () => {
     it(`${name}: taken inside an IT block, restored twice`, () => {
       // galloc's dealloc of a block whose neighbours are free runs IT blocks on ARMv7-M.
       const found: string[] = [];
-      for (const call of [['sl_alloc', [64, 8]], ['sl_alloc', [5000, 4]], ['sl_realloc', [0, 0, 4, 0]]] as [string, number[]][]) {
-        const a = setUp('galloc', name), b = setUp('galloc', name);
-        if (call[0] === 'sl_realloc') { const blk = [...a.s.live.values()][0]; call[1] = [blk.ptr, blk.size, blk.align, 200]; }
+      for (const call of [
+        ['sl_alloc', [64, 8]],
+        ['sl_alloc', [5000, 4]],
+        ['sl_realloc', [0, 0, 4, 0]],
+      ] as [string, number[]][]) {
+        const a = setUp('galloc', name),
+          b = setUp('galloc', name);
+        if (call[0] === 'sl_realloc') {
+          const blk = [...a.s.live.values()][0];
+          call[1] = [blk.ptr, blk.size, blk.align, 200];
+        }
         const { records, end, takenAt } = branch(a.m, a.s, call, [(c) => c.itstate !== 0], 8, [0, 0]);
         if (takenAt.length === 0) continue;
         expect(records).toHaveLength(3);
@@ -190,7 +231,8 @@ describe('machine snapshots', () => {
   for (const name of PROFILE_NAMES) {
     describe(name, () => {
       it('restored at N, runs to M into the same state, twice, and the call ends as a straight run does', () => {
-        const a = setUp('galloc', name), b = setUp('galloc', name);
+        const a = setUp('galloc', name),
+          b = setUp('galloc', name);
         const call: [string, number[]] = ['sl_alloc', [64, 8]];
         const { records, end, takenAt } = branch(a.m, a.s, call, [(_, done) => done >= 40], 60, [0, 0]);
         expect(takenAt).toHaveLength(1);
@@ -201,7 +243,8 @@ describe('machine snapshots', () => {
       });
 
       it('nested: inner and outer snapshots restored in any order, each the same at M', () => {
-        const a = setUp('galloc', name), b = setUp('galloc', name);
+        const a = setUp('galloc', name),
+          b = setUp('galloc', name);
         const call: [string, number[]] = ['sl_alloc', [64, 8]];
         // 1, 1: the inner one again (pages only); 0: the outer (all of SRAM); 0, 1: back and forth.
         const { records, end, takenAt } = branch(a.m, a.s, call, [(_, d) => d >= 20, (_, d) => d >= 60], 40, [1, 1, 0, 0, 1]);
@@ -212,7 +255,8 @@ describe('machine snapshots', () => {
       });
 
       it('taken inside an exception handler (IRQ 0 running sl_alloc), restored twice', () => {
-        const a = setUp('slab', name, 30), b = setUp('slab', name, 30);
+        const a = setUp('slab', name, 30),
+          b = setUp('slab', name, 30);
         const call: [string, number[]] = ['sl_alloc', [64, 8]];
         const inIsr = (c: Cpu) => c.ipsr === 16;
         const { records, end, takenAt } = branch(a.m, a.s, call, [(c, d) => inIsr(c) && d >= 10], 30, [0, 0]);
@@ -224,7 +268,7 @@ describe('machine snapshots', () => {
         expect(a.img.read32(a.img.address('sl_isr_request') + 24)).toBe(1); // the handler finished
       });
 
-      it('between operations: the checkers\' state goes back too, and the same operations give the same result', () => {
+      it("between operations: the checkers' state goes back too, and the same operations give the same result", () => {
         const { s, m } = setUp('galloc', name);
         const ops = () => {
           const x = s.alloc(100, 8)!;

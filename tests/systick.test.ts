@@ -6,17 +6,27 @@ import { Cpu } from '../emulator/cpu.ts';
 import { getProfile } from '../emulator/profiles.ts';
 import { Scs } from '../emulator/scs.ts';
 
-const CSR = 0x010, RVR = 0x014, CVR = 0x018, CALIB = 0x01c;
-const ENABLE = 1, TICKINT = 2, COUNTFLAG = 1 << 16;
+const CSR = 0x010,
+  RVR = 0x014,
+  CVR = 0x018,
+  CALIB = 0x01c;
+const ENABLE = 1,
+  TICKINT = 2,
+  COUNTFLAG = 1 << 16;
 
 function setup() {
   const cpu = new Cpu(getProfile('cortex-m0'));
   const m = { cpu, scs: new Scs(cpu) };
   const w = (off: number, v: number) => m.scs.write(off, 4, v);
   const r = (off: number) => m.scs.read(off, 4) >>> 0;
-  const advance = (n: number) => { m.cpu.cycles += n; m.cpu.systick.update(); };
+  const advance = (n: number) => {
+    m.cpu.cycles += n;
+    m.cpu.systick.update();
+  };
   const fired = () => m.cpu.pending[15] === 1;
-  const clearPending = () => { m.cpu.pending[15] = 0; };
+  const clearPending = () => {
+    m.cpu.pending[15] = 0;
+  };
   return { m, w, r, advance, fired, clearPending };
 }
 
@@ -33,7 +43,10 @@ describe('SysTick', () => {
 
   it('enabling with CVR = 0 reloads on the next clock, then fires after RVR more (period RVR+1)', () => {
     const { w, r, advance, fired } = setup();
-    w(CSR, 0); w(CVR, 0); w(RVR, 99); w(CSR, ENABLE | TICKINT | 4); // FreeRTOS order
+    w(CSR, 0);
+    w(CVR, 0);
+    w(RVR, 99);
+    w(CSR, ENABLE | TICKINT | 4); // FreeRTOS order
     advance(1);
     expect(r(CVR)).toBe(99); // reloaded
     advance(98);
@@ -46,7 +59,8 @@ describe('SysTick', () => {
 
   it('sets COUNTFLAG on 1 → 0 and clears it when CSR is read', () => {
     const { w, r, advance } = setup();
-    w(RVR, 9); w(CSR, ENABLE);
+    w(RVR, 9);
+    w(CSR, ENABLE);
     advance(11); // reload at 1, zero at 10, reload at 11
     const first = r(CSR);
     expect(first & COUNTFLAG).toBe(COUNTFLAG);
@@ -55,7 +69,8 @@ describe('SysTick', () => {
 
   it('does not pend the exception without TICKINT, but still sets COUNTFLAG', () => {
     const { w, r, advance, fired } = setup();
-    w(RVR, 4); w(CSR, ENABLE);
+    w(RVR, 4);
+    w(CSR, ENABLE);
     advance(20);
     expect(fired()).toBe(false);
     expect(r(CSR) & COUNTFLAG).toBe(COUNTFLAG);
@@ -63,7 +78,8 @@ describe('SysTick', () => {
 
   it('a write to CVR clears the counter and COUNTFLAG without firing', () => {
     const { w, r, advance, fired, clearPending } = setup();
-    w(RVR, 9); w(CSR, ENABLE | TICKINT);
+    w(RVR, 9);
+    w(CSR, ENABLE | TICKINT);
     advance(10); // zero reached at cycle 10
     expect(fired()).toBe(true);
     clearPending();
@@ -79,7 +95,8 @@ describe('SysTick', () => {
 
   it('RVR = 0 stops it: after reaching 0 it stays at 0 and never fires again', () => {
     const { w, r, advance, fired, clearPending } = setup();
-    w(RVR, 5); w(CSR, ENABLE | TICKINT);
+    w(RVR, 5);
+    w(CSR, ENABLE | TICKINT);
     advance(6); // zero at 6
     expect(fired()).toBe(true);
     clearPending();
@@ -92,7 +109,8 @@ describe('SysTick', () => {
 
   it('a new RVR takes effect at the next reload, not at once', () => {
     const { w, r, advance } = setup();
-    w(RVR, 100); w(CSR, ENABLE);
+    w(RVR, 100);
+    w(CSR, ENABLE);
     advance(1); // reloaded to 100
     advance(10);
     w(RVR, 5);
@@ -116,7 +134,8 @@ describe('SysTick', () => {
 
   it('disabling freezes the count and enabling resumes from it', () => {
     const { w, r, advance } = setup();
-    w(RVR, 50); w(CSR, ENABLE);
+    w(RVR, 50);
+    w(CSR, ENABLE);
     advance(11); // reload at 1 → 50, 10 cycles later 40
     w(CSR, 0);
     expect(r(CVR)).toBe(40);

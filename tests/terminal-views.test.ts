@@ -9,7 +9,11 @@ import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 
 function sramlab(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -18,7 +22,7 @@ describe('displayWidth and terminalColumns', () => {
     expect(displayWidth('\x1b[32m✓ 396\x1b[39m')).toBe(5);
     expect(displayWidth('0x20001000 +00000 │ab│')).toBe(22);
   });
-  it('a terminal\'s own width; piped, COLUMNS or 80', () => {
+  it("a terminal's own width; piped, COLUMNS or 80", () => {
     expect(terminalColumns({ isTTY: true, columns: 132 }, { COLUMNS: '80' })).toBe(132);
     expect(terminalColumns({ isTTY: false }, { COLUMNS: '100' })).toBe(100);
     expect(terminalColumns({ isTTY: false }, {})).toBe(80);
@@ -31,7 +35,18 @@ describe('displayWidth and terminalColumns', () => {
 });
 
 describe('sramlab compare fits the screen', () => {
-  const args = ['compare', '--alloc', 'galloc,basic,galloc-upstream', '--mcu', 'cortex-m0,cortex-m3', '--ops', '60', '--quiet', '--workers', '2'];
+  const args = [
+    'compare',
+    '--alloc',
+    'galloc,basic,galloc-upstream',
+    '--mcu',
+    'cortex-m0,cortex-m3',
+    '--ops',
+    '60',
+    '--quiet',
+    '--workers',
+    '2',
+  ];
   const json = JSON.parse(sramlab([...args, '--json']).stdout) as CompareReport;
   const scenarios = [...new Set(json.results.map((r) => r.scenario))];
   const broken = json.results.filter((r) => !r.ok);
@@ -48,10 +63,15 @@ describe('sramlab compare fits the screen', () => {
       const lines = r.stdout.trimEnd().split('\n');
       for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(width);
       const text = lines.join('\n');
-      scenarios.forEach((s, i) => expect(text).toContain(`${i + 1} ${s}`));
+      scenarios.forEach((s, i) => {
+        expect(text).toContain(`${i + 1} ${s}`);
+      });
       for (const mcu of ['cortex-m0', 'cortex-m3']) {
-        const block = text.slice(text.indexOf(`\n${mcu}`), mcu === 'cortex-m0' ? text.indexOf('\ncortex-m3') : undefined).replace(/\n\s+/g, ' ');
-        for (const b of broken.filter((x) => x.mcu === mcu)) expect(block).toMatch(new RegExp(`✗ ${b.allocator}:[^✗]*${b.scenario} \\(${b.violation!.rule}\\)`));
+        const block = text
+          .slice(text.indexOf(`\n${mcu}`), mcu === 'cortex-m0' ? text.indexOf('\ncortex-m3') : undefined)
+          .replace(/\n\s+/g, ' ');
+        for (const b of broken.filter((x) => x.mcu === mcu))
+          expect(block).toMatch(new RegExp(`✗ ${b.allocator}:[^✗]*${b.scenario} \\(${b.violation!.rule}\\)`));
       }
       expect(text).toContain(`${json.results.length} runs, ${broken.length} with a broken rule`);
     });
@@ -79,12 +99,21 @@ describe('run isr-reentrancy explains a deadlock in a few lines', () => {
     const start = r.stdout.indexOf('Why this is a deadlock:');
     expect(start).toBeGreaterThan(0);
     const lines = r.stdout.slice(start).split('\n');
-    const why = lines.slice(0, lines.findIndex((l) => /^ {2}alloc /.test(l))).join('\n');
+    const why = lines
+      .slice(
+        0,
+        lines.findIndex((l) => /^ {2}alloc /.test(l)),
+      )
+      .join('\n');
     for (const l of why.split('\n')) expect(displayWidth(l)).toBeLessThanOrEqual(80);
     const flat = why.replace(/\n\s+/g, ' ');
     const resumed = /interrupted at (0x[0-9a-f]{8} \([^)]+\))/.exec(v.message)![1]!;
-    expect(flat).toContain(`Who holds the lock: operation ${v.operation}, the thread-mode sl_alloc(64, 8). It took the allocator's lock, and IRQ 0 interrupted it at ${resumed}.`);
-    expect(flat).toContain(`Who spins: IRQ 0's handler calls sl_alloc(32, 4), which waits for that lock at 0x${v.pc.toString(16).padStart(8, '0')} ${v.symbol} ${v.source}.`);
+    expect(flat).toContain(
+      `Who holds the lock: operation ${v.operation}, the thread-mode sl_alloc(64, 8). It took the allocator's lock, and IRQ 0 interrupted it at ${resumed}.`,
+    );
+    expect(flat).toContain(
+      `Who spins: IRQ 0's handler calls sl_alloc(32, 4), which waits for that lock at 0x${v.pc.toString(16).padStart(8, '0')} ${v.symbol} ${v.source}.`,
+    );
     expect(flat).toMatch(/Why it never ends: the handler runs at a higher priority than thread mode/);
     expect(flat).toMatch(/What works instead: an allocator that masks interrupts \(PRIMASK\).*lock-free/);
   });

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../emulator/isa/decoder.ts';
 import { ENCODINGS } from '../emulator/isa/encodings.ts';
-import { assemble, FIXTURE_PATH, gnuAsAvailable, type Fixture } from './support/gnu-as.ts';
-import { ENCODER_CASES, type EncoderCase } from './support/thumb-cases.ts';
+import { assemble, FIXTURE_PATH, type Fixture, gnuAsAvailable } from './support/gnu-as.ts';
 import * as T from './support/thumb.ts';
+import { ENCODER_CASES, type EncoderCase } from './support/thumb-cases.ts';
 
 const fixture = JSON.parse(readFileSync(FIXTURE_PATH, 'utf8')) as Fixture;
 const key = (asm: string, cpu = 'cortex-m0'): string => `${cpu}|${asm}`;
@@ -33,7 +33,9 @@ describe('Thumb encoder vs the GNU assembler fixture', () => {
 describe.runIf(gnuAsAvailable())('Thumb encoder vs arm-none-eabi-as (live)', () => {
   it('every case assembles to the encoder output', () => {
     const got = assemble(ENCODER_CASES);
-    const mismatches = ENCODER_CASES.flatMap((c, k) => (got[k].bytes === encoded(c) ? [] : [`${c.asm}: as ${got[k].bytes}, encoder ${encoded(c)}`]));
+    const mismatches = ENCODER_CASES.flatMap((c, k) =>
+      got[k].bytes === encoded(c) ? [] : [`${c.asm}: as ${got[k].bytes}, encoder ${encoded(c)}`],
+    );
     expect(mismatches).toEqual([]);
   });
 });
@@ -42,7 +44,7 @@ describe('Thumb encoder coverage and checks', () => {
   it('covers every ARMv6-M row of the encoding table', () => {
     const rows = ENCODINGS.filter((e) => e.arch === 'v6m').map(compile);
     const hit = (r: ReturnType<typeof compile>): boolean =>
-      ENCODER_CASES.some((c) => (typeof c.insn === 'number') === (r.width === 16) && ((word(c.insn) & r.mask) >>> 0) === r.value);
+      ENCODER_CASES.some((c) => (typeof c.insn === 'number') === (r.width === 16) && (word(c.insn) & r.mask) >>> 0 === r.value);
     expect(rows.filter((r) => !hit(r)).map((r) => r.enc.name)).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseElf } from '../emulator/elf.ts';
 import { imagePath } from '../scenarios/image.ts';
 import type { OperationEvent } from '../scenarios/session.ts';
-import { trace, type TraceAccess, type TraceException, type TraceOptions, type TraceRegion } from '../scenarios/trace.ts';
+import { type TraceAccess, type TraceException, type TraceOptions, type TraceRegion, trace } from '../scenarios/trace.ts';
 import { type Fold, LoopFolder } from '../views/loop-fold.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
@@ -66,7 +66,10 @@ describe('trace of one galloc alloc', () => {
   });
 
   it('announces the operation and stops the scenario after it', () => {
-    expect(events.map((e) => [e.phase, e.number, e.kind])).toEqual([['start', 1, 'alloc'], ['end', 1, 'alloc']]);
+    expect(events.map((e) => [e.phase, e.number, e.kind])).toEqual([
+      ['start', 1, 'alloc'],
+      ['end', 1, 'alloc'],
+    ]);
     expect(events[1]!.result?.ptr).toBeGreaterThanOrEqual(sym('__heap_start'));
     expect(summary.result).toBeNull();
     expect(summary.accesses).toBe(accesses.length);
@@ -100,7 +103,10 @@ describe('sramlab trace', () => {
   it('--json is one JSON object a line: op start, accesses, op end, end', () => {
     const r = sramlab('trace', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--first', '2', '--region', 'heap', '--json');
     expect(r.status).toBe(0);
-    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: 'op', phase: 'start', op: 1, kind: 'alloc', call: 'alloc(1, 1)' });
     expect(lines.at(-1)).toMatchObject({ type: 'end', violation: null });
     const accesses = lines.filter((l) => l.type === 'access');
@@ -115,7 +121,9 @@ describe('sramlab trace', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).not.toMatch(/\x1b\[/);
     expect(r.stdout).toMatch(/^── op 1: alloc\(1, 1\)$/m);
-    expect(r.stdout).toMatch(/^ {2}0x[0-9a-f]{8} {2}\w+(\+0x[0-9a-f]+)? +emballoc\.c:\d+ +store 4 0x2000[0-9a-f]{4} {2}0x[0-9a-f]{8} {2}heap +str/m);
+    expect(r.stdout).toMatch(
+      /^ {2}0x[0-9a-f]{8} {2}\w+(\+0x[0-9a-f]+)? +emballoc\.c:\d+ +store 4 0x2000[0-9a-f]{4} {2}0x[0-9a-f]{8} {2}heap +str/m,
+    );
     expect(r.stdout).toMatch(/returned 0x20001004 · \d+ loads, \d+ stores shown/);
   });
 
@@ -129,7 +137,13 @@ describe('sramlab trace', () => {
 describe('LoopFolder (hand-worked streams)', () => {
   function fold(stream: number[]) {
     const out: string[] = [];
-    const f = new LoopFolder<number>((n) => String(n), (n) => out.push(String(n)), (x: Fold<number>) => out.push(`[${x.iteration.join(' ')}]×${x.times}`), 8, (n) => n * 10);
+    const f = new LoopFolder<number>(
+      (n) => String(n),
+      (n) => out.push(String(n)),
+      (x: Fold<number>) => out.push(`[${x.iteration.join(' ')}]×${x.times}`),
+      8,
+      (n) => n * 10,
+    );
     for (const n of stream) f.push(n);
     f.flush();
     return out;
@@ -149,8 +163,24 @@ describe('LoopFolder (hand-worked streams)', () => {
   it('measures an iteration from one first record to the next', () => {
     type R = { k: string; i: number };
     let got: Fold<R> | null = null;
-    const f = new LoopFolder<R>((r) => r.k, () => {}, (x) => { got = x; }, 8, (r) => r.i);
-    for (const [k, i] of [['a', 0], ['b', 3], ['a', 7], ['b', 10], ['a', 14], ['b', 17]] as const) f.push({ k, i });
+    const f = new LoopFolder<R>(
+      (r) => r.k,
+      () => {},
+      (x) => {
+        got = x;
+      },
+      8,
+      (r) => r.i,
+    );
+    for (const [k, i] of [
+      ['a', 0],
+      ['b', 3],
+      ['a', 7],
+      ['b', 10],
+      ['a', 14],
+      ['b', 17],
+    ] as const)
+      f.push({ k, i });
     f.flush();
     expect(got).toMatchObject({ times: 1, instructionsPerIteration: 7 });
   });
@@ -160,25 +190,37 @@ describe('sramlab trace through an interrupt that deadlocks', () => {
   const text = sramlab('trace', 'isr-reentrancy', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--op', '7');
   const lines = text.stdout.split('\n');
   // The records --json prints (1.4 million lines: taken from the library, keeping what is checked).
-  let count = 0, firstAfterEntry: TraceAccess | null = null;
-  const exceptions: TraceException[] = [], tail: TraceAccess[] = [];
-  trace({ scenario: 'isr-reentrancy', allocator: 'galloc', mcu: 'cortex-m0', seed: 1, ops: 1000, from: 7, to: 7 }, {
-    access: (a) => {
-      count++;
-      if (exceptions.length === 1 && !firstAfterEntry) firstAfterEntry = a;
-      tail.push(a);
-      if (tail.length > 2) tail.shift();
+  let count = 0,
+    firstAfterEntry: TraceAccess | null = null;
+  const exceptions: TraceException[] = [],
+    tail: TraceAccess[] = [];
+  trace(
+    { scenario: 'isr-reentrancy', allocator: 'galloc', mcu: 'cortex-m0', seed: 1, ops: 1000, from: 7, to: 7 },
+    {
+      access: (a) => {
+        count++;
+        if (exceptions.length === 1 && !firstAfterEntry) firstAfterEntry = a;
+        tail.push(a);
+        if (tail.length > 2) tail.shift();
+      },
+      exception: (e) => exceptions.push(e),
     },
-    exception: (e) => exceptions.push(e),
-  });
+  );
 
   it('--json has the exception as a line of its own', () => {
-    const r = spawnSync(process.execPath, [BIN, 'trace', 'isr-reentrancy', '--alloc', 'slab', '--op', '7', '--json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    const ex = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'exception');
+    const r = spawnSync(process.execPath, [BIN, 'trace', 'isr-reentrancy', '--alloc', 'slab', '--op', '7', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    const ex = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'exception');
     expect(ex.map((e) => `${e.phase} ${e.exception}`)).toEqual(['entry 16', 'return 16']);
   });
 
-  it('marks the exception entry where the library reports it, before the handler\'s first access', () => {
+  it("marks the exception entry where the library reports it, before the handler's first access", () => {
     expect(exceptions).toEqual([expect.objectContaining({ phase: 'entry', exception: 16, op: 7 })]);
     const firstInHandler = firstAfterEntry!;
     expect(exceptions[0]!.pc).toBe(firstInHandler.pc);
@@ -208,7 +250,8 @@ describe('sramlab trace through an interrupt that deadlocks', () => {
   it('a handler that returns (slab, lock-free) is marked at entry and at return', () => {
     const r = sramlab('trace', 'isr-reentrancy', '--alloc', 'slab', '--mcu', 'cortex-m0', '--op', '7');
     expect(r.status).toBe(0);
-    const entry = r.stdout.indexOf('⇢ exception entry: IRQ 0'), ret = r.stdout.indexOf('⇠ exception return from IRQ 0');
+    const entry = r.stdout.indexOf('⇢ exception entry: IRQ 0'),
+      ret = r.stdout.indexOf('⇠ exception return from IRQ 0');
     expect(entry).toBeGreaterThan(0);
     expect(ret).toBeGreaterThan(entry);
   });

@@ -9,7 +9,7 @@
 // Without Chromium the test is skipped on a developer's machine and fails in CI (CI=true).
 // SRAMLAB_KEEP_SCREENSHOT=1 keeps the screenshot (its path is printed) to look at.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
@@ -25,8 +25,16 @@ import { runScenario } from '../scenarios/index.ts';
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'sramlab.js');
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const haveChromium = existsSync(CHROMIUM);
 /** Every wait is bounded: a page that never answers fails the test instead of hanging it. */
 const WAIT = 15_000;
@@ -35,8 +43,16 @@ const tmp = mkdtempSync(join(tmpdir(), 'sramlab-web-test-'));
 
 /** The CLI in this process (cli.ts's main), as the tests of the other commands run it: the same JSON and lines, no start-up cost. */
 async function sramlab(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const status = await main(args, { out: (t) => { stdout += t; }, err: (t) => { stderr += t; } });
+  let stdout = '',
+    stderr = '';
+  const status = await main(args, {
+    out: (t) => {
+      stdout += t;
+    },
+    err: (t) => {
+      stderr += t;
+    },
+  });
   return { status, stdout, stderr };
 }
 
@@ -44,21 +60,32 @@ async function sramlab(...args: string[]): Promise<{ status: number; stdout: str
 function startServer(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
   return new Promise((ok, fail) => {
-    let out = '', err = '';
+    let out = '',
+      err = '';
     const timer = setTimeout(() => fail(new Error(`sramlab serve printed no address within ${WAIT} ms: ${out}${err}`)), WAIT);
-    child.stderr!.on('data', (d) => { err += d; });
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
     child.stdout!.on('data', (d) => {
       out += d;
       const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
-      if (m) { clearTimeout(timer); ok({ child, url: m[0] }); }
+      if (m) {
+        clearTimeout(timer);
+        ok({ child, url: m[0] });
+      }
     });
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`sramlab serve exited with ${code}: ${err}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`sramlab serve exited with ${code}: ${err}`));
+    });
   });
 }
 
 /** Every .ts file under a folder, recursively. */
-const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-  e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 
 describe('the playground bundle', () => {
   it('bundles a machine that imports nothing from Node (issue 12, item 5)', () => {
@@ -66,33 +93,46 @@ describe('the playground bundle', () => {
     const found = sources(join(ROOT, 'emulator')).flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)]
         .filter((m) => node.has(m[1]!) || node.has(m[1]!.split('/')[0]!))
-        .map((m) => `${file.slice(ROOT.length + 1)}: ${m[1]}`));
+        .map((m) => `${file.slice(ROOT.length + 1)}: ${m[1]}`),
+    );
     expect(found).toEqual([]);
   });
 
-  it('takes nothing from Node for the machine or the page: only the scenarios\' path-reading code reaches the shim', async () => {
+  it("takes nothing from Node for the machine or the page: only the scenarios' path-reading code reaches the shim", async () => {
     const { buildWeb } = await import('../web/build.ts');
     const { out, nodeImports } = await buildWeb(join(tmp, 'built'));
     // issue 12 item 5: emulator/ imports nothing from Node, so the same machine runs in a page.
     expect(nodeImports.filter((i) => /^(emulator|web)\//.test(i))).toEqual([]);
     expect(nodeImports.length).toBeGreaterThan(0); // the record works: the scenarios do read files by path
-    for (const f of ['index.html', 'main.js', 'styles.css', 'catalogue.json', 'images/galloc-cortex-m0.elf']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['index.html', 'main.js', 'styles.css', 'catalogue.json', 'images/galloc-cortex-m0.elf'])
+      expect(existsSync(join(out, f)), f).toBe(true);
   });
 });
 
 describe('sramlab serve on bad input', () => {
   it('refuses a port that is not one, a folder with no page, and a port in use: one line, exit 2', async () => {
-    for (const [args, message] of [[['--port', 'http'], "'http' is not a port"], [['--port', '65536'], "'65536' is not a port"],
-      [['--port', '0', '--dir', join(tmp, 'nothing-here')], 'no index.html there']] as const) {
+    for (const [args, message] of [
+      [['--port', 'http'], "'http' is not a port"],
+      [['--port', '65536'], "'65536' is not a port"],
+      [['--port', '0', '--dir', join(tmp, 'nothing-here')], 'no index.html there'],
+    ] as const) {
       const r = await sramlab('serve', ...args);
-      expect({ status: r.status, stdout: r.stdout, lines: r.stderr.split('\n').length }, args.join(' ')).toEqual({ status: 2, stdout: '', lines: 2 });
+      expect({ status: r.status, stdout: r.stdout, lines: r.stderr.split('\n').length }, args.join(' ')).toEqual({
+        status: 2,
+        stdout: '',
+        lines: 2,
+      });
       expect(r.stderr).toContain(message);
     }
     const taken = createServer();
     await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok));
     try {
       const port = (taken.address() as AddressInfo).port;
-      expect(await sramlab('serve', '--port', String(port))).toEqual({ status: 2, stdout: '', stderr: `sramlab: --port ${port}: already in use\n` });
+      expect(await sramlab('serve', '--port', String(port))).toEqual({
+        status: 2,
+        stdout: '',
+        stderr: `sramlab: --port ${port}: already in use\n`,
+      });
     } finally {
       taken.close();
     }
@@ -122,7 +162,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     page = await context.newPage();
     page.setDefaultTimeout(WAIT);
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     await page.goto(server.url);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
   }, 60_000);
@@ -195,7 +237,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     expect(await page.textContent('#stack-text')).toContain(`(${api.peakStackBytes} B used)`);
   });
 
-  it('steps through one operation by instruction: from sl_alloc\'s entry with its arguments in r0 and r1', async () => {
+  it("steps through one operation by instruction: from sl_alloc's entry with its arguments in r0 and r1", async () => {
     const sl_alloc = AllocatorImage.load('galloc', 'cortex-m0').machine.symbol('sl_alloc')!;
     await runInPage('cortex-m0', 'galloc', 'smoke');
     await page.click('#step-first');
@@ -205,7 +247,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     expect(await page.textContent('#insn-label')).toMatch(/^instruction 1 of \d+ in op 1 · Thread$/);
     // AAPCS: the first two arguments in r0 and r1, the PC at the function's entry (Thumb bit clear).
     expect(await page.textContent('#insn-listing .here')).toContain(hex(sl_alloc & ~1).slice(2));
-    const regs = await page.$$eval('#registers tr', (rows) => Object.fromEntries((rows as HTMLTableRowElement[]).map((r) => [r.cells[0]!.textContent, r.cells[1]!.textContent])));
+    const regs = await page.$$eval('#registers tr', (rows) =>
+      Object.fromEntries((rows as HTMLTableRowElement[]).map((r) => [r.cells[0]!.textContent, r.cells[1]!.textContent])),
+    );
     expect(regs.r0).toBe(hex(Number(size)));
     expect(regs.r1).toBe(hex(Number(align)));
     expect(regs.pc).toBe(hex(sl_alloc & ~1));
@@ -213,7 +257,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     expect(await page.textContent('#insn-label')).toMatch(/^instruction 2 of /);
   });
 
-  it('shows the deadlocked ISR spinning at the PC the API reports, in IRQ 0\'s handler', async () => {
+  it("shows the deadlocked ISR spinning at the PC the API reports, in IRQ 0's handler", async () => {
     const v = runScenario('isr-reentrancy', 'galloc', 'cortex-m0', { seed: 1, ops: 1000, heap: 16384 }).violation!;
     expect(v.rule).toBe('liveness');
     await runInPage('cortex-m0', 'galloc', 'isr-reentrancy');
@@ -253,23 +297,33 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     for (const file of ['bump-cortex-m0.elf', 'bump-broken-bounds-cortex-m0.elf']) {
       const path = join(ROOT, 'examples', 'c-allocator', file);
       const cli = await sramlab('check', path, '--mcu', 'cortex-m0', '--json');
-      const report = JSON.parse(cli.stdout) as { scenarios: { name: string; ok: boolean; result: { violation: { rule: string; address?: number } | null } }[] };
+      const report = JSON.parse(cli.stdout) as {
+        scenarios: { name: string; ok: boolean; result: { violation: { rule: string; address?: number } | null } }[];
+      };
       await page.selectOption('#check-mcu', 'cortex-m0');
       if (file === 'bump-cortex-m0.elf') {
         // Dropped on the drop zone, as a DataTransfer carrying the file's bytes.
         const data = [...readFileSync(path)];
-        const transfer = await page.evaluateHandle(({ name, data }) => {
-          const t = new DataTransfer();
-          t.items.add(new File([new Uint8Array(data)], name));
-          return t;
-        }, { name: file, data });
+        const transfer = await page.evaluateHandle(
+          ({ name, data }) => {
+            const t = new DataTransfer();
+            t.items.add(new File([new Uint8Array(data)], name));
+            return t;
+          },
+          { name: file, data },
+        );
         await page.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
       } else {
         await page.setInputFiles('#elf-input', path);
       }
-      await page.waitForFunction((name) => (document.getElementById('check-status')?.textContent ?? '').startsWith(`${name} on cortex-m0: `), file);
+      await page.waitForFunction(
+        (name) => (document.getElementById('check-status')?.textContent ?? '').startsWith(`${name} on cortex-m0: `),
+        file,
+      );
       const failed = report.scenarios.filter((s) => !s.ok);
-      expect(await page.textContent('#check-status')).toBe(`${file} on cortex-m0: ${failed.length === 0 ? 'every check held' : `${failed.length} scenario${failed.length === 1 ? '' : 's'} broke a rule`}`);
+      expect(await page.textContent('#check-status')).toBe(
+        `${file} on cortex-m0: ${failed.length === 0 ? 'every check held' : `${failed.length} scenario${failed.length === 1 ? '' : 's'} broke a rule`}`,
+      );
       expect(cli.status).toBe(failed.length === 0 ? 0 : 1);
       for (const s of report.scenarios) {
         const row = `#check-result tr[data-scenario="${s.name}"]`;

@@ -31,7 +31,11 @@ export function renderCompare(v: CompareView): string[] {
 }
 
 function fullCell(r: ScenarioResult): string {
-  return r.ok && r.caught ? `✓ caught ${r.caught.rule}` : r.ok ? `✓ ${r.stats.alloc.cycles.median || ''}`.trimEnd() : `✗ ${r.violation!.rule}`;
+  return r.ok && r.caught
+    ? `✓ caught ${r.caught.rule}`
+    : r.ok
+      ? `✓ ${r.stats.alloc.cycles.median || ''}`.trimEnd()
+      : `✗ ${r.violation!.rule}`;
 }
 
 /** One row per allocator / mcu, one column per scenario, columns as wide as what they hold. */
@@ -53,7 +57,12 @@ function fullTable(v: CompareView): string[] {
     });
     lines.push((key.padEnd(keyWidth) + cells.join('')).trimEnd());
   }
-  lines.push(...wrapWords(`✓ n: every check held; n = median alloc cycles. ✗ rule: the rule that broke.`.split(' '), v.wide ? Infinity : v.width).map((l) => p.dim(l)));
+  lines.push(
+    ...wrapWords(
+      `✓ n: every check held; n = median alloc cycles. ✗ rule: the rule that broke.`.split(' '),
+      v.wide ? Infinity : v.width,
+    ).map((l) => p.dim(l)),
+  );
   return lines;
 }
 
@@ -69,10 +78,19 @@ function profileBlocks(v: CompareView): string[] {
   const keyWidth = Math.max(10, ...allocators.map((a) => a.length + 2), ...mcus.map((m) => m.length + 2));
   const n = v.scenarios.length;
   const cell = [7, 4, 3].find((w) => keyWidth + n * w <= v.width) ?? 3;
-  const lines = wrapWords(['scenarios:', ...v.scenarios.map((s, i) => `${i + 1}\u00a0${s}`)], v.width, '  ').map((l) => l.replaceAll('\u00a0', ' '));
-  lines.push(...wrapWords((cell >= 7
-    ? '✓ n: every check held, n = median alloc cycles · ✓ c: the rule the scenario exists to catch was caught · ✗ rule: a rule broke (listed under the block)'
-    : '✓ every check held · c the rule the scenario exists to catch was caught · ✗ a rule broke (listed under the block)').split(' '), v.width, '  ').map((l) => p.dim(l)));
+  const lines = wrapWords(['scenarios:', ...v.scenarios.map((s, i) => `${i + 1}\u00a0${s}`)], v.width, '  ').map((l) =>
+    l.replaceAll('\u00a0', ' '),
+  );
+  lines.push(
+    ...wrapWords(
+      (cell >= 7
+        ? '✓ n: every check held, n = median alloc cycles · ✓ c: the rule the scenario exists to catch was caught · ✗ rule: a rule broke (listed under the block)'
+        : '✓ every check held · c the rule the scenario exists to catch was caught · ✗ a rule broke (listed under the block)'
+      ).split(' '),
+      v.width,
+      '  ',
+    ).map((l) => p.dim(l)),
+  );
   for (const mcu of mcus) {
     lines.push('');
     lines.push(p.bold(mcu.padEnd(keyWidth) + v.scenarios.map((_, i) => String(i + 1).padStart(cell)).join('')));
@@ -107,7 +125,10 @@ function footer(v: CompareView, width: number): string[] {
   const p = v.paint ?? PLAIN;
   const failed = v.results.filter((r) => !r.ok).length;
   return [
-    ...wrapWords(`${v.invocation} run <scenario> --alloc A --mcu P shows one run; --json has each run's replay; --wide the full table.`.split(' '), width).map((l) => p.dim(l)),
+    ...wrapWords(
+      `${v.invocation} run <scenario> --alloc A --mcu P shows one run; --json has each run's replay; --wide the full table.`.split(' '),
+      width,
+    ).map((l) => p.dim(l)),
     `${v.results.length} runs, ${failed} with a broken rule, in ${v.secs.toFixed(1)} s`,
   ];
 }

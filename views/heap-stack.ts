@@ -1,6 +1,6 @@
 // The heap grid with the stack drawn beside it, for `run --show heap`, `--step` and `demo`.
 
-import { renderHeapMap, type HeapGridOptions, type HeapMap } from '../scenarios/heap-map.ts';
+import { type HeapGridOptions, type HeapMap, renderHeapMap } from '../scenarios/heap-map.ts';
 import { besideEachOther, renderStack, type StackPaint, type StackState } from './stack-view.ts';
 import { displayWidth, wrapWords } from './text-width.ts';
 
@@ -17,6 +17,6 @@ export function renderHeapAndStack(map: HeapMap, stack: StackState, opts: HeapSt
   const gridEnd = lines.findIndex((l, i) => i > 0 && !/^0x[0-9a-f]{8} \+/.test(l));
   const bar = renderStack(stack, 8, opts.stackPaint);
   // The summary under the grid (a violation's message can be long) wrapped to the screen.
-  const summary = lines.slice(gridEnd).flatMap((l) => displayWidth(l) <= opts.width ? [l] : wrapWords(l.split(' '), opts.width, '    '));
+  const summary = lines.slice(gridEnd).flatMap((l) => (displayWidth(l) <= opts.width ? [l] : wrapWords(l.split(' '), opts.width, '    ')));
   return [lines[0]!, ...besideEachOther(lines.slice(1, gridEnd), bar, displayWidth), ...summary];
 }

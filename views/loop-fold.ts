@@ -32,7 +32,10 @@ export class LoopFolder<T> {
     if (loop) {
       if (k === loop.keys[loop.partial.length]) {
         loop.partial.push(record);
-        if (loop.partial.length === loop.keys.length) { loop.times++; loop.partial = []; }
+        if (loop.partial.length === loop.keys.length) {
+          loop.times++;
+          loop.partial = [];
+        }
         return;
       }
       this.flush();

@@ -52,7 +52,8 @@ export function renderStack(st: StackState, rows = 8, paint: StackPaint = (_k, t
     lines.push(`  ${bar}${marks ? ` ◄ ${marks}` : ''}`);
   }
   lines.push(`${hex(st.limit)} limit`);
-  if (st.deepest < st.limit) lines.push(paint('crossed', `!! SP ${hex(st.deepest)}`), paint('crossed', `   ${st.limit - st.deepest} B below the limit`));
+  if (st.deepest < st.limit)
+    lines.push(paint('crossed', `!! SP ${hex(st.deepest)}`), paint('crossed', `   ${st.limit - st.deepest} B below the limit`));
   return lines;
 }
 

@@ -1,5 +1,6 @@
 // Terminal widths: how many columns a line takes on screen, and how many the screen has.
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an ANSI escape starts with ESC.
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** The text without its ANSI colour codes. */
@@ -14,7 +15,10 @@ export function displayWidth(line: string): number {
  * Columns to lay out for: the terminal's own width when stdout is one; otherwise (a pipe, a
  * file) the COLUMNS environment variable, or 80.
  */
-export function terminalColumns(stdout: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+export function terminalColumns(
+  stdout: { isTTY?: boolean; columns?: number } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   if (stdout.isTTY && stdout.columns && stdout.columns > 0) return stdout.columns;
   const n = Number(env.COLUMNS);
   return Number.isInteger(n) && n > 0 ? n : 80;

@@ -10,7 +10,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, stop, type Plugin } from 'esbuild';
+import { build, type Plugin, stop } from 'esbuild';
 import { PROFILES } from '../emulator/profiles.ts';
 import { discoverAllocators, IMAGES_DIR, imageName } from '../firmware/allocators.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
@@ -80,7 +80,7 @@ export async function buildWeb(out = DEFAULT_OUT): Promise<WebBuild> {
     // no-cas runs separate CAS builds that the page does not carry.
     scenarios: SCENARIOS.filter((s) => !s.variant).map(({ name, description }) => ({ name, description })),
   };
-  writeFileSync(join(out, 'catalogue.json'), JSON.stringify(catalogue, null, 2) + '\n');
+  writeFileSync(join(out, 'catalogue.json'), `${JSON.stringify(catalogue, null, 2)}\n`);
   return { out, nodeImports: [...new Set(nodeImports)].sort() };
 }
 

@@ -7,9 +7,9 @@ import { ElfError, hex } from '../emulator/elf.ts';
 import { disassemble } from '../emulator/isa/disasm.ts';
 import { is32bit } from '../emulator/isa/encodings.ts';
 import type { Machine } from '../emulator/machine.ts';
-import { imageMap, type BandKind, type ImageMap } from '../scenarios/image-map.ts';
-import { bytes, defaultCellBytes, describeOperation, heapMap, HeapTracker, type HeapMap, type HeapSpan } from '../scenarios/heap-map.ts';
+import { bytes, defaultCellBytes, describeOperation, type HeapMap, type HeapSpan, HeapTracker, heapMap } from '../scenarios/heap-map.ts';
 import { AllocatorImage, ImageError } from '../scenarios/image.ts';
+import { type BandKind, type ImageMap, imageMap } from '../scenarios/image-map.ts';
 import { type ImageTarget, runScenarioOnImage, type ScenarioResult } from '../scenarios/index.ts';
 import type { Session } from '../scenarios/session.ts';
 import type { Catalogue } from './build.ts';
@@ -27,7 +27,12 @@ interface Frame {
 }
 
 /** One instruction of the listing around where a run stopped. */
-interface ListingLine { address: number; text: string; source?: string; here: boolean }
+interface ListingLine {
+  address: number;
+  text: string;
+  source?: string;
+  here: boolean;
+}
 
 interface Run {
   result: ScenarioResult;
@@ -42,15 +47,33 @@ interface Run {
 }
 
 /** One instruction as the core was about to execute it. */
-interface Step { pc: number; ipsr: number; regs: Uint32Array; xpsr: number }
+interface Step {
+  pc: number;
+  ipsr: number;
+  regs: Uint32Array;
+  xpsr: number;
+}
 
 /** The instructions of one operation: all of them, or the first TRACE_HEAD and the last TRACE_TAIL. */
-interface InstructionTrace { op: number; steps: Step[]; skippedAt: number; skipped: number; machine: Machine }
+interface InstructionTrace {
+  op: number;
+  steps: Step[];
+  skippedAt: number;
+  skipped: number;
+  machine: Machine;
+}
 
-const TRACE_HEAD = 2000, TRACE_TAIL = 500;
+const TRACE_HEAD = 2000,
+  TRACE_TAIL = 500;
 
 /** The scenario again (it is deterministic), with the core's per-instruction hook on during operation op alone. */
-function traceOperation(scenario: string, mcu: string, src: Source, params: { seed: number; ops: number; heap?: number }, op: number): InstructionTrace {
+function traceOperation(
+  scenario: string,
+  mcu: string,
+  src: Source,
+  params: { seed: number; ops: number; heap?: number },
+  op: number,
+): InstructionTrace {
   const head: Step[] = [];
   let tail: Step[] = [];
   let seen = 0;
@@ -66,7 +89,9 @@ function traceOperation(scenario: string, mcu: string, src: Source, params: { se
         if (head.length < TRACE_HEAD) head.push(step);
         else if (tail.push(step) >= 4 * TRACE_TAIL) tail = tail.slice(-TRACE_TAIL);
       };
-      s.onOperation((e) => { if (e.number === op) cpu.onInstruction = e.phase === 'start' ? record : null; });
+      s.onOperation((e) => {
+        if (e.number === op) cpu.onInstruction = e.phase === 'start' ? record : null;
+      });
     });
   } finally {
     if (machine) machine.cpu.onInstruction = null;
@@ -76,7 +101,8 @@ function traceOperation(scenario: string, mcu: string, src: Source, params: { se
 }
 
 /** Instructions shown before and after the one a violation names. */
-const LISTING_BEFORE = 6, LISTING_AFTER = 4;
+const LISTING_BEFORE = 6,
+  LISTING_AFTER = 4;
 
 /**
  * The code around a PC, decoded forward from the start of its function (Thumb cannot be decoded
@@ -106,7 +132,11 @@ function listingAround(m: Machine, pc: number): ListingLine[] {
 }
 
 /** An image to run: a built-in's committed ELF, or the user's. */
-interface Source { label: string; elf: Uint8Array; user: boolean }
+interface Source {
+  label: string;
+  elf: Uint8Array;
+  user: boolean;
+}
 
 /** Scenarios a given image cannot run, or runs only on request (as cli/check.ts leaves them out). */
 const CHECK_SKIPS: Readonly<Record<string, string>> = {
@@ -125,17 +155,26 @@ const el = (tag: string, text = '', cls = ''): HTMLElement => {
 function frameOf(s: Session, tracker: HeapTracker, op: number, title: string): Frame {
   const cpu = s.image.machine.cpu;
   const entry = s.image.entrySP ?? s.image.layout.stackTop;
-  return { op, title, map: heapMap(s, tracker), lowestSP: entry - s.peakStackBytes, registers: Array.from(cpu.r, (r) => r >>> 0), xpsr: cpu.xpsr >>> 0 };
+  return {
+    op,
+    title,
+    map: heapMap(s, tracker),
+    lowestSP: entry - s.peakStackBytes,
+    registers: Array.from(cpu.r, (r) => r >>> 0),
+    xpsr: cpu.xpsr >>> 0,
+  };
 }
 
 /** What runScenarioOnImage needs for an image: a user's comes up as `sramlab check` brings it up. */
 function target(scenario: string, mcu: string, src: Source): ImageTarget {
   return {
-    allocator: src.label, mcu,
+    allocator: src.label,
+    mcu,
     makeImage: () => AllocatorImage.fromElf(src.elf, mcu, src.user ? { boot: 'auto' } : {}, src.user ? src.label : `${src.label}-${mcu}`),
-    replay: (q) => src.user
-      ? `sramlab check ${src.label} --mcu ${mcu} --scenario ${scenario} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`
-      : `sramlab run ${scenario} --alloc ${src.label} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
+    replay: (q) =>
+      src.user
+        ? `sramlab check ${src.label} --mcu ${mcu} --scenario ${scenario} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`
+        : `sramlab run ${scenario} --alloc ${src.label} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
   };
 }
 
@@ -146,17 +185,28 @@ function runRecorded(scenario: string, mcu: string, src: Source, params: { seed:
   const result = runScenarioOnImage(scenario, target(scenario, mcu, src), params, (s) => {
     session = s;
     tracker = new HeapTracker(s);
-    s.onOperation((e) => { if (e.phase === 'end') frames.push(frameOf(s, tracker!, e.number, e.kind === 'init' ? `op 0: ${describeOperation(e).slice(6)}` : describeOperation(e))); });
+    s.onOperation((e) => {
+      if (e.phase === 'end')
+        frames.push(frameOf(s, tracker!, e.number, e.kind === 'init' ? `op 0: ${describeOperation(e).slice(6)}` : describeOperation(e)));
+    });
   });
   const v = result.violation ?? result.caught;
-  const last = frameOf(session!, tracker!, v ? v.operation : result.operations, v ? `stopped at op ${v.operation}: the ${v.rule} rule` : `end: ${result.operations} operations, every check held`);
+  const last = frameOf(
+    session!,
+    tracker!,
+    v ? v.operation : result.operations,
+    v ? `stopped at op ${v.operation}: the ${v.rule} rule` : `end: ${result.operations} operations, every check held`,
+  );
   // The stack rule names the SP that crossed the limit.
   if (v?.rule === 'stack' && v.address !== undefined) last.lowestSP = Math.min(last.lowestSP, v.address);
   frames.push(last);
   const { stackTop, stackLimit } = session!.image.layout;
   const m = session!.image.machine;
   return {
-    result, frames, stackTop, stackLimit,
+    result,
+    frames,
+    stackTop,
+    stackLimit,
     listing: v?.pc !== undefined ? listingAround(m, v.pc) : [],
     memoryMap: imageMap(m.image!, m.profile, src.label),
     traceOp: (op) => traceOperation(scenario, mcu, src, params, op),
@@ -166,10 +216,13 @@ function runRecorded(scenario: string, mcu: string, src: Source, params: { seed:
 // ---- drawing -------------------------------------------------------------------------------
 
 const KIND_COLOUR: Record<Exclude<HeapSpan['kind'], 'live'>, string> = {
-  metadata: '#7a5cff', free: '#cfd8dc', untouched: '#f4f6f7', violation: '#e53935',
+  metadata: '#7a5cff',
+  free: '#cfd8dc',
+  untouched: '#f4f6f7',
+  violation: '#e53935',
 };
 /** A live block's colour comes from the operation that made it, so it keeps it from frame to frame. */
-const liveColour = (op: number | undefined) => op === undefined ? '#888' : `hsl(${(op * 47) % 360} 65% 55%)`;
+const liveColour = (op: number | undefined) => (op === undefined ? '#888' : `hsl(${(op * 47) % 360} 65% 55%)`);
 
 const COLUMNS = 64;
 const CELL_PX = 10;
@@ -185,7 +238,8 @@ function drawHeap(map: HeapMap): void {
   let k = 0;
   let violationCell = -1;
   for (let i = 0; i < rows * COLUMNS; i++) {
-    const from = map.heapStart + i * cell, to = Math.min(from + cell, map.heapEnd);
+    const from = map.heapStart + i * cell,
+      to = Math.min(from + cell, map.heapEnd);
     if (from >= map.heapEnd) break;
     while (k < map.spans.length && map.spans[k]!.end <= from) k++;
     // In use wins over not in use, and a violation over everything (as the terminal grid draws it).
@@ -204,18 +258,22 @@ function drawHeap(map: HeapMap): void {
     g.lineWidth = 2;
     g.strokeRect((violationCell % COLUMNS) * CELL_PX - 2, Math.floor(violationCell / COLUMNS) * CELL_PX - 2, CELL_PX + 3, CELL_PX + 3);
   }
-  $('heap-scale').textContent = `heap ${hex(map.heapStart)}–${hex(map.heapEnd - 1)}, ${bytes(size)}: 1 cell = ${cell} B, 1 row = ${bytes(cell * COLUMNS)}`;
+  $('heap-scale').textContent =
+    `heap ${hex(map.heapStart)}–${hex(map.heapEnd - 1)}, ${bytes(size)}: 1 cell = ${cell} B, 1 row = ${bytes(cell * COLUMNS)}`;
   const total = (kind: HeapSpan['kind']) => map.spans.filter((s) => s.kind === kind).reduce((n, s) => n + s.end - s.start, 0);
   const live = map.spans.filter((s) => s.kind === 'live');
-  $('heap-summary').textContent = `live ${bytes(total('live'))} in ${live.length} blocks · metadata ${bytes(total('metadata'))} · free ${bytes(total('free'))} · never written ${bytes(total('untouched'))}`;
+  $('heap-summary').textContent =
+    `live ${bytes(total('live'))} in ${live.length} blocks · metadata ${bytes(total('metadata'))} · free ${bytes(total('free'))} · never written ${bytes(total('untouched'))}`;
   const list = $('blocks');
-  list.replaceChildren(...live.slice(0, 40).map((s) => {
-    const li = el('li');
-    const swatch = el('span', '', 'swatch');
-    swatch.style.background = liveColour(s.op);
-    li.append(swatch, `${hex(s.start)} ${bytes(s.end - s.start)} — op ${s.op ?? '?'} ${s.label ?? ''}`);
-    return li;
-  }));
+  list.replaceChildren(
+    ...live.slice(0, 40).map((s) => {
+      const li = el('li');
+      const swatch = el('span', '', 'swatch');
+      swatch.style.background = liveColour(s.op);
+      li.append(swatch, `${hex(s.start)} ${bytes(s.end - s.start)} — op ${s.op ?? '?'} ${s.label ?? ''}`);
+      return li;
+    }),
+  );
   if (live.length > 40) list.append(el('li', `… and ${live.length - 40} more`));
 }
 
@@ -225,7 +283,8 @@ function drawStack(run: Run, f: Frame): void {
   $('stack-fill').style.height = `${(100 * Math.min(used, span)) / span}%`;
   // Past the limit (stack-collision): the stack is in what lies below it.
   $('stack-bar').classList.toggle('overflow', used > span);
-  $('stack-text').textContent = `top ${hex(run.stackTop)} · lowest SP ${hex(f.lowestSP)} (${used} B used) · limit ${hex(run.stackLimit)} ` +
+  $('stack-text').textContent =
+    `top ${hex(run.stackTop)} · lowest SP ${hex(f.lowestSP)} (${used} B used) · limit ${hex(run.stackLimit)} ` +
     (used > span ? `(crossed by ${used - span} B)` : `(${bytes(span)} of stack, ${bytes(span - used)} to spare)`);
 }
 
@@ -233,11 +292,13 @@ const REG_NAMES = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', '
 
 function drawRegisters(f: { registers: ArrayLike<number>; xpsr: number }): void {
   const rows = [...REG_NAMES.map((n, i) => [n, hex(f.registers[i]!)]), ['xpsr', hex(f.xpsr)]];
-  $('registers').replaceChildren(...rows.map(([n, v]) => {
-    const tr = el('tr');
-    tr.append(el('th', n), el('td', v));
-    return tr;
-  }));
+  $('registers').replaceChildren(
+    ...rows.map(([n, v]) => {
+      const tr = el('tr');
+      tr.append(el('th', n), el('td', v));
+      return tr;
+    }),
+  );
 }
 
 function drawViolation(result: ScenarioResult): void {
@@ -270,43 +331,65 @@ function drawViolation(result: ScenarioResult): void {
 function drawListing(run: Run): void {
   const box = $('listing');
   box.hidden = run.listing.length === 0;
-  box.querySelector('pre')!.replaceChildren(...run.listing.map((l) => {
-    const line = el('div', `${l.here ? '▶' : ' '} ${hex(l.address).slice(2)}  ${l.text.padEnd(32)} ${l.source ?? ''}`, l.here ? 'here' : '');
-    return line;
-  }));
+  box.querySelector('pre')!.replaceChildren(
+    ...run.listing.map((l) => {
+      const line = el(
+        'div',
+        `${l.here ? '▶' : ' '} ${hex(l.address).slice(2)}  ${l.text.padEnd(32)} ${l.source ?? ''}`,
+        l.here ? 'here' : '',
+      );
+      return line;
+    }),
+  );
 }
 
 const BAND_COLOUR: Record<BandKind, string> = {
-  vectors: '#90a4ae', 'alloc-code': '#7a5cff', code: '#5c6bc0', rodata: '#9fa8da', 'data-image': '#b0bec5',
-  data: '#4db6ac', 'alloc-state': '#ab47bc', bss: '#80cbc4', heap: '#66bb6a', stack: '#ff9800', unused: '#eceff1',
+  vectors: '#90a4ae',
+  'alloc-code': '#7a5cff',
+  code: '#5c6bc0',
+  rodata: '#9fa8da',
+  'data-image': '#b0bec5',
+  data: '#4db6ac',
+  'alloc-state': '#ab47bc',
+  bss: '#80cbc4',
+  heap: '#66bb6a',
+  stack: '#ff9800',
+  unused: '#eceff1',
 };
 
 /** Each memory as a bar to scale (a band of a few bytes still gets a sliver), bands listed beside it. */
 function drawMemoryMap(map: ImageMap): void {
   const box = $('memory-map');
-  box.replaceChildren(...map.memories.map((mem) => {
-    const div = el('div', '', 'memory');
-    const bar = el('div', '', 'memory-bar');
-    const list = el('table');
-    const bands = map.bands.filter((b) => b.memory === mem.name).sort((a, b) => b.start - a.start);
-    for (const b of bands) {
-      const seg = el('div');
-      seg.style.flexGrow = String(b.size / mem.size);
-      seg.style.minHeight = '2px';
-      seg.style.background = BAND_COLOUR[b.kind];
-      seg.title = `${b.name}: ${hex(b.start)}–${hex(b.end - 1)}, ${bytes(b.size)}`;
-      bar.append(seg);
-      const tr = el('tr');
-      const sw = el('span', '', 'swatch');
-      sw.style.background = BAND_COLOUR[b.kind];
-      const name = el('td');
-      name.append(sw, b.name);
-      tr.append(name, el('td', `${hex(b.start)}–${hex(b.end - 1)}`), el('td', bytes(b.size)), el('td', [b.startSymbol, b.note].filter(Boolean).join(' · '), 'dim'));
-      list.append(tr);
-    }
-    div.append(el('h3', `${mem.name} ${hex(mem.base)}, ${bytes(mem.size)} (high addresses on top)`), bar, list);
-    return div;
-  }));
+  box.replaceChildren(
+    ...map.memories.map((mem) => {
+      const div = el('div', '', 'memory');
+      const bar = el('div', '', 'memory-bar');
+      const list = el('table');
+      const bands = map.bands.filter((b) => b.memory === mem.name).sort((a, b) => b.start - a.start);
+      for (const b of bands) {
+        const seg = el('div');
+        seg.style.flexGrow = String(b.size / mem.size);
+        seg.style.minHeight = '2px';
+        seg.style.background = BAND_COLOUR[b.kind];
+        seg.title = `${b.name}: ${hex(b.start)}–${hex(b.end - 1)}, ${bytes(b.size)}`;
+        bar.append(seg);
+        const tr = el('tr');
+        const sw = el('span', '', 'swatch');
+        sw.style.background = BAND_COLOUR[b.kind];
+        const name = el('td');
+        name.append(sw, b.name);
+        tr.append(
+          name,
+          el('td', `${hex(b.start)}–${hex(b.end - 1)}`),
+          el('td', bytes(b.size)),
+          el('td', [b.startSymbol, b.note].filter(Boolean).join(' · '), 'dim'),
+        );
+        list.append(tr);
+      }
+      div.append(el('h3', `${mem.name} ${hex(mem.base)}, ${bytes(mem.size)} (high addresses on top)`), bar, list);
+      return div;
+    }),
+  );
 }
 
 // ---- stepping by instruction ---------------------------------------------------------------
@@ -314,7 +397,7 @@ function drawMemoryMap(map: ImageMap): void {
 let trace: InstructionTrace | null = null;
 let step = 0;
 
-const mode = (ipsr: number) => ipsr === 0 ? 'Thread' : ipsr >= 16 ? `IRQ ${ipsr - 16} handler` : `exception ${ipsr}`;
+const mode = (ipsr: number) => (ipsr === 0 ? 'Thread' : ipsr >= 16 ? `IRQ ${ipsr - 16} handler` : `exception ${ipsr}`);
 
 function instructionText(t: InstructionTrace, st: Step): string {
   const m = t.machine;
@@ -336,18 +419,29 @@ function instructionText(t: InstructionTrace, st: Step): string {
 function showStep(i: number): void {
   if (!trace || trace.steps.length === 0) return;
   step = Math.max(0, Math.min(i, trace.steps.length - 1));
-  const t = trace, st = t.steps[step]!;
+  const t = trace,
+    st = t.steps[step]!;
   const number = step < t.skippedAt ? step + 1 : step + 1 + t.skipped;
   $('insn-label').textContent = `instruction ${number} of ${t.steps.length + t.skipped} in op ${t.op} · ${mode(st.ipsr)}`;
   $<HTMLInputElement>('insn-slider').value = String(step);
   const lines: HTMLElement[] = [];
   for (let k = Math.max(0, step - 6); k <= Math.min(t.steps.length - 1, step + 6); k++) {
     const x = t.steps[k]!;
-    if (k > 0 && k === t.skippedAt && t.skipped > 0) lines.push(el('div', `… ${t.skipped.toLocaleString('en')} more instructions …`, 'gap'));
+    if (k > 0 && k === t.skippedAt && t.skipped > 0)
+      lines.push(el('div', `… ${t.skipped.toLocaleString('en')} more instructions …`, 'gap'));
     const prev = k > 0 ? t.steps[k - 1]! : undefined;
-    if (prev && prev.ipsr !== x.ipsr) lines.push(el('div', x.ipsr !== 0 ? `— ${mode(x.ipsr)} entered: an interrupt arrived —` : `— back to ${mode(x.ipsr)} —`, 'exception'));
+    if (prev && prev.ipsr !== x.ipsr)
+      lines.push(
+        el('div', x.ipsr !== 0 ? `— ${mode(x.ipsr)} entered: an interrupt arrived —` : `— back to ${mode(x.ipsr)} —`, 'exception'),
+      );
     const where = t.machine.describe(x.pc);
-    lines.push(el('div', `${k === step ? '▶' : ' '} ${hex(x.pc).slice(2)}  ${instructionText(t, x).padEnd(32)} ${where.source ?? where.symbol ?? ''}`, k === step ? 'here' : ''));
+    lines.push(
+      el(
+        'div',
+        `${k === step ? '▶' : ' '} ${hex(x.pc).slice(2)}  ${instructionText(t, x).padEnd(32)} ${where.source ?? where.symbol ?? ''}`,
+        k === step ? 'here' : '',
+      ),
+    );
   }
   $('insn-listing').replaceChildren(...lines);
   drawRegisters({ registers: st.regs, xpsr: st.xpsr });
@@ -387,7 +481,9 @@ function showRun(run: Run): void {
   const r = run.result;
   const verdict = $('verdict');
   verdict.textContent = r.ok
-    ? (r.caught ? `ok: ${r.scenario} was caught by the ${r.caught.rule} rule, as it must be` : `ok: ${r.operations} operations, every check held`)
+    ? r.caught
+      ? `ok: ${r.scenario} was caught by the ${r.caught.rule} rule, as it must be`
+      : `ok: ${r.operations} operations, every check held`
     : `FAIL: ${r.violation!.rule} rule at op ${r.violation!.operation}`;
   verdict.className = r.ok ? 'ok' : 'fail';
   $('replay').textContent = r.replay;
@@ -481,7 +577,17 @@ async function checkUpload(file: File): Promise<void> {
       const result = runScenarioOnImage(name, target(name, mcu, src), q);
       const v = result.violation;
       if (!result.ok) failed++;
-      const where = v ? [v.rule, v.pc !== undefined ? `pc ${hex(v.pc)}` : '', v.symbol ?? '', v.address !== undefined ? `address ${hex(v.address)}` : '', v.message].filter(Boolean).join(' · ') : '';
+      const where = v
+        ? [
+            v.rule,
+            v.pc !== undefined ? `pc ${hex(v.pc)}` : '',
+            v.symbol ?? '',
+            v.address !== undefined ? `address ${hex(v.address)}` : '',
+            v.message,
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        : '';
       const view = el('button', 'view');
       // Frames are recorded only when asked: a whole check stays as fast as the CLI's.
       view.addEventListener('click', () => showRun(runRecorded(name, mcu, src, q)));
@@ -505,16 +611,18 @@ async function checkUpload(file: File): Promise<void> {
 let catalogue: Catalogue;
 
 function options(select: HTMLSelectElement, items: { name: string; description?: string; summary?: string }[]): void {
-  select.replaceChildren(...items.map((i) => {
-    const o = el('option', i.name) as HTMLOptionElement;
-    o.value = i.name;
-    o.title = i.description ?? i.summary ?? '';
-    return o;
-  }));
+  select.replaceChildren(
+    ...items.map((i) => {
+      const o = el('option', i.name) as HTMLOptionElement;
+      o.value = i.name;
+      o.title = i.description ?? i.summary ?? '';
+      return o;
+    }),
+  );
 }
 
 async function start(): Promise<void> {
-  catalogue = await (await fetch('catalogue.json')).json() as Catalogue;
+  catalogue = (await (await fetch('catalogue.json')).json()) as Catalogue;
   options($('mcu'), catalogue.profiles);
   options($('check-mcu'), catalogue.profiles);
   options($('alloc'), catalogue.allocators);
@@ -532,9 +640,14 @@ async function start(): Promise<void> {
   $('insn-last').addEventListener('click', () => showStep(Infinity));
   $<HTMLInputElement>('insn-slider').addEventListener('input', (e) => showStep(Number((e.target as HTMLInputElement).value)));
   const input = $<HTMLInputElement>('elf-input');
-  input.addEventListener('change', () => { if (input.files?.[0]) void checkUpload(input.files[0]); });
+  input.addEventListener('change', () => {
+    if (input.files?.[0]) void checkUpload(input.files[0]);
+  });
   const drop = $('drop');
-  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('over');
+  });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', (e) => {
     e.preventDefault();

@@ -14,7 +14,11 @@ export const statSync = refuse('stat');
 
 export const join = (...parts: string[]): string => parts.filter(Boolean).join('/').replace(/\/+/g, '/');
 export const resolve = (...parts: string[]): string => join(...parts);
-export const basename = (p: string): string => p.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? p;
+export const basename = (p: string): string =>
+  p
+    .replace(/[/\\]+$/, '')
+    .split(/[/\\]/)
+    .pop() ?? p;
 export const dirname = (p: string): string => p.replace(/[/\\][^/\\]*$/, '') || '/';
 export const relative = (_from: string, to: string): string => to;
 
@@ -23,7 +27,9 @@ export const pathToFileURL = (p: string): URL => new URL(`file://${p}`);
 export const createRequire = refuse('require');
 export const parentPort = null;
 export class Worker {
-  constructor() { refuse('a worker thread')(); }
+  constructor() {
+    refuse('a worker thread')();
+  }
 }
 
 export default { existsSync, readFileSync, readdirSync, writeFileSync, statSync, join, resolve, basename, dirname, relative };

@@ -12,7 +12,10 @@ export function createTsEngine(profile: Profile): Engine {
   const bus = new Bus(profile);
   const cpu = new Cpu(profile, bus);
   let svcTaken = false;
-  cpu.onSvc = () => { svcTaken = true; return true; };
+  cpu.onSvc = () => {
+    svcTaken = true;
+    return true;
+  };
   cpu.faultMode = 'stop';
   return {
     name: 'sramlab',
@@ -33,7 +36,10 @@ export function createTsEngine(profile: Profile): Engine {
       cpu.r[14] = s.r[14];
       cpu.pc = (s.r[15] & ~1) >>> 0;
       cpu.tbit = 1;
-      cpu.fN = s.n; cpu.fZ = s.z; cpu.fC = s.c; cpu.fV = s.v;
+      cpu.fN = s.n;
+      cpu.fZ = s.z;
+      cpu.fC = s.c;
+      cpu.fV = s.v;
       cpu.fQ = profile.hasThumb2 ? s.q : 0;
       cpu.ge = profile.hasDsp ? s.ge : 0;
       cpu.primask = s.primask;
@@ -49,11 +55,23 @@ export function createTsEngine(profile: Profile): Engine {
       if (svcTaken) return { stop: 'svc' };
       // WFI/WFE retire like any hint: with nothing to wake the core it would sleep, but one step is one instruction.
       if (e === null) return { stop: 'ok' };
-      if (e instanceof MemFault) return { stop: 'fault', fault: cpu.report(e.kind, `${e.kind} ${e.access} at 0x${e.address.toString(16)}`, cpu.pc, { address: e.address, size: e.size, access: e.access }) };
+      if (e instanceof MemFault)
+        return {
+          stop: 'fault',
+          fault: cpu.report(e.kind, `${e.kind} ${e.access} at 0x${e.address.toString(16)}`, cpu.pc, {
+            address: e.address,
+            size: e.size,
+            access: e.access,
+          }),
+        };
       if (e instanceof InstructionFault && e.kind === 'bkpt') return { stop: 'bkpt' };
       return { stop: 'undefined', fault: cpu.report(e.kind, e.detail, cpu.pc) };
     },
-    close(): void { /* nothing to release */ },
-    clearITState(): void { cpu.itstate = 0; },
+    close(): void {
+      /* nothing to release */
+    },
+    clearITState(): void {
+      cpu.itstate = 0;
+    },
   };
 }

@@ -29,36 +29,63 @@ import type { Profile } from '../profiles.ts';
 // Constants from unicorn.h / arm.h of Unicorn 2.0.1 (checked against the installed headers).
 const UC_ARCH_ARM = 1;
 const UC_MODE_THUMB = 1 << 4;
-const UC_PROT_READ = 1, UC_PROT_WRITE = 2, UC_PROT_EXEC = 4;
+const UC_PROT_READ = 1,
+  UC_PROT_WRITE = 2,
+  UC_PROT_EXEC = 4;
 const UC_HOOK_INTR = 1 << 0;
 const UC_HOOK_MEM_INVALID = 0x3f0; // READ/WRITE/FETCH × UNMAPPED/PROT
 /** UC_CTL(type, nr, rw) = type | nr << 26 | rw << 30; rw: 1 write, 2 read. */
 const ctl = (type: number, nargs: number, rw: number): number => (type | (nargs << 26) | (rw << 30)) >>> 0;
-const UC_CTL_CPU_MODEL = 7, UC_CTL_TB_REMOVE_CACHE = 9, UC_CTL_TB_FLUSH = 10;
+const UC_CTL_CPU_MODEL = 7,
+  UC_CTL_TB_REMOVE_CACHE = 9,
+  UC_CTL_TB_FLUSH = 10;
 const CTL_SET_MODEL = ctl(UC_CTL_CPU_MODEL, 1, 1);
 const CTL_GET_MODEL = ctl(UC_CTL_CPU_MODEL, 1, 2);
 const CTL_REMOVE_CACHE = ctl(UC_CTL_TB_REMOVE_CACHE, 2, 1);
 const CTL_FLUSH = ctl(UC_CTL_TB_FLUSH, 0, 1);
 
-const UC_CPU_ARM_CORTEX_M0 = 7, UC_CPU_ARM_CORTEX_M3 = 8, UC_CPU_ARM_CORTEX_M4 = 9;
+const UC_CPU_ARM_CORTEX_M0 = 7,
+  UC_CPU_ARM_CORTEX_M3 = 8,
+  UC_CPU_ARM_CORTEX_M4 = 9;
 
-const REG_LR = 10, REG_PC = 11, REG_SP = 12, REG_R0 = 66;
+const REG_LR = 10,
+  REG_PC = 11,
+  REG_SP = 12,
+  REG_R0 = 66;
 /** r0–r12, SP, LR, PC. */
 const CORE_REGS = [...Array.from({ length: 13 }, (_, k) => REG_R0 + k), REG_SP, REG_LR, REG_PC];
-const REG_XPSR = 120, REG_APSR_NZCVQG = 129, REG_PRIMASK = 123, REG_CONTROL = 117;
-const XPSR_T = 1 << 24, EXC_HARDFAULT = 3, CONTROL_NPRIV = 1;
+const REG_XPSR = 120,
+  REG_APSR_NZCVQG = 129,
+  REG_PRIMASK = 123,
+  REG_CONTROL = 117;
+const XPSR_T = 1 << 24,
+  EXC_HARDFAULT = 3,
+  CONTROL_NPRIV = 1;
 
-const enum UcErr {
-  OK = 0, READ_UNMAPPED = 6, WRITE_UNMAPPED = 7, FETCH_UNMAPPED = 8, INSN_INVALID = 10,
-  WRITE_PROT = 12, READ_PROT = 13, FETCH_PROT = 14, READ_UNALIGNED = 16, WRITE_UNALIGNED = 17,
+enum UcErr {
+  OK = 0,
+  READ_UNMAPPED = 6,
+  WRITE_UNMAPPED = 7,
+  FETCH_UNMAPPED = 8,
+  INSN_INVALID = 10,
+  WRITE_PROT = 12,
+  READ_PROT = 13,
+  FETCH_PROT = 14,
+  READ_UNALIGNED = 16,
+  WRITE_UNALIGNED = 17,
   FETCH_UNALIGNED = 18,
 }
 /** uc_mem_type values passed to the invalid-memory hook. */
 const MEM_ACCESS: Record<number, AccessKind> = { 19: 'load', 20: 'store', 21: 'fetch', 22: 'store', 23: 'load', 24: 'fetch' };
 /** QEMU's ARM exception numbers as the interrupt hook sees them. */
-const EXCP_UDEF = 1, EXCP_SWI = 2, EXCP_PREFETCH_ABORT = 3, EXCP_DATA_ABORT = 4, EXCP_BKPT = 7;
+const EXCP_UDEF = 1,
+  EXCP_SWI = 2,
+  EXCP_PREFETCH_ABORT = 3,
+  EXCP_DATA_ABORT = 4,
+  EXCP_BKPT = 7;
 /** M-profile UsageFaults that QEMU raises as exceptions of their own (never seen on the M0 model). */
-const EXCP_NOCP = 17, EXCP_INVSTATE = 18;
+const EXCP_NOCP = 17,
+  EXCP_INVSTATE = 18;
 /** `clrex` as bytes, run by setState to open Unicorn's local exclusive monitor. */
 const CLREX = new Uint8Array([0xbf, 0xf3, 0x2f, 0x8f]);
 
@@ -132,8 +159,9 @@ function bind(): Binding | null {
   const b: Binding = {
     koffi,
     intrHook: koffi.pointer(koffi.proto('void sramlab_uc_intr(uc_engine *uc, uint32_t intno, void *user)')),
-    memHook: koffi.pointer(koffi.proto(
-      'bool sramlab_uc_mem(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)')),
+    memHook: koffi.pointer(
+      koffi.proto('bool sramlab_uc_mem(uc_engine *uc, int type, uint64_t address, int size, int64_t value, void *user)'),
+    ),
     open: f('int uc_open(int arch, int mode, _Out_ uc_engine **uc)') as Binding['open'],
     close: f('int uc_close(uc_engine *uc)') as Binding['close'],
     ctl: f('int uc_ctl(uc_engine *uc, uint32_t control, ...)') as Binding['ctl'],
@@ -144,7 +172,9 @@ function bind(): Binding | null {
     regRead: f('int uc_reg_read(uc_engine *uc, int regid, void *value)') as Binding['regRead'],
     emuStart: f('int uc_emu_start(uc_engine *uc, uint64_t begin, uint64_t until, uint64_t timeout, size_t count)') as Binding['emuStart'],
     emuStop: f('int uc_emu_stop(uc_engine *uc)') as Binding['emuStop'],
-    hookAdd: f('int uc_hook_add(uc_engine *uc, _Out_ size_t *hh, int type, void *cb, void *user, uint64_t begin, uint64_t end, ...)') as Binding['hookAdd'],
+    hookAdd: f(
+      'int uc_hook_add(uc_engine *uc, _Out_ size_t *hh, int type, void *cb, void *user, uint64_t begin, uint64_t end, ...)',
+    ) as Binding['hookAdd'],
     strerror: f('const char *uc_strerror(int code)') as Binding['strerror'],
     version: () => version(null, null) as number,
   };
@@ -171,9 +201,12 @@ export function unicornUnavailableReason(): string {
 /** The Unicorn CPU model for a profile: the M0 model serves both ARMv6-M profiles. */
 function unicornModel(profile: Profile): number {
   switch (profile.arch) {
-    case 'v6m': return UC_CPU_ARM_CORTEX_M0;
-    case 'v7m': return UC_CPU_ARM_CORTEX_M3;
-    case 'v7em': return UC_CPU_ARM_CORTEX_M4;
+    case 'v6m':
+      return UC_CPU_ARM_CORTEX_M0;
+    case 'v7m':
+      return UC_CPU_ARM_CORTEX_M3;
+    case 'v7em':
+      return UC_CPU_ARM_CORTEX_M4;
   }
 }
 
@@ -223,8 +256,14 @@ class Unicorn implements UnicornEngine {
   /** r0–r15 and XPSR before the current step (see step). */
   private readonly saved = new Uint32Array(17);
 
-  constructor(private readonly b: Binding, readonly profile: Profile) {
-    for (const [what, size] of [['flash', profile.flashSize], ['SRAM', profile.sramSize]] as const) {
+  constructor(
+    private readonly b: Binding,
+    readonly profile: Profile,
+  ) {
+    for (const [what, size] of [
+      ['flash', profile.flashSize],
+      ['SRAM', profile.sramSize],
+    ] as const) {
       if (size % PAGE) throw new Error(`Unicorn maps whole 4 KiB pages: ${what} size ${size} is not a multiple of 4096`);
     }
     const out: unknown[] = [null];
@@ -323,11 +362,16 @@ class Unicorn implements UnicornEngine {
     const xpsr = this.readReg(REG_XPSR);
     return {
       r,
-      n: (xpsr >>> 31) & 1, z: (xpsr >>> 30) & 1, c: (xpsr >>> 29) & 1, v: (xpsr >>> 28) & 1,
+      n: (xpsr >>> 31) & 1,
+      z: (xpsr >>> 30) & 1,
+      c: (xpsr >>> 29) & 1,
+      v: (xpsr >>> 28) & 1,
       // Reported as Unicorn holds them, even where the profile has no Q or GE, so that a
       // reference that sets them where it should not shows up in the comparison.
-      q: (xpsr >>> 27) & 1, ge: (xpsr >>> 16) & 0xf,
-      primask: this.readPrimask(), control: this.readReg(REG_CONTROL),
+      q: (xpsr >>> 27) & 1,
+      ge: (xpsr >>> 16) & 0xf,
+      primask: this.readPrimask(),
+      control: this.readReg(REG_CONTROL),
     };
   }
 
@@ -409,8 +453,10 @@ class Unicorn implements UnicornEngine {
   private widthAt(pc: number): number {
     if (this.b.memRead(this.uc, pc & ~1, this.insnBytes, 4) !== UcErr.OK) return 2;
     const b = this.insnBytes;
-    const hw1 = b[0] | (b[1] << 8), hw2 = b[2] | (b[3] << 8);
-    const op = hw1 & 0xfff0, sz = (hw2 >>> 4) & 0xf;
+    const hw1 = b[0] | (b[1] << 8),
+      hw2 = b[2] | (b[3] << 8);
+    const op = hw1 & 0xfff0,
+      sz = (hw2 >>> 4) & 0xf;
     if (this.profile.hasExclusives && (op === 0xe850 || (op === 0xe8d0 && (sz === 4 || sz === 5)))) this.monitorMayBeOpen = true;
     return hw1 >>> 11 >= 0b11101 ? 4 : 2;
   }
@@ -437,7 +483,12 @@ class Unicorn implements UnicornEngine {
     // Fetching at the trap stops with FETCH_UNMAPPED (M0 model) or a prefetch abort (M3/M4).
     const fetchStop = this.intno < 0 ? err === UcErr.OK || err === UcErr.FETCH_UNMAPPED : this.intno === EXCP_PREFETCH_ABORT;
     if (pc === RETURN_TRAP && fetchStop) return this.readReg(REG_R0);
-    const why = this.intno >= 0 ? `exception ${this.intno}` : err !== UcErr.OK ? this.b.strerror(err) : `ran out of its ${maxInstructions} instructions`;
+    const why =
+      this.intno >= 0
+        ? `exception ${this.intno}`
+        : err !== UcErr.OK
+          ? this.b.strerror(err)
+          : `ran out of its ${maxInstructions} instructions`;
     throw new Error(`unicorn: the function at 0x${hex(entry)} did not return (${why}, pc 0x${hex(pc)})`);
   }
 
@@ -468,15 +519,19 @@ class Unicorn implements UnicornEngine {
         return { stop: 'ok' };
       case UcErr.INSN_INVALID:
         return retired ? { stop: 'ok' } : { stop: 'undefined', fault: this.report('undefined', pc, 'UNDEFINED instruction') };
-      case UcErr.FETCH_UNMAPPED: case UcErr.FETCH_PROT:
+      case UcErr.FETCH_UNMAPPED:
+      case UcErr.FETCH_PROT:
         return retired ? { stop: 'ok' } : this.memFault('exec-never', pc);
-      case UcErr.READ_UNMAPPED: case UcErr.WRITE_UNMAPPED:
+      case UcErr.READ_UNMAPPED:
+      case UcErr.WRITE_UNMAPPED:
         return this.memFault('unmapped', pc);
       case UcErr.WRITE_PROT:
         return this.memFault(this.inFlash(this.memEvent?.address) ? 'flash-write' : 'unmapped', pc);
       case UcErr.READ_PROT:
         return this.memFault('unmapped', pc);
-      case UcErr.READ_UNALIGNED: case UcErr.WRITE_UNALIGNED: case UcErr.FETCH_UNALIGNED:
+      case UcErr.READ_UNALIGNED:
+      case UcErr.WRITE_UNALIGNED:
+      case UcErr.FETCH_UNALIGNED:
         return this.memFault('unaligned', pc);
       default:
         throw new Error(`unicorn: step at 0x${hex(pc)} failed: ${this.b.strerror(err)}`);
@@ -488,16 +543,22 @@ class Unicorn implements UnicornEngine {
       // UsageFaults that QEMU's ARMv7-M models raise: UNDEFINSTR, NOCP (coprocessor
       // instructions with no coprocessor) and INVSTATE (executing with EPSR.T = 0). sramlab
       // reports all three as 'undefined'; the M0 model stops with INSN_INVALID instead.
-      case EXCP_UDEF: case EXCP_NOCP: case EXCP_INVSTATE:
+      case EXCP_UDEF:
+      case EXCP_NOCP:
+      case EXCP_INVSTATE:
         return { stop: 'undefined', fault: this.report('undefined', pc, `unicorn exception ${intno}`) };
-      case EXCP_SWI: return { stop: 'svc' };
-      case EXCP_BKPT: return { stop: 'bkpt' };
+      case EXCP_SWI:
+        return { stop: 'svc' };
+      case EXCP_BKPT:
+        return { stop: 'bkpt' };
       // On the M0 model a data abort that reaches the hook is an unaligned access; unmapped
       // and write-protected accesses stop through the memory hook instead.
-      case EXCP_DATA_ABORT: return { stop: 'fault', fault: this.report('unaligned', pc, 'unaligned access (data abort)') };
+      case EXCP_DATA_ABORT:
+        return { stop: 'fault', fault: this.report('unaligned', pc, 'unaligned access (data abort)') };
       case EXCP_PREFETCH_ABORT:
         return retired ? { stop: 'ok' } : { stop: 'fault', fault: this.report('exec-never', pc, 'prefetch abort') };
-      default: return { stop: 'fault', fault: this.report('undefined', pc, `unicorn exception ${intno}`) };
+      default:
+        return { stop: 'fault', fault: this.report('undefined', pc, `unicorn exception ${intno}`) };
     }
   }
 

@@ -2,8 +2,8 @@
 // 16-bit: a 64K table from halfword to Op. 32-bit: for each first halfword, the short list
 // of rows whose first half matches; the second halfword picks among them.
 
-import { ARCH_FEATURES, type Arch, type Features } from '../profiles.ts';
 import type { Handler } from '../instructions/v6m.ts';
+import { ARCH_FEATURES, type Arch, type Features } from '../profiles.ts';
 import { ENCODINGS, type Encoding, type IsaFeature } from './encodings.ts';
 
 /** The features a row needs: its own list, else what its architecture adds to ARMv6-M. */
@@ -30,7 +30,9 @@ export interface CompiledEncoding {
 export function compile(enc: Encoding): CompiledEncoding {
   const bits = enc.pattern.replace(/\s+/g, '');
   if (bits.length !== 16 && bits.length !== 32) throw new Error(`${enc.name}: pattern has ${bits.length} bits`);
-  let mask = 0, value = 0, fixed = 0;
+  let mask = 0,
+    value = 0,
+    fixed = 0;
   const fields: Record<string, number[]> = {};
   for (let i = 0; i < bits.length; i++) {
     const pos = bits.length - 1 - i;
@@ -69,7 +71,7 @@ export function rowsFor(isa: IsaOf): CompiledEncoding[] {
 /** The rows a core lacks that match a word (fixed bits only): what the image meant, for reports. */
 export function rowsLackedFor(isa: IsaOf, word: number, width: 16 | 32): CompiledEncoding[] {
   const f = isaOf(isa);
-  return COMPILED.filter((c) => c.width === width && ((word & c.mask) >>> 0) === c.value && !needsOf(c.enc).every((n) => f[n]));
+  return COMPILED.filter((c) => c.width === width && (word & c.mask) >>> 0 === c.value && !needsOf(c.enc).every((n) => f[n]));
 }
 
 export interface DecodeTables {
@@ -119,10 +121,16 @@ export function decodeTables(isa: IsaOf): DecodeTables {
   const cands32: (CompiledEncoding[] | undefined)[] = new Array(65536).fill(undefined);
   const wide = rows.filter((r) => r.width === 32).sort((a, b) => b.fixed - a.fixed);
   for (let hw1 = 0xe800; hw1 < 0x10000; hw1++) {
-    const list = wide.filter((c) => ((hw1 << 16) & c.mask) >>> 0 === ((c.value & 0xffff0000) & (c.mask & 0xffff0000)) >>> 0);
+    const list = wide.filter((c) => ((hw1 << 16) & c.mask) >>> 0 === (c.value & 0xffff0000 & (c.mask & 0xffff0000)) >>> 0);
     if (list.length) cands32[hw1] = list;
   }
-  const t: DecodeTables = { ops16, rows16, cands32, cacheKey: new Int32Array(65536), cacheExec: new Array<Handler | null>(65536).fill(null) };
+  const t: DecodeTables = {
+    ops16,
+    rows16,
+    cands32,
+    cacheKey: new Int32Array(65536),
+    cacheExec: new Array<Handler | null>(65536).fill(null),
+  };
   cache.set(key, t);
   return t;
 }
@@ -145,7 +153,7 @@ export function decode32(t: DecodeTables, hw1: number, hw2: number): CompiledEnc
   if (!list) return undefined;
   const word = ((hw1 << 16) | hw2) >>> 0;
   for (const c of list) {
-    if (((word & c.mask) >>> 0) === c.value) {
+    if ((word & c.mask) >>> 0 === c.value) {
       return c.enc.unpredictable?.(extractFields(c, word)) ? undefined : c;
     }
   }
@@ -163,5 +171,4 @@ function* expand(mask: number, value: number, width: number): Generator<number> 
   }
 }
 
-const hex = (n: number): string => '0x' + n.toString(16).padStart(4, '0');
-
+const hex = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;

@@ -19,7 +19,6 @@
 //   i immediate (bits of one letter concatenate, so i:imm3:imm8 is one 12-bit field i),
 //   y shift type, S the S bit, P/U/W the addressing bits.
 
-import type { Arch } from '../profiles.ts';
 import type { Handler } from '../instructions/v6m.ts';
 import * as br from '../instructions/v7m/branch.ts';
 import * as dp from '../instructions/v7m/data-processing.ts';
@@ -27,6 +26,7 @@ import * as dsp from '../instructions/v7m/dsp.ts';
 import * as ls from '../instructions/v7m/load-store.ts';
 import * as mu from '../instructions/v7m/multiply.ts';
 import * as sys from '../instructions/v7m/system.ts';
+import type { Arch } from '../profiles.ts';
 import type { Encoding, IsaFeature } from './encodings.ts';
 
 export enum OpV7 {

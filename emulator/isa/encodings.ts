@@ -9,10 +9,11 @@
 // with plain shifts; the names here are for the disassembler and the test generator.
 // References: ARMv6-M ARM (DDI 0419E) §A5, ARMv7-M ARM (DDI 0403E) §A5.
 
-import * as v6m from '../instructions/v6m.ts';
 import type { Handler } from '../instructions/v6m.ts';
+import * as v6m from '../instructions/v6m.ts';
 
 export type { Handler };
+
 import type { Arch, Features } from '../profiles.ts';
 import { V7M_ENCODINGS } from './encodings-v7m.ts';
 

@@ -5,11 +5,14 @@
 // out from ALLOCATORS.md §3; the header is 16 bytes on 32-bit too, so test_basic's addresses
 // need no scaling.
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../../scenarios/prng.ts';
 import { PROFILES } from '../../emulator/profiles.ts';
 import { AllocatorImage } from '../../scenarios/image.ts';
+import { Prng } from '../../scenarios/prng.ts';
 
-interface Block { at: number; size: number }
+interface Block {
+  at: number;
+  size: number;
+}
 
 function basicImage(profile: string, bytes?: number) {
   const img = AllocatorImage.load('basic', profile);
@@ -52,15 +55,33 @@ describe.each(Object.keys(PROFILES))('basic (basic_allocator v0.1.6) on %s', (pr
     expect(b.grown()).toBe(384);
     expect(b.list()).toEqual([[352, 32]]);
     b.free(b.P + 64, 64, 16);
-    expect(b.list()).toEqual([[64, 64], [352, 32]]);
+    expect(b.list()).toEqual([
+      [64, 64],
+      [352, 32],
+    ]);
     expect(b.alloc(112, 16) - b.P).toBe(384); // fits no block: growth of 128, 16-byte tail freed
-    expect(b.list()).toEqual([[64, 64], [352, 32], [496, 16]]);
+    expect(b.list()).toEqual([
+      [64, 64],
+      [352, 32],
+      [496, 16],
+    ]);
     expect(b.alloc(32, 16) - b.P).toBe(96); // the second half of the 64-byte block
-    expect(b.list()).toEqual([[64, 32], [352, 32], [496, 16]]);
+    expect(b.list()).toEqual([
+      [64, 32],
+      [352, 32],
+      [496, 16],
+    ]);
     expect(b.alloc(16, 4) - b.P).toBe(80);
-    expect(b.list()).toEqual([[64, 16], [352, 32], [496, 16]]);
+    expect(b.list()).toEqual([
+      [64, 16],
+      [352, 32],
+      [496, 16],
+    ]);
     expect(b.alloc(8, 1) - b.P).toBe(64); // rounds to 16: the exact fit takes the whole block
-    expect(b.list()).toEqual([[352, 32], [496, 16]]);
+    expect(b.list()).toEqual([
+      [352, 32],
+      [496, 16],
+    ]);
   });
 
   it('coalesces on both sides: freeing everything leaves one block spanning all that was grown', () => {
@@ -68,7 +89,10 @@ describe.each(Object.keys(PROFILES))('basic (basic_allocator v0.1.6) on %s', (pr
     const p = [b.alloc(64, 16), b.alloc(64, 16), b.alloc(64, 16), b.alloc(64, 16)];
     b.free(p[0]!, 64, 16);
     b.free(p[2]!, 64, 16);
-    expect(b.list()).toEqual([[0, 64], [128, 64]]);
+    expect(b.list()).toEqual([
+      [0, 64],
+      [128, 64],
+    ]);
     b.free(p[1]!, 64, 16); // joins both neighbours
     expect(b.list()).toEqual([[0, 192]]);
     b.free(p[3]!, 64, 16); // starts where the first block ends
@@ -107,14 +131,17 @@ describe.each(Object.keys(PROFILES))('basic (basic_allocator v0.1.6) on %s', (pr
     expect(b.alloc(32, 16) - b.P).toBe(992); // a block of [992, 1024): beyond the 1000 given
   });
 
-  it('realloc is Rust\'s default: a new block, min(old, new) bytes copied, the old block freed; NULL keeps the old block', () => {
+  it("realloc is Rust's default: a new block, min(old, new) bytes copied, the old block freed; NULL keeps the old block", () => {
     const b = basicImage(profile, 1024);
     const p = b.alloc(32, 4);
     for (let k = 0; k < 32; k += 4) b.img.write32(p + k, 0xa5a50000 + k);
     const q = b.img.realloc(p, 32, 4, 100).value; // need 112: the 32-byte tail of p's page is too small
     expect(q - b.P).toBe(64);
     for (let k = 0; k < 32; k += 4) expect(b.img.read32(q + k)).toBe(0xa5a50000 + k);
-    expect(b.list()).toEqual([[0, 64], [176, 16]]); // p came back and merged with the tail [32, 32)
+    expect(b.list()).toEqual([
+      [0, 64],
+      [176, 16],
+    ]); // p came back and merged with the tail [32, 32)
     expect(b.img.realloc(q, 100, 4, 2000).value).toBe(0);
     expect(b.img.read32(q)).toBe(0xa5a50000);
   });
@@ -124,7 +151,8 @@ describe.each(Object.keys(PROFILES))('basic (basic_allocator v0.1.6) on %s', (pr
     const rng = new Prng(0x5eed);
     const slots: ({ ptr: number; size: number; align: number } | null)[] = new Array(128).fill(null);
     const blockSize = (size: number, align: number) => Math.ceil(size / Math.max(align, 16)) * Math.max(align, 16);
-    let live = 0, failures = 0;
+    let live = 0,
+      failures = 0;
     for (let step = 0; step < 10_240; step++) {
       const k = rng.below(slots.length);
       const s = slots[k];

@@ -144,7 +144,10 @@ describe.each(Object.keys(PROFILES))('chunk (simple-chunk-allocator v0.1.6) on %
       expect(r.value).toBe(p);
       inPlace += r.cycles;
     }
-    let moved = 0, ptr = p, size = CS, moves = 0;
+    let moved = 0,
+      ptr = p,
+      size = CS,
+      moves = 0;
     for (let next = CS + 1; next <= 1793; next += CS) {
       const r = c.img.realloc(ptr, size, 1, next);
       expect(r.value).not.toBe(0);
@@ -197,7 +200,11 @@ describe.each(Object.keys(PROFILES))('chunk (simple-chunk-allocator v0.1.6) on %
     const p = c.alloc(CS);
     c.free(p, CS);
     let err: unknown;
-    try { c.free(p, CS); } catch (e) { err = e; }
+    try {
+      c.free(p, CS);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(AllocatorCallError);
     expect((err as AllocatorCallError).fault?.kind).toBe('undefined');
     expect((err as AllocatorCallError).fault?.symbol).toMatch(/^(sl_dealloc|deallocate)/);

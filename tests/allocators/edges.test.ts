@@ -90,7 +90,11 @@ describe.each(MCUS)('basic (basic_allocator 0.1.6) edges on %s', (mcu) => {
   // 64-byte pages. list(): the free list as [offset, size].
   const basic = (bytes = 1024) => {
     const c = open('basic', mcu, bytes);
-    return { ...c, list: () => walk(c.img, c.P, c.img.address('basic_free_list'), 4, 0), grown: () => c.img.read32(c.img.address('basic_grown')) };
+    return {
+      ...c,
+      list: () => walk(c.img, c.P, c.img.address('basic_free_list'), 4, 0),
+      grown: () => c.img.read32(c.img.address('basic_grown')),
+    };
   };
 
   it('size 0: a 0-byte block at the bump pointer, the same address the next request gets; its free writes a header into that live block', () => {
@@ -103,11 +107,17 @@ describe.each(MCUS)('basic (basic_allocator 0.1.6) edges on %s', (mcu) => {
     expect(c.r(64, 0, 1, 0)).toBe(64); // alloc(0) → P+64 again; free(P+64, 0) starts where [16,48) ends: +0 bytes
     expect(c.list()).toEqual([[16, 48]]);
     expect(c.r(64, 0, 1, 32)).toBe(32); // need 32 carved from the end of [16, 48) → [16, 16); then the free
-    expect(c.list()).toEqual([[16, 16], [64, 0]]); // of P+64, size 0, links a 0-byte free block
+    expect(c.list()).toEqual([
+      [16, 16],
+      [64, 0],
+    ]); // of P+64, size 0, links a 0-byte free block
     c.f(32, 32); // grows [16,16) to [16,48), which now ends at the 0-byte block: merged, +0
     expect(c.list()).toEqual([[16, 48]]);
     c.f(0, 0); // ends before [16,48) with a gap: inserted at the head, header {next, 0} over the live 16-byte block
-    expect(c.list()).toEqual([[0, 0], [16, 48]]);
+    expect(c.list()).toEqual([
+      [0, 0],
+      [16, 48],
+    ]);
     expect(c.w(0)).toBe(c.P + 16); // the live block's first word is now the link
   });
 
@@ -124,13 +134,16 @@ describe.each(MCUS)('basic (basic_allocator 0.1.6) edges on %s', (mcu) => {
     expect(c.a(32, 32)).toBe(16); // need 32: the first block is exactly 32 → taken whole, at a 16-byte boundary
   });
 
-  it('realloc never grows or shrinks in place (Rust\'s default): both move', () => {
+  it("realloc never grows or shrinks in place (Rust's default): both move", () => {
     const c = basic();
     expect(c.a(16, 16)).toBe(0); // [16, 48) free
     expect(c.r(0, 16, 16, 32)).toBe(32); // need 32 from the end of [16,48) → [16,16); free P+0 absorbs it → [0, 32)
     expect(c.list()).toEqual([[0, 32]]);
     expect(c.r(32, 32, 16, 16)).toBe(16); // need 16 from the end of [0, 32); the old block goes back after it
-    expect(c.list()).toEqual([[0, 16], [32, 32]]);
+    expect(c.list()).toEqual([
+      [0, 16],
+      [32, 32],
+    ]);
   });
 
   it('a 1000-byte heap (not whole pages): the last page runs past it and so does a block carved from it', () => {
@@ -154,7 +167,7 @@ describe.each(MCUS)('galloc (good_memory_allocator 0.1.7, 32-bit adaptation) edg
     expect(c.a(244, 8)).toBe(8); // prepare(244) = 244: the whole heap, its last byte P+251
   });
 
-  it('alignment 4 (the header) gets 8; 16 goes to the end of the chunk, whose end is the heap\'s (P+252)', () => {
+  it("alignment 4 (the header) gets 8; 16 goes to the end of the chunk, whose end is the heap's (P+252)", () => {
     const c = open('galloc', mcu, 256);
     expect(c.a(12, 4)).toBe(8); // align max(4, 8) = 8: content +8 fits; rest: content +24, 228
     expect(c.a(12, 16)).toBe(240); // +24 is not 16-aligned: align_down(P+252 − 12, 16) = P+240 (>= +20 + 20); no tail left
@@ -194,7 +207,7 @@ describe.each(MCUS)('galloc-upstream (good_memory_allocator 0.1.7 as published, 
     expect(p! % 8).toBe(4);
   });
 
-  it('a 12-byte chunk answers a 16-byte request: the next block\'s header lies inside the block handed out', () => {
+  it("a 12-byte chunk answers a 16-byte request: the next block's header lies inside the block handed out", () => {
     const c = open('galloc-upstream', mcu, 256);
     expect(c.a(100, 8)).toBe(152); // as above: free chunk at P+0, content +4, 144
     // s = 128, smallbin 14; bins 14-15 empty, other bin empty; aligned suboptimal from bin 16:
@@ -240,7 +253,7 @@ describe.each(MCUS)('galloc-upstream (good_memory_allocator 0.1.7 as published, 
 describe.each(MCUS)('slab (slaballoc 0.1.1) edges on %s', (mcu) => {
   // Slots of es bytes from P, first fit from slot 0; bitmap of dc(count, 8) bytes at the end.
   // es 64 on 1024 bytes: dc(16, 8) = 3 reserved → count = 1021 / 64 = 15, bitmap 2 bytes at +1022.
-  it('size 0: a slot; realloc 0 → 0 moves to the next slot (Rust\'s default realloc), 0 → 8 back; the free clears the bit', () => {
+  it("size 0: a slot; realloc 0 → 0 moves to the next slot (Rust's default realloc), 0 → 8 back; the free clears the bit", () => {
     const c = open('slab', mcu, 1024, 64);
     expect(c.a(0)).toBe(0);
     expect(c.b(1022)).toBe(0b1);
@@ -250,7 +263,7 @@ describe.each(MCUS)('slab (slaballoc 0.1.1) edges on %s', (mcu) => {
     expect(c.b(1022)).toBe(0);
   });
 
-  it('alignment: up to the slot size\'s lowest set bit (64; 16 for 48-byte slots), NULL above', () => {
+  it("alignment: up to the slot size's lowest set bit (64; 16 for 48-byte slots), NULL above", () => {
     const c = open('slab', mcu, 1024, 64);
     expect(c.a(1, 64)).toBe(0);
     expect(c.a(1, 128)).toBeNull();
@@ -307,7 +320,7 @@ describe.each(MCUS)('emballoc (0.3.0) edges on %s', (mcu) => {
     expect(d.a(0)).toBeNull(); // no free block at all, not even a 0-byte one
   });
 
-  it('realloc always moves (Rust\'s default): a grow to the block after it, a shrink back into the 4 bytes left at the front', () => {
+  it("realloc always moves (Rust's default): a grow to the block after it, a shrink back into the 4 bytes left at the front", () => {
     const c = open('emballoc', mcu, 32);
     expect(c.a(4)).toBe(4); // used(4), free(20) at 8
     expect(c.r(4, 4, 4, 8)).toBe(12); // used(8) at 8, free(8) at 20; +4 freed: its next is used → free(4)
@@ -318,7 +331,11 @@ describe.each(MCUS)('emballoc (0.3.0) edges on %s', (mcu) => {
   it('a heap size not a multiple of 4 panics in sl_init', () => {
     const img = AllocatorImage.load('emballoc', mcu);
     let err: unknown;
-    try { img.call('sl_init', [img.layout.heapRegion.start, 30]); } catch (e) { err = e; }
+    try {
+      img.call('sl_init', [img.layout.heapRegion.start, 30]);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(AllocatorCallError);
     expect((err as AllocatorCallError).fault?.kind).toBe('undefined');
   });
@@ -339,9 +356,15 @@ describe.each(MCUS)('linked-list (linked_list_allocator 0.10.5) edges on %s', (m
     expect(c.a(0)).toBe(0); // size' = 8: [0, 8), back hole [8, 56)
     expect(c.used()).toBe(8);
     expect(c.r(0, 0, 1, 0)).toBe(8); // alloc 8 → [8, 16), hole [16, 48); free [0, 8) goes before it
-    expect(c.holes()).toEqual([[0, 8], [16, 48]]);
+    expect(c.holes()).toEqual([
+      [0, 8],
+      [16, 48],
+    ]);
     expect(c.r(8, 0, 1, 20)).toBe(16); // alloc 20 → [16, 36), hole [36, 28); free [8, 8) merges with [0, 8)
-    expect(c.holes()).toEqual([[0, 16], [36, 28]]);
+    expect(c.holes()).toEqual([
+      [0, 16],
+      [36, 28],
+    ]);
     c.f(16, 20); // merges with both: [0, 64)
     expect(c.holes()).toEqual([[0, 64]]);
     expect(c.used()).toBe(0);
@@ -351,7 +374,10 @@ describe.each(MCUS)('linked-list (linked_list_allocator 0.10.5) edges on %s', (m
     const c = lla();
     expect(c.a(8, 8)).toBe(0); // hole [8, 56) left
     expect(c.a(8, 16)).toBe(16); // +8 is not 16-aligned: align_up(+16, 16) = +16; front [8, 8), back [24, 40)
-    expect(c.holes()).toEqual([[8, 8], [24, 40]]);
+    expect(c.holes()).toEqual([
+      [8, 8],
+      [24, 40],
+    ]);
     expect(c.a(4, 4)).toBe(8); // size' 8: the front hole exactly
     expect(c.a(8, 32)).toBe(32); // +24: align_up(+32, 32) = +32; front [24, 8), back [40, 24)
   });
@@ -360,7 +386,10 @@ describe.each(MCUS)('linked-list (linked_list_allocator 0.10.5) edges on %s', (m
     const c = lla();
     expect(c.a(8, 4)).toBe(0);
     expect(c.r(0, 8, 4, 16)).toBe(8); // alloc from the hole [8, 56), then [0, 8) freed before the back hole
-    expect(c.holes()).toEqual([[0, 8], [24, 40]]);
+    expect(c.holes()).toEqual([
+      [0, 8],
+      [24, 40],
+    ]);
   });
 
   it('a 63-byte heap is 60 bytes; on 64, 60 fails (a 4-byte tail cannot be a Hole) and 56 + 8 end on the last byte', () => {

@@ -14,7 +14,6 @@ import { PROFILES } from '../../emulator/profiles.ts';
 import { containmentChecker, installStackLimit } from '../../scenarios/checkers.ts';
 import { AllocatorImage, imagePath } from '../../scenarios/image.ts';
 
-
 /** Entry::used(n) / Entry::free(n) as stored (native endian u32). */
 const U = (n: number) => ((n << 1) | 1) >>> 0;
 const F = (n: number) => (n << 1) >>> 0;
@@ -43,8 +42,12 @@ class Emballoc {
     installStackLimit(img.machine.cpu, layout);
   }
 
-  alloc(size: number, align = 4): number { return this.img.alloc(size, align).value; }
-  free(ptr: number, size = 4, align = 4): void { this.img.dealloc(ptr, size, align); }
+  alloc(size: number, align = 4): number {
+    return this.img.alloc(size, align).value;
+  }
+  free(ptr: number, size = 4, align = 4): void {
+    this.img.dealloc(ptr, size, align);
+  }
 
   /** The heap array as words, plus the guard after it (which must still be the pattern). */
   words(): number[] {
@@ -65,7 +68,7 @@ class Emballoc {
   /** Upstream's EntryIter: (used, size) of every entry at offset + 4 < N. */
   entries(): [string, number][] {
     const out: [string, number][] = [];
-    for (let off = 0; off + 4 < this.n;) {
+    for (let off = 0; off + 4 < this.n; ) {
       const e = this.img.read32(this.heap + off);
       out.push([e & 1 ? 'used' : 'free', e >>> 1]);
       off += 4 + (e >>> 1);
@@ -83,7 +86,9 @@ function hexWords(bytes: Uint8Array): string[] {
 
 describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) => {
   let elf: Uint8Array;
-  beforeAll(() => { elf = readFileSync(imagePath('emballoc', profile)); });
+  beforeAll(() => {
+    elf = readFileSync(imagePath('emballoc', profile));
+  });
   const boot = () => new Emballoc(AllocatorImage.fromElf(elf, profile, {}, `emballoc-${profile}`));
 
   describe('raw allocator (src/raw_allocator)', () => {
@@ -101,7 +106,10 @@ describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) 
       e.init(32);
       expect(e.alloc(4)).toBe(e.heap + 4);
       e.expectImage([U(4), P, F(20), P, P, P, P, P]);
-      expect(e.entries()).toEqual([['used', 4], ['free', 20]]);
+      expect(e.entries()).toEqual([
+        ['used', 4],
+        ['free', 20],
+      ]);
     });
 
     it('successful_multiple_allocation: two alloc(12) fill N=32 exactly, no split', () => {
@@ -132,7 +140,9 @@ describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) 
     it('three alloc(4) leave 4 free bytes; alloc(5) (rounded to 8) fails', () => {
       const e = boot();
       e.init(32);
-      e.alloc(4); e.alloc(4); e.alloc(4);
+      e.alloc(4);
+      e.alloc(4);
+      e.alloc(4);
       expect(e.alloc(5)).toBe(0);
       e.expectImage([U(4), P, U(4), P, U(4), P, F(4), P]);
     });
@@ -175,7 +185,11 @@ describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) 
       img[3] = U(56);
       img[18] = F(180);
       e.expectImage(img);
-      expect(e.entries()).toEqual([['used', 8], ['used', 56], ['free', 180]]);
+      expect(e.entries()).toEqual([
+        ['used', 8],
+        ['used', 56],
+        ['free', 180],
+      ]);
     });
 
     it('fragmentation: N=60, five alloc(8), free #1 #3 #5 -> [free 8, used 8, free 8, used 8, free 8]; alloc(10) fails', () => {
@@ -183,7 +197,9 @@ describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) 
       e.init(60);
       const ps = [0, 1, 2, 3, 4].map(() => e.alloc(8));
       expect(ps).toEqual([4, 16, 28, 40, 52].map((o) => e.heap + o));
-      e.free(ps[0]!); e.free(ps[2]!); e.free(ps[4]!);
+      e.free(ps[0]!);
+      e.free(ps[2]!);
+      e.free(ps[4]!);
       e.expectImage([F(8), P, P, U(8), P, P, F(8), P, P, U(8), P, P, F(8), P, P]);
       expect(e.alloc(10)).toBe(0);
     });
@@ -196,7 +212,10 @@ describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) 
       e.free(p1);
       e.free(p2);
       e.expectImage([F(4), P, F(4), P]);
-      expect(e.entries()).toEqual([['free', 4], ['free', 4]]);
+      expect(e.entries()).toEqual([
+        ['free', 4],
+        ['free', 4],
+      ]);
     });
 
     it('split and merge in the middle: N=32 [used 4, free 12, used 4] -> alloc(4) splits -> free merges forward -> alloc(12) exact', () => {
@@ -214,7 +233,11 @@ describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) 
       e.free(d);
       // merged with the free 4 after it: free(4 + 4 + 4); the old header at 16 stays, stale
       e.expectImage([U(4), P, F(12), P, F(4), P, U(4), P]);
-      expect(e.entries()).toEqual([['used', 4], ['free', 12], ['used', 4]]);
+      expect(e.entries()).toEqual([
+        ['used', 4],
+        ['free', 12],
+        ['used', 4],
+      ]);
       expect(e.alloc(12)).toBe(e.heap + 12);
       e.expectImage([U(4), P, U(12), P, F(4), P, U(4), P]);
     });
@@ -272,7 +295,12 @@ describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) 
       const ps = fill(forward);
       expect(ps).toEqual([4, 20, 36, 52].map((o) => forward.heap + o));
       for (const p of ps) forward.free(p, 12);
-      expect(forward.entries()).toEqual([['free', 12], ['free', 12], ['free', 12], ['free', 12]]);
+      expect(forward.entries()).toEqual([
+        ['free', 12],
+        ['free', 12],
+        ['free', 12],
+        ['free', 12],
+      ]);
       // upstream's bug, reproduced: the whole heap is free, yet a 60-byte request fails
       expect(forward.alloc(60)).toBe(0);
       expect(forward.alloc(13)).toBe(0);
@@ -341,13 +369,24 @@ describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) 
       const p4 = e.alloc(48, 8); // [u128; 3] (align 8 on 32-bit Arm): 56 bytes from the big block
       const p5 = e.alloc(4, 4); // f32: best fit is the freed 16-byte block
       expect([p4, p5]).toEqual([e.heap + 64, e.heap + 12]);
-      expect(e.entries()).toEqual([['used', 4], ['used', 4], ['free', 8], ['used', 24], ['used', 56], ['free', 3976]]);
+      expect(e.entries()).toEqual([
+        ['used', 4],
+        ['used', 4],
+        ['free', 8],
+        ['used', 24],
+        ['used', 56],
+        ['free', 3976],
+      ]);
       e.free(p3, 24, 2);
       e.free(p4, 48, 8);
       e.free(p5, 4, 4);
       e.free(p1, 4, 4);
       // forward-only merging leaves three free blocks where one would do (upstream behaviour)
-      expect(e.entries()).toEqual([['free', 24], ['free', 24], ['free', 4036]]);
+      expect(e.entries()).toEqual([
+        ['free', 24],
+        ['free', 24],
+        ['free', 4036],
+      ]);
     });
 
     it('realloc is Rust default: alloc the new size, copy, free the old', () => {
@@ -359,7 +398,11 @@ describe.each(Object.keys(PROFILES))('emballoc upstream tests on %s', (profile) 
       expect(q).toBe(e.heap + 16); // the best fit after the first block
       for (let i = 0; i < 8; i++) expect(e.img.read8(q + i)).toBe(0x10 + i);
       // the old block is free (its bytes keep the copy); the new one, then the rest
-      expect(e.entries()).toEqual([['free', 8], ['used', 16], ['free', 28]]);
+      expect(e.entries()).toEqual([
+        ['free', 8],
+        ['used', 16],
+        ['free', 28],
+      ]);
     });
   });
 });

@@ -13,11 +13,10 @@
 // and is valid here (content 132 = 12 + 8·15).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Prng } from '../../scenarios/prng.ts';
 import { PROFILES } from '../../emulator/profiles.ts';
 import { containmentChecker, installStackLimit } from '../../scenarios/checkers.ts';
 import { AllocatorImage, imagePath } from '../../scenarios/image.ts';
-
+import { Prng } from '../../scenarios/prng.ts';
 
 // ---- the 32-bit constants (ALLOCATORS.md §4.1, §4.9) ----
 const HEADER = 4;
@@ -61,29 +60,55 @@ class Galloc {
     installStackLimit(img.machine.cpu, layout);
   }
 
-  alloc(size: number, align: number): number { return this.img.alloc(size, align).value; }
-  dealloc(ptr: number, size: number, align: number): void { this.img.dealloc(ptr, size, align); }
+  alloc(size: number, align: number): number {
+    return this.img.alloc(size, align).value;
+  }
+  dealloc(ptr: number, size: number, align: number): void {
+    this.img.dealloc(ptr, size, align);
+  }
   realloc(ptr: number, size: number, align: number, newSize: number): number {
     return this.img.realloc(ptr, size, align, newSize).value;
   }
 
-  hdr(chunk: number): number { return this.img.read32(chunk); }
-  size(chunk: number): number { return this.hdr(chunk) & ~3; }
-  isFree(chunk: number): boolean { return (this.hdr(chunk) & F_FREE) !== 0; }
-  prevInUse(chunk: number): boolean { return (this.hdr(chunk) & F_PREV_IN_USE) !== 0; }
-  fd(chunk: number): number { return this.img.read32(chunk + 4); }
-  pprev(chunk: number): number { return this.img.read32(chunk + 8); }
-  postfix(chunk: number): number { return this.img.read32(chunk + HEADER + this.size(chunk) - 4); }
+  hdr(chunk: number): number {
+    return this.img.read32(chunk);
+  }
+  size(chunk: number): number {
+    return this.hdr(chunk) & ~3;
+  }
+  isFree(chunk: number): boolean {
+    return (this.hdr(chunk) & F_FREE) !== 0;
+  }
+  prevInUse(chunk: number): boolean {
+    return (this.hdr(chunk) & F_PREV_IN_USE) !== 0;
+  }
+  fd(chunk: number): number {
+    return this.img.read32(chunk + 4);
+  }
+  pprev(chunk: number): number {
+    return this.img.read32(chunk + 8);
+  }
+  postfix(chunk: number): number {
+    return this.img.read32(chunk + HEADER + this.size(chunk) - 4);
+  }
   /** A used chunk whose prev_in_use is 0 finds the previous chunk's size in the word before it. */
   prevSizeIfFree(chunk: number): number | undefined {
     return this.prevInUse(chunk) ? undefined : this.img.read32(chunk - 4);
   }
 
-  subBinHeadAddr(bin: number, sub: number): number { return this.state + bin * SMALLBIN_BYTES + 4 * sub; }
-  bitmap(bin: number): number { return this.img.read8(this.state + bin * SMALLBIN_BYTES + 32); }
+  subBinHeadAddr(bin: number, sub: number): number {
+    return this.state + bin * SMALLBIN_BYTES + 4 * sub;
+  }
+  bitmap(bin: number): number {
+    return this.img.read8(this.state + bin * SMALLBIN_BYTES + 32);
+  }
   /** The other bin's sentinel, as a chunk: its fd field is other_fd. */
-  get fakeChunk(): number { return this.state + HEAP_END_OFFSET; }
-  get fdOfFakeChunk(): number { return this.state + OTHER_FD_OFFSET; }
+  get fakeChunk(): number {
+    return this.state + HEAP_END_OFFSET;
+  }
+  get fdOfFakeChunk(): number {
+    return this.state + OTHER_FD_OFFSET;
+  }
 
   /** upstream assert_only_1_free_chunk_in_bin: the chunk at addr is free, its predecessor is
       used, it has this size (and its postfix says so), and it is alone in its bin. */
@@ -112,11 +137,13 @@ class Galloc {
   }
 }
 
-const hex = (n: number) => '0x' + (n >>> 0).toString(16);
+const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
 
 describe.each(Object.keys(PROFILES))('galloc upstream tests on %s', (profile) => {
   let elf: Uint8Array;
-  beforeAll(() => { elf = readFileSync(imagePath('galloc', profile)); });
+  beforeAll(() => {
+    elf = readFileSync(imagePath('galloc', profile));
+  });
   /** A fresh image per test: galloc panics on a second init, as upstream. */
   const boot = () => new Galloc(AllocatorImage.fromElf(elf, profile, {}, `galloc-${profile}`));
 
@@ -194,7 +221,8 @@ describe.each(Object.keys(PROFILES))('galloc upstream tests on %s', (profile) =>
 
     it('alloc_unaligned_no_end_padding: content at the next 64-aligned address, start padding alone in its smallbin', () => {
       const g = boot();
-      const A = g.base, H = A + 4;
+      const A = g.base,
+        H = A + 4;
       g.init(H, UMEM);
       const p = g.alloc(UPERFECT, ALIGN);
       const alignedContent = A + 64;
@@ -217,7 +245,8 @@ describe.each(Object.keys(PROFILES))('galloc upstream tests on %s', (profile) =>
 
     it('alloc_unaligned_end_padding: start and end paddings both free, each alone in its bin', () => {
       const g = boot();
-      const A = g.base, H = A + 4;
+      const A = g.base,
+        H = A + 4;
       g.init(H, UMEM);
       const size = UPERFECT - MIN_FREE; // 52
       const p = g.alloc(size, ALIGN);

@@ -28,10 +28,16 @@ describe('allocator images', () => {
   it('refuses an ELF without the ABI symbols, naming the first missing one and where it comes from', () => {
     const elf = readFileSync(join(import.meta.dirname, '..', 'firmware', 'systick.elf'));
     let err: unknown;
-    try { AllocatorImage.fromElf(elf, 'cortex-m0', {}, 'systick.elf'); } catch (e) { err = e; }
+    try {
+      AllocatorImage.fromElf(elf, 'cortex-m0', {}, 'systick.elf');
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(ImageError);
     const msg = (err as Error).message;
-    expect(msg).toBe("systick.elf: no symbol '__alloc_text_start': define it in the linker script (firmware/README.md, \"The sramlab ABI\")");
+    expect(msg).toBe(
+      'systick.elf: no symbol \'__alloc_text_start\': define it in the linker script (firmware/README.md, "The sramlab ABI")',
+    );
   });
 
   it('memory.ld carries the profile sizes from emulator/profiles.ts', () => {
@@ -51,7 +57,7 @@ describe('allocator images', () => {
       expect(state.end).toBeLessThanOrEqual(heapRegion.start);
       expect(heapRegion.start % 4096).toBe(0);
       expect(heapRegion.end - heapRegion.start).toBe(heapSize(profile));
-      expect(heapRegion.end - heapRegion.start).toBe(profile.sramSize * 3 / 4);
+      expect(heapRegion.end - heapRegion.start).toBe((profile.sramSize * 3) / 4);
       expect(stackLimit).toBe(heapRegion.end);
       expect(stackTop).toBe(0x2000_0000 + profile.sramSize);
       expect(stackTop - stackLimit).toBeGreaterThanOrEqual(STACK_MIN);
@@ -76,10 +82,16 @@ describe('allocator images', () => {
       const img = AllocatorImage.load('slab', name);
       img.init(4096);
       let err: unknown;
-      try { img.dealloc(img.layout.heapRegion.start + 4096, 64, 1); } catch (e) { err = e; }
+      try {
+        img.dealloc(img.layout.heapRegion.start + 4096, 64, 1);
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(AllocatorCallError);
       const msg = (err as Error).message;
-      expect(msg).toMatch(/^slab-cortex-m\w+: sl_dealloc\(0x2[0-9a-f]{7}, 64, 1\) did not return: undefined fault at 0x[0-9a-f]{8} \(sl_dealloc\+0x[0-9a-f]+ \S*slab\.c:\d+\): /);
+      expect(msg).toMatch(
+        /^slab-cortex-m\w+: sl_dealloc\(0x2[0-9a-f]{7}, 64, 1\) did not return: undefined fault at 0x[0-9a-f]{8} \(sl_dealloc\+0x[0-9a-f]+ \S*slab\.c:\d+\): /,
+      );
       expect(msg).not.toContain('\n');
     });
 

@@ -11,14 +11,15 @@ import { PROFILES } from '../../emulator/profiles.ts';
 import { containmentChecker, installStackLimit } from '../../scenarios/checkers.ts';
 import { AllocatorImage, imagePath } from '../../scenarios/image.ts';
 
-
 const USIZE = 4;
 const HOLE = 2 * USIZE; // size_of::<Hole>() = min_size()
 const HEAP_SIZE = 1000;
 
 // `static struct lla` in allocators/linked-list/linked-list.c:
 //   used @0, first { size @4, next @8 }, bottom @12, top @16, pending_extend @20
-const FIRST_NEXT = 8, BOTTOM = 12, TOP = 16;
+const FIRST_NEXT = 8,
+  BOTTOM = 12,
+  TOP = 16;
 
 class Lla {
   readonly state: number;
@@ -40,13 +41,23 @@ class Lla {
     this.top = img.read32(this.state + TOP);
   }
 
-  get size(): number { return this.top - this.bottom; }
-  alloc(size: number, align: number): number { return this.img.alloc(size, align).value; }
-  dealloc(ptr: number, size: number, align: number): void { this.img.dealloc(ptr, size, align); }
+  get size(): number {
+    return this.top - this.bottom;
+  }
+  alloc(size: number, align: number): number {
+    return this.img.alloc(size, align).value;
+  }
+  dealloc(ptr: number, size: number, align: number): void {
+    this.img.dealloc(ptr, size, align);
+  }
 
   /** (*(ptr as *const Hole)).size */
-  holeSize(addr: number): number { return this.img.read32(addr); }
-  holeNext(addr: number): number { return this.img.read32(addr + 4); }
+  holeSize(addr: number): number {
+    return this.img.read32(addr);
+  }
+  holeNext(addr: number): number {
+    return this.img.read32(addr + 4);
+  }
   /** holes.first_hole(): the first real hole, or undefined. */
   firstHole(): [number, number] | undefined {
     const h = this.img.read32(this.state + FIRST_NEXT);
@@ -61,7 +72,9 @@ class Lla {
 
 describe.each(Object.keys(PROFILES))('linked_list_allocator upstream tests on %s', (profile) => {
   let elf: Uint8Array;
-  beforeAll(() => { elf = readFileSync(imagePath('linked-list', profile)); });
+  beforeAll(() => {
+    elf = readFileSync(imagePath('linked-list', profile));
+  });
   const boot = () => new Lla(AllocatorImage.fromElf(elf, profile, {}, `linked-list-${profile}`));
   /** new_heap(): 1000 bytes at the (4 KiB, so 128-) aligned start of the heap region. */
   const newHeap = (skip = 0) => {
@@ -155,7 +168,8 @@ describe.each(Object.keys(PROFILES))('linked_list_allocator upstream tests on %s
 
   /** allocate_multiple_sizes, and allocate_multiple_unaligned for each skip. */
   const multipleSizes = (h: Lla) => {
-    const base = USIZE, align = USIZE;
+    const base = USIZE,
+      align = USIZE;
     const x = h.alloc(base * 2, align);
     const y = h.alloc(base * 7, align);
     expect(y).toBe(x + base * 2);
@@ -217,7 +231,10 @@ describe.each(Object.keys(PROFILES))('linked_list_allocator upstream tests on %s
     const a = h.alloc(8, 4);
     const b = h.alloc(16, 64); // bottom+8 is not 64-aligned: start = align_up(bottom+16, 64)
     expect(b).toBe(h.bottom + 64);
-    expect(h.holes()).toEqual([[8, 56], [80, 920]]);
+    expect(h.holes()).toEqual([
+      [8, 56],
+      [80, 920],
+    ]);
     h.dealloc(b, 16, 64);
     expect(h.holes()).toEqual([[8, 992]]);
     h.dealloc(a, 8, 4);
@@ -237,7 +254,7 @@ describe.each(Object.keys(PROFILES))('linked_list_allocator upstream tests on %s
     // cortex-m0 runs upstream's every size; the other profiles every 4th, each from its own
     // offset, to keep the slower ARMv7-M engine's share of the suite short.
     const STRIDE = profile === 'cortex-m0' ? 1 : 4;
-    const first = 1 + Math.max(0, Object.keys(PROFILES).indexOf(profile)) % STRIDE;
+    const first = 1 + (Math.max(0, Object.keys(PROFILES).indexOf(profile)) % STRIDE);
     for (let strat = 0; strat < 4; strat++) {
       for (let alignLog = 0; alignLog < 10; alignLog++) {
         const align = 1 << alignLog;

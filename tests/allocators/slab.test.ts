@@ -95,7 +95,11 @@ describe.each(Object.keys(PROFILES))('slab (slaballoc v0.1.1) on %s', (profile) 
     fill(s);
     for (const bad of [s.P + 24, s.P - 8]) {
       let err: unknown;
-      try { s.free(bad); } catch (e) { err = e; }
+      try {
+        s.free(bad);
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(AllocatorCallError);
       expect((err as AllocatorCallError).fault?.kind).toBe('undefined');
     }
@@ -116,7 +120,7 @@ describe.each(Object.keys(PROFILES))('slab (slaballoc v0.1.1) on %s', (profile) 
     expect(s.alloc()).toBe(0);
   });
 
-  it('realloc is Rust\'s default: another slot with the bytes copied and the old slot freed; beyond a slot NULL and the old slot kept', () => {
+  it("realloc is Rust's default: another slot with the bytes copied and the old slot freed; beyond a slot NULL and the old slot kept", () => {
     const s = slabImage(profile, 8, 32);
     const a = s.alloc(8);
     s.img.write32(a, 0x11223344);

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getProfile } from '../../emulator/profiles.ts';
-import { discoverAllocators, type AllocatorSource } from '../../firmware/allocators.ts';
+import { type AllocatorSource, discoverAllocators } from '../../firmware/allocators.ts';
 import { buildAll, CC, compareWithCommitted, compilerMissing } from '../../firmware/build.ts';
 
 export const BROKEN_DIR = import.meta.dirname;

@@ -95,7 +95,9 @@ function diff(engine: Engine, image: ReadonlyMap<number, number>): MemBlock[] {
   const changed = new Map<number, number>();
   for (const blk of blocks(image)) {
     const now = engine.readMemory(blk.address, blk.bytes.length);
-    now.forEach((b, k) => { if (b !== blk.bytes[k]) changed.set(blk.address + k, b); });
+    now.forEach((b, k) => {
+      if (b !== blk.bytes[k]) changed.set(blk.address + k, b);
+    });
   }
   return blocks(changed).map((b) => ({ address: b.address, hex: toHex(b.bytes) }));
 }

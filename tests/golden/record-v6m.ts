@@ -5,22 +5,23 @@
 // Expected values come only from Unicorn; sramlab's CPU is not involved here.
 
 import { writeFileSync } from 'node:fs';
-import { isDeepStrictEqual } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import type { CpuState, Engine } from '../../emulator/engine.ts';
 import { openUnicorn, unicornAvailable, unicornUnavailableReason } from '../../emulator/engines/unicorn.ts';
 import { getProfile } from '../../emulator/profiles.ts';
 import * as T from '../support/thumb.ts';
 import { type GoldenCase, type GoldenFile, type MemBlock, type Outcome, runCase, scrub, toHex, UNDEFINED_GROUP } from './harness.ts';
 import { classify } from './rows.ts';
-import { CODE, DEFAULT_REGS, type Spec, SPECS } from './specs-v6m.ts';
+import { CODE, DEFAULT_REGS, SPECS, type Spec } from './specs-v6m.ts';
 
 export const GOLDEN_PATH = fileURLToPath(new URL('./v6m.json', import.meta.url));
 export const PROFILE = 'cortex-m0';
 
-const ARMV7_ONLY = 'ARMv7-M only, UNDEFINED on ARMv6-M; Unicorn\'s M0 model executes it';
-const NO_SETEND = 'SETEND is not in ARMv6-M (UNDEFINED); Unicorn\'s M0 model executes it';
-const ALIGN_FIRST = 'the ARM ARM checks alignment before the address (MemA); Unicorn reports the bad address instead of the alignment fault';
+const ARMV7_ONLY = "ARMv7-M only, UNDEFINED on ARMv6-M; Unicorn's M0 model executes it";
+const NO_SETEND = "SETEND is not in ARMv6-M (UNDEFINED); Unicorn's M0 model executes it";
+const ALIGN_FIRST =
+  'the ARM ARM checks alignment before the address (MemA); Unicorn reports the bad address instead of the alignment fault';
 
 /**
  * Cases where Unicorn's M0 model disagrees with the ARMv6-M ARM: kept out of v6m.json, with
@@ -62,10 +63,14 @@ function checkEncoding(s: Spec): void {
 function skeleton(s: Spec): Omit<GoldenCase, 'expected'> {
   const under = s.under ?? s.code.length - 1;
   return {
-    id: caseId(s), encoding: s.encoding, name: s.name,
+    id: caseId(s),
+    encoding: s.encoding,
+    name: s.name,
     code: { address: s.init.at ?? CODE, hw: T.halfwords(...s.code) },
     under: T.halfwords(...s.code.slice(0, under)).length,
-    steps: s.code.length, initial: initialState(s), memory: presets(s),
+    steps: s.code.length,
+    initial: initialState(s),
+    memory: presets(s),
   };
 }
 
@@ -82,7 +87,11 @@ function open(): Engine {
 function record(c: Omit<GoldenCase, 'expected'>, shared: Engine): GoldenCase {
   const fresh = open();
   let a: Outcome;
-  try { a = runCase(fresh, c); } finally { fresh.close(); }
+  try {
+    a = runCase(fresh, c);
+  } finally {
+    fresh.close();
+  }
   scrub(shared);
   const b = runCase(shared, c);
   if (!isDeepStrictEqual(a, b)) throw new Error(`${c.id}: Unicorn gave different outcomes on a fresh and a reused engine`);
@@ -91,16 +100,19 @@ function record(c: Omit<GoldenCase, 'expected'>, shared: Engine): GoldenCase {
 
 /** What changed in a case, for the log of skipped deviations. */
 function summary(c: GoldenCase): string {
-  const before = c.initial, after = c.expected.state;
+  const before = c.initial,
+    after = c.expected.state;
   const regs = after.r.flatMap((v, k) => (v !== before.r[k] ? [`r${k}=0x${v.toString(16)}`] : []));
-  const flags = (['n', 'z', 'c', 'v', 'q', 'ge', 'primask', 'control'] as const).flatMap((f) => (after[f] !== before[f] ? [`${f}=${after[f]}`] : []));
+  const flags = (['n', 'z', 'c', 'v', 'q', 'ge', 'primask', 'control'] as const).flatMap((f) =>
+    after[f] !== before[f] ? [`${f}=${after[f]}`] : [],
+  );
   const fault = c.expected.fault ? [`fault=${JSON.stringify(c.expected.fault)}`] : [];
   return [`stop=${c.expected.stop}`, ...fault, ...regs, ...flags].join(' ');
 }
 
 /** One case per line, so diffs of the golden file read case by case. */
 function format(file: GoldenFile): string {
-  const rows = file.cases.map((c) => '  ' + JSON.stringify(c)).join(',\n');
+  const rows = file.cases.map((c) => `  ${JSON.stringify(c)}`).join(',\n');
   return `{\n "reference": ${JSON.stringify(file.reference)},\n "profile": ${JSON.stringify(file.profile)},\n "cases": [\n${rows}\n ]\n}\n`;
 }
 

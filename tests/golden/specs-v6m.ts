@@ -40,7 +40,9 @@ export const SRAM_CODE = 0x2000_0000;
 
 /** r0–r12 = 0x11111111 × (k+1), SP = SP0, LR an address-like odd value. */
 export const DEFAULT_REGS: readonly number[] = [
-  ...Array.from({ length: 13 }, (_, k) => Math.imul(0x11111111, k + 1) >>> 0), SP0, 0x0000_2469,
+  ...Array.from({ length: 13 }, (_, k) => Math.imul(0x11111111, k + 1) >>> 0),
+  SP0,
+  0x0000_2469,
 ];
 
 const le32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
@@ -49,7 +51,9 @@ const words = (...vs: number[]): number[] => vs.flatMap(le32);
 const specs: Spec[] = [];
 
 /** Several instructions run in order (setup first); a bare Insn is a one-instruction case. */
-interface Seq { seq: T.Insn[] }
+interface Seq {
+  seq: T.Insn[];
+}
 const seq = (...insns: T.Insn[]): Seq => ({ seq: insns });
 
 const add = (encoding: string, name: string, code: T.Insn | Seq, init: Init = {}, under?: number): void => {
@@ -57,26 +61,53 @@ const add = (encoding: string, name: string, code: T.Insn | Seq, init: Init = {}
   specs.push(under === undefined ? { encoding, name, code: list, init } : { encoding, name, code: list, init, under });
 };
 
-const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
+const hex = (v: number): string => `0x${(v >>> 0).toString(16)}`;
 
 // ---- operand corner values -------------------------------------------------------------------
 
 const PAIRS: [number, number][] = [
-  [0, 0], [1, 1], [0x7fffffff, 1], [0x80000000, 0x80000000], [0xffffffff, 1],
-  [0xffffffff, 0xffffffff], [0x80000000, 1], [0, 1], [0x7fffffff, 0xffffffff], [0x12345678, 0x12345678],
+  [0, 0],
+  [1, 1],
+  [0x7fffffff, 1],
+  [0x80000000, 0x80000000],
+  [0xffffffff, 1],
+  [0xffffffff, 0xffffffff],
+  [0x80000000, 1],
+  [0, 1],
+  [0x7fffffff, 0xffffffff],
+  [0x12345678, 0x12345678],
 ];
 
 // ---- A5.2.1 shift (immediate), add, subtract, move, compare ----------------------------------
 
 function shiftImmediate(): void {
   const lsl: [number, number, string][] = [
-    [0x80000001, 0, 'C'], [0x80000001, 0, ''], [0x80000001, 1, ''], [0x40000000, 1, 'C'],
-    [0x00000001, 31, 'C'], [0x00000003, 31, ''], [0, 5, 'NCV'],
+    [0x80000001, 0, 'C'],
+    [0x80000001, 0, ''],
+    [0x80000001, 1, ''],
+    [0x40000000, 1, 'C'],
+    [0x00000001, 31, 'C'],
+    [0x00000003, 31, ''],
+    [0, 5, 'NCV'],
   ];
   for (const [v, n, f] of lsl) add('LSLS (immediate)', `${hex(v)} << ${n}, flags '${f}'`, T.lsls_imm(0, 1, n), { r: { 1: v }, flags: f });
-  const lsr: [number, number][] = [[0x80000001, 1], [0x80000000, 31], [0x80000000, 32], [0x7fffffff, 32], [0xffffffff, 31], [1, 1]];
+  const lsr: [number, number][] = [
+    [0x80000001, 1],
+    [0x80000000, 31],
+    [0x80000000, 32],
+    [0x7fffffff, 32],
+    [0xffffffff, 31],
+    [1, 1],
+  ];
   for (const [v, n] of lsr) add('LSRS (immediate)', `${hex(v)} >> ${n}`, T.lsrs_imm(2, 3, n), { r: { 3: v }, flags: 'V' });
-  const asr: [number, number][] = [[0x80000000, 1], [0x80000000, 31], [0x80000000, 32], [0x7fffffff, 32], [0x40000001, 1], [0x7fffffff, 31]];
+  const asr: [number, number][] = [
+    [0x80000000, 1],
+    [0x80000000, 31],
+    [0x80000000, 32],
+    [0x7fffffff, 32],
+    [0x40000001, 1],
+    [0x7fffffff, 31],
+  ];
   for (const [v, n] of asr) add('ASRS (immediate)', `${hex(v)} >> ${n}`, T.asrs_imm(7, 7, n), { r: { 7: v }, flags: 'ZC' });
 }
 
@@ -87,18 +118,45 @@ function addSubtract(): void {
   }
   add('ADDS (register)', 'rd = rn = rm', T.adds_reg(6, 6, 6), { r: { 6: 0xc0000000 } });
   add('SUBS (register)', 'rd = rn = rm', T.subs_reg(7, 7, 7), { r: { 7: 0x80000000 } });
-  const imm3: [number, number][] = [[0, 0], [0xffffffff, 1], [0x7fffffff, 7], [0x80000000, 0], [0xfffffff9, 7], [5, 3]];
+  const imm3: [number, number][] = [
+    [0, 0],
+    [0xffffffff, 1],
+    [0x7fffffff, 7],
+    [0x80000000, 0],
+    [0xfffffff9, 7],
+    [5, 3],
+  ];
   for (const [v, i] of imm3) {
     add('ADDS (immediate, T1)', `${hex(v)} + ${i}`, T.adds_imm3(1, 2, i), { r: { 2: v }, flags: 'NV' });
     add('SUBS (immediate, T1)', `${hex(v)} - ${i}`, T.subs_imm3(1, 2, i), { r: { 2: v } });
   }
   add('SUBS (immediate, T1)', '0x80000000 - 1', T.subs_imm3(0, 0, 1), { r: { 0: 0x80000000 } });
-  for (const [i, f] of [[0, 'NCV'], [1, ''], [0x80, 'C'], [255, 'Z']] as const) {
+  for (const [i, f] of [
+    [0, 'NCV'],
+    [1, ''],
+    [0x80, 'C'],
+    [255, 'Z'],
+  ] as const) {
     add('MOVS (immediate)', `#${i}, flags '${f}'`, T.movs_imm(4, i), { flags: f });
   }
-  const cmp: [number, number][] = [[0, 0], [0, 1], [0x80000000, 1], [0x7fffffff, 255], [0xffffffff, 255], [5, 5], [0x100, 255]];
+  const cmp: [number, number][] = [
+    [0, 0],
+    [0, 1],
+    [0x80000000, 1],
+    [0x7fffffff, 255],
+    [0xffffffff, 255],
+    [5, 5],
+    [0x100, 255],
+  ];
   for (const [v, i] of cmp) add('CMP (immediate)', `${hex(v)} vs ${i}`, T.cmp_imm(5, i), { r: { 5: v } });
-  const imm8: [number, number][] = [[0xffffffff, 1], [0x7fffffff, 255], [0xffffff01, 255], [0, 0], [0x80000000, 1], [0x7fffff01, 255]];
+  const imm8: [number, number][] = [
+    [0xffffffff, 1],
+    [0x7fffffff, 255],
+    [0xffffff01, 255],
+    [0, 0],
+    [0x80000000, 1],
+    [0x7fffff01, 255],
+  ];
   for (const [v, i] of imm8) {
     add('ADDS (immediate, T2)', `${hex(v)} + ${i}`, T.adds_imm8(6, i), { r: { 6: v } });
     add('SUBS (immediate, T2)', `${hex(v)} - ${i}`, T.subs_imm8(6, i), { r: { 6: v }, flags: 'NZCV' });
@@ -109,17 +167,38 @@ function addSubtract(): void {
 // ---- A5.2.2 data processing (register) -------------------------------------------------------
 
 function logical(): void {
-  const pairs: [number, number][] = [[0xf0f0f0f0, 0x0f0f0f0f], [0xffffffff, 0x80000000], [0x12345678, 0], [0xa5a5a5a5, 0xa5a5a5a5]];
-  const ops = [['ANDS (register)', T.ands], ['EORS (register)', T.eors], ['ORRS (register)', T.orrs], ['BICS (register)', T.bics]] as const;
+  const pairs: [number, number][] = [
+    [0xf0f0f0f0, 0x0f0f0f0f],
+    [0xffffffff, 0x80000000],
+    [0x12345678, 0],
+    [0xa5a5a5a5, 0xa5a5a5a5],
+  ];
+  const ops = [
+    ['ANDS (register)', T.ands],
+    ['EORS (register)', T.eors],
+    ['ORRS (register)', T.orrs],
+    ['BICS (register)', T.bics],
+  ] as const;
   for (const [enc, fn] of ops) {
     pairs.forEach(([a, b], k) => add(enc, `${hex(a)}, ${hex(b)}`, fn(0, 1), { r: { 0: a, 1: b }, flags: k % 2 ? 'CV' : 'NZ' }));
   }
   for (const v of [0, 0xffffffff, 0x7fffffff]) add('MVNS (register)', `~${hex(v)}`, T.mvns(2, 3), { r: { 3: v }, flags: 'CV' });
-  for (const [a, b] of [[0xf0f0f0f0, 0x0f0f0f0f], [0x80000000, 0xffffffff], [3, 2]]) {
+  for (const [a, b] of [
+    [0xf0f0f0f0, 0x0f0f0f0f],
+    [0x80000000, 0xffffffff],
+    [3, 2],
+  ]) {
     add('TST (register)', `${hex(a)} & ${hex(b)}`, T.tst(4, 5), { r: { 4: a, 5: b }, flags: 'CV' });
   }
   for (const v of [0, 1, 0x80000000, 0x7fffffff, 0xffffffff]) add('RSBS (immediate)', `0 - ${hex(v)}`, T.rsbs(6, 7), { r: { 7: v } });
-  const mul: [number, number][] = [[3, 5], [0xffffffff, 0xffffffff], [0x10000, 0x10000], [0x80000000, 3], [0x12345678, 0x9abcdef0], [0x7fffffff, 2]];
+  const mul: [number, number][] = [
+    [3, 5],
+    [0xffffffff, 0xffffffff],
+    [0x10000, 0x10000],
+    [0x80000000, 3],
+    [0x12345678, 0x9abcdef0],
+    [0x7fffffff, 2],
+  ];
   for (const [a, b] of mul) add('MULS', `${hex(a)} * ${hex(b)}`, T.muls(0, 1), { r: { 0: a, 1: b }, flags: 'CV' });
   add('MULS', 'rdm = rn', T.muls(2, 2), { r: { 2: 0xfffe } });
 }
@@ -130,8 +209,16 @@ function arithmetic(): void {
     add('CMN (register)', `${hex(a)} vs -${hex(b)}`, T.cmn(3, 4), { r: { 3: a, 4: b }, flags: 'NZCV' });
   }
   const carry: [number, number, string][] = [
-    [0xffffffff, 0, 'C'], [0xffffffff, 0, ''], [0x7fffffff, 0, 'C'], [0x7fffffff, 1, ''], [0x80000000, 0x7fffffff, 'C'],
-    [0x80000000, 0x80000000, ''], [0, 0, 'C'], [0, 0, ''], [0xfffffffe, 1, 'C'], [0x12345678, 0xedcba987, ''],
+    [0xffffffff, 0, 'C'],
+    [0xffffffff, 0, ''],
+    [0x7fffffff, 0, 'C'],
+    [0x7fffffff, 1, ''],
+    [0x80000000, 0x7fffffff, 'C'],
+    [0x80000000, 0x80000000, ''],
+    [0, 0, 'C'],
+    [0, 0, ''],
+    [0xfffffffe, 1, 'C'],
+    [0x12345678, 0xedcba987, ''],
   ];
   for (const [a, b, f] of carry) {
     add('ADCS (register)', `${hex(a)} + ${hex(b)} + C, flags '${f}'`, T.adcs(5, 6), { r: { 5: a, 6: b }, flags: f });
@@ -146,8 +233,10 @@ function arithmetic(): void {
 function shiftRegister(): void {
   const amounts = [0, 1, 31, 32, 33, 255, 256, 0xffffff01];
   const ops: [string, (d: number, m: number) => number, number][] = [
-    ['LSLS (register)', T.lsls_reg, 0x80000003], ['LSRS (register)', T.lsrs_reg, 0xc0000001],
-    ['ASRS (register)', T.asrs_reg, 0x80000001], ['RORS (register)', T.rors, 0x80000001],
+    ['LSLS (register)', T.lsls_reg, 0x80000003],
+    ['LSRS (register)', T.lsrs_reg, 0xc0000001],
+    ['ASRS (register)', T.asrs_reg, 0x80000001],
+    ['RORS (register)', T.rors, 0x80000001],
   ];
   for (const [enc, fn, v] of ops) {
     for (const n of amounts) add(enc, `${hex(v)} by Rm = ${hex(n)}`, fn(0, 1), { r: { 0: v, 1: n }, flags: 'CV' });
@@ -417,11 +506,20 @@ function loadStoreMultiple(): void {
 
 /** Per condition: flag settings under which it passes and fails (ARMv6-M ARM, A6.3.1). */
 const CONDITIONS: [T.CondName, string[], string[]][] = [
-  ['eq', ['Z'], ['', 'NCV']], ['ne', ['', 'NCV'], ['Z']], ['cs', ['C'], ['']], ['cc', [''], ['C']],
-  ['mi', ['N'], ['']], ['pl', [''], ['N']], ['vs', ['V'], ['']], ['vc', [''], ['V']],
-  ['hi', ['C'], ['ZC', '']], ['ls', ['', 'ZC'], ['C']],
-  ['ge', ['', 'NV'], ['N', 'V']], ['lt', ['N', 'V'], ['', 'NV']],
-  ['gt', ['', 'NV'], ['Z', 'N']], ['le', ['Z', 'N'], ['', 'NV']],
+  ['eq', ['Z'], ['', 'NCV']],
+  ['ne', ['', 'NCV'], ['Z']],
+  ['cs', ['C'], ['']],
+  ['cc', [''], ['C']],
+  ['mi', ['N'], ['']],
+  ['pl', [''], ['N']],
+  ['vs', ['V'], ['']],
+  ['vc', [''], ['V']],
+  ['hi', ['C'], ['ZC', '']],
+  ['ls', ['', 'ZC'], ['C']],
+  ['ge', ['', 'NV'], ['N', 'V']],
+  ['lt', ['N', 'V'], ['', 'NV']],
+  ['gt', ['', 'NV'], ['Z', 'N']],
+  ['le', ['Z', 'N'], ['', 'NV']],
 ];
 
 function branches(): void {
@@ -466,9 +564,19 @@ function specialRegisters(): void {
   add('MSR', 'msr msp with SPSEL = 0 moves sp', T.msr('msp', 3), { r: { 3: 0x20001000 } });
   add('MSR', 'msr psp with SPSEL = 0 (checked by mrs)', seq(T.msr('psp', 3), T.mrs(4, 'psp')), { r: { 3: 0x20001100 } }, 0);
   add('MSR', 'msr control = 2 switches sp to psp', withStacks(T.msr('control', 0)), { r: { 0: 2, ...STACKS } });
-  add('MSR', 'msr control = 0 switches sp back to msp', withStacks(T.msr('control', 0), T.msr('control', 1)), { r: { 0: 2, 1: 0, ...STACKS } });
-  add('MSR', 'msr psp with SPSEL = 1 moves sp', withStacks(T.msr('control', 0), T.msr('psp', 1)), { r: { 0: 2, 1: 0x20001100, ...STACKS } });
-  add('MSR', 'msr msp with SPSEL = 1 (checked by mrs)', withStacks(T.msr('control', 0), T.msr('msp', 1), T.mrs(2, 'msp')), { r: { 0: 2, 1: 0x20001200, ...STACKS } }, 3);
+  add('MSR', 'msr control = 0 switches sp back to msp', withStacks(T.msr('control', 0), T.msr('control', 1)), {
+    r: { 0: 2, 1: 0, ...STACKS },
+  });
+  add('MSR', 'msr psp with SPSEL = 1 moves sp', withStacks(T.msr('control', 0), T.msr('psp', 1)), {
+    r: { 0: 2, 1: 0x20001100, ...STACKS },
+  });
+  add(
+    'MSR',
+    'msr msp with SPSEL = 1 (checked by mrs)',
+    withStacks(T.msr('control', 0), T.msr('msp', 1), T.mrs(2, 'msp')),
+    { r: { 0: 2, 1: 0x20001200, ...STACKS } },
+    3,
+  );
   add('MSR', 'msr control = 3 (no nPRIV on the Cortex-M0)', withStacks(T.msr('control', 0)), { r: { 0: 3, ...STACKS } });
   add('MSR', 'msr control = 0xfffffffc (reserved bits)', withStacks(T.msr('control', 0)), { r: { 0: 0xfffffffc, ...STACKS } });
 
@@ -483,7 +591,11 @@ function specialRegisters(): void {
   add('MRS', 'mrs psp, SPSEL = 1', withStacks(T.msr('control', 0), T.mrs(4, 'psp')), { r: { 0: 2, ...STACKS } });
   add('MRS', 'mrs control, SPSEL = 1', withStacks(T.msr('control', 0), T.mrs(5, 'control')), { r: { 0: 2, ...STACKS } });
 
-  for (const [name, fn] of [['DSB', T.dsb], ['DMB', T.dmb], ['ISB', T.isb]] as const) {
+  for (const [name, fn] of [
+    ['DSB', T.dsb],
+    ['DMB', T.dmb],
+    ['ISB', T.isb],
+  ] as const) {
     add(name, `${name.toLowerCase()} sy`, fn(), { flags: 'NZCV' });
     add(name, `${name.toLowerCase()} #0 (reserved option, acts as sy)`, fn(0));
   }
@@ -494,34 +606,55 @@ function specialRegisters(): void {
 /** Words that no ARMv6-M row matches: all UNDEFINED on a Cortex-M0. */
 function undefinedWords(): void {
   const words32: [string, [number, number]][] = [
-    ['ldrex r0, [r0]', [0xe850, 0x0f00]], ['strex r1, r2, [r3]', [0xe843, 0x2100]],
-    ['mov.w r0, #5', [0xf04f, 0x0005]], ['add.w r0, r1, r2', [0xeb01, 0x0002]],
-    ['udiv r0, r1, r2', [0xfbb1, 0xf0f2]], ['sdiv r0, r1, r2', [0xfb91, 0xf0f2]],
-    ['ldr.w r0, [r1]', [0xf8d1, 0x0000]], ['b.w (T4)', [0xf000, 0xb800]],
-    ['ldrd r0, r1, [r2]', [0xe9d2, 0x0100]], ['push.w {r4, lr}', [0xe92d, 0x4010]],
+    ['ldrex r0, [r0]', [0xe850, 0x0f00]],
+    ['strex r1, r2, [r3]', [0xe843, 0x2100]],
+    ['mov.w r0, #5', [0xf04f, 0x0005]],
+    ['add.w r0, r1, r2', [0xeb01, 0x0002]],
+    ['udiv r0, r1, r2', [0xfbb1, 0xf0f2]],
+    ['sdiv r0, r1, r2', [0xfb91, 0xf0f2]],
+    ['ldr.w r0, [r1]', [0xf8d1, 0x0000]],
+    ['b.w (T4)', [0xf000, 0xb800]],
+    ['ldrd r0, r1, [r2]', [0xe9d2, 0x0100]],
+    ['push.w {r4, lr}', [0xe92d, 0x4010]],
     ['cdp p0 (coprocessor)', [0xee00, 0x0000]],
   ];
   for (const [name, w] of words32) add(UNDEFINED_GROUP, name, w);
   const words16: [string, number][] = [
-    ['0xb600 (unallocated misc)', 0xb600], ['0xb700 (unallocated misc)', 0xb700], ['0xb800 (unallocated misc)', 0xb800],
-    ['hlt #0 (0xba80, ARMv8)', 0xba80], ['0xbabf (unallocated misc)', 0xbabf],
+    ['0xb600 (unallocated misc)', 0xb600],
+    ['0xb700 (unallocated misc)', 0xb700],
+    ['0xb800 (unallocated misc)', 0xb800],
+    ['hlt #0 (0xba80, ARMv8)', 0xba80],
+    ['0xbabf (unallocated misc)', 0xbabf],
     // Reference deviations (DEVIATIONS.md): Unicorn's M0 model executes these.
-    ['cbz r0 (ARMv7-M)', 0xb100], ['cbnz r1 (ARMv7-M)', 0xb909], ['it eq (ARMv7-M)', 0xbf08],
-    ['setend le (ARMv6, not M)', 0xb650], ['setend be (ARMv6, not M)', 0xb658],
+    ['cbz r0 (ARMv7-M)', 0xb100],
+    ['cbnz r1 (ARMv7-M)', 0xb909],
+    ['it eq (ARMv7-M)', 0xbf08],
+    ['setend le (ARMv6, not M)', 0xb650],
+    ['setend be (ARMv6, not M)', 0xb658],
   ];
   for (const [name, w] of words16) add(UNDEFINED_GROUP, name, w);
 }
 
 /** Short programs, filed under the encoding of their last (or `under`) instruction. */
 function sequences(): void {
-  add('ADCS (register)', '64-bit add: adds r0, r0, r2; adcs r1, r3', seq(T.adds_reg(0, 0, 2), T.adcs(1, 3)), { r: { 0: 0xffffffff, 1: 0x7fffffff, 2: 1, 3: 0 } });
-  add('SBCS (register)', '64-bit subtract: subs r0, r0, r2; sbcs r1, r3', seq(T.subs_reg(0, 0, 2), T.sbcs(1, 3)), { r: { 0: 0, 1: 0x80000000, 2: 1, 3: 0 } });
+  add('ADCS (register)', '64-bit add: adds r0, r0, r2; adcs r1, r3', seq(T.adds_reg(0, 0, 2), T.adcs(1, 3)), {
+    r: { 0: 0xffffffff, 1: 0x7fffffff, 2: 1, 3: 0 },
+  });
+  add('SBCS (register)', '64-bit subtract: subs r0, r0, r2; sbcs r1, r3', seq(T.subs_reg(0, 0, 2), T.sbcs(1, 3)), {
+    r: { 0: 0, 1: 0x80000000, 2: 1, 3: 0 },
+  });
   add('B (T1)', 'cmp 0x80000000, 1; bgt not taken (signed)', seq(T.cmp_reg(0, 1), T.b_cond('gt', 8)), { r: { 0: 0x80000000, 1: 1 } });
   add('B (T1)', 'cmp 0x80000000, 1; bhi taken (unsigned)', seq(T.cmp_reg(0, 1), T.b_cond('hi', 8)), { r: { 0: 0x80000000, 1: 1 } });
   add('BL', 'bl then bx lr returns', seq(T.bl(4), T.nop(), T.nop(), T.bx(14)), {}, 0);
   add('POP', 'push {r4-r7, lr}; pop {r0-r3, pc}', seq(T.push([4, 5, 6, 7], true), T.pop([0, 1, 2, 3], true)));
-  add('LDM (LDMIA, LDMFD)', 'stm r0!, {r1-r3}; ldm r4!, {r5-r7}', seq(T.stm(0, [1, 2, 3]), T.ldm(4, [5, 6, 7])), { r: { 0: DATA + 0x30, 4: DATA + 0x30 } });
-  add('MULS', 'movs; muls; muls (cube of 0x801)', seq(T.movs_imm(0, 0x80), T.lsls_imm(0, 0, 4), T.adds_imm3(0, 0, 1), T.mov_hi(1, 0), T.muls(1, 0), T.muls(1, 0)));
+  add('LDM (LDMIA, LDMFD)', 'stm r0!, {r1-r3}; ldm r4!, {r5-r7}', seq(T.stm(0, [1, 2, 3]), T.ldm(4, [5, 6, 7])), {
+    r: { 0: DATA + 0x30, 4: DATA + 0x30 },
+  });
+  add(
+    'MULS',
+    'movs; muls; muls (cube of 0x801)',
+    seq(T.movs_imm(0, 0x80), T.lsls_imm(0, 0, 4), T.adds_imm3(0, 0, 1), T.mov_hi(1, 0), T.muls(1, 0), T.muls(1, 0)),
+  );
   add('CPS', 'cpsid i; mrs r0, primask; cpsie i', seq(T.cpsid(), T.mrs(0, 'primask'), T.cpsie()));
 }
 

@@ -9,16 +9,21 @@ export const V7 = (mcu: Mcu) => mcu === 'cortex-m3' || mcu === 'cortex-m4';
 /** status, and what stderr's one line must say. */
 export type Expect = [number, RegExp];
 const BUDGET: Expect = [1, /did not exit within 200000 cycles/];
-const semihostingFault = (op: string, what: RegExp): Expect => [1, new RegExp(`^sramlab: semihosting at pc 0x[0-9a-f]{8} .*\\(bkpt #171\\): ${op}: ${what.source}`)];
+const semihostingFault = (op: string, what: RegExp): Expect => [
+  1,
+  new RegExp(`^sramlab: semihosting at pc 0x[0-9a-f]{8} .*\\(bkpt #171\\): ${op}: ${what.source}`),
+];
 
 /** Program → what it must end in on a profile (from the comment at the top of each source). */
 export const PROGRAMS: Record<string, (mcu: Mcu) => Expect> = {
   'sh-writec': () => semihostingFault('SYS_WRITEC', /the character at 0x60000000 \(unmapped\) is not in flash or SRAM/),
   'sh-write0': () => semihostingFault('SYS_WRITE0', /the string at 0x60000000 \(unmapped\) is not in flash or SRAM/),
-  'sh-write0-runoff': (mcu) => semihostingFault('SYS_WRITE0', new RegExp(`the string at 0x[0-9a-f]{8} has no NUL before the end of sram at 0x${sramEnd(mcu)}`)),
+  'sh-write0-runoff': (mcu) =>
+    semihostingFault('SYS_WRITE0', new RegExp(`the string at 0x[0-9a-f]{8} has no NUL before the end of sram at 0x${sramEnd(mcu)}`)),
   'sh-write': () => semihostingFault('SYS_WRITE', /the 5-byte buffer at 0x60000000 \(unmapped\) is not in flash or SRAM/),
   'sh-exit-extended': () => semihostingFault('SYS_EXIT_EXTENDED', /the argument block \{reason, status\} at 0x60000000/),
-  'vtor-unmapped': (mcu) => (mcu === 'cortex-m0' ? [3, /^$/] : [1, /^sramlab: lockup: .*vector 3 \(HardFault\) could not be read at 0x3000000c/]),
+  'vtor-unmapped': (mcu) =>
+    mcu === 'cortex-m0' ? [3, /^$/] : [1, /^sramlab: lockup: .*vector 3 \(HardFault\) could not be read at 0x3000000c/],
   'vtor-irq-partial': (mcu) => (mcu === 'cortex-m0' ? [4, /^$/] : [3, /^$/]),
   'stacking-unmapped': () => [1, /^sramlab: lockup: .*stacking for exception 3 \(HardFault\) faulted/],
   'handler-stack-overflow': () => [1, /^sramlab: lockup: .*stacking for exception 3 \(HardFault\) faulted/],

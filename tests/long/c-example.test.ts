@@ -23,7 +23,10 @@ describe('the C example', () => {
     const r = spawnSync('sh', [join(EXAMPLE, 'build.sh'), tmp], { encoding: 'utf8' });
     expect(r.status, `examples/c-allocator/build.sh failed: ${r.stderr}`).toBe(0);
     for (const f of ELFS) {
-      expect(Buffer.compare(readFileSync(join(tmp, f)), readFileSync(join(EXAMPLE, f))), `${f} differs from its source: run examples/c-allocator/build.sh`).toBe(0);
+      expect(
+        Buffer.compare(readFileSync(join(tmp, f)), readFileSync(join(EXAMPLE, f))),
+        `${f} differs from its source: run examples/c-allocator/build.sh`,
+      ).toBe(0);
     }
   });
 });

@@ -10,7 +10,9 @@ const COUNT = 10_000;
 describe('npm run fuzz:elf', () => {
   it(`${COUNT.toLocaleString('en')} mutated images through exec and check: no crash, no hang`, () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'fuzz', 'elf.ts'), '--count', String(COUNT), '--seed', '424242'], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
     });
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
     expect(r.stdout).toContain(`seed 424242: ${COUNT} cases`);
@@ -22,7 +24,10 @@ describe('npm run fuzz:elf', () => {
   });
 
   it('refuses a bad argument in one line, exit 2', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'fuzz', 'elf.ts'), '--count', '0'], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'fuzz', 'elf.ts'), '--count', '0'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });

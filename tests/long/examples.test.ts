@@ -27,7 +27,10 @@ function project(name: string): string {
   const dir = join(tmp, name);
   const built = join(EXAMPLE, 'build'); // a local build, not part of the example
   cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => src !== built && !src.startsWith(`${built}/`) });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, devDependencies: { sramlab: 'git+https://example.invalid/sramlab.git' } }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name, private: true, devDependencies: { sramlab: 'git+https://example.invalid/sramlab.git' } }),
+  );
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
   symlinkSync(ROOT, join(dir, 'node_modules', 'sramlab'));
   symlinkSync('../sramlab/bin/sramlab.js', join(dir, 'node_modules', '.bin', 'sramlab'));
@@ -42,9 +45,13 @@ function sh(cwd: string, line: string) {
 /** The job's command lines, without the two that install (the compiler, and sramlab by npm ci). */
 function jobLines(file: string): string[] {
   const doc = parseYaml(readFileSync(join(ROOT, 'examples', 'ci', file), 'utf8')) as { [k: string]: Yaml };
-  const lines = file === 'github-actions.yml'
-    ? ((doc.jobs as { sramlab: { steps: { run?: string }[] } }).sramlab.steps.flatMap((s) => (s.run ? [s.run] : [])))
-    : (() => { const j = doc.sramlab as { before_script: string[]; script: string[] }; return [...j.before_script, ...j.script]; })();
+  const lines =
+    file === 'github-actions.yml'
+      ? (doc.jobs as { sramlab: { steps: { run?: string }[] } }).sramlab.steps.flatMap((s) => (s.run ? [s.run] : []))
+      : (() => {
+          const j = doc.sramlab as { before_script: string[]; script: string[] };
+          return [...j.before_script, ...j.script];
+        })();
   const installs = lines.filter((l) => /apt-get install|^npm ci$/.test(l));
   expect(installs).toHaveLength(2);
   return lines.filter((l) => !installs.includes(l));
@@ -54,7 +61,12 @@ function jobLines(file: string): string[] {
 function junit(path: string) {
   const xml = readFileSync(path, 'utf8');
   const suite = /<testsuite [^>]*tests="(\d+)" failures="(\d+)"/.exec(xml)!;
-  return { tests: Number(suite[1]), failures: Number(suite[2]), cases: [...xml.matchAll(/<testcase [^>]*name="([^"]+)"/g)].map((m) => m[1]), xml };
+  return {
+    tests: Number(suite[1]),
+    failures: Number(suite[2]),
+    cases: [...xml.matchAll(/<testcase [^>]*name="([^"]+)"/g)].map((m) => m[1]),
+    xml,
+  };
 }
 
 describe('examples/ci jobs on the multi-file example', () => {
@@ -109,7 +121,10 @@ describe('the multi-file example, beyond check', () => {
     const mem = join(dir, 'mem.c');
     const src = readFileSync(mem, 'utf8');
     expect(src).toContain('for (size_t i = 0; i < n / 4; i++) d[i] = s[i];');
-    writeFileSync(mem, src.replace('for (size_t i = 0; i < n / 4; i++) d[i] = s[i];', 'for (size_t i = 0; i + 1 < n / 4; i++) d[i] = s[i];'));
+    writeFileSync(
+      mem,
+      src.replace('for (size_t i = 0; i < n / 4; i++) d[i] = s[i];', 'for (size_t i = 0; i + 1 < n / 4; i++) d[i] = s[i];'),
+    );
     const r = sh(dir, './build.sh && npx sramlab check build/fw.elf --mcu cortex-m0 --junit sramlab.xml || echo "exit $?"');
     expect(r.stdout).toMatch(/exit 1\n$/);
     const report = junit(join(dir, 'sramlab.xml'));

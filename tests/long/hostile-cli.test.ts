@@ -10,14 +10,23 @@ import { MCUS, MISDEEDS, PROGRAMS } from '../hostile/expected.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, 'tests', 'hostile');
 
-interface Ran { status: number | null; stdout: string; stderr: string }
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function sramlab(...args: string[]): Promise<Ran> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'sramlab.js'), ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
+    let stdout = '',
+      stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
@@ -32,7 +41,13 @@ async function inPairs<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
 describe('the hostile corpus through bin/sramlab.js', () => {
   it('every program, with sramlab exec, on every profile', async () => {
     const cases = Object.keys(PROGRAMS).flatMap((p) => MCUS.map((mcu) => ({ p, mcu })));
-    const runs = await inPairs(cases.map(({ p, mcu }) => () => sramlab('exec', join(DIR, `${p}-${mcu}.elf`), '--mcu', mcu, '--max-cycles', '200k')));
+    const runs = await inPairs(
+      cases.map(
+        ({ p, mcu }) =>
+          () =>
+            sramlab('exec', join(DIR, `${p}-${mcu}.elf`), '--mcu', mcu, '--max-cycles', '200k'),
+      ),
+    );
     cases.forEach(({ p, mcu }, i) => {
       const [status, line] = PROGRAMS[p](mcu);
       const r = runs[i];
@@ -45,7 +60,13 @@ describe('the hostile corpus through bin/sramlab.js', () => {
 
   it('every allocator, with sramlab check and all its scenarios, on every profile', async () => {
     const cases = Object.keys(MISDEEDS).flatMap((m) => MCUS.map((mcu) => ({ m, mcu })));
-    const runs = await inPairs(cases.map(({ m, mcu }) => () => sramlab('check', join(DIR, `alloc-${m}-${mcu}.elf`), '--mcu', mcu, '--json')));
+    const runs = await inPairs(
+      cases.map(
+        ({ m, mcu }) =>
+          () =>
+            sramlab('check', join(DIR, `alloc-${m}-${mcu}.elf`), '--mcu', mcu, '--json'),
+      ),
+    );
     cases.forEach(({ m, mcu }, i) => {
       const r = runs[i];
       expect({ m, mcu, status: r.status }).toEqual({ m, mcu, status: 1 });

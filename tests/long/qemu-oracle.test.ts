@@ -8,13 +8,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { qemuAvailable, runQemu, type QemuMcu } from '../../bench/qemu.ts';
+import { type QemuMcu, qemuAvailable, runQemu } from '../../bench/qemu.ts';
 
 const IMAGES: { dir: string; image: string; mcu: QemuMcu }[] = [
   ...['exceptions', 'systick', 'faults'].map((name) => ({ dir: 'firmware', image: name, mcu: 'cortex-m0' as const })),
-  ...(['m3', 'm4'] as const).flatMap((core) => ['usagefaults', 'busfaults', 'priorities'].map((name) => ({
-    dir: 'firmware-v7m', image: `${name}-${core}`, mcu: core === 'm3' ? 'cortex-m3' as const : 'cortex-m4' as const,
-  }))),
+  ...(['m3', 'm4'] as const).flatMap((core) =>
+    ['usagefaults', 'busfaults', 'priorities'].map((name) => ({
+      dir: 'firmware-v7m',
+      image: `${name}-${core}`,
+      mcu: core === 'm3' ? ('cortex-m3' as const) : ('cortex-m4' as const),
+    })),
+  ),
 ];
 
 const haveQemu = qemuAvailable();
@@ -27,10 +31,14 @@ describe('test firmware on QEMU (the oracle)', () => {
   });
 
   for (const { dir, image, mcu } of IMAGES) {
-    it.skipIf(skipQemu)(`${dir}/${image}.elf prints ${image}.expected and exits 0 (${mcu})`, () => {
-      const r = runQemu(file(dir, `${image}.elf`), mcu, { icount: true, timeoutMs: 60_000 });
-      expect(r.exitCode, `QEMU: ${r.stderr}`).toBe(0);
-      expect(r.output).toBe(readFileSync(file(dir, `${image}.expected`), 'utf8'));
-    }, 70_000);
+    it.skipIf(skipQemu)(
+      `${dir}/${image}.elf prints ${image}.expected and exits 0 (${mcu})`,
+      () => {
+        const r = runQemu(file(dir, `${image}.elf`), mcu, { icount: true, timeoutMs: 60_000 });
+        expect(r.exitCode, `QEMU: ${r.stderr}`).toBe(0);
+        expect(r.output).toBe(readFileSync(file(dir, `${image}.expected`), 'utf8'));
+      },
+      70_000,
+    );
   }
 });

@@ -15,7 +15,18 @@ const BIN = join(ROOT, 'bin', 'sramlab.js');
 const EXAMPLE = join(ROOT, 'examples', 'rust-allocator');
 const BUILD = join(EXAMPLE, 'build.sh');
 /** What `sramlab check` runs on an image without the harness (cli/check.ts). */
-const DEFAULT_SCENARIOS = ['smoke', 'random-actions', 'heap-exhaustion', 'chunk-bench', 'vec-growth', 'fragmentation', 'alignment', 'zero-size', 'contract-edges', 'fill-and-drain'];
+const DEFAULT_SCENARIOS = [
+  'smoke',
+  'random-actions',
+  'heap-exhaustion',
+  'chunk-bench',
+  'vec-growth',
+  'fragmentation',
+  'alignment',
+  'zero-size',
+  'contract-edges',
+  'fill-and-drain',
+];
 
 /** build.sh --check: exit 0 with the whole toolchain, else 2 and the apt-get line for what is missing. */
 const probe = spawnSync('sh', [BUILD, '--check'], { encoding: 'utf8' });
@@ -44,7 +55,10 @@ beforeAll(() => {
   // A fresh cargo target dir: the sysroot (core, alloc, compiler_builtins) and the crate are
   // built from scratch, for both targets, as in CI.
   const t0 = performance.now();
-  const r = spawnSync('sh', [BUILD, out], { encoding: 'utf8', env: { ...process.env, CARGO_TARGET_DIR: join(tmp, 'target'), CARGO_TERM_COLOR: 'never' } });
+  const r = spawnSync('sh', [BUILD, out], {
+    encoding: 'utf8',
+    env: { ...process.env, CARGO_TARGET_DIR: join(tmp, 'target'), CARGO_TERM_COLOR: 'never' },
+  });
   built = { status: r.status, log: `${r.stdout}${r.stderr}${r.error ? String(r.error) : ''}`, seconds: (performance.now() - t0) / 1000 };
 }, 900_000);
 
@@ -67,7 +81,10 @@ describe('the Rust example, built offline with Debian 12 rustc', () => {
     }
   });
 
-  for (const [profile, target] of [['cortex-m0', 'thumbv6m-none-eabi'], ['cortex-m3', 'thumbv7m-none-eabi']]) {
+  for (const [profile, target] of [
+    ['cortex-m0', 'thumbv6m-none-eabi'],
+    ['cortex-m3', 'thumbv7m-none-eabi'],
+  ]) {
     it(`passes every default scenario of sramlab check on the ${profile} (${target})`, (ctx) => {
       needToolchain(ctx);
       const r = sramlab('check', elf(profile), '--mcu', profile, '--json');
@@ -88,12 +105,19 @@ describe('the Rust example, built offline with Debian 12 rustc', () => {
     expect(JSON.parse(r.stdout).scenarios[0].result.caught).toMatchObject({ rule: 'stack', symbol: 'sl_alloc' });
   });
 
-  it('passes the allocator\'s host unit tests (cargo test --lib) with the same toolchain', (ctx) => {
+  it("passes the allocator's host unit tests (cargo test --lib) with the same toolchain", (ctx) => {
     needToolchain(ctx);
     const host = /^host: (\S+)$/m.exec(spawnSync('/usr/bin/rustc', ['-vV'], { encoding: 'utf8' }).stdout ?? '')?.[1];
     expect(host).toBeTruthy();
     const r = spawnSync(process.env.CARGO ?? '/usr/bin/cargo', ['test', '--offline', '--lib', '--target', host!], {
-      cwd: EXAMPLE, encoding: 'utf8', env: { ...process.env, RUSTC: process.env.RUSTC ?? '/usr/bin/rustc', CARGO_TARGET_DIR: join(tmp, 'target'), CARGO_TERM_COLOR: 'never' },
+      cwd: EXAMPLE,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        RUSTC: process.env.RUSTC ?? '/usr/bin/rustc',
+        CARGO_TARGET_DIR: join(tmp, 'target'),
+        CARGO_TERM_COLOR: 'never',
+      },
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/test result: ok\. 3 passed; 0 failed/);

@@ -14,9 +14,19 @@ import { ENCODER_CASES } from './thumb-cases.ts';
 
 export const FIXTURE_PATH = fileURLToPath(new URL('./thumb-fixture.json', import.meta.url));
 
-export interface AsmLine { asm: string; cpu?: string }
-export interface FixtureEntry { asm: string; cpu: string; bytes: string }
-export interface Fixture { assembler: string; entries: FixtureEntry[] }
+export interface AsmLine {
+  asm: string;
+  cpu?: string;
+}
+export interface FixtureEntry {
+  asm: string;
+  cpu: string;
+  bytes: string;
+}
+export interface Fixture {
+  assembler: string;
+  entries: FixtureEntry[];
+}
 
 const TOOL = 'arm-none-eabi-';
 
@@ -38,7 +48,7 @@ function assembleFor(cpu: string, lines: readonly string[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'sramlab-as-'));
   try {
     const src = ['.syntax unified', '.thumb', `.cpu ${cpu}`, ...lines.map((l, k) => `L${k}: ${l}`), `L${lines.length}:`];
-    writeFileSync(join(dir, 'in.s'), src.join('\n') + '\n');
+    writeFileSync(join(dir, 'in.s'), `${src.join('\n')}\n`);
     execFileSync(`${TOOL}as`, ['-o', join(dir, 'in.o'), join(dir, 'in.s')], { stdio: ['ignore', 'ignore', 'pipe'] });
     execFileSync(`${TOOL}objcopy`, ['-O', 'binary', '-j', '.text', join(dir, 'in.o'), join(dir, 'in.bin')]);
     const bin = readFileSync(join(dir, 'in.bin'));
@@ -61,8 +71,13 @@ export function assemble(lines: readonly AsmLine[]): FixtureEntry[] {
   const out = new Array<FixtureEntry>(lines.length);
   for (const cpu of new Set(lines.map(cpuOf))) {
     const idx = lines.flatMap((l, k) => (cpuOf(l) === cpu ? [k] : []));
-    const hex = assembleFor(cpu, idx.map((k) => lines[k].asm));
-    idx.forEach((k, j) => { out[k] = { asm: lines[k].asm, cpu, bytes: hex[j] }; });
+    const hex = assembleFor(
+      cpu,
+      idx.map((k) => lines[k].asm),
+    );
+    idx.forEach((k, j) => {
+      out[k] = { asm: lines[k].asm, cpu, bytes: hex[j] };
+    });
   }
   return out;
 }
@@ -70,7 +85,7 @@ export function assemble(lines: readonly AsmLine[]): FixtureEntry[] {
 function main(): void {
   if (!gnuAsAvailable()) throw new Error(`${TOOL}as is not on PATH`);
   const fixture: Fixture = { assembler: gnuAsVersion(), entries: assemble(ENCODER_CASES) };
-  const rows = fixture.entries.map((e) => '  ' + JSON.stringify(e)).join(',\n');
+  const rows = fixture.entries.map((e) => `  ${JSON.stringify(e)}`).join(',\n');
   writeFileSync(FIXTURE_PATH, `{\n "assembler": ${JSON.stringify(fixture.assembler)},\n "entries": [\n${rows}\n ]\n}\n`);
   console.log(`wrote ${fixture.entries.length} lines to ${FIXTURE_PATH}`);
 }

@@ -5,21 +5,28 @@
 
 export type Yaml = string | number | boolean | null | Yaml[] | { [key: string]: Yaml };
 
-interface Line { no: number; indent: number; text: string }
+interface Line {
+  no: number;
+  indent: number;
+  text: string;
+}
 
 /** The text before a comment: a '#' at the start or after a space, outside quotes. */
 function uncomment(s: string): string {
   let quote = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
-    if (quote) { if (c === quote) quote = ''; continue; }
+    if (quote) {
+      if (c === quote) quote = '';
+      continue;
+    }
     if (c === '"' || c === "'") quote = c;
     else if (c === '#' && (i === 0 || s[i - 1] === ' ')) return s.slice(0, i);
   }
   return s;
 }
 
-const KEY = /^([A-Za-z0-9_.\/-]+):(?: (.*))?$/;
+const KEY = /^([A-Za-z0-9_./-]+):(?: (.*))?$/;
 
 function scalar(v: string, no: number): Yaml {
   if (/^'.*'$/.test(v)) return v.slice(1, -1).replace(/''/g, "'");
@@ -62,7 +69,11 @@ export function parseYaml(src: string): Yaml {
     while (at < lines.length && lines[at]!.indent === indent && isItem(lines[at]!)) {
       const l = lines[at]!;
       const rest = l.text.slice(1).trimStart();
-      if (rest === '') { at++; out.push(below(indent)); continue; }
+      if (rest === '') {
+        at++;
+        out.push(below(indent));
+        continue;
+      }
       if (KEY.test(rest)) {
         // "- key: value" opens a mapping whose keys sit where "key" does.
         lines[at] = { no: l.no, indent: indent + (l.text.length - rest.length), text: rest };

@@ -13,7 +13,9 @@ export class NoSkipInCi implements Reporter {
       for (const t of m.children.allTests()) if (t.result().state === 'skipped') skipped.push(`${m.moduleId}: ${t.fullName}`);
     }
     if (skipped.length === 0) return;
-    process.stderr.write(`sramlab tests: ${skipped.length} test(s) skipped with CI set; nothing may skip here:\n${skipped.map((s) => `  ${s}\n`).join('')}`);
+    process.stderr.write(
+      `sramlab tests: ${skipped.length} test(s) skipped with CI set; nothing may skip here:\n${skipped.map((s) => `  ${s}\n`).join('')}`,
+    );
     process.exitCode = 1;
   }
 }

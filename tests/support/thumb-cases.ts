@@ -200,5 +200,13 @@ const wide: EncoderCase[] = [
 ];
 
 export const ENCODER_CASES: readonly EncoderCase[] = [
-  ...shifts, ...addSub, ...alu, ...special, ...loadStore, ...addressing, ...misc, ...multipleAndBranch, ...wide,
+  ...shifts,
+  ...addSub,
+  ...alu,
+  ...special,
+  ...loadStore,
+  ...addressing,
+  ...misc,
+  ...multipleAndBranch,
+  ...wide,
 ];

@@ -28,16 +28,14 @@ function lowList(list: readonly number[]): number {
 
 // ---- A5.2.1 shift (immediate), add, subtract, move, compare -------------------------------
 
-const shiftImm = (op: number, rd: number, rm: number, imm5: number): number =>
-  (op << 11) | (imm5 << 6) | (lo(rm) << 3) | lo(rd);
+const shiftImm = (op: number, rd: number, rm: number, imm5: number): number => (op << 11) | (imm5 << 6) | (lo(rm) << 3) | lo(rd);
 
 export const lsls_imm = (rd: number, rm: number, imm: number): number => shiftImm(0, rd, rm, check(imm, 0, 31, 'shift'));
 /** Shift 1..32; 32 is encoded as 0. */
 export const lsrs_imm = (rd: number, rm: number, imm: number): number => shiftImm(1, rd, rm, check(imm, 1, 32, 'shift') & 31);
 export const asrs_imm = (rd: number, rm: number, imm: number): number => shiftImm(2, rd, rm, check(imm, 1, 32, 'shift') & 31);
 
-const addSub3 = (op: number, rd: number, rn: number, x: number): number =>
-  (0b000110 << 10) | (op << 9) | (x << 6) | (lo(rn) << 3) | lo(rd);
+const addSub3 = (op: number, rd: number, rn: number, x: number): number => (0b000110 << 10) | (op << 9) | (x << 6) | (lo(rn) << 3) | lo(rd);
 
 export const adds_reg = (rd: number, rn: number, rm: number): number => addSub3(0b00, rd, rn, lo(rm));
 export const subs_reg = (rd: number, rn: number, rm: number): number => addSub3(0b01, rd, rn, lo(rm));
@@ -162,8 +160,22 @@ export const stm = (rn: number, list: readonly number[]): number => 0xc000 | (lo
 export const ldm = (rn: number, list: readonly number[]): number => 0xc800 | (lo(rn) << 8) | lowList(list);
 
 export const COND = {
-  eq: 0, ne: 1, cs: 2, hs: 2, cc: 3, lo: 3, mi: 4, pl: 5, vs: 6, vc: 7,
-  hi: 8, ls: 9, ge: 10, lt: 11, gt: 12, le: 13,
+  eq: 0,
+  ne: 1,
+  cs: 2,
+  hs: 2,
+  cc: 3,
+  lo: 3,
+  mi: 4,
+  pl: 5,
+  vs: 6,
+  vc: 7,
+  hi: 8,
+  ls: 9,
+  ge: 10,
+  lt: 11,
+  gt: 12,
+  le: 13,
 } as const;
 export type CondName = keyof typeof COND;
 
@@ -189,15 +201,27 @@ export const b = (offset: number): number => 0xe000 | branchOffset(offset, 11);
 /** BL to PC + 4 + offset (offset -16777216..16777214); J1 = NOT(I1 XOR S), J2 = NOT(I2 XOR S). */
 export function bl(offset: number): [number, number] {
   const imm = branchOffset(offset, 24); // imm24 = offset >> 1, two's complement in 24 bits
-  const s = (imm >>> 23) & 1, i1 = (imm >>> 22) & 1, i2 = (imm >>> 21) & 1;
-  const j1 = (~(i1 ^ s)) & 1, j2 = (~(i2 ^ s)) & 1;
+  const s = (imm >>> 23) & 1,
+    i1 = (imm >>> 22) & 1,
+    i2 = (imm >>> 21) & 1;
+  const j1 = ~(i1 ^ s) & 1,
+    j2 = ~(i2 ^ s) & 1;
   return [0xf000 | (s << 10) | ((imm >>> 11) & 0x3ff), 0xd000 | (j1 << 13) | (j2 << 11) | (imm & 0x7ff)];
 }
 
 /** SYSm numbers of MRS/MSR (ARMv6-M ARM §B4.2.3). */
 export const SYSM = {
-  apsr: 0, iapsr: 1, eapsr: 2, xpsr: 3, ipsr: 5, epsr: 6, iepsr: 7,
-  msp: 8, psp: 9, primask: 16, control: 20,
+  apsr: 0,
+  iapsr: 1,
+  eapsr: 2,
+  xpsr: 3,
+  ipsr: 5,
+  epsr: 6,
+  iepsr: 7,
+  msp: 8,
+  psp: 9,
+  primask: 16,
+  control: 20,
 } as const;
 export type SysmName = keyof typeof SYSM;
 
@@ -228,6 +252,9 @@ export function halfwords(...insns: Insn[]): number[] {
 /** Halfwords as little-endian bytes. */
 export function toBytes(hws: readonly number[]): Uint8Array {
   const out = new Uint8Array(hws.length * 2);
-  hws.forEach((h, k) => { out[2 * k] = h & 0xff; out[2 * k + 1] = h >>> 8; });
+  hws.forEach((h, k) => {
+    out[2 * k] = h & 0xff;
+    out[2 * k + 1] = h >>> 8;
+  });
   return out;
 }

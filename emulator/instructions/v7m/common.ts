@@ -17,10 +17,18 @@ for (let imm12 = 0; imm12 < 4096; imm12++) {
   if ((imm12 & 0xc00) === 0) {
     let v: number;
     switch ((imm12 >>> 8) & 3) {
-      case 0: v = imm8; break;
-      case 1: v = (imm8 << 16) | imm8; break;
-      case 2: v = (imm8 << 24) | (imm8 << 8); break;
-      default: v = (imm8 << 24) | (imm8 << 16) | (imm8 << 8) | imm8; break;
+      case 0:
+        v = imm8;
+        break;
+      case 1:
+        v = (imm8 << 16) | imm8;
+        break;
+      case 2:
+        v = (imm8 << 24) | (imm8 << 8);
+        break;
+      default:
+        v = (imm8 << 24) | (imm8 << 16) | (imm8 << 8) | imm8;
+        break;
     }
     EXPAND_IMM[imm12] = v;
     EXPAND_CARRY[imm12] = -1;
@@ -43,9 +51,12 @@ export function imm12Of(w: number): number {
 /** Shift(x, DecodeImmShift(type, imm5), C): the operand of an arithmetic shifted-register op. */
 export function shiftImm(cpu: Cpu, x: number, type: number, imm5: number): number {
   switch (type) {
-    case 0: return x << imm5;
-    case 1: return imm5 === 0 ? 0 : x >>> imm5;
-    case 2: return x >> (imm5 === 0 ? 31 : imm5);
+    case 0:
+      return x << imm5;
+    case 1:
+      return imm5 === 0 ? 0 : x >>> imm5;
+    case 2:
+      return x >> (imm5 === 0 ? 31 : imm5);
     default:
       if (imm5 === 0) return (cpu.fC << 31) | (x >>> 1); // RRX
       return (x >>> imm5) | (x << (32 - imm5));
@@ -60,15 +71,25 @@ export function shiftImmC(cpu: Cpu, x: number, type: number, imm5: number): numb
       cpu.fC = (x >>> (32 - imm5)) & 1;
       return x << imm5;
     case 1:
-      if (imm5 === 0) { cpu.fC = x >>> 31; return 0; }
+      if (imm5 === 0) {
+        cpu.fC = x >>> 31;
+        return 0;
+      }
       cpu.fC = (x >>> (imm5 - 1)) & 1;
       return x >>> imm5;
     case 2:
-      if (imm5 === 0) { cpu.fC = x >>> 31; return x >> 31; }
+      if (imm5 === 0) {
+        cpu.fC = x >>> 31;
+        return x >> 31;
+      }
       cpu.fC = (x >>> (imm5 - 1)) & 1;
       return x >> imm5;
     default: {
-      if (imm5 === 0) { const r = (cpu.fC << 31) | (x >>> 1); cpu.fC = x & 1; return r; }
+      if (imm5 === 0) {
+        const r = (cpu.fC << 31) | (x >>> 1);
+        cpu.fC = x & 1;
+        return r;
+      }
       const r = (x >>> imm5) | (x << (32 - imm5));
       cpu.fC = r >>> 31;
       return r;
@@ -82,13 +103,31 @@ export function shiftRegC(cpu: Cpu, x: number, type: number, n: number, setflags
   let r: number, c: number;
   switch (type) {
     case 0:
-      if (n < 32) { c = (x >>> (32 - n)) & 1; r = x << n; } else { c = n === 32 ? x & 1 : 0; r = 0; }
+      if (n < 32) {
+        c = (x >>> (32 - n)) & 1;
+        r = x << n;
+      } else {
+        c = n === 32 ? x & 1 : 0;
+        r = 0;
+      }
       break;
     case 1:
-      if (n < 32) { c = (x >>> (n - 1)) & 1; r = x >>> n; } else { c = n === 32 ? x >>> 31 : 0; r = 0; }
+      if (n < 32) {
+        c = (x >>> (n - 1)) & 1;
+        r = x >>> n;
+      } else {
+        c = n === 32 ? x >>> 31 : 0;
+        r = 0;
+      }
       break;
     case 2:
-      if (n < 32) { c = (x >>> (n - 1)) & 1; r = x >> n; } else { c = x >>> 31; r = x >> 31; }
+      if (n < 32) {
+        c = (x >>> (n - 1)) & 1;
+        r = x >> n;
+      } else {
+        c = x >>> 31;
+        r = x >> 31;
+      }
       break;
     default: {
       const k = n & 31;
@@ -121,7 +160,10 @@ export function notInITBlock(cpu: Cpu, what: string): void {
 export function lastInITBlockOrOutside(cpu: Cpu, what: string): void {
   const it = cpu.itstate;
   if (it !== 0 && (it & 0xf) !== 8) {
-    throw new InstructionFault('undefined', `${what} inside an IT block but not its last instruction is UNPREDICTABLE (treated as UNDEFINED)`);
+    throw new InstructionFault(
+      'undefined',
+      `${what} inside an IT block but not its last instruction is UNPREDICTABLE (treated as UNDEFINED)`,
+    );
   }
 }
 
@@ -129,17 +171,30 @@ export function lastInITBlockOrOutside(cpu: Cpu, what: string): void {
 
 /** SignedSatQ(x, n) for 1 <= n <= 32, setting APSR.Q when it saturates; x is any JS integer. */
 export function signedSatQ(cpu: Cpu, x: number, n: number): number {
-  const max = 2 ** (n - 1) - 1, min = -(2 ** (n - 1));
-  if (x > max) { cpu.fQ = 1; return max | 0; }
-  if (x < min) { cpu.fQ = 1; return min | 0; }
+  const max = 2 ** (n - 1) - 1,
+    min = -(2 ** (n - 1));
+  if (x > max) {
+    cpu.fQ = 1;
+    return max | 0;
+  }
+  if (x < min) {
+    cpu.fQ = 1;
+    return min | 0;
+  }
   return x | 0;
 }
 
 /** UnsignedSatQ(x, n) for 0 <= n <= 31, setting APSR.Q when it saturates. */
 export function unsignedSatQ(cpu: Cpu, x: number, n: number): number {
   const max = 2 ** n - 1;
-  if (x > max) { cpu.fQ = 1; return max; }
-  if (x < 0) { cpu.fQ = 1; return 0; }
+  if (x > max) {
+    cpu.fQ = 1;
+    return max;
+  }
+  if (x < 0) {
+    cpu.fQ = 1;
+    return 0;
+  }
   return x;
 }
 

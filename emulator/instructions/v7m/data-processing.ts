@@ -7,8 +7,8 @@
 // UNPREDICTABLE otherwise); Rd = 13 only reaches the SP forms and MOV, which use writeReg.
 // Every one of them is a single-cycle ALU operation on the Cortex-M3 and M4.
 
-import type { Handler } from '../v6m.ts';
 import { addWithCarry, setNZ } from '../alu.ts';
+import type { Handler } from '../v6m.ts';
 import { EXPAND_CARRY, EXPAND_IMM, imm12Of, shiftImm, shiftImmC, shiftRegC, signedSatQ, unsignedSatQ, writeReg } from './common.ts';
 
 const S = 0x100000;
@@ -26,7 +26,8 @@ function logicalFlags(cpu: Parameters<Handler>[0], k: number, res: number): void
 }
 
 export const AND_imm: Handler = (cpu, w) => {
-  const k = imm12Of(w), res = cpu.r[rn(w)] & EXPAND_IMM[k];
+  const k = imm12Of(w),
+    res = cpu.r[rn(w)] & EXPAND_IMM[k];
   cpu.r[rd(w)] = res;
   if (w & S) logicalFlags(cpu, k, res);
   cpu.cycles += 1;
@@ -39,42 +40,48 @@ export const TST_imm: Handler = (cpu, w) => {
 };
 
 export const BIC_imm: Handler = (cpu, w) => {
-  const k = imm12Of(w), res = cpu.r[rn(w)] & ~EXPAND_IMM[k];
+  const k = imm12Of(w),
+    res = cpu.r[rn(w)] & ~EXPAND_IMM[k];
   cpu.r[rd(w)] = res;
   if (w & S) logicalFlags(cpu, k, res);
   cpu.cycles += 1;
 };
 
 export const ORR_imm: Handler = (cpu, w) => {
-  const k = imm12Of(w), res = cpu.r[rn(w)] | EXPAND_IMM[k];
+  const k = imm12Of(w),
+    res = cpu.r[rn(w)] | EXPAND_IMM[k];
   cpu.r[rd(w)] = res;
   if (w & S) logicalFlags(cpu, k, res);
   cpu.cycles += 1;
 };
 
 export const MOV_imm: Handler = (cpu, w) => {
-  const k = imm12Of(w), res = EXPAND_IMM[k];
+  const k = imm12Of(w),
+    res = EXPAND_IMM[k];
   cpu.r[rd(w)] = res;
   if (w & S) logicalFlags(cpu, k, res);
   cpu.cycles += 1;
 };
 
 export const ORN_imm: Handler = (cpu, w) => {
-  const k = imm12Of(w), res = cpu.r[rn(w)] | ~EXPAND_IMM[k];
+  const k = imm12Of(w),
+    res = cpu.r[rn(w)] | ~EXPAND_IMM[k];
   cpu.r[rd(w)] = res;
   if (w & S) logicalFlags(cpu, k, res);
   cpu.cycles += 1;
 };
 
 export const MVN_imm: Handler = (cpu, w) => {
-  const k = imm12Of(w), res = ~EXPAND_IMM[k];
+  const k = imm12Of(w),
+    res = ~EXPAND_IMM[k];
   cpu.r[rd(w)] = res;
   if (w & S) logicalFlags(cpu, k, res);
   cpu.cycles += 1;
 };
 
 export const EOR_imm: Handler = (cpu, w) => {
-  const k = imm12Of(w), res = cpu.r[rn(w)] ^ EXPAND_IMM[k];
+  const k = imm12Of(w),
+    res = cpu.r[rn(w)] ^ EXPAND_IMM[k];
   cpu.r[rd(w)] = res;
   if (w & S) logicalFlags(cpu, k, res);
   cpu.cycles += 1;
@@ -89,14 +96,16 @@ export const TEQ_imm: Handler = (cpu, w) => {
 // ---- modified immediate: arithmetic ---------------------------------------------------------
 
 export const ADD_imm: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], imm = EXPAND_IMM[imm12Of(w)];
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, x, imm, 0) : (x + imm) | 0;
+  const x = cpu.r[rn(w)],
+    imm = EXPAND_IMM[imm12Of(w)];
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, x, imm, 0) : (x + imm) | 0;
   cpu.cycles += 1;
 };
 
 export const ADD_sp_imm: Handler = (cpu, w) => {
-  const x = cpu.r[13], imm = EXPAND_IMM[imm12Of(w)];
-  writeReg(cpu, rd(w), (w & S) ? addWithCarry(cpu, x, imm, 0) : (x + imm) | 0);
+  const x = cpu.r[13],
+    imm = EXPAND_IMM[imm12Of(w)];
+  writeReg(cpu, rd(w), w & S ? addWithCarry(cpu, x, imm, 0) : (x + imm) | 0);
   cpu.cycles += 1;
 };
 
@@ -106,26 +115,30 @@ export const CMN_imm: Handler = (cpu, w) => {
 };
 
 export const ADC_imm: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], imm = EXPAND_IMM[imm12Of(w)];
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, x, imm, cpu.fC) : (x + imm + cpu.fC) | 0;
+  const x = cpu.r[rn(w)],
+    imm = EXPAND_IMM[imm12Of(w)];
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, x, imm, cpu.fC) : (x + imm + cpu.fC) | 0;
   cpu.cycles += 1;
 };
 
 export const SBC_imm: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], imm = ~EXPAND_IMM[imm12Of(w)];
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, x, imm, cpu.fC) : (x + imm + cpu.fC) | 0;
+  const x = cpu.r[rn(w)],
+    imm = ~EXPAND_IMM[imm12Of(w)];
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, x, imm, cpu.fC) : (x + imm + cpu.fC) | 0;
   cpu.cycles += 1;
 };
 
 export const SUB_imm: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], imm = EXPAND_IMM[imm12Of(w)];
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, x, ~imm, 1) : (x - imm) | 0;
+  const x = cpu.r[rn(w)],
+    imm = EXPAND_IMM[imm12Of(w)];
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, x, ~imm, 1) : (x - imm) | 0;
   cpu.cycles += 1;
 };
 
 export const SUB_sp_imm: Handler = (cpu, w) => {
-  const x = cpu.r[13], imm = EXPAND_IMM[imm12Of(w)];
-  writeReg(cpu, rd(w), (w & S) ? addWithCarry(cpu, x, ~imm, 1) : (x - imm) | 0);
+  const x = cpu.r[13],
+    imm = EXPAND_IMM[imm12Of(w)];
+  writeReg(cpu, rd(w), w & S ? addWithCarry(cpu, x, ~imm, 1) : (x - imm) | 0);
   cpu.cycles += 1;
 };
 
@@ -135,8 +148,9 @@ export const CMP_imm: Handler = (cpu, w) => {
 };
 
 export const RSB_imm: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], imm = EXPAND_IMM[imm12Of(w)];
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, ~x, imm, 1) : (imm - x) | 0;
+  const x = cpu.r[rn(w)],
+    imm = EXPAND_IMM[imm12Of(w)];
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, ~x, imm, 1) : (imm - x) | 0;
   cpu.cycles += 1;
 };
 
@@ -188,41 +202,49 @@ export const MOVT: Handler = (cpu, w) => {
 
 /** SSAT: operand = Shift(R[n], sh ? ASR : LSL, imm5); R[d] = SignedSatQ(operand, sat_imm + 1). */
 export const SSAT: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], sh = imm5Of(w);
-  const operand = (w & 0x200000) ? x >> sh : x << sh;
+  const x = cpu.r[rn(w)],
+    sh = imm5Of(w);
+  const operand = w & 0x200000 ? x >> sh : x << sh;
   cpu.r[rd(w)] = signedSatQ(cpu, operand, (w & 31) + 1);
   cpu.cycles += 1;
 };
 
 export const USAT: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], sh = imm5Of(w);
-  const operand = (w & 0x200000) ? x >> sh : x << sh;
+  const x = cpu.r[rn(w)],
+    sh = imm5Of(w);
+  const operand = w & 0x200000 ? x >> sh : x << sh;
   cpu.r[rd(w)] = unsignedSatQ(cpu, operand, w & 31);
   cpu.cycles += 1;
 };
 
 export const SSAT16: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], n = (w & 15) + 1;
-  const lo = signedSatQ(cpu, (x << 16) >> 16, n), hi = signedSatQ(cpu, x >> 16, n);
+  const x = cpu.r[rn(w)],
+    n = (w & 15) + 1;
+  const lo = signedSatQ(cpu, (x << 16) >> 16, n),
+    hi = signedSatQ(cpu, x >> 16, n);
   cpu.r[rd(w)] = (hi << 16) | (lo & 0xffff);
   cpu.cycles += 1;
 };
 
 export const USAT16: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], n = w & 15;
-  const lo = unsignedSatQ(cpu, (x << 16) >> 16, n), hi = unsignedSatQ(cpu, x >> 16, n);
+  const x = cpu.r[rn(w)],
+    n = w & 15;
+  const lo = unsignedSatQ(cpu, (x << 16) >> 16, n),
+    hi = unsignedSatQ(cpu, x >> 16, n);
   cpu.r[rd(w)] = (hi << 16) | lo;
   cpu.cycles += 1;
 };
 
 export const SBFX: Handler = (cpu, w) => {
-  const lsb = imm5Of(w), widthm1 = w & 31;
+  const lsb = imm5Of(w),
+    widthm1 = w & 31;
   cpu.r[rd(w)] = (cpu.r[rn(w)] << (31 - lsb - widthm1)) >> (31 - widthm1);
   cpu.cycles += 1;
 };
 
 export const UBFX: Handler = (cpu, w) => {
-  const lsb = imm5Of(w), widthm1 = w & 31;
+  const lsb = imm5Of(w),
+    widthm1 = w & 31;
   cpu.r[rd(w)] = (cpu.r[rn(w)] << (31 - lsb - widthm1)) >>> (31 - widthm1);
   cpu.cycles += 1;
 };
@@ -231,7 +253,9 @@ export const UBFX: Handler = (cpu, w) => {
 const fieldMask = (lsb: number, msb: number): number => (-1 >>> (31 - msb + lsb)) << lsb;
 
 export const BFI: Handler = (cpu, w) => {
-  const d = rd(w), lsb = imm5Of(w), mask = fieldMask(lsb, w & 31);
+  const d = rd(w),
+    lsb = imm5Of(w),
+    mask = fieldMask(lsb, w & 31);
   cpu.r[d] = (cpu.r[d] & ~mask) | ((cpu.r[rn(w)] << lsb) & mask);
   cpu.cycles += 1;
 };
@@ -248,8 +272,11 @@ const shifted = (cpu: Parameters<Handler>[0], w: number): number => shiftImm(cpu
 const shiftedC = (cpu: Parameters<Handler>[0], w: number): number => shiftImmC(cpu, cpu.r[w & 15], (w >>> 4) & 3, imm5Of(w));
 
 export const AND_reg: Handler = (cpu, w) => {
-  if (w & S) { const res = cpu.r[rn(w)] & shiftedC(cpu, w); cpu.r[rd(w)] = res; setNZ(cpu, res); }
-  else cpu.r[rd(w)] = cpu.r[rn(w)] & shifted(cpu, w);
+  if (w & S) {
+    const res = cpu.r[rn(w)] & shiftedC(cpu, w);
+    cpu.r[rd(w)] = res;
+    setNZ(cpu, res);
+  } else cpu.r[rd(w)] = cpu.r[rn(w)] & shifted(cpu, w);
   cpu.cycles += 1;
 };
 
@@ -259,39 +286,57 @@ export const TST_reg: Handler = (cpu, w) => {
 };
 
 export const BIC_reg: Handler = (cpu, w) => {
-  if (w & S) { const res = cpu.r[rn(w)] & ~shiftedC(cpu, w); cpu.r[rd(w)] = res; setNZ(cpu, res); }
-  else cpu.r[rd(w)] = cpu.r[rn(w)] & ~shifted(cpu, w);
+  if (w & S) {
+    const res = cpu.r[rn(w)] & ~shiftedC(cpu, w);
+    cpu.r[rd(w)] = res;
+    setNZ(cpu, res);
+  } else cpu.r[rd(w)] = cpu.r[rn(w)] & ~shifted(cpu, w);
   cpu.cycles += 1;
 };
 
 export const ORR_reg: Handler = (cpu, w) => {
-  if (w & S) { const res = cpu.r[rn(w)] | shiftedC(cpu, w); cpu.r[rd(w)] = res; setNZ(cpu, res); }
-  else cpu.r[rd(w)] = cpu.r[rn(w)] | shifted(cpu, w);
+  if (w & S) {
+    const res = cpu.r[rn(w)] | shiftedC(cpu, w);
+    cpu.r[rd(w)] = res;
+    setNZ(cpu, res);
+  } else cpu.r[rd(w)] = cpu.r[rn(w)] | shifted(cpu, w);
   cpu.cycles += 1;
 };
 
 /** MOV (register) and LSL/LSR/ASR/ROR/RRX (immediate): Rd may be SP when S = 0 and there is no shift. */
 export const MOV_reg: Handler = (cpu, w) => {
-  if (w & S) { const res = shiftedC(cpu, w); cpu.r[rd(w)] = res; setNZ(cpu, res); }
-  else writeReg(cpu, rd(w), shifted(cpu, w));
+  if (w & S) {
+    const res = shiftedC(cpu, w);
+    cpu.r[rd(w)] = res;
+    setNZ(cpu, res);
+  } else writeReg(cpu, rd(w), shifted(cpu, w));
   cpu.cycles += 1;
 };
 
 export const ORN_reg: Handler = (cpu, w) => {
-  if (w & S) { const res = cpu.r[rn(w)] | ~shiftedC(cpu, w); cpu.r[rd(w)] = res; setNZ(cpu, res); }
-  else cpu.r[rd(w)] = cpu.r[rn(w)] | ~shifted(cpu, w);
+  if (w & S) {
+    const res = cpu.r[rn(w)] | ~shiftedC(cpu, w);
+    cpu.r[rd(w)] = res;
+    setNZ(cpu, res);
+  } else cpu.r[rd(w)] = cpu.r[rn(w)] | ~shifted(cpu, w);
   cpu.cycles += 1;
 };
 
 export const MVN_reg: Handler = (cpu, w) => {
-  if (w & S) { const res = ~shiftedC(cpu, w); cpu.r[rd(w)] = res; setNZ(cpu, res); }
-  else cpu.r[rd(w)] = ~shifted(cpu, w);
+  if (w & S) {
+    const res = ~shiftedC(cpu, w);
+    cpu.r[rd(w)] = res;
+    setNZ(cpu, res);
+  } else cpu.r[rd(w)] = ~shifted(cpu, w);
   cpu.cycles += 1;
 };
 
 export const EOR_reg: Handler = (cpu, w) => {
-  if (w & S) { const res = cpu.r[rn(w)] ^ shiftedC(cpu, w); cpu.r[rd(w)] = res; setNZ(cpu, res); }
-  else cpu.r[rd(w)] = cpu.r[rn(w)] ^ shifted(cpu, w);
+  if (w & S) {
+    const res = cpu.r[rn(w)] ^ shiftedC(cpu, w);
+    cpu.r[rd(w)] = res;
+    setNZ(cpu, res);
+  } else cpu.r[rd(w)] = cpu.r[rn(w)] ^ shifted(cpu, w);
   cpu.cycles += 1;
 };
 
@@ -302,22 +347,24 @@ export const TEQ_reg: Handler = (cpu, w) => {
 
 /** PKHBT: (Rm LSL imm)<31:16> : Rn<15:0>; PKHTB: Rn<31:16> : (Rm ASR imm)<15:0> (imm 0 means 32). */
 export const PKH: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15], sh = imm5Of(w);
-  cpu.r[rd(w)] = (w & 0x20)
-    ? (n & 0xffff0000) | ((m >> (sh === 0 ? 31 : sh)) & 0xffff)
-    : ((m << sh) & 0xffff0000) | (n & 0xffff);
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15],
+    sh = imm5Of(w);
+  cpu.r[rd(w)] = w & 0x20 ? (n & 0xffff0000) | ((m >> (sh === 0 ? 31 : sh)) & 0xffff) : ((m << sh) & 0xffff0000) | (n & 0xffff);
   cpu.cycles += 1;
 };
 
 export const ADD_reg: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], y = shifted(cpu, w);
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, x, y, 0) : (x + y) | 0;
+  const x = cpu.r[rn(w)],
+    y = shifted(cpu, w);
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, x, y, 0) : (x + y) | 0;
   cpu.cycles += 1;
 };
 
 export const ADD_sp_reg: Handler = (cpu, w) => {
-  const x = cpu.r[13], y = shifted(cpu, w);
-  writeReg(cpu, rd(w), (w & S) ? addWithCarry(cpu, x, y, 0) : (x + y) | 0);
+  const x = cpu.r[13],
+    y = shifted(cpu, w);
+  writeReg(cpu, rd(w), w & S ? addWithCarry(cpu, x, y, 0) : (x + y) | 0);
   cpu.cycles += 1;
 };
 
@@ -327,26 +374,30 @@ export const CMN_reg: Handler = (cpu, w) => {
 };
 
 export const ADC_reg: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], y = shifted(cpu, w);
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, x, y, cpu.fC) : (x + y + cpu.fC) | 0;
+  const x = cpu.r[rn(w)],
+    y = shifted(cpu, w);
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, x, y, cpu.fC) : (x + y + cpu.fC) | 0;
   cpu.cycles += 1;
 };
 
 export const SBC_reg: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], y = ~shifted(cpu, w);
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, x, y, cpu.fC) : (x + y + cpu.fC) | 0;
+  const x = cpu.r[rn(w)],
+    y = ~shifted(cpu, w);
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, x, y, cpu.fC) : (x + y + cpu.fC) | 0;
   cpu.cycles += 1;
 };
 
 export const SUB_reg: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], y = shifted(cpu, w);
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, x, ~y, 1) : (x - y) | 0;
+  const x = cpu.r[rn(w)],
+    y = shifted(cpu, w);
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, x, ~y, 1) : (x - y) | 0;
   cpu.cycles += 1;
 };
 
 export const SUB_sp_reg: Handler = (cpu, w) => {
-  const x = cpu.r[13], y = shifted(cpu, w);
-  writeReg(cpu, rd(w), (w & S) ? addWithCarry(cpu, x, ~y, 1) : (x - y) | 0);
+  const x = cpu.r[13],
+    y = shifted(cpu, w);
+  writeReg(cpu, rd(w), w & S ? addWithCarry(cpu, x, ~y, 1) : (x - y) | 0);
   cpu.cycles += 1;
 };
 
@@ -356,8 +407,9 @@ export const CMP_reg: Handler = (cpu, w) => {
 };
 
 export const RSB_reg: Handler = (cpu, w) => {
-  const x = cpu.r[rn(w)], y = shifted(cpu, w);
-  cpu.r[rd(w)] = (w & S) ? addWithCarry(cpu, ~x, y, 1) : (y - x) | 0;
+  const x = cpu.r[rn(w)],
+    y = shifted(cpu, w);
+  cpu.r[rd(w)] = w & S ? addWithCarry(cpu, ~x, y, 1) : (y - x) | 0;
   cpu.cycles += 1;
 };
 
@@ -374,22 +426,49 @@ export const SHIFT_reg: Handler = (cpu, w) => {
 // ---- extend and extend-and-add: ROR(R[m], 8 * rotate) -------------------------------------
 
 const rotated = (cpu: Parameters<Handler>[0], w: number): number => {
-  const x = cpu.r[w & 15], rot = (w >>> 1) & 0x18;
+  const x = cpu.r[w & 15],
+    rot = (w >>> 1) & 0x18;
   return rot === 0 ? x : (x >>> rot) | (x << (32 - rot));
 };
 
-export const SXTAH: Handler = (cpu, w) => { cpu.r[rd(w)] = (cpu.r[rn(w)] + ((rotated(cpu, w) << 16) >> 16)) | 0; cpu.cycles += 1; };
-export const SXTH: Handler = (cpu, w) => { cpu.r[rd(w)] = (rotated(cpu, w) << 16) >> 16; cpu.cycles += 1; };
-export const UXTAH: Handler = (cpu, w) => { cpu.r[rd(w)] = (cpu.r[rn(w)] + (rotated(cpu, w) & 0xffff)) | 0; cpu.cycles += 1; };
-export const UXTH: Handler = (cpu, w) => { cpu.r[rd(w)] = rotated(cpu, w) & 0xffff; cpu.cycles += 1; };
-export const SXTAB: Handler = (cpu, w) => { cpu.r[rd(w)] = (cpu.r[rn(w)] + ((rotated(cpu, w) << 24) >> 24)) | 0; cpu.cycles += 1; };
-export const SXTB: Handler = (cpu, w) => { cpu.r[rd(w)] = (rotated(cpu, w) << 24) >> 24; cpu.cycles += 1; };
-export const UXTAB: Handler = (cpu, w) => { cpu.r[rd(w)] = (cpu.r[rn(w)] + (rotated(cpu, w) & 0xff)) | 0; cpu.cycles += 1; };
-export const UXTB: Handler = (cpu, w) => { cpu.r[rd(w)] = rotated(cpu, w) & 0xff; cpu.cycles += 1; };
+export const SXTAH: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = (cpu.r[rn(w)] + ((rotated(cpu, w) << 16) >> 16)) | 0;
+  cpu.cycles += 1;
+};
+export const SXTH: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = (rotated(cpu, w) << 16) >> 16;
+  cpu.cycles += 1;
+};
+export const UXTAH: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = (cpu.r[rn(w)] + (rotated(cpu, w) & 0xffff)) | 0;
+  cpu.cycles += 1;
+};
+export const UXTH: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = rotated(cpu, w) & 0xffff;
+  cpu.cycles += 1;
+};
+export const SXTAB: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = (cpu.r[rn(w)] + ((rotated(cpu, w) << 24) >> 24)) | 0;
+  cpu.cycles += 1;
+};
+export const SXTB: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = (rotated(cpu, w) << 24) >> 24;
+  cpu.cycles += 1;
+};
+export const UXTAB: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = (cpu.r[rn(w)] + (rotated(cpu, w) & 0xff)) | 0;
+  cpu.cycles += 1;
+};
+export const UXTB: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = rotated(cpu, w) & 0xff;
+  cpu.cycles += 1;
+};
 
 export const SXTAB16: Handler = (cpu, w) => {
-  const x = rotated(cpu, w), n = cpu.r[rn(w)];
-  const lo = (n + ((x << 24) >> 24)) & 0xffff, hi = ((n >>> 16) + ((x << 8) >> 24)) & 0xffff;
+  const x = rotated(cpu, w),
+    n = cpu.r[rn(w)];
+  const lo = (n + ((x << 24) >> 24)) & 0xffff,
+    hi = ((n >>> 16) + ((x << 8) >> 24)) & 0xffff;
   cpu.r[rd(w)] = (hi << 16) | lo;
   cpu.cycles += 1;
 };
@@ -399,12 +478,17 @@ export const SXTB16: Handler = (cpu, w) => {
   cpu.cycles += 1;
 };
 export const UXTAB16: Handler = (cpu, w) => {
-  const x = rotated(cpu, w), n = cpu.r[rn(w)];
-  const lo = (n + (x & 0xff)) & 0xffff, hi = ((n >>> 16) + ((x >>> 16) & 0xff)) & 0xffff;
+  const x = rotated(cpu, w),
+    n = cpu.r[rn(w)];
+  const lo = (n + (x & 0xff)) & 0xffff,
+    hi = ((n >>> 16) + ((x >>> 16) & 0xff)) & 0xffff;
   cpu.r[rd(w)] = (hi << 16) | lo;
   cpu.cycles += 1;
 };
-export const UXTB16: Handler = (cpu, w) => { cpu.r[rd(w)] = rotated(cpu, w) & 0x00ff00ff; cpu.cycles += 1; };
+export const UXTB16: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = rotated(cpu, w) & 0x00ff00ff;
+  cpu.cycles += 1;
+};
 
 // ---- miscellaneous: byte reversal, bit reversal, count leading zeros ----------------------
 

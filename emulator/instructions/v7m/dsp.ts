@@ -12,7 +12,11 @@ import { signedSatQ } from './common.ts';
 const rd = (w: number): number => (w >>> 8) & 15;
 
 /** How a family turns a lane's exact result into the lane's bits. */
-const enum Mode { Modular, Saturate, Halve }
+enum Mode {
+  Modular,
+  Saturate,
+  Halve,
+}
 
 /** GE bits gathered by the lanes of the current operation. */
 let GE = 0;
@@ -31,7 +35,8 @@ function lane(x: number, bits: number, signed: boolean, mode: Mode, add: boolean
       v = x;
       break;
     case Mode.Saturate: {
-      const lo = signed ? -(size >> 1) : 0, hi = signed ? (size >> 1) - 1 : size - 1;
+      const lo = signed ? -(size >> 1) : 0,
+        hi = signed ? (size >> 1) - 1 : size - 1;
       v = x < lo ? lo : x > hi ? hi : x;
       break;
     }
@@ -43,7 +48,8 @@ function lane(x: number, bits: number, signed: boolean, mode: Mode, add: boolean
 
 /** The whole parallel operation for one family. */
 function parallel(cpu: Cpu, w: number, signed: boolean, mode: Mode): void {
-  const n = cpu.r[(w >>> 16) & 15], m = cpu.r[w & 15];
+  const n = cpu.r[(w >>> 16) & 15],
+    m = cpu.r[w & 15];
   const op = (w >>> 20) & 7;
   GE = 0;
   let res = 0;
@@ -55,14 +61,36 @@ function parallel(cpu: Cpu, w: number, signed: boolean, mode: Mode): void {
       res |= lane(op === 0 ? a + b : a - b, 8, signed, mode, op === 0, 1 << k, 8 * k);
     }
   } else {
-    const nLo = signed ? (n << 16) >> 16 : n & 0xffff, nHi = signed ? n >> 16 : n >>> 16;
-    const mLo = signed ? (m << 16) >> 16 : m & 0xffff, mHi = signed ? m >> 16 : m >>> 16;
+    const nLo = signed ? (n << 16) >> 16 : n & 0xffff,
+      nHi = signed ? n >> 16 : n >>> 16;
+    const mLo = signed ? (m << 16) >> 16 : m & 0xffff,
+      mHi = signed ? m >> 16 : m >>> 16;
     let lo: number, hi: number, loAdd: boolean, hiAdd: boolean;
     switch (op) {
-      case 1: lo = nLo + mLo; hi = nHi + mHi; loAdd = true; hiAdd = true; break;   // ADD16
-      case 2: lo = nLo - mHi; hi = nHi + mLo; loAdd = false; hiAdd = true; break;  // ASX
-      case 6: lo = nLo + mHi; hi = nHi - mLo; loAdd = true; hiAdd = false; break;  // SAX
-      default: lo = nLo - mLo; hi = nHi - mHi; loAdd = false; hiAdd = false; break; // SUB16
+      case 1:
+        lo = nLo + mLo;
+        hi = nHi + mHi;
+        loAdd = true;
+        hiAdd = true;
+        break; // ADD16
+      case 2:
+        lo = nLo - mHi;
+        hi = nHi + mLo;
+        loAdd = false;
+        hiAdd = true;
+        break; // ASX
+      case 6:
+        lo = nLo + mHi;
+        hi = nHi - mLo;
+        loAdd = true;
+        hiAdd = false;
+        break; // SAX
+      default:
+        lo = nLo - mLo;
+        hi = nHi - mHi;
+        loAdd = false;
+        hiAdd = false;
+        break; // SUB16
     }
     res = lane(lo, 16, signed, mode, loAdd, 0b0011, 0) | lane(hi, 16, signed, mode, hiAdd, 0b1100, 16);
   }
@@ -102,7 +130,7 @@ export const QDSUB: Handler = (cpu, w) => {
 /** SEL: each byte from Rn where its GE bit is set, else from Rm. */
 export const SEL: Handler = (cpu, w) => {
   const ge = cpu.ge;
-  const mask = ((ge & 1) ? 0xff : 0) | ((ge & 2) ? 0xff00 : 0) | ((ge & 4) ? 0xff0000 : 0) | ((ge & 8) ? 0xff000000 : 0);
+  const mask = (ge & 1 ? 0xff : 0) | (ge & 2 ? 0xff00 : 0) | (ge & 4 ? 0xff0000 : 0) | (ge & 8 ? 0xff000000 : 0);
   cpu.r[rd(w)] = (cpu.r[(w >>> 16) & 15] & mask) | (cpu.r[w & 15] & ~mask);
   cpu.cycles += 1;
 };

@@ -45,8 +45,13 @@ let HI = 0;
 
 /** HI = (UInt(a) * UInt(b))<63:32>. */
 function umulHi(a: number, b: number): void {
-  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
-  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
+  const a0 = a & 0xffff,
+    a1 = a >>> 16,
+    b0 = b & 0xffff,
+    b1 = b >>> 16;
+  const p00 = a0 * b0,
+    p01 = a0 * b1,
+    p10 = a1 * b0;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   HI = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
 }
@@ -67,7 +72,8 @@ function earlyCycles(cpu: Cpu, m: number, signed: boolean): number {
 }
 
 export const SMULL: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15];
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15];
   smulHi(n, m);
   cpu.r[(w >>> 12) & 15] = Math.imul(n, m);
   cpu.r[rd(w)] = HI;
@@ -75,7 +81,8 @@ export const SMULL: Handler = (cpu, w) => {
 };
 
 export const UMULL: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15];
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15];
   umulHi(n, m);
   cpu.r[(w >>> 12) & 15] = Math.imul(n, m);
   cpu.r[rd(w)] = HI;
@@ -84,7 +91,8 @@ export const UMULL: Handler = (cpu, w) => {
 
 /** RdHi:RdLo += hi:lo (mod 2^64). */
 function accumulate64(cpu: Cpu, w: number, lo: number, hi: number): void {
-  const l = (w >>> 12) & 15, h = rd(w);
+  const l = (w >>> 12) & 15,
+    h = rd(w);
   const sum = (lo >>> 0) + (cpu.r[l] >>> 0);
   cpu.r[l] = sum | 0;
   cpu.r[h] = (hi + cpu.r[h] + (sum >= TWO32 ? 1 : 0)) | 0;
@@ -92,7 +100,8 @@ function accumulate64(cpu: Cpu, w: number, lo: number, hi: number): void {
 
 /** RdHi:RdLo += x, for a signed x of at most 2^53 in magnitude. */
 function accumulateSmall(cpu: Cpu, w: number, x: number): void {
-  const l = (w >>> 12) & 15, h = rd(w);
+  const l = (w >>> 12) & 15,
+    h = rd(w);
   const sum = (cpu.r[l] >>> 0) + x;
   const carry = Math.floor(sum / TWO32);
   cpu.r[l] = (sum - carry * TWO32) | 0;
@@ -100,14 +109,16 @@ function accumulateSmall(cpu: Cpu, w: number, x: number): void {
 }
 
 export const SMLAL: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15];
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15];
   smulHi(n, m);
   accumulate64(cpu, w, Math.imul(n, m), HI);
   cpu.cycles += cpu.t.longMulAcc + earlyCycles(cpu, m, true);
 };
 
 export const UMLAL: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15];
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15];
   umulHi(n, m);
   accumulate64(cpu, w, Math.imul(n, m), HI);
   cpu.cycles += cpu.t.longMulAcc + earlyCycles(cpu, m, false);
@@ -115,7 +126,10 @@ export const UMLAL: Handler = (cpu, w) => {
 
 /** UMAAL: RdHi:RdLo = Rn * Rm + RdHi + RdLo (unsigned; cannot overflow 64 bits). */
 export const UMAAL: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15], l = (w >>> 12) & 15, h = rd(w);
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15],
+    l = (w >>> 12) & 15,
+    h = rd(w);
   umulHi(n, m);
   const sum = (Math.imul(n, m) >>> 0) + (cpu.r[l] >>> 0) + (cpu.r[h] >>> 0);
   const carry = Math.floor(sum / TWO32);
@@ -140,15 +154,23 @@ function divideByZero(cpu: Cpu): number {
 
 /** SDIV: RoundTowardsZero(SInt(Rn) / SInt(Rm)); 0x80000000 / -1 gives 0x80000000. */
 export const SDIV: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15];
-  if (m === 0) { cpu.r[rd(w)] = divideByZero(cpu); return; }
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15];
+  if (m === 0) {
+    cpu.r[rd(w)] = divideByZero(cpu);
+    return;
+  }
   cpu.r[rd(w)] = Math.trunc(n / m) | 0;
   cpu.cycles += divCycles(cpu, Math.abs(n), Math.abs(m));
 };
 
 export const UDIV: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)] >>> 0, m = cpu.r[w & 15] >>> 0;
-  if (m === 0) { cpu.r[rd(w)] = divideByZero(cpu); return; }
+  const n = cpu.r[rn(w)] >>> 0,
+    m = cpu.r[w & 15] >>> 0;
+  if (m === 0) {
+    cpu.r[rd(w)] = divideByZero(cpu);
+    return;
+  }
   cpu.r[rd(w)] = Math.floor(n / m) | 0;
   cpu.cycles += divCycles(cpu, n, m);
 };
@@ -188,19 +210,46 @@ export const SMLAWy: Handler = (cpu, w) => {
 };
 
 /** The two halfword products of SMUAD/SMUSD/SMLAD/SMLSD/SMLALD/SMLSLD, with Rm's halves swapped when X = 1. */
-let P1 = 0, P2 = 0;
+let P1 = 0,
+  P2 = 0;
 function dualProducts(cpu: Cpu, w: number): void {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15], x = w & 0x10;
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15],
+    x = w & 0x10;
   P1 = half(n, 0) * half(m, x ? 1 : 0);
   P2 = half(n, 1) * half(m, x ? 0 : 1);
 }
 
-export const SMUAD: Handler = (cpu, w) => { dualProducts(cpu, w); writeQ(cpu, rd(w), P1 + P2); cpu.cycles += 1; };
-export const SMLAD: Handler = (cpu, w) => { dualProducts(cpu, w); writeQ(cpu, rd(w), P1 + P2 + cpu.r[ra(w)]); cpu.cycles += 1; };
-export const SMUSD: Handler = (cpu, w) => { dualProducts(cpu, w); cpu.r[rd(w)] = P1 - P2; cpu.cycles += 1; };
-export const SMLSD: Handler = (cpu, w) => { dualProducts(cpu, w); writeQ(cpu, rd(w), P1 - P2 + cpu.r[ra(w)]); cpu.cycles += 1; };
-export const SMLALD: Handler = (cpu, w) => { dualProducts(cpu, w); accumulateSmall(cpu, w, P1 + P2); cpu.cycles += 1; };
-export const SMLSLD: Handler = (cpu, w) => { dualProducts(cpu, w); accumulateSmall(cpu, w, P1 - P2); cpu.cycles += 1; };
+export const SMUAD: Handler = (cpu, w) => {
+  dualProducts(cpu, w);
+  writeQ(cpu, rd(w), P1 + P2);
+  cpu.cycles += 1;
+};
+export const SMLAD: Handler = (cpu, w) => {
+  dualProducts(cpu, w);
+  writeQ(cpu, rd(w), P1 + P2 + cpu.r[ra(w)]);
+  cpu.cycles += 1;
+};
+export const SMUSD: Handler = (cpu, w) => {
+  dualProducts(cpu, w);
+  cpu.r[rd(w)] = P1 - P2;
+  cpu.cycles += 1;
+};
+export const SMLSD: Handler = (cpu, w) => {
+  dualProducts(cpu, w);
+  writeQ(cpu, rd(w), P1 - P2 + cpu.r[ra(w)]);
+  cpu.cycles += 1;
+};
+export const SMLALD: Handler = (cpu, w) => {
+  dualProducts(cpu, w);
+  accumulateSmall(cpu, w, P1 + P2);
+  cpu.cycles += 1;
+};
+export const SMLSLD: Handler = (cpu, w) => {
+  dualProducts(cpu, w);
+  accumulateSmall(cpu, w, P1 - P2);
+  cpu.cycles += 1;
+};
 
 export const SMLALxy: Handler = (cpu, w) => {
   accumulateSmall(cpu, w, half(cpu.r[rn(w)], w & 0x20) * half(cpu.r[w & 15], w & 0x10));
@@ -211,31 +260,34 @@ export const SMLALxy: Handler = (cpu, w) => {
 
 /** SMMUL{R}: (SInt(Rn) * SInt(Rm) [+ 0x80000000])<63:32>. */
 export const SMMUL: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15];
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15];
   smulHi(n, m);
-  const round = (w & 0x10) && (Math.imul(n, m) >>> 0) >= 0x80000000 ? 1 : 0;
+  const round = w & 0x10 && Math.imul(n, m) >>> 0 >= 0x80000000 ? 1 : 0;
   cpu.r[rd(w)] = (HI + round) | 0;
   cpu.cycles += 1;
 };
 
 /** SMMLA{R}: ((SInt(Ra) << 32) + SInt(Rn) * SInt(Rm) [+ 0x80000000])<63:32>. */
 export const SMMLA: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15];
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15];
   smulHi(n, m);
-  const round = (w & 0x10) && (Math.imul(n, m) >>> 0) >= 0x80000000 ? 1 : 0;
+  const round = w & 0x10 && Math.imul(n, m) >>> 0 >= 0x80000000 ? 1 : 0;
   cpu.r[rd(w)] = (cpu.r[ra(w)] + HI + round) | 0;
   cpu.cycles += 1;
 };
 
 /** SMMLS{R}: ((SInt(Ra) << 32) - SInt(Rn) * SInt(Rm) [+ 0x80000000])<63:32>. */
 export const SMMLS: Handler = (cpu, w) => {
-  const n = cpu.r[rn(w)], m = cpu.r[w & 15];
+  const n = cpu.r[rn(w)],
+    m = cpu.r[w & 15];
   smulHi(n, m);
   const lo = Math.imul(n, m) >>> 0;
   // (Ra:0) - (HI:lo): the low word is -lo, with a borrow out of the high word when lo != 0.
   const negLo = lo === 0 ? 0 : TWO32 - lo;
   const borrow = lo === 0 ? 0 : 1;
-  const round = (w & 0x10) && negLo >= 0x80000000 ? 1 : 0;
+  const round = w & 0x10 && negLo >= 0x80000000 ? 1 : 0;
   cpu.r[rd(w)] = (cpu.r[ra(w)] - HI - borrow + round) | 0;
   cpu.cycles += 1;
 };
@@ -248,5 +300,11 @@ function sad8(n: number, m: number): number {
   return s;
 }
 
-export const USAD8: Handler = (cpu, w) => { cpu.r[rd(w)] = sad8(cpu.r[rn(w)], cpu.r[w & 15]); cpu.cycles += 1; };
-export const USADA8: Handler = (cpu, w) => { cpu.r[rd(w)] = (sad8(cpu.r[rn(w)], cpu.r[w & 15]) + cpu.r[ra(w)]) | 0; cpu.cycles += 1; };
+export const USAD8: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = sad8(cpu.r[rn(w)], cpu.r[w & 15]);
+  cpu.cycles += 1;
+};
+export const USADA8: Handler = (cpu, w) => {
+  cpu.r[rd(w)] = (sad8(cpu.r[rn(w)], cpu.r[w & 15]) + cpu.r[ra(w)]) | 0;
+  cpu.cycles += 1;
+};

@@ -33,10 +33,19 @@ export const MRS_v7: Handler = (cpu, w) => {
       // else zero; CONTROL reads in either mode.
       const priv = cpu.privileged();
       switch (sysm & 7) {
-        case 0: v = priv ? cpu.primask & 1 : 0; break;
-        case 1: case 2: v = priv ? cpu.basepri & 0xff : 0; break;
-        case 3: v = priv ? cpu.faultmask & 1 : 0; break;
-        default: v = cpu.control & 3; break;
+        case 0:
+          v = priv ? cpu.primask & 1 : 0;
+          break;
+        case 1:
+        case 2:
+          v = priv ? cpu.basepri & 0xff : 0;
+          break;
+        case 3:
+          v = priv ? cpu.faultmask & 1 : 0;
+          break;
+        default:
+          v = cpu.control & 3;
+          break;
       }
     }
   }
@@ -45,32 +54,47 @@ export const MRS_v7: Handler = (cpu, w) => {
 };
 
 export const MSR_v7: Handler = (cpu, w) => {
-  const v = cpu.r[(w >>> 16) & 15], sysm = w & 0xff, mask = (w >>> 10) & 3;
+  const v = cpu.r[(w >>> 16) & 15],
+    sysm = w & 0xff,
+    mask = (w >>> 10) & 3;
   switch (sysm >>> 3) {
     case 0: // xPSR: only the APSR part is writable (IPSR and EPSR writes are ignored)
       if (!(sysm & 4)) {
         if (mask & 2) {
-          cpu.fN = v >>> 31; cpu.fZ = (v >>> 30) & 1; cpu.fC = (v >>> 29) & 1; cpu.fV = (v >>> 28) & 1;
+          cpu.fN = v >>> 31;
+          cpu.fZ = (v >>> 30) & 1;
+          cpu.fC = (v >>> 29) & 1;
+          cpu.fV = (v >>> 28) & 1;
           cpu.fQ = (v >>> 27) & 1;
         }
         if (mask & 1) cpu.ge = (v >>> 16) & 15;
       }
       break;
     case 1:
-      if (cpu.privileged()) { if ((sysm & 7) === 0) cpu.msp = v; else cpu.psp = v; }
+      if (cpu.privileged()) {
+        if ((sysm & 7) === 0) cpu.msp = v;
+        else cpu.psp = v;
+      }
       break;
     default: {
       if (!cpu.privileged()) break;
       const b = v & 0xff;
       switch (sysm & 7) {
-        case 0: cpu.primask = v & 1; break;
-        case 1: cpu.basepri = priorityBits(cpu, b); break;
-        case 2: { // BASEPRI_MAX: only raises the priority boost
+        case 0:
+          cpu.primask = v & 1;
+          break;
+        case 1:
+          cpu.basepri = priorityBits(cpu, b);
+          break;
+        case 2: {
+          // BASEPRI_MAX: only raises the priority boost
           // MSR pseudocode (B5.2.3): compares R[n]<7:0> as written; the write keeps the implemented bits.
           if (b !== 0 && (b < cpu.basepri || cpu.basepri === 0)) cpu.basepri = priorityBits(cpu, b);
           break;
         }
-        case 3: if (cpu.executionPriority() > -1) cpu.faultmask = v & 1; break;
+        case 3:
+          if (cpu.executionPriority() > -1) cpu.faultmask = v & 1;
+          break;
         default: // CONTROL: nPRIV, and SPSEL in Thread mode only
           cpu.control = (cpu.control & ~1) | (v & 1);
           if (cpu.ipsr === 0) cpu.setSpsel((v >>> 1) & 1);
@@ -108,5 +132,8 @@ export const CLREX: Handler = (cpu) => {
 };
 
 export const COPROC: Handler = (_cpu, w) => {
-  throw new InstructionFault('nocp', `coprocessor or floating-point instruction 0x${(w >>> 0).toString(16).padStart(8, '0')}: no coprocessor is present (UsageFault NOCP)`);
+  throw new InstructionFault(
+    'nocp',
+    `coprocessor or floating-point instruction 0x${(w >>> 0).toString(16).padStart(8, '0')}: no coprocessor is present (UsageFault NOCP)`,
+  );
 };
