@@ -22,7 +22,7 @@ const FIRMWARE: Record<string, string> = {
   'cortex-m3': 'freelist-m3.elf',
   'cortex-m4': 'freelist-m3.elf',
 };
-const REFERENCE = 'rp2040js 18–30 MIPS and Unicorn about 50 MIPS on this kind of machine (PRIOR-ART.md); target ≥ 60 MIPS checked';
+const REFERENCE = 'rp2040js 18–30 MIPS and Unicorn about 50 MIPS on this kind of machine (docs/background.md); target ≥ 60 MIPS checked';
 
 interface Figures {
   mcu: string;

@@ -1,5 +1,5 @@
 // SysTick (ARMv6-M B3.3), computed lazily from the cycle counter rather than ticked.
-// The rules other emulators got wrong (PRIOR-ART.md §7.3):
+// The rules other emulators got wrong (docs/background.md):
 // - the exception pends and COUNTFLAG sets only when the counter goes from 1 to 0;
 // - on the clock after reaching 0 it reloads from RVR, so the period is RVR+1 cycles;
 // - a write to CVR clears it and COUNTFLAG without firing; the next clock reloads;

@@ -1,4 +1,4 @@
-/* emballoc v0.3.0 (jfrimmel/emballoc), restated in C from /work/shared/ALLOCATORS.md §6.
+/* emballoc v0.3.0 (jfrimmel/emballoc), restated in C from the crate's algorithm.
    README.md lists what is kept and what differs.
 
    The whole heap is a sequence of blocks, each a 4-byte header followed by its payload:

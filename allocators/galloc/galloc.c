@@ -1,5 +1,5 @@
 /* galloc — good_memory_allocator v0.1.7 (MaderNoob/galloc), restated in C from
-   /work/shared/ALLOCATORS.md §4 for a 32-bit Cortex-M. README.md says what is kept and
+   the crate's algorithm for a 32-bit Cortex-M. README.md says what is kept and
    what had to change; the short version:
 
    - Boundary tags: every chunk starts with one 32-bit header `size | prev_in_use | is_free`

@@ -1,5 +1,5 @@
 /* linked_list_allocator 0.10.5 (rust-osdev/linked-list-allocator; the 0.10.4+ behaviour, with
-   the back-padding fix of PR #71), restated in C from /work/shared/ALLOCATORS.md §7.
+   the back-padding fix of PR #71), restated in C from the crate.
    README.md lists what is kept and what differs.
 
    Free memory is a list of holes sorted by address, each starting with a Hole header
