@@ -1,4 +1,4 @@
-/* basic: basic_allocator v0.1.6 (wackywendell), restated in C from ALLOCATORS.md §3.
+/* basic: basic_allocator v0.1.6 (wackywendell), restated in C from docs/seed-algorithms.md §3.
    An address-sorted list of free blocks, each starting with a 16-byte header; first fit,
    carving the request from the end of the block; frees coalesce with both neighbours. When
    no block fits, the heap grows through ToyHeap, the crate's test grower: a bump pointer

@@ -1,4 +1,4 @@
-/* chunk: simple-chunk-allocator v0.1.6 (phip1611), restated in C from ALLOCATORS.md §2.
+/* chunk: simple-chunk-allocator v0.1.6 (phip1611), restated in C from docs/seed-algorithms.md §2.
    Fixed 256-byte chunks, one bit per chunk in a bitmap outside the heap, next-fit search
    from a one-entry hint, a realloc that keeps the pointer whenever the new size fits the
    chunks already occupied. README.md lists the deviations and the upstream behaviours kept. */

@@ -27,7 +27,7 @@
 #define GALLOC_UPSTREAM_32BIT 0
 #endif
 
-/* ---- constants (ALLOCATORS.md §4.1, 32-bit column after the adaptation) ---- */
+/* ---- constants (docs/seed-algorithms.md §4.1, 32-bit column, after §4.9's adaptation) ---- */
 
 #define HEADER 4u                     /* one usize of overhead per chunk */
 #define MIN_ALIGN 8u                  /* max(align_of usize, 8) */

@@ -1,4 +1,4 @@
-/* slab: slaballoc v0.1.1 (DrChat), restated in C from ALLOCATORS.md §5.
+/* slab: slaballoc v0.1.1 (DrChat), restated in C from docs/seed-algorithms.md §5.
    A pool of equal slots over the heap array with a bitmap at the array's end; allocation
    claims the first clear bit from slot 0 with an atomic fetch_or, a free clears it with an
    atomic fetch_and. No lock: the atomics are the whole of the concurrency story. README.md

@@ -4,7 +4,7 @@
 
    Kept only where QEMU's micro:bit does what the ARMv6-M ARM says. Left out:
    - a store to flash: QEMU's nRF51 flash ignores writes while NVMC.CONFIG.WEN is 0
-     instead of faulting (sramlab faults, as DESIGN.md asks);
+     instead of faulting (sramlab faults: README.md "The checks", rule 5);
    - IT and CBZ/CBNZ: ARMv7-M only, UNDEFINED on ARMv6-M, but QEMU's Cortex-M0 runs them;
    - a fault inside HardFault (lockup): QEMU stops the CPU and never exits, so there is no
      output to compare.
