@@ -118,7 +118,9 @@ function report(
       const why = explainDeadlock(v);
       for (const line of why ?? []) {
         const indent = line.startsWith('  ') ? '  ' : '';
-        wrapWords(line.trim().split(' '), terminalColumns() - indent.length, '  ').forEach((l) => say(indent + l));
+        wrapWords(line.trim().split(' '), terminalColumns() - indent.length, '  ').forEach((l) => {
+          say(indent + l);
+        });
       }
     }
     for (const k of ['alloc', 'dealloc', 'realloc'] as const) {

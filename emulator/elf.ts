@@ -115,7 +115,9 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   checkNoOverlap(segments);
   const sectionHeaders = readSectionHeaders(file, header);
   const sections = nameSections(file, sectionHeaders, sectionNameIndex(header, sectionHeaders));
-  sectionHeaders.forEach((sh, i) => checkSectionData(file, sh, `section ${i} (${sections[i]!.name})`));
+  sectionHeaders.forEach((sh, i) => {
+    checkSectionData(file, sh, `section ${i} (${sections[i]!.name})`);
+  });
   const symbols = readSymbols(file, sectionHeaders);
   const lines = readLines(file, sectionHeaders, sections);
   const image = makeImage(header.entry, segments, sections, symbols, lines);

@@ -48,7 +48,6 @@ export interface HostIrqRecord {
 
 /** One host-raised interrupt at a time per machine; cancel() puts the machine's hooks back. */
 export class HostIrq {
-  private record: HostIrqRecord | null = null;
   private request: HostIrqRequest | null = null;
   private running = false;
 
@@ -73,7 +72,6 @@ export class HostIrq {
       result: null,
       returnedAtCycle: null,
     };
-    this.record = rec;
     const n = EXC.IRQ0 + req.irq;
     cpu.hostVector = (exc) => {
       if (exc !== n || this.running || rec.frame !== null) return null;

@@ -112,6 +112,9 @@ function preferred(a: Entry, b: Entry): boolean {
 function runningMax(values: number[]): number[] {
   const out: number[] = [];
   let max = -Infinity;
-  for (const v of values) out.push((max = Math.max(max, v)));
+  for (const v of values) {
+    max = Math.max(max, v);
+    out.push(max);
+  }
   return out;
 }

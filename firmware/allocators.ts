@@ -35,7 +35,7 @@ export function discoverAllocators(dir = ALLOCATORS_DIR): AllocatorSource[] {
       name,
       description: describe(join(dir, name, 'README.md')),
       source: relative(REPO_ROOT, join(dir, name, `${name}.c`)),
-      defines: readDefines(join(dir, name, 'build.json'), name),
+      defines: readDefines(join(dir, name, 'build.json')),
     }));
 }
 
@@ -52,7 +52,7 @@ function describe(readme: string): string {
 }
 
 /** build.json: `{ "defines": { "NAME": "value" | number | true } }`, nothing else. */
-function readDefines(file: string, name: string): Record<string, string> {
+function readDefines(file: string): Record<string, string> {
   if (!existsSync(file)) return {};
   let json: unknown;
   try {

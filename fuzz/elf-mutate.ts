@@ -4,7 +4,7 @@
 // DWARF sections, truncation, huge sizes and counts, overlapping segments. Plain functions of
 // (corpus, seed, case index), so any case can be rebuilt from those three alone.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Prng } from '../scenarios/prng.ts';
 
@@ -42,7 +42,7 @@ export interface Layout {
 }
 
 function walk(dir: string): string[] {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(join(ROOT, dir), { withFileTypes: true });
   } catch {

@@ -39,7 +39,7 @@ function integer(name: string, text: string | undefined, min: number, max = 0xff
 }
 
 function parse(argv: string[]): Args {
-  let values;
+  let values: Partial<Record<'count' | 'seed' | 'workers' | 'timeout' | 'case' | 'out', string>>;
   try {
     ({ values } = parseArgs({
       args: argv,

@@ -492,7 +492,10 @@ function metricCell(res: Results, allocator: string, scenario: string, show: (r:
   for (const r of runs) {
     const shown = show(r);
     let g = groups.find((x) => x.shown.text === shown.text && x.shown.brokeLater === shown.brokeLater);
-    if (!g) groups.push((g = { shown, runs: [], titles: new Map() }));
+    if (!g) {
+      g = { shown, runs: [], titles: new Map() };
+      groups.push(g);
+    }
     g.runs.push(r);
     g.titles.set(shown.title, [...(g.titles.get(shown.title) ?? []), shortProfile(r.mcu)]);
   }

@@ -47,7 +47,9 @@ export async function compare(o: CompareOptions, onProgress?: (done: number, tot
     onProgress?.(++done, jobs.length);
   };
   if (width === 1) {
-    jobs.forEach((j, i) => finish(i, runScenario(j.scenario, j.allocator, j.mcu, params)));
+    jobs.forEach((j, i) => {
+      finish(i, runScenario(j.scenario, j.allocator, j.mcu, params));
+    });
   } else {
     let next = 0;
     const worker = () =>

@@ -13,8 +13,8 @@ export function fragmentation(s: Session): number {
     if (!b) break;
     blocks.push(b);
   }
-  blocks.filter((_, i) => i % 2 === 0).forEach((b) => s.dealloc(b));
+  for (const b of blocks.filter((_, i) => i % 2 === 0)) s.dealloc(b);
   const largest = s.largestBlock();
-  blocks.filter((_, i) => i % 2 === 1).forEach((b) => s.dealloc(b));
+  for (const b of blocks.filter((_, i) => i % 2 === 1)) s.dealloc(b);
   return largest;
 }

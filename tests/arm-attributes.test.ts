@@ -323,7 +323,10 @@ describe('parseArmAttributes on hand-built sections', () => {
 
   it('20,000 mutations and truncations parse or throw AttributesError, nothing else', () => {
     let seed = 12345;
-    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
     const base = readElfAttributes(elf('m4'));
     for (let i = 0; i < 20_000; i++) {
       const b = base.slice(0, random() < 0.2 ? Math.floor(random() * base.length) : base.length);

@@ -22,7 +22,7 @@ const NO_CAS = /^cannot run on this image: it runs the project's CAS builds of i
 const STACK = /^runs only when named \(--scenario stack-collision\)/;
 
 /** The XML entities the report writes, back to characters. */
-const unescape = (s: string) =>
+const unescapeXml = (s: string) =>
   s
     .replace(/&apos;/g, "'")
     .replace(/&quot;/g, '"')
@@ -52,7 +52,7 @@ describe('check: a scenario left out is reported as skipped, with its reason', (
       ...xml.matchAll(
         /<testcase classname="sramlab\.cortex-m0" name="([^"]+)" time="0">\n\s*<skipped message="([^"]*)"\/>\n\s*<\/testcase>/g,
       ),
-    ].map((m) => [m[1], unescape(m[2])]);
+    ].map((m) => [m[1], unescapeXml(m[2])]);
     expect(skipped.map(([n]) => n)).toEqual(['stack-collision', 'no-cas']);
     expect(skipped[1][1]).toMatch(NO_CAS);
     expect(skipped[0][1]).toMatch(STACK);

@@ -6,8 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../cli/io.ts';
-import { main } from '../cli.ts';
+import { sramlab } from './support/cli-in-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const FW = join(ROOT, 'tests', 'firmware', 'exceptions.elf');
@@ -15,21 +14,6 @@ const IMG = join(ROOT, 'firmware', 'images', 'emballoc-cortex-m0.elf');
 const tmp = mkdtempSync(join(tmpdir(), 'sramlab-input-'));
 const JUNK = join(tmp, 'junk.elf');
 writeFileSync(JUNK, 'not an elf at all');
-
-export async function sramlab(...argv: string[]) {
-  let out = '',
-    err = '';
-  const io: Io = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  };
-  const status = await main(argv, io);
-  return { status, out, err };
-}
 
 const run = ['run', 'smoke', '--alloc', 'emballoc'];
 const trace = ['trace', 'smoke', '--alloc', 'emballoc'];

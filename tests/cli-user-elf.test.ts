@@ -13,7 +13,6 @@ import { invocation } from '../cli/common.ts';
 import { main } from '../cli.ts';
 
 const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'sramlab.js');
 const DIR = join(mkdtempSync(join(tmpdir(), 'sramlab-user-')), 'my allocs');
 mkdirSync(DIR);
 /** A correct bump allocator and one that writes past its heap (examples/c-allocator/bump.c, -DBROKEN_BOUNDS). */
@@ -88,7 +87,9 @@ describe('run on a user ELF', () => {
     expect(doc.elf).toBe(GOOD);
     const steps: { description: string }[] = doc.heapView.steps;
     expect(steps.length).toBe(doc.operations);
-    steps.forEach((s, i) => expect(s.description).toMatch(new RegExp(`^op ${i + 1}: `)));
+    steps.forEach((s, i) => {
+      expect(s.description).toMatch(new RegExp(`^op ${i + 1}: `));
+    });
     const heapStart = nm(GOOD).get('__heap_start')![0];
     const first = /^op 1: alloc\(\d+, \d+\) → 0x([0-9a-f]+)$/.exec(steps[0].description);
     expect(first).not.toBeNull();

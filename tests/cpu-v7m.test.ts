@@ -147,7 +147,11 @@ function onUnicorn(uc: UnicornEngine, c: Case): Outcome {
     stop = `error: ${(e as Error).message}`;
   }
   const mem = new Map<number, number>();
-  for (const [base, size] of WINDOWS) uc.readMemory(base, size).forEach((b, k) => mem.set(base + k, b));
+  for (const [base, size] of WINDOWS) {
+    uc.readMemory(base, size).forEach((b, k) => {
+      mem.set(base + k, b);
+    });
+  }
   return summarize(c, uc.getState(), stop, (a) => mem.get(a)!);
 }
 

@@ -479,7 +479,11 @@ describe('refusals name the problem in one line', () => {
     ],
     [
       'truncated segment data',
-      () => patched((b) => (put32(b, phdr(0, P_FILESZ), 0x10_0000), put32(b, phdr(0, P_MEMSZ), 0x10_0000))),
+      () =>
+        patched((b) => {
+          put32(b, phdr(0, P_FILESZ), 0x10_0000);
+          put32(b, phdr(0, P_MEMSZ), 0x10_0000);
+        }),
       `ELF truncated: segment 0 data ends at byte ${u32At(GOOD, phdr(0, P_OFFSET)) + 0x10_0000} of ${GOOD.length}`,
     ],
     [
@@ -504,7 +508,12 @@ describe('refusals name the problem in one line', () => {
     ],
     [
       'no PT_LOAD',
-      () => patched((b) => (put32(b, phdr(0, 0), 6), put32(b, phdr(1, 0), 6))), // both PT_PHDR
+      // both PT_PHDR
+      () =>
+        patched((b) => {
+          put32(b, phdr(0, 0), 6);
+          put32(b, phdr(1, 0), 6);
+        }),
       'ELF has no loadable (PT_LOAD) segments',
     ],
     [

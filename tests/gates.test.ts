@@ -247,7 +247,7 @@ async function check(...args: string[]) {
   return { status, stdout, stderr };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('sramlab check gates on a user ELF', () => {
   // The figures the gates are set around: a plain run's own JSON (the gate must compare to them exactly).
@@ -288,7 +288,7 @@ describe('sramlab check gates on a user ELF', () => {
       `FAIL budget     smoke: operation ${slowest.operation}, ${call} took ${slowest.cycles} cycles, above --max-op-cycles ${slowest.cycles - 1}`,
     );
     expect(fail.stdout).toMatch(
-      new RegExp(`replay: .*\\bcheck ${escape(ELF)} --mcu cortex-m0 --scenario smoke --seed 1 --ops 1000 --heap 16384$`, 'm'),
+      new RegExp(`replay: .*\\bcheck ${escapeRegExp(ELF)} --mcu cortex-m0 --scenario smoke --seed 1 --ops 1000 --heap 16384$`, 'm'),
     );
     expect(fail.stdout).toMatch(/^2 scenarios: 2 passed, 0 failed$/m); // the rules held; the gate failed
     const xml = readFileSync(junit, 'utf8');

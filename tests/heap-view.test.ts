@@ -1,5 +1,5 @@
 // The heap view: what HeapTracker and heapMap say about each heap byte must be what the
-// allocator's documented layout says (emballoc: ALLOCATORS.md §6, 4-byte headers in the
+// allocator's documented layout says (emballoc: docs/seed-algorithms.md §6, 4-byte headers in the
 // array), and `sramlab run --show heap / --step` must draw it.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ function tracked(allocator: string, heap: number) {
 /** Spans as [offset from the heap start, length, kind, op] for compact comparisons. */
 const shape = (m: HeapMap) => m.spans.map((x: HeapSpan) => [x.start - m.heapStart, x.end - x.start, x.kind, x.op]);
 
-describe('heapMap on emballoc (ALLOCATORS.md §6: [u32 header][payload]… inside the array)', () => {
+describe('heapMap on emballoc (seed-algorithms §6: [u32 header][payload]… inside the array)', () => {
   it('after alloc(8) on a fresh heap: header, live block of op 1, the split-off free header, the rest untouched', () => {
     const { s, t, h } = tracked('emballoc', 1024);
     const b = s.alloc(8, 4)!;
@@ -165,7 +165,9 @@ describe('sramlab run --show heap / --step', () => {
     const titles = r.stdout.split('\n').filter((l) => l.startsWith('── '));
     const ops = Number(/(\d+) operations, every check held/.exec(r.stdout)![1]);
     expect(titles).toHaveLength(ops);
-    titles.forEach((t, i) => expect(t).toMatch(new RegExp(`^── op ${i + 1}: (alloc|dealloc|realloc)\\(`)));
+    titles.forEach((t, i) => {
+      expect(t).toMatch(new RegExp(`^── op ${i + 1}: (alloc|dealloc|realloc)\\(`));
+    });
     expect(titles[0]).toBe('── op 1: alloc(1, 1) → 0x20001008');
     expect(r.stdout.match(/^legend: /gm)).toHaveLength(1);
     expect(r.stdout).not.toMatch(/\x1b\[/);

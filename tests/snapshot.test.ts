@@ -8,7 +8,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cpu } from '../emulator/cpu.ts';
 import type { Machine } from '../emulator/machine.ts';
-import { PROFILES } from '../emulator/profiles.ts';
 import { type MachineSnapshot, restoreSnapshot, SNAPSHOT_FIELDS, takeSnapshot } from '../emulator/snapshot.ts';
 import { AllocatorImage } from '../scenarios/image.ts';
 import { Session } from '../scenarios/session.ts';

@@ -42,7 +42,8 @@ export function compile(enc: Encoding): CompiledEncoding {
       if (ch === '1') value |= 1 << pos;
       fixed++;
     } else {
-      (fields[ch] ??= []).push(pos);
+      fields[ch] ??= [];
+      fields[ch].push(pos);
     }
   }
   return { enc, width: bits.length as 16 | 32, mask: mask >>> 0, value: value >>> 0, fixed, fields };

@@ -1,6 +1,6 @@
 // emballoc's own unit tests (jfrimmel/emballoc v0.3.0: the raw allocator's tests and the
 // GlobalAlloc tests of src/lib.rs), run on the C port inside the emulator on every profile.
-// The heap images of ALLOCATORS.md §6.7 are checked byte for byte: the test fills the heap
+// The heap images of docs/seed-algorithms.md §6.7 are checked byte for byte: the test fills the heap
 // array (and 16 bytes past it) with a pattern before sl_init, so every word of the image is
 // known — a header the allocator wrote, a stale header a merge left behind, or the untouched
 // pattern — and reads the whole array back from emulated SRAM after each step. Expected
@@ -61,7 +61,9 @@ class Emballoc {
     expect(expected.length * 4, 'the expected image covers the heap').toBe(this.n);
     const bytes = this.img.machine.bus.peek(this.heap, this.n + GUARD);
     const want = new Uint8Array(this.n + GUARD).fill(PATTERN_BYTE);
-    expected.forEach((w, i) => new DataView(want.buffer).setUint32(4 * i, w, true));
+    expected.forEach((w, i) => {
+      new DataView(want.buffer).setUint32(4 * i, w, true);
+    });
     expect(hexWords(bytes)).toEqual(hexWords(want));
   }
 

@@ -72,7 +72,11 @@ export function initialImage(presets: readonly MemBlock[]): Map<number, number> 
   for (const w of STANDARD_WINDOWS) {
     for (let a = w.address; a < w.address + w.size; a++) image.set(a, fillByte(a));
   }
-  for (const p of presets) fromHex(p.hex).forEach((b, k) => image.set(p.address + k, b));
+  for (const p of presets) {
+    fromHex(p.hex).forEach((b, k) => {
+      image.set(p.address + k, b);
+    });
+  }
   return image;
 }
 

@@ -180,7 +180,9 @@ function logical(): void {
     ['BICS (register)', T.bics],
   ] as const;
   for (const [enc, fn] of ops) {
-    pairs.forEach(([a, b], k) => add(enc, `${hex(a)}, ${hex(b)}`, fn(0, 1), { r: { 0: a, 1: b }, flags: k % 2 ? 'CV' : 'NZ' }));
+    pairs.forEach(([a, b], k) => {
+      add(enc, `${hex(a)}, ${hex(b)}`, fn(0, 1), { r: { 0: a, 1: b }, flags: k % 2 ? 'CV' : 'NZ' });
+    });
   }
   for (const v of [0, 0xffffffff, 0x7fffffff]) add('MVNS (register)', `~${hex(v)}`, T.mvns(2, 3), { r: { 3: v }, flags: 'CV' });
   for (const [a, b] of [
@@ -435,7 +437,9 @@ function extendAndReverse(): void {
     ['REVSH', T.revsh, [0x00005680, 0x0000807f, 0xffff0080]],
   ];
   for (const [enc, fn, values] of cases) {
-    values.forEach((v, k) => add(enc, hex(v), fn(k, 7), { r: { 7: v }, flags: k === 1 ? 'NZCV' : '' }));
+    values.forEach((v, k) => {
+      add(enc, hex(v), fn(k, 7), { r: { 7: v }, flags: k === 1 ? 'NZCV' : '' });
+    });
     add(enc, 'rd = rm', fn(5, 5), { r: { 5: 0x8081fffe } });
   }
 }
@@ -472,7 +476,9 @@ function systemSixteen(): void {
   add('UDF (T1)', 'udf #0', T.udf(0));
   add('UDF (T1)', 'udf #255', T.udf(255));
   const hints = ['nop', 'yield', 'wfe', 'wfi', 'sev'];
-  hints.forEach((h, k) => add('hint', h, T.hint(k)));
+  hints.forEach((h, k) => {
+    add('hint', h, T.hint(k));
+  });
   for (const k of [5, 15]) add('hint', `unallocated hint #${k} (NOP)`, T.hint(k));
 }
 

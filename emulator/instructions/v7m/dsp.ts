@@ -37,7 +37,7 @@ function lane(x: number, bits: number, signed: boolean, mode: Mode, add: boolean
     case Mode.Saturate: {
       const lo = signed ? -(size >> 1) : 0,
         hi = signed ? (size >> 1) - 1 : size - 1;
-      v = x < lo ? lo : x > hi ? hi : x;
+      v = x < lo ? lo : Math.min(x, hi);
       break;
     }
     default:
