@@ -1,4 +1,4 @@
-/* The locks of seed-algorithms §1.2 "Locking as upstream" (docs/), compiled into each allocator's own object
+/* The locks of docs/seed-algorithms.md §1.2 (locking as upstream), compiled into each allocator's own object
    (so their instructions count as allocator code and their cycles as allocator cycles).
 
    sl_spinlock_t is spin-rs's SpinMutex, the lock five of the six seed crates wrap around a

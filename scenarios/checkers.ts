@@ -1,4 +1,4 @@
-// The traps of DESIGN.md "Checks" that watch every data access: containment (allocator code
+// The traps of README.md "The checks" that watch every data access: containment (allocator code
 // touches only its heap array, its own state and the live stack) and the stack limit. Each is
 // a plain function installed on the bus; a violation throws, which stops the run at the
 // access with the machine state intact for the report.

@@ -1,4 +1,4 @@
-// chunk-bench: simple-chunk-allocator's own benchmark (ALLOCATORS.md §2.9), with a seeded PRNG
+// chunk-bench: simple-chunk-allocator's own benchmark (docs/seed-algorithms.md §2.9), with a seeded PRNG
 // and --ops iterations instead of a 10-second window. Each iteration allocates (size uniform in
 // [64, 16384), alignment from {1, 2, …, 128}) and keeps the result, failed or not; when more
 // than 10 results are kept, one time in ten the 7 oldest successful blocks are freed (FIFO,

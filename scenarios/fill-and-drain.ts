@@ -1,4 +1,4 @@
-// fill-and-drain: the full-coalescing check of ALLOCATORS.md §9.1 (linked_list_allocator's
+// fill-and-drain: the full-coalescing check of docs/seed-algorithms.md §9.1 (linked_list_allocator's
 // allocate_many_size_aligns): fill the heap with a cycle of (size, align) requests until one
 // fails, free everything forward, backward or interleaved, and after each drain apply the leak
 // rule: the largest block the fresh heap served must be served again. An allocator that does not

@@ -1,4 +1,4 @@
-// heap-exhaustion: galloc's benchmark (ALLOCATORS.md §4.11): allocate until the heap is full,
+// heap-exhaustion: galloc's benchmark (docs/seed-algorithms.md §4.11): allocate until the heap is full,
 // then free everything and start again. Scaling: upstream sizes 10,000–300,000 on a 256 MiB
 // heap become 64–2048 on a 16 KiB heap (about ÷150, so a fill takes a similar number of
 // allocations); alignments 1–1024 are kept. --ops counts allocation attempts. The blocks of the

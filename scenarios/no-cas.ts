@@ -1,4 +1,4 @@
-// no-cas: a CAS build on a Cortex-M0 must be caught (DESIGN.md "Checks", rule 5).
+// no-cas: a CAS build on a Cortex-M0 must be caught (README.md "The checks", rule 5).
 //
 // ARMv6-M has no LDREX/STREX, so no compare-and-swap. The seed crates' spin locks build for
 // thumbv6m only through portable-atomic's single-core fallback (interrupts masked around a

@@ -1,4 +1,4 @@
-// random-actions: galloc's benchmark (ALLOCATORS.md §4.11), a seeded random mix of alloc,
+// random-actions: galloc's benchmark (docs/seed-algorithms.md §4.11), a seeded random mix of alloc,
 // free and realloc, then every block freed for the leak rule (applied by runScenario). Scaling
 // to MCU heaps: upstream used a 256 MiB heap with sizes 100–1000 (realloc to 100–10000) and
 // alignments 1–1024; here sizes are divided by 4 (25–250, realloc to 25–2500) so a 16 KiB heap

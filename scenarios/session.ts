@@ -1,6 +1,6 @@
 // A checked session with one allocator image: every operation a scenario makes goes through
 // here, with the traps installed (containment, stack limit) and the host-side checks of
-// DESIGN.md done on every returned block (inside the heap, aligned, big enough, disjoint from
+// README.md "The checks" done on every returned block (inside the heap, aligned, big enough, disjoint from
 // live blocks) and on its contents (a pattern written at allocation, verified at dealloc and
 // realloc). The first broken rule stops the session with a Violation naming the operation.
 

@@ -1,4 +1,4 @@
-// stack-collision: a stack that grows into the heap must be caught (DESIGN.md "Checks", rule 2).
+// stack-collision: a stack that grows into the heap must be caught (README.md "The checks", rule 2).
 //
 // On a part the stack grows down from the top of SRAM toward the heap array just below it
 // (firmware/link.ld puts __stack_limit at __heap_end), and nothing in an ARMv6-M or ARMv7-M

@@ -1,4 +1,4 @@
-// Every check of DESIGN.md "Checks" proven to fire: a check that no test makes fail is a
+// Every check of README.md "The checks" proven to fire: a check that no test makes fail is a
 // defect. Each deliberately broken allocator of tests/broken-allocators/ (its README says what
 // is broken) runs a scenario with every check on, and the RIGHT rule must stop it — with, for
 // the rules that trap inside firmware, a PC in the allocator's code and its symbol. The same

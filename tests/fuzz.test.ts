@@ -15,7 +15,7 @@ describe('fuzz', () => {
     expect(() => decode('a8:3')).toThrow(/power of two/);
   });
 
-  it("replays simple-chunk-allocator's shrink leak (ALLOCATORS.md §2.5: 900 → 150 leaves 3 chunks used)", () => {
+  it("replays simple-chunk-allocator's shrink leak (seed-algorithms §2.5: 900 → 150 leaves 3 chunks used)", () => {
     const v = execute(chunk, decode('a900:4,r0:150'));
     expect(v?.rule).toBe('leak');
     // Chunks 1–3 stay marked: chunk 0 is free alone, chunks 4–63 (60 × 256 bytes) are the largest run.

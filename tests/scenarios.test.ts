@@ -1,6 +1,6 @@
 // The scenarios on the real allocator images, every check on. These pin the findings the
 // checks must make (issue: "Findings the checks must make"): each is an upstream behaviour
-// that ALLOCATORS.md documents, found here by the traps rather than by looking at the code.
+// that docs/seed-algorithms.md documents, found here by the traps rather than by looking at the code.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../emulator/profiles.ts';
 import { ALLOCATORS } from '../scenarios/image.ts';
@@ -10,7 +10,7 @@ const MCUS = Object.keys(PROFILES);
 const run = (scenario: string, alloc: string, mcu: string) => runScenario(scenario, alloc, mcu, { seed: 1, ops: 1000 });
 
 /**
- * Allocators whose smoke run breaks the leak rule at its end, and why (ALLOCATORS.md). These are
+ * Allocators whose smoke run breaks the leak rule at its end, and why (docs/seed-algorithms.md). These are
  * findings, not smoke failing them early: every operation holds, and with every block freed the
  * fresh heap's largest block is not served again.
  */

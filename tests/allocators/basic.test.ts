@@ -1,8 +1,8 @@
-// basic_allocator's own tests (ALLOCATORS.md §3.7), run on target: the basic image on every
+// basic_allocator's own tests (docs/seed-algorithms.md §3.7), run on target: the basic image on every
 // profile, through the host-call ABI, with ToyHeap's 64-byte pages over the array given to
 // sl_init. After every step the free list is read out of SRAM and checked as upstream's
 // stats() does (sorted, no overlap, no two blocks adjacent). Every expected address is worked
-// out from ALLOCATORS.md §3; the header is 16 bytes on 32-bit too, so test_basic's addresses
+// out from docs/seed-algorithms.md §3; the header is 16 bytes on 32-bit too, so test_basic's addresses
 // need no scaling.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../emulator/profiles.ts';

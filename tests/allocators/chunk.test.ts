@@ -1,9 +1,9 @@
-// simple-chunk-allocator's own unit tests (ALLOCATORS.md §2.8), run on target: the chunk
+// simple-chunk-allocator's own unit tests (docs/seed-algorithms.md §2.8), run on target: the chunk
 // image on every profile, through the host-call ABI. Upstream drives its search and bitmap
 // helpers directly; here the same states are reached with allocations and frees (and, where
 // upstream sets a field by hand, by writing that field), and the answers are read back as
 // returned pointers and as the allocator's bitmap in .alloc_bss. Every expected value is
-// worked out from ALLOCATORS.md §2, never taken from a run.
+// worked out from docs/seed-algorithms.md §2, never taken from a run.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../emulator/profiles.ts';
 import { AllocatorCallError, AllocatorImage } from '../../scenarios/image.ts';
@@ -188,7 +188,7 @@ describe.each(Object.keys(PROFILES))('chunk (simple-chunk-allocator v0.1.6) on %
     expect(c.alloc(8 * CS)).toBe(c.P);
   });
 
-  it('out of memory returns NULL (upstream GlobalAlloc panics; the port returns NULL as ALLOCATORS.md §1.3 decides)', () => {
+  it('out of memory returns NULL (upstream GlobalAlloc panics; the port returns NULL as seed-algorithms §1.3 decides)', () => {
     const c = chunkImage(profile);
     expect(c.alloc(32 * CS)).toBe(c.P);
     expect(c.alloc(1)).toBe(0);

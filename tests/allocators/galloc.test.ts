@@ -1,5 +1,5 @@
 // galloc's own unit tests (MaderNoob/galloc v0.1.7, src/tests/), run on the C port inside the
-// emulator on every profile. Upstream ran them on 64-bit only; ALLOCATORS.md §4.9 says why
+// emulator on every profile. Upstream ran them on 64-bit only; docs/seed-algorithms.md §4.9 says why
 // the port needs the 32-bit adaptation (header 4, minimum alignment 8, header + content a
 // multiple of 8), and every expected number below is upstream's test rewritten with the
 // 32-bit constants of §4.1/§4.9 — never a number read back from a run:
@@ -18,7 +18,7 @@ import { containmentChecker, installStackLimit } from '../../scenarios/checkers.
 import { AllocatorImage, imagePath } from '../../scenarios/image.ts';
 import { Prng } from '../../scenarios/prng.ts';
 
-// ---- the 32-bit constants (ALLOCATORS.md §4.1, §4.9) ----
+// ---- the 32-bit constants (docs/seed-algorithms.md §4.1, §4.9) ----
 const HEADER = 4;
 const MIN_FREE = 16;
 const SMALLEST = MIN_FREE - HEADER; // 12
@@ -353,7 +353,7 @@ describe.each(Object.keys(PROFILES))('galloc upstream tests on %s', (profile) =>
     });
   });
 
-  describe('realloc in place (§4.7; ALLOCATORS.md §9.6)', () => {
+  describe('realloc in place (seed-algorithms §4.7, §9.6)', () => {
     it('grows into a free next chunk and returns the same pointer, moving the free chunk forward', () => {
       const g = boot();
       const H = g.base + 4;
@@ -418,7 +418,7 @@ describe.each(Object.keys(PROFILES))('galloc upstream tests on %s', (profile) =>
 
   it('random_alloc_dealloc_realloc (904-byte heap, seeded; 10 trials instead of 100)', () => {
     // Upstream: MEM = USIZE·113 = 904 bytes, 100 trials × 10,000 actions, alignment 2^U[0,14]
-    // (ALLOCATORS.md §4.11), thread_rng. Here: the same 904 bytes (valid on 32-bit: 900 =
+    // (seed-algorithms §4.11), thread_rng. Here: the same 904 bytes (valid on 32-bit: 900 =
     // 12 + 8·111), a seeded PRNG, sizes rounded as the 32-bit prepare does (12 + 8k), and
     // 10 trials × 10,000 actions per profile to keep the suite quick.
     const MEM_SIZE = 904;

@@ -1,5 +1,5 @@
 // linked_list_allocator's own unit tests (rust-osdev/linked-list-allocator 0.10.5, src/test.rs;
-// ALLOCATORS.md §7.7), run on the C port inside the emulator on every profile. Upstream's
+// docs/seed-algorithms.md §7.7), run on the C port inside the emulator on every profile. Upstream's
 // numbers are in units of usize, so on 32-bit they scale with it: a Hole is 2 words = 8
 // bytes, min_size 8, hole alignment 4. The heap is upstream's new_heap(): 1000 bytes at a
 // 128-aligned address (the heap region is 4 KiB aligned), usable size align_down(1000, 4) =

@@ -1,7 +1,7 @@
-// slaballoc's own tests (ALLOCATORS.md §5.5) and its capacity formula (§5.1, §9.7), run on
+// slaballoc's own tests (docs/seed-algorithms.md §5.5) and its capacity formula (§5.1, §9.7), run on
 // target: the slab image on every profile, through the host-call ABI. The slot size stands
 // for size_of::<T>(): the host writes sl_slab_slot_size before sl_init. Every expected value
-// is worked out from ALLOCATORS.md §5, never taken from a run.
+// is worked out from docs/seed-algorithms.md §5, never taken from a run.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../emulator/profiles.ts';
 import { AllocatorCallError, AllocatorImage } from '../../scenarios/image.ts';
