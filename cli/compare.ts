@@ -6,7 +6,7 @@ import { PROFILES } from '../emulator/profiles.ts';
 import { heapMapViews } from '../report/heap-maps.ts';
 import { renderCompareHtml } from '../report/html.ts';
 import { type CompareReport, compare, jobsOf } from '../scenarios/compare.ts';
-import { AllocatorImage, allocatorName, isElfPath, shellWord } from '../scenarios/image.ts';
+import { AllocatorImage, allocatorName, isElfPath, type LoadOptions, shellWord } from '../scenarios/image.ts';
 import { runScenario, SCENARIOS, type ScenarioParams } from '../scenarios/index.ts';
 import { renderCompare } from '../views/compare-table.ts';
 import { terminalColumns } from '../views/text-width.ts';
@@ -44,16 +44,18 @@ interface CompareCliOptions {
   workers?: number;
   quiet?: boolean;
   wide?: boolean;
+  force?: boolean;
 }
 
 async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
   const allocators = allocatorListArg(opts.alloc);
   const mcus = listOption(opts.mcu, Object.keys(PROFILES), 'MCU');
+  const load: LoadOptions = opts.force ? { force: true } : {};
   const o = {
     allocators,
     mcus,
     scenarios:
-      userImageScenarios(allocators, mcus, opts.scenario) ??
+      userImageScenarios(allocators, mcus, opts.scenario, load) ??
       listOption(
         opts.scenario,
         SCENARIOS.map((x) => x.name),
@@ -63,12 +65,13 @@ async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
     ops: opts.ops,
     heap: opts.heap,
     workers: opts.workers,
+    load,
   };
   if (opts.html !== undefined) checkReportPath(opts.html, '--html');
   if (o.heap !== undefined) {
     for (const j of jobsOf(o)) {
       checkHeapFits(
-        (heap, observe) => runScenario(j.scenario, j.allocator, j.mcu, { seed: o.seed, ops: o.ops, heap }, { observe }),
+        (heap, observe) => runScenario(j.scenario, j.allocator, j.mcu, { seed: o.seed, ops: o.ops, heap }, { ...load, observe }),
         o.heap,
         `${j.allocator} on ${j.mcu} in ${j.scenario}`,
       );
@@ -99,13 +102,13 @@ async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
  * cannot run (unreadable, a missing ABI symbol, the wrong architecture) is refused in one line
  * before any worker starts; and the scenarios are check's for each image (undefined: none given).
  */
-function userImageScenarios(allocators: string[], mcus: string[], requested: string | undefined): string[] | undefined {
+function userImageScenarios(allocators: string[], mcus: string[], requested: string | undefined, load: LoadOptions): string[] | undefined {
   const paths = allocators.filter(isElfPath);
   if (paths.length === 0) return undefined;
   let chosen: string[] | undefined;
   for (const path of paths) {
     for (const mcu of mcus) {
-      const fits = chooseScenarios(requested, AllocatorImage.load(path, mcu));
+      const fits = chooseScenarios(requested, AllocatorImage.load(path, mcu, load));
       chosen = chosen === undefined ? fits : chosen.filter((n) => fits.includes(n));
     }
   }
@@ -123,11 +126,14 @@ function writeHtml(
   io: Io,
 ): void {
   // A user's image is named by its file name on the page, as in the results.
-  const maps = heapMapViews(allocators, mcu, params).map((v) => ({ ...v, allocator: allocatorName(v.allocator) }));
+  const maps = heapMapViews(allocators, mcu, params, undefined, opts.force ? { force: true } : {}).map((v) => ({
+    ...v,
+    allocator: allocatorName(v.allocator),
+  }));
   const heap = params.heap === undefined ? '' : ` --heap ${params.heap}`;
   const command =
     `${invocation()} compare --alloc ${shellWord(allocators.join(','))} --mcu ${[...new Set(report.results.map((r) => r.mcu))].join(',')} ` +
-    `--scenario ${[...new Set(report.results.map((r) => r.scenario))].join(',')} --seed ${params.seed} --ops ${params.ops}${heap} --html ${shellWord(file)}`;
+    `--scenario ${[...new Set(report.results.map((r) => r.scenario))].join(',')} --seed ${params.seed} --ops ${params.ops}${heap} --html ${shellWord(file)}${opts.force ? ' --force' : ''}`;
   writeReportAtomically(file, renderCompareHtml(report, maps, command), '--html');
   // On stderr, so that --json keeps stdout a single JSON document.
   if (!opts.quiet) io.err(`${paintErr.dim('HTML report:')} ${file}\n`);
@@ -162,6 +168,7 @@ export function compareCommand(ctx: Ctx): Command {
     .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: one per core)`, countIn(1, MAX_WORKERS))
     .option('--json', 'print every result as JSON')
     .option('--wide', 'the full table, a column per scenario, however wide the screen')
+    .option('--force', "run users' images built for an architecture the MCU lacks (their .ARM.attributes say so)")
     .option(
       '--html <file>',
       'also write a self-contained HTML report: table, cycle distributions, utilisation, fragmentation, heap maps',

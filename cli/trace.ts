@@ -38,6 +38,7 @@ interface TraceCliOptions {
   op?: number;
   region?: string;
   json?: boolean;
+  force?: boolean;
 }
 
 /**
@@ -73,9 +74,10 @@ function traceCmd(scenario: string, opts: TraceCliOptions, io: Io): number {
   const [from, to] = opts.op !== undefined ? [opts.op, opts.op] : [1, opts.first ?? 1];
   const regions = opts.region === undefined ? undefined : new Set(listOption(opts.region, TRACE_REGIONS, 'region') as TraceRegion[]);
   const params = { scenario, allocator: opts.alloc, mcu: opts.mcu, seed: opts.seed, ops: opts.ops, heap: opts.heap };
+  const load = opts.force ? { force: true } : {};
   if (opts.heap !== undefined) {
     checkHeapFits(
-      (heap, observe) => runScenario(scenario, opts.alloc, opts.mcu, { ...params, heap }, { observe }),
+      (heap, observe) => runScenario(scenario, opts.alloc, opts.mcu, { ...params, heap }, { observe, ...load }),
       opts.heap,
       `${opts.alloc} on ${opts.mcu} in ${scenario}`,
     );
@@ -98,7 +100,7 @@ function traceCmd(scenario: string, opts: TraceCliOptions, io: Io): number {
   };
   const sink: TraceSink & { flush?(): void } = opts.json ? jsonSink(out) : textSink(out);
   const summary = trace(
-    { ...params, from, to, regions },
+    { ...params, from, to, regions, force: opts.force },
     {
       access: (a) => sink.access(a),
       operation: (e) => {
@@ -238,6 +240,7 @@ export function traceCommand(ctx: Ctx): Command {
     .option('--ops <n>', 'operations of the scenario (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
     .option('--heap <size>', 'heap bytes given to sl_init', parseSize)
     .option('--json', 'JSON lines: {"type":"op"}, {"type":"access"} and a final {"type":"end"}')
+    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so)')
     .addHelpText(
       'after',
       EXAMPLES([

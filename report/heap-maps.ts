@@ -7,6 +7,7 @@
 // address is shown where it broke instead; a run that did neither, after its workload.
 
 import { type HeapMap, HeapTracker, heapMap } from '../scenarios/heap-map.ts';
+import type { LoadOptions } from '../scenarios/image.ts';
 import { runScenario, type ScenarioParams } from '../scenarios/index.ts';
 import type { Session } from '../scenarios/session.ts';
 
@@ -54,9 +55,9 @@ function watch(w: Watched): (s: Session) => void {
 }
 
 /** One allocator's heap map for a scenario on a profile. */
-export function heapMapView(scenario: string, allocator: string, mcu: string, params: ScenarioParams): HeapMapView {
+export function heapMapView(scenario: string, allocator: string, mcu: string, params: ScenarioParams, load: LoadOptions = {}): HeapMapView {
   const w: Watched = {};
-  const result = runScenario(scenario, allocator, mcu, params, { observe: watch(w) });
+  const result = runScenario(scenario, allocator, mcu, params, { ...load, observe: watch(w) });
   const base = { allocator, mcu, scenario };
   const s = w.session,
     tracker = w.tracker;
@@ -82,6 +83,7 @@ export function heapMapViews(
   mcu: string,
   params: ScenarioParams,
   scenario = HEAP_MAP_SCENARIO,
+  load: LoadOptions = {},
 ): HeapMapView[] {
-  return allocators.map((a) => heapMapView(scenario, a, mcu, params));
+  return allocators.map((a) => heapMapView(scenario, a, mcu, params, load));
 }

@@ -3,6 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { LoadOptions } from './image.ts';
 import { runScenario, type ScenarioParams, type ScenarioResult } from './index.ts';
 
 /** Workers load the TypeScript worker through tsx, as the CLI itself does. */
@@ -22,6 +23,8 @@ export interface CompareOptions extends ScenarioParams {
   mcus: string[];
   /** Worker threads (default: one per core; 1 runs in this thread). */
   workers?: number;
+  /** How each image is loaded (e.g. force: run a user's image built for another architecture). */
+  load?: LoadOptions;
 }
 
 export interface CompareReport {
@@ -48,7 +51,7 @@ export async function compare(o: CompareOptions, onProgress?: (done: number, tot
   };
   if (width === 1) {
     jobs.forEach((j, i) => {
-      finish(i, runScenario(j.scenario, j.allocator, j.mcu, params));
+      finish(i, runScenario(j.scenario, j.allocator, j.mcu, params, o.load));
     });
   } else {
     let next = 0;
@@ -62,7 +65,7 @@ export async function compare(o: CompareOptions, onProgress?: (done: number, tot
             return;
           }
           const i = next++;
-          w.postMessage({ i, job: jobs[i], params });
+          w.postMessage({ i, job: jobs[i], params, load: o.load ?? {} });
         };
         w.on('message', (m: { i: number; result?: ScenarioResult; error?: string }) => {
           if (m.error) {

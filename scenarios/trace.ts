@@ -64,6 +64,8 @@ export interface TraceOptions {
   to: number;
   /** Only accesses into these regions (default: all). */
   regions?: ReadonlySet<TraceRegion>;
+  /** Run a user's image built for an architecture the MCU lacks. */
+  force?: boolean;
 }
 
 export interface TraceSummary {
@@ -95,7 +97,13 @@ export function trace(opts: TraceOptions, sink: TraceSink): TraceSummary {
     });
   };
   try {
-    const result = runScenario(opts.scenario, opts.allocator, opts.mcu, { seed: opts.seed, ops: opts.ops, heap: opts.heap }, { observe });
+    const result = runScenario(
+      opts.scenario,
+      opts.allocator,
+      opts.mcu,
+      { seed: opts.seed, ops: opts.ops, heap: opts.heap },
+      { observe, ...(opts.force ? { force: true } : {}) },
+    );
     return { accesses, result };
   } catch (e) {
     if (e instanceof EnoughTraced) return { accesses, result: null };
