@@ -25,6 +25,7 @@ import {
   type Ctx,
   checkReportPath,
   EXAMPLES,
+  forceOption,
   invocation,
   listOption,
   mcuOption,
@@ -418,10 +419,7 @@ export function checkCommand(ctx: Ctx): Command {
       .option('--json', 'print the report as JSON (schema sramlab.check/1)')
       .option('--junit <file>', 'also write a JUnit XML report (one testcase per scenario, time in emulated seconds)', parseNonEmpty)
       .option('--quiet', 'print only failures and the final count')
-      .option(
-        '--force',
-        'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault',
-      )
+      .addOption(forceOption())
       .option(
         '--max-op-cycles <n>',
         'gate: fail when any single operation takes more than n cycles (named with its replay)',

@@ -121,6 +121,13 @@ export function parseNonEmpty(value: string): string {
   return value;
 }
 
+/** --force, on every command that loads an image: run it although its .ARM.attributes name an architecture the MCU lacks. */
+export const forceOption = (): Option =>
+  new Option(
+    '--force',
+    'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault',
+  );
+
 export const mcuOption = (): Option =>
   new Option('--mcu <profile>', `MCU profile: ${Object.keys(PROFILES).join(', ')}`).default('cortex-m0');
 

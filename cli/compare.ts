@@ -19,6 +19,7 @@ import {
   checkReportPath,
   countIn,
   EXAMPLES,
+  forceOption,
   invocation,
   listOption,
   paintErr,
@@ -168,7 +169,7 @@ export function compareCommand(ctx: Ctx): Command {
     .option('--workers <n>', `worker threads, 1 to ${MAX_WORKERS} (default: one per core)`, countIn(1, MAX_WORKERS))
     .option('--json', 'print every result as JSON')
     .option('--wide', 'the full table, a column per scenario, however wide the screen')
-    .option('--force', "run users' images built for an architecture the MCU lacks (their .ARM.attributes say so)")
+    .addOption(forceOption())
     .option(
       '--html <file>',
       'also write a self-contained HTML report: table, cycle distributions, utilisation, fragmentation, heap maps',

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { stopForRun } from '../debug/gdb-stub.ts';
 import { Machine, type RunResult } from '../emulator/machine.ts';
-import { type Ctx, countIn, EXAMPLES, formatFault, loadInto, mcuOption, paintErr, parseSize, profileFrom } from './common.ts';
+import { type Ctx, countIn, EXAMPLES, forceOption, formatFault, loadInto, mcuOption, paintErr, parseSize, profileFrom } from './common.ts';
 import { addGdbOptions, type GdbCliOptions, GdbSession } from './gdb.ts';
 import { type Io, OutputClosed } from './io.ts';
 
@@ -106,10 +106,7 @@ export function execCommand(ctx: Ctx): Command {
     .option('--flash <size>', "override the profile's flash size", parseSize)
     .option('--sram <size>', "override the profile's SRAM size", parseSize)
     .option('--json', 'print a JSON summary (the firmware output goes into it)')
-    .option(
-      '--force',
-      'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault',
-    );
+    .addOption(forceOption());
   return addGdbOptions(cmd, true)
     .addHelpText(
       'after',

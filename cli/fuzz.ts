@@ -12,6 +12,7 @@ import {
   asInvoked,
   type Ctx,
   EXAMPLES,
+  forceOption,
   mcuOption,
   parseDuration,
   parseSeed,
@@ -126,7 +127,7 @@ export function fuzzCommand(ctx: Ctx): Command {
     .option('--replay <ops>', "run one sequence again, as printed: 'a24:8,a100:4,f0,r1:300' ('' is sl_init and the leak rule alone)")
     .option('--json', 'print the result as JSON (schema sramlab.fuzz/1)')
     .option('--quiet', 'no progress line')
-    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so)')
+    .addOption(forceOption())
     .addHelpText(
       'after',
       `${EXAMPLES([

@@ -15,6 +15,7 @@ import {
   asInvoked,
   type Ctx,
   EXAMPLES,
+  forceOption,
   mcuOption,
   oneOf,
   parseOps,
@@ -262,10 +263,7 @@ export function runCommand(ctx: Ctx): Command {
     )
     .option('--step', 'draw the heap and the stack after every operation (implies --show heap); at a terminal, wait for Enter (q quits)')
     .option('--cell <bytes>', 'bytes per character of the heap drawing (default: from the heap size)', positive)
-    .option(
-      '--force',
-      'run an image built for an architecture the MCU lacks (its .ARM.attributes say so), e.g. to see the UNDEFINED fault',
-    );
+    .addOption(forceOption());
   return addGdbOptions(cmd, true)
     .addHelpText(
       'after',

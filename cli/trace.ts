@@ -15,6 +15,7 @@ import {
   type Ctx,
   countIn,
   EXAMPLES,
+  forceOption,
   listOption,
   MAX_OPS,
   mcuOption,
@@ -240,7 +241,7 @@ export function traceCommand(ctx: Ctx): Command {
     .option('--ops <n>', 'operations of the scenario (for scenarios that take a count; 1 to 10M)', parseOps, 1000)
     .option('--heap <size>', 'heap bytes given to sl_init', parseSize)
     .option('--json', 'JSON lines: {"type":"op"}, {"type":"access"} and a final {"type":"end"}')
-    .option('--force', 'run an image built for an architecture the MCU lacks (its .ARM.attributes say so)')
+    .addOption(forceOption())
     .addHelpText(
       'after',
       EXAMPLES([

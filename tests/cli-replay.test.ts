@@ -5,31 +5,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_SEED } from '../cli/common.ts';
-import { main } from '../cli.ts';
+import { sramlab as run, words } from './support/cli-in-process.ts';
+
+const sramlab = (argv: string[]) => run(...argv);
 
 const IMG = join(import.meta.dirname, '..', 'firmware', 'images', 'emballoc-cortex-m0.elf');
 const SEED = String(MAX_SEED);
-
-async function sramlab(argv: string[]) {
-  let out = '',
-    err = '';
-  const status = await main(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  });
-  return { status, out, err };
-}
-
-/** The words of a printed command, as sh splits them (plain words and '…' quoting). */
-function words(command: string): string[] {
-  const out: string[] = [];
-  for (const m of command.matchAll(/(?:'((?:[^']|'\\'')*)'|(\S+))/g)) out.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]);
-  return out;
-}
 
 /** Runs a printed replay command (with --json added) and returns its status and output. */
 async function replay(command: string) {

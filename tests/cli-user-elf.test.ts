@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { invocation } from '../cli/common.ts';
-import { main } from '../cli.ts';
+import { sramlab, words } from './support/cli-in-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = join(mkdtempSync(join(tmpdir(), 'sramlab-user-')), 'my allocs');
@@ -24,27 +24,6 @@ copyFileSync(join(ROOT, 'examples/c-allocator/bump-broken-bounds-cortex-m0.elf')
 const TWIN = join(DIR, '..', 'bump.elf');
 copyFileSync(GOOD, TWIN);
 afterAll(() => rmSync(join(DIR, '..'), { recursive: true, force: true }));
-
-async function sramlab(...argv: string[]) {
-  let out = '',
-    err = '';
-  const status = await main(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  });
-  return { status, out, err };
-}
-
-/** The words of a printed command, as sh splits them (plain words and '…' quoting). */
-function words(command: string): string[] {
-  const out: string[] = [];
-  for (const m of command.matchAll(/(?:'((?:[^']|'\\'')*)'|(\S+))/g)) out.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]);
-  return out;
-}
 
 /** Runs a replay printed in-process (it starts with `sramlab`), with --json added. */
 async function replay(command: string) {

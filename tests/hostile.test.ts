@@ -10,26 +10,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Io } from '../cli/io.ts';
-import { main } from '../cli.ts';
 import { MCUS, MISDEEDS, PROGRAMS, V7 } from './hostile/expected.ts';
+import { sramlab } from './support/cli-in-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = join(ROOT, 'tests', 'hostile');
-async function sramlab(...argv: string[]) {
-  let out = '',
-    err = '';
-  const io: Io = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  };
-  const status = await main(argv, io);
-  return { status, out, err };
-}
 
 /** The rules every answer keeps, whatever the verdict. */
 function expectAVerdict(r: { status: number; out: string; err: string }): void {

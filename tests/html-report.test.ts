@@ -10,7 +10,7 @@
 // (CI sets CI=true), so a CI image that lost the package cannot pass silently.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,19 +23,9 @@ import { type CompareReport, compare } from '../scenarios/compare.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import type { OpKind, SessionViolation } from '../scenarios/session.ts';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './support/chromium.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The CLI's compare: small, for what only the CLI does (the file by a rename, bad paths). */
 const CLI_ALLOCATORS = ['galloc', 'emballoc'];
@@ -265,8 +255,6 @@ describe('sramlab compare --html', () => {
 });
 
 // ---- in a real browser -------------------------------------------------------------------
-
-const haveChromium = existsSync(CHROMIUM);
 
 /** Every scenario on two allocators × three profiles, as a user's compare makes it (few ops: seconds). */
 const ALLOCATORS = ['galloc-upstream', 'emballoc'];

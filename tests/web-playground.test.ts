@@ -21,21 +21,10 @@ import { main } from '../cli.ts';
 import { hex } from '../emulator/elf.ts';
 import { AllocatorImage } from '../scenarios/image.ts';
 import { runScenario } from '../scenarios/index.ts';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './support/chromium.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'sramlab.js');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const haveChromium = existsSync(CHROMIUM);
 /** Every wait is bounded: a page that never answers fails the test instead of hanging it. */
 const WAIT = 15_000;
 

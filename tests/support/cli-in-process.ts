@@ -17,3 +17,10 @@ export async function sramlab(...argv: string[]) {
   const status = await main(argv, io);
   return { status, out, err };
 }
+
+/** The words of a printed command, as sh splits them (plain words and '…' quoting). */
+export function words(command: string): string[] {
+  const out: string[] = [];
+  for (const m of command.matchAll(/(?:'((?:[^']|'\\'')*)'|(\S+))/g)) out.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]);
+  return out;
+}
