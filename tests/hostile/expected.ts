@@ -44,7 +44,8 @@ export const MISDEEDS: Record<string, (mcu: Mcu) => RegExp> = {
   // somewhere unmapped.
   nmi: (mcu) => (mcu === 'cortex-m0' ? /fetch from unmapped memory/ : /vector 2 \(NMI\) could not be read at 0x30000008/),
   // AIRCR.SYSRESETREQ halts the machine; the call never returns.
-  reset: () => /sl_alloc\(\d+, \d+\) did not return/,
+  // Arguments print in decimal, or in hex where they are huge (contract-edges' 0x7fffffff).
+  reset: () => /sl_alloc\((?:0x[0-9a-f]+|\d+), (?:0x[0-9a-f]+|\d+)\) did not return/,
   recurse: () => /below the stack limit/,
   loop: () => /did not return: still running after 10000000 cycles/,
   // The tick is taken during a later call through address 0x3C, which holds allocator code.

@@ -25,6 +25,7 @@ const DEFAULT_SCENARIOS = [
   'alignment',
   'zero-size',
   'contract-edges',
+  'isr-reentrancy',
   'fill-and-drain',
 ];
 

@@ -46,10 +46,30 @@ pub struct BumpFreeList {
     state: UnsafeCell<State>,
 }
 
-// SAFETY: only sound on a single core with the allocator never entered from an interrupt
-// handler, which is how this example is used (sramlab's isr-reentrancy scenario is left out
-// for images without the harness). A real firmware wraps State in a critical section.
+// SAFETY: single core, and every entry point runs with interrupts masked (with_interrupts_masked),
+// so an interrupt handler that allocates waits for the call it interrupted (sramlab's
+// isr-reentrancy raises one in the middle of a call). Not sound on two cores.
 unsafe impl Sync for BumpFreeList {}
+
+/// Runs `f` with interrupts masked and puts PRIMASK back as it was. Masking is the lock a
+/// single-core Cortex-M needs: ARMv6-M has no CAS, and a spin lock would deadlock against an
+/// interrupt that allocates. On the host (`cargo test`) there is nothing to mask.
+#[inline(always)]
+fn with_interrupts_masked<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "arm")]
+    {
+        let primask: u32;
+        // No `nomem`: each asm is a compiler barrier, so no access to State moves out of the section.
+        unsafe { core::arch::asm!("mrs {0}, PRIMASK", "cpsid i", out(reg) primask, options(nostack, preserves_flags)) };
+        let r = f();
+        if primask & 1 == 0 {
+            unsafe { core::arch::asm!("cpsie i", options(nostack, preserves_flags)) };
+        }
+        r
+    }
+    #[cfg(not(target_arch = "arm"))]
+    f()
+}
 
 impl Default for BumpFreeList {
     fn default() -> Self {
@@ -138,26 +158,37 @@ impl BumpFreeList {
 unsafe impl GlobalAlloc for BumpFreeList {
     /// Also serves size 0 (the sramlab ABI allows it; `GlobalAlloc` callers never ask).
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let s = &mut *self.state.get();
-        let align = layout.align().max(WORD);
-        let p = Self::from_free_list(s, layout.size(), align);
-        if p.is_null() { Self::from_top(s, layout.size(), align) } else { p }
+        with_interrupts_masked(|| {
+            let s = &mut *self.state.get();
+            let align = layout.align().max(WORD);
+            let p = Self::from_free_list(s, layout.size(), align);
+            if p.is_null() { Self::from_top(s, layout.size(), align) } else { p }
+        })
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
-        let s = &mut *self.state.get();
-        let Header { start, end } = (ptr as *const Header).sub(1).read();
-        if end == s.top {
-            s.top = start;
-            Self::absorb_into_top(s);
-            return;
-        }
-        let chunk = start as *mut FreeChunk;
-        chunk.write(FreeChunk { next: s.free_list, end });
-        s.free_list = chunk;
+        with_interrupts_masked(|| {
+            let s = &mut *self.state.get();
+            let Header { start, end } = (ptr as *const Header).sub(1).read();
+            if end == s.top {
+                s.top = start;
+                Self::absorb_into_top(s);
+                return;
+            }
+            let chunk = start as *mut FreeChunk;
+            chunk.write(FreeChunk { next: s.free_list, end });
+            s.free_list = chunk;
+        })
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        with_interrupts_masked(|| self.realloc_masked(ptr, layout, new_size))
+    }
+}
+
+impl BumpFreeList {
+    /// realloc's body, run with interrupts masked (alloc and dealloc nest their own masking).
+    unsafe fn realloc_masked(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let s = &mut *self.state.get();
         let header = (ptr as *mut Header).sub(1);
         let p = ptr as usize;
