@@ -7,11 +7,11 @@
 //
 // Every image runs in-process through cli.ts main() (the code the binary runs, without the half
 // second a spawn costs); two run through bin/sramlab.js itself, as a user meets them.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MCUS, MISDEEDS, PROGRAMS, V7 } from './hostile/expected.ts';
 import { sramlab } from './support/cli-in-process.ts';
+import { spawnSramlab } from './support/cli-spawn.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = join(ROOT, 'tests', 'hostile');
@@ -95,18 +95,3 @@ describe('the binary itself', () => {
     expect(check.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 });
-
-function spawnSramlab(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'sramlab.js'), ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '',
-      stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}

@@ -2,34 +2,15 @@
 // every program with `sramlab exec` and every allocator with `sramlab check` (all scenarios),
 // on every profile. tests/hostile.test.ts runs the same images in-process in `npm test`; this
 // adds the process boundary (exit status, stderr) for all 96 of them.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MCUS, MISDEEDS, PROGRAMS } from '../hostile/expected.ts';
+import { spawnSramlab } from '../support/cli-spawn.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, 'tests', 'hostile');
 
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function sramlab(...args: string[]): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'sramlab.js'), ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '',
-      stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const sramlab = spawnSramlab;
 
 /** Runs the jobs two at a time (the machine has two cores). */
 async function inPairs<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
