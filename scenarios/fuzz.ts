@@ -134,6 +134,17 @@ export function fuzz(t: FuzzTarget, seed: number, seconds: number, onProgress?: 
   const deadline = performance.now() + seconds * 1000;
   let sequences = 0,
     operations = 0;
+  const result = (violation: SessionViolation | null, minimal: string | null): FuzzResult => ({
+    schema: 'sramlab.fuzz/1',
+    allocator: t.allocator,
+    mcu: t.mcu,
+    seed,
+    sequences,
+    operations,
+    violation,
+    minimal,
+    replay: minimal === null ? null : `sramlab fuzz --alloc ${t.allocator} --mcu ${t.mcu} --heap ${t.heap} --replay '${minimal}'`,
+  });
   while (performance.now() < deadline) {
     const ops = generate(rng, rng.between(20, 200));
     sequences++;
@@ -143,29 +154,7 @@ export function fuzz(t: FuzzTarget, seed: number, seconds: number, onProgress?: 
     if (!v) continue;
     // Shrinking gets as long again as the search had, at least 10 s.
     const small = shrink(t, ops, v.rule, performance.now() + Math.max(10_000, seconds * 1000));
-    const violation = execute(t, small) ?? v;
-    const minimal = encode(small);
-    return {
-      schema: 'sramlab.fuzz/1',
-      allocator: t.allocator,
-      mcu: t.mcu,
-      seed,
-      sequences,
-      operations,
-      violation,
-      minimal,
-      replay: `sramlab fuzz --alloc ${t.allocator} --mcu ${t.mcu} --heap ${t.heap} --replay '${minimal}'`,
-    };
+    return result(execute(t, small) ?? v, encode(small));
   }
-  return {
-    schema: 'sramlab.fuzz/1',
-    allocator: t.allocator,
-    mcu: t.mcu,
-    seed,
-    sequences,
-    operations,
-    violation: null,
-    minimal: null,
-    replay: null,
-  };
+  return result(null, null);
 }
