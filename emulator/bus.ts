@@ -55,17 +55,21 @@ export class Bus {
   checker: Checker | null = null;
   private checkers: Checker[] = [];
 
-  constructor(profile: Profile) {
+  /**
+   * shareMemoryWith: another core's bus whose flash, SRAM and dirty map this one uses too (a
+   * two-core machine, emulator/dual.ts); devices and checkers stay per bus.
+   */
+  constructor(profile: Profile, shareMemoryWith?: Bus) {
     this.flashSize = profile.flashSize;
     this.sramSize = profile.sramSize;
-    this.flash = new Uint8Array(profile.flashSize);
-    this.sram = new Uint8Array(profile.sramSize);
+    this.flash = shareMemoryWith?.flash ?? new Uint8Array(profile.flashSize);
+    this.sram = shareMemoryWith?.sram ?? new Uint8Array(profile.sramSize);
     this.flash16 = new Uint16Array(this.flash.buffer);
     this.flash32 = new Int32Array(this.flash.buffer);
     this.sram16 = new Uint16Array(this.sram.buffer);
     this.sram32 = new Int32Array(this.sram.buffer);
     // A whole number of 32-bit words, so snapshot.ts can read four pages at a time.
-    this.dirty = new Uint8Array(4 * Math.ceil(profile.sramSize / (4 << PAGE_SHIFT))).fill(1);
+    this.dirty = shareMemoryWith?.dirty ?? new Uint8Array(4 * Math.ceil(profile.sramSize / (4 << PAGE_SHIFT))).fill(1);
   }
 
   // ---- checkers -------------------------------------------------------------------------

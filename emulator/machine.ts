@@ -57,9 +57,10 @@ export class Machine {
   };
   private exitCode: number | undefined;
 
-  constructor(profile: Profile) {
+  /** shareMemoryWith: the machine of the other core of a two-core chip (emulator/dual.ts). */
+  constructor(profile: Profile, shareMemoryWith?: Machine) {
     this.profile = profile;
-    this.bus = new Bus(profile);
+    this.bus = new Bus(profile, shareMemoryWith?.bus);
     this.cpu = new Cpu(profile, this.bus);
     this.scs = new Scs(this.cpu);
     this.bus.mapDevice(SCS_BASE, SCS_SIZE, this.scs);

@@ -10,7 +10,7 @@ export const SCS_SIZE = 0x1000;
 export const DWT_BASE = 0xe000_1000;
 
 /** Region names used in reports. */
-export type RegionName = 'flash' | 'sram' | 'scs' | 'dwt' | 'unmapped';
+export type RegionName = 'flash' | 'sram' | 'scs' | 'dwt' | 'sio' | 'unmapped';
 
 /** Execute Never: the architecture forbids instruction fetch at and above 0x4000_0000 except 0x6000_0000–0x9fff_ffff. */
 export function isExecuteNever(addr: number): boolean {

@@ -183,7 +183,8 @@ export function classify(address: number, image: AllocatorImage, heap: Range): T
   if (inside(state)) return 'state';
   if (a >= stackLimit && a < stackTop) return 'stack';
   const r = image.machine.bus.regionOf(a);
-  return r === 'flash' ? 'flash' : r === 'sram' ? 'sram' : r;
+  // A single-core machine (all trace runs) maps no SIO: the two-core devices never show here.
+  return r === 'sio' ? 'unmapped' : r;
 }
 
 /** The disassembly of the instruction at pc (a 32-bit one read as both halfwords). */

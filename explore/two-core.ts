@@ -1,0 +1,601 @@
+// The two-core explorer: both cores of a two-core chip (emulator/dual.ts) call the allocator at
+// the same time, and every interleaving with at most K preemptions in the first W instructions
+// is run, each to the end, with every check on (bounded preemption, as CHESS and Loom do).
+//
+// A schedule is written "0:12,1:40,0": core 0 runs 12 instructions, core 1 runs 40, then the
+// tail starts with core 0. Each "c:n" is a preemption (the running core is stopped while it
+// could go on); the first core is a free choice. The tail is fair: the running core goes on until
+// its call returns, it reaches a spin hint (YIELD or WFE: it waits for the other core), or a
+// quantum of instructions has passed, then the other core runs; so a lock the other core holds is
+// released in time, and spinning is not mistaken for a deadlock. A core still running after its
+// budget of instructions breaks the liveness rule.
+//
+// Search: depth first from snapshots (a prefix is restored, never re-run), in a fixed order, so
+// a schedule's text replays it exactly. Dedup: a state (both cores' registers, the SIO, the SRAM
+// of the allocator's state, heap and stacks) already explored with the same running core, the
+// same preemptions used and no later in the window is not explored again. The work is cut into
+// units (the first core and the length of its first segment); --shard deals units out, and the
+// dedup table is per unit, so shards merged give exactly the unsharded counts.
+//
+// After every schedule: both calls returned (liveness, faults, containment and stack rules per
+// core throughout), the blocks returned are inside the heap, aligned, and disjoint from each
+// other (the same block handed to both cores) and from every live block; every live block holds
+// what was written to it (metadata torn); then everything is freed on core 0 and the leak rule
+// applied (a block lost).
+
+import { readFileSync } from 'node:fs';
+import type { Checker } from '../emulator/bus.ts';
+import { DualMachine, type DualSnapshot, getDualProfile } from '../emulator/dual.ts';
+import { hex } from '../emulator/elf.ts';
+import { SIO_BASE, SIO_SIZE } from '../emulator/sio.ts';
+import { containmentChecker, installStackLimit, type Layout, type Range, Violation } from '../scenarios/checkers.ts';
+import { AllocatorCallError, AllocatorImage, imagePath, isElfPath } from '../scenarios/image.ts';
+import { type LeakBaseline, largestAtStart, leakBaseline, leakMessage } from '../scenarios/leak.ts';
+import { type Block, Session, type SessionViolation, ViolationError } from '../scenarios/session.ts';
+import { inShard, type Shard, WHOLE } from '../shard/partition.ts';
+import { returned, runCore, startCall, stateKey } from './two-core/cores.ts';
+
+export type Workload = 'alloc-alloc' | 'alloc-free';
+export const WORKLOADS: readonly Workload[] = ['alloc-alloc', 'alloc-free'];
+
+export interface TwoCoreOptions {
+  /** 'rp2040' or 'dual-cortex-m3'. */
+  mcu: string;
+  /** At most this many preemptions per schedule (default 2). */
+  preemptions?: number;
+  /** Preemptions happen within the first W instructions (both cores together); default: the longer call run alone. */
+  window?: number;
+  /** Tail quantum: instructions a core runs before the other gets its turn (default 64). */
+  quantum?: number;
+  /** Instructions each call may take before the liveness rule fails it (default 100,000). */
+  budget?: number;
+  /** The global exclusive monitor (dual-cortex-m3; default on): off shows what it is for. */
+  globalMonitor?: boolean;
+  workload?: Workload;
+  /** Bytes given to sl_init (default: the whole heap array). */
+  heapSize?: number;
+  /** Run this one schedule only ("0:12,1:40,0"). */
+  schedule?: string;
+  shard?: Shard;
+  /** Go on after the first failing schedule, counting them all (default: stop at the first). */
+  all?: boolean;
+  /** Run an image built for another architecture anyway. */
+  force?: boolean;
+}
+
+export interface TwoCoreFailure {
+  schedule: string;
+  violation: SessionViolation;
+  /** Which core broke the rule, when one did. */
+  core?: 0 | 1;
+}
+
+export interface TwoCoreResult {
+  allocator: string;
+  mcu: string;
+  workload: Workload;
+  /** What each core calls: ["sl_alloc(16, 4)", "sl_alloc(32, 8)"]. */
+  calls: [string, string];
+  preemptions: number;
+  window: number;
+  quantum: number;
+  globalMonitor: boolean;
+  shard: Shard | null;
+  /** Units of work in all (the same in every shard) and in this run. */
+  units: number;
+  unitsRun: number;
+  /** Schedules run to the end, and schedules skipped because their state had been explored. */
+  schedules: number;
+  pruned: number;
+  /** Distinct states the search entered (summed over units). */
+  distinct: number;
+  failing: number;
+  failure: TwoCoreFailure | null;
+  verdict: string;
+  seconds: number;
+}
+
+/** One call of the concurrent pair. */
+interface CoreCall {
+  fn: 'sl_alloc' | 'sl_dealloc';
+  args: number[];
+  text: string;
+  /** sl_dealloc: the block freed. */
+  block?: Block;
+}
+
+/** One "c:n" of a schedule. */
+export interface Segment {
+  core: 0 | 1;
+  count: number;
+}
+
+export function scheduleText(segments: readonly Segment[], tail: 0 | 1): string {
+  return [...segments.map((s) => `${s.core}:${s.count}`), String(tail)].join(',');
+}
+
+/** Parses "0:12,1:40,0"; throws a RangeError naming what is wrong. */
+export function parseSchedule(text: string): { segments: Segment[]; tail: 0 | 1 } {
+  const parts = text.trim().split(',');
+  const bad = (why: string) => new RangeError(`schedule '${text}': ${why} (expected e.g. 0:12,1:40,0)`);
+  const last = parts.pop()!;
+  if (last !== '0' && last !== '1') throw bad('it must end with the core the tail starts with, 0 or 1');
+  const segments = parts.map((p) => {
+    const m = /^([01]):([1-9]\d*)$/.exec(p);
+    if (!m) throw bad(`'${p}' is not core:count`);
+    return { core: Number(m[1]) as 0 | 1, count: Number(m[2]) };
+  });
+  const cores = [...segments.map((s) => s.core), Number(last)];
+  for (let i = 1; i < cores.length; i++) if (cores[i] === cores[i - 1]) throw bad('each segment runs the other core');
+  return { segments, tail: Number(last) as 0 | 1 };
+}
+
+const n = (x: number) => x.toLocaleString('en');
+/** Instructions between the checkpoint snapshots of a segment (re-running fewer is cheaper than a snapshot). */
+const CHECKPOINT = 16;
+const other = (c: 0 | 1) => (1 - c) as 0 | 1;
+
+/** Everything set up once: the chip, the session on core 0, the root state both calls start from. */
+class Exploration {
+  readonly dual: DualMachine;
+  readonly session: Session;
+  readonly image: AllocatorImage;
+  readonly calls: [CoreCall, CoreCall];
+  readonly base: LeakBaseline;
+  readonly hashRanges: Range[];
+  readonly root: DualSnapshot;
+  /** The session's live blocks, their bytes and counters at the root (restored after every schedule). */
+  private readonly rootLive: { block: Block; bytes: Uint8Array }[];
+  private readonly rootOps: number;
+  private readonly rootLiveBytes: number;
+  readonly K: number;
+  readonly quantum: number;
+  readonly budget: number;
+  W = 0;
+  private readonly callStart: [number, number] = [0, 0];
+
+  constructor(
+    readonly label: string,
+    elf: Uint8Array,
+    readonly opts: TwoCoreOptions,
+  ) {
+    const profile = getDualProfile(opts.mcu);
+    this.K = opts.preemptions ?? 2;
+    this.quantum = opts.quantum ?? 64;
+    this.budget = opts.budget ?? 100_000;
+    this.image = AllocatorImage.fromElf(elf, profile.core, { boot: 'auto', force: opts.force }, label);
+    this.dual = new DualMachine(profile, this.image.machine, { globalMonitor: opts.globalMonitor });
+    const { code, state, heapRegion, stackTop, stackLimit } = this.image.layout;
+    const heapSize = opts.heapSize ?? heapRegion.end - heapRegion.start;
+    const heap = { start: heapRegion.start, end: heapRegion.start + heapSize };
+    // Core 0 keeps the upper half of the stack, core 1 gets the lower half (docs/two-cores.md).
+    const mid = (stackLimit + Math.floor((stackTop - stackLimit) / 2)) & ~7;
+    const layouts: [Layout, Layout] = [
+      { code, state, heap, stackTop, stackLimit: mid },
+      { code, state, heap, stackTop: mid, stackLimit },
+    ];
+    for (const c of [0, 1] as const) {
+      const m = this.dual.cores[c];
+      m.addChecker(allowSio(containmentChecker(m.cpu, layouts[c])));
+      installStackLimit(m.cpu, layouts[c]);
+    }
+    this.hashRanges = [state, heap, { start: stackLimit, end: stackTop }];
+    this.session = new Session(this.image);
+    const s = this.session;
+    setUp(() => this.image.init(heapSize), 'sl_init');
+    this.base = leakBaseline(s);
+    // A heap with a few live blocks and a hole, made single-core on core 0.
+    const w = opts.workload ?? 'alloc-alloc';
+    const made = setUp(() => [s.alloc(24, 4), s.alloc(40, 8), s.alloc(16, 4)], 'the set-up allocations');
+    if (made.some((b) => b === null)) throw new Error(`${label}: the heap is too small for the set-up allocations (24, 40 and 16 bytes)`);
+    const [, b2, b3] = made as Block[];
+    setUp(() => s.dealloc(b2), 'the set-up dealloc');
+    const call = (fn: CoreCall['fn'], args: number[], block?: Block): CoreCall => ({
+      fn,
+      args,
+      block,
+      text: `${fn}(${args.map((a) => (a > 0xffff ? hex(a) : String(a))).join(', ')})`,
+    });
+    this.calls =
+      w === 'alloc-alloc'
+        ? [call('sl_alloc', [16, 4]), call('sl_alloc', [32, 8])]
+        : [call('sl_alloc', [16, 4]), call('sl_dealloc', [b3.ptr, b3.size, b3.align], b3)];
+    if (this.calls[1].block) {
+      s.live.delete(b3.id);
+      s.liveBytes -= b3.size;
+    }
+    this.rootLive = [...s.live.values()].map((block) => ({ block, bytes: this.image.machine.bus.peek(block.ptr, block.size) }));
+    this.rootOps = s.operations;
+    this.rootLiveBytes = s.liveBytes;
+    for (const c of [0, 1] as const) {
+      const m = this.dual.cores[c];
+      startCall(m, this.image.address(this.calls[c].fn), this.calls[c].args, layouts[c].stackTop);
+      this.callStart[c] = m.cpu.instructions;
+    }
+    this.root = this.dual.snapshot();
+  }
+
+  /** Instructions of each call run alone from the root (the default window is the longer). */
+  soloLengths(): [number, number] {
+    const out: [number, number] = [0, 0];
+    for (const c of [0, 1] as const) {
+      this.dual.restore(this.root);
+      try {
+        out[c] = runCore(this.dual.cores[c], this.budget, false).ran;
+      } catch {
+        out[c] = this.budget;
+      }
+    }
+    this.dual.restore(this.root);
+    return out;
+  }
+
+  private ran(c: 0 | 1): number {
+    return this.dual.cores[c].cpu.instructions - this.callStart[c];
+  }
+
+  /** Runs core c for up to count instructions; a failure (fault, violation) as a TwoCoreFailure-to-be. */
+  step(c: 0 | 1, count: number, stopAtSpin: boolean): { ran: number; spin: boolean; failure?: Omit<TwoCoreFailure, 'schedule'> } {
+    const m = this.dual.cores[c];
+    try {
+      const r = runCore(m, count, stopAtSpin);
+      if (r.stop === 'halt' || r.stop === 'returned') return { ran: r.ran, spin: r.spin };
+      const f = m.cpu.faults.at(-1);
+      const at = f ? ` at ${hex(f.pc)}${this.where(c, f.pc)}` : '';
+      const why =
+        r.stop === 'sleep'
+          ? `went to sleep (WFI/WFE) with nothing to wake it${this.where(c, m.cpu.pc)}`
+          : `faulted${at}: ${f?.message ?? r.stop}`;
+      return {
+        ran: r.ran,
+        spin: false,
+        failure: {
+          core: c,
+          violation: {
+            rule: r.stop === 'sleep' ? 'liveness' : 'faults',
+            operation: this.rootOps + 1 + c,
+            message: `core ${c}'s ${this.calls[c].text} ${why}`,
+            pc: f?.pc ?? m.cpu.pc,
+            ...m.describe(f?.pc ?? m.cpu.pc),
+          },
+        },
+      };
+    } catch (e) {
+      if (!(e instanceof Violation)) throw e;
+      return {
+        ran: 0,
+        spin: false,
+        failure: {
+          core: c,
+          violation: {
+            rule: e.rule,
+            operation: this.rootOps + 1 + c,
+            message: `core ${c}'s ${this.calls[c].text}: ${e.message}`,
+            pc: e.pc,
+            ...m.describe(e.pc),
+            address: e.address,
+            size: e.size,
+            access: e.access,
+            region: m.bus.regionOf(e.address),
+          },
+        },
+      };
+    }
+  }
+
+  private where(c: 0 | 1, pc: number): string {
+    const d = this.dual.cores[c].describe(pc);
+    const s = [d.symbol, d.source].filter(Boolean).join(' ');
+    return s ? ` (${s})` : '';
+  }
+
+  /** The fair tail from core `first`, then the checks; null when the schedule is safe. */
+  finish(first: 0 | 1): Omit<TwoCoreFailure, 'schedule'> | null {
+    let c = first;
+    for (;;) {
+      const m = this.dual.cores[c];
+      if (returned(m)) {
+        if (returned(this.dual.cores[other(c)])) break;
+        c = other(c);
+        continue;
+      }
+      const r = this.step(c, this.quantum, true);
+      if (r.failure) return r.failure;
+      if (!returned(m) && this.ran(c) >= this.budget) {
+        const o = other(c);
+        const state = returned(this.dual.cores[o])
+          ? `core ${o}'s ${this.calls[o].text} has returned`
+          : `core ${o} is at ${hex(this.dual.cores[o].cpu.pc)}${this.where(o, this.dual.cores[o].cpu.pc)}`;
+        return {
+          core: c,
+          violation: {
+            rule: 'liveness',
+            operation: this.rootOps + 1 + c,
+            message: `core ${c}'s ${this.calls[c].text} still running after ${n(this.budget)} instructions, at ${hex(m.cpu.pc)}${this.where(c, m.cpu.pc)}; ${state}`,
+            pc: m.cpu.pc,
+            ...m.describe(m.cpu.pc),
+          },
+        };
+      }
+      if (!returned(this.dual.cores[other(c)])) c = other(c);
+    }
+    try {
+      return this.check();
+    } finally {
+      this.resetSession();
+    }
+  }
+
+  /** The checks after both calls returned (the machine is changed: restore after). */
+  private check(): Omit<TwoCoreFailure, 'schedule'> | null {
+    const s = this.session,
+      heap = s.heap;
+    const fail = (rule: SessionViolation['rule'], message: string, extra: Partial<SessionViolation> = {}) => ({
+      violation: { rule, message, operation: this.rootOps + 2, ...extra },
+    });
+    const got: { core: 0 | 1; ptr: number; size: number; align: number }[] = [];
+    for (const c of [0, 1] as const) {
+      const call = this.calls[c];
+      if (call.fn !== 'sl_alloc') continue;
+      const ptr = this.dual.cores[c].cpu.r[0] >>> 0;
+      if (ptr === 0) continue;
+      const [size, align] = call.args;
+      const name = `core ${c}'s ${call.text}`;
+      const last = ptr + Math.max(size, 1) - 1;
+      if (ptr < heap.start || last >= heap.end) {
+        return {
+          core: c,
+          ...fail('blocks', `${name} returned ${hex(ptr)}–${hex(last)}, outside the heap ${hex(heap.start)}–${hex(heap.end - 1)}`, {
+            address: ptr,
+            size,
+          }),
+        };
+      }
+      if (ptr % align)
+        return { core: c, ...fail('blocks', `${name} returned ${hex(ptr)}, not ${align}-byte aligned`, { address: ptr, size }) };
+      for (const g of got) {
+        if (ptr < g.ptr + Math.max(g.size, 1) && g.ptr <= last) {
+          return {
+            core: c,
+            ...fail(
+              'blocks',
+              `core ${g.core}'s ${this.calls[g.core].text} returned ${hex(g.ptr)} and ${name} returned ${hex(ptr)}: ` +
+                `the same memory handed to both cores (${overlap(g.ptr, g.size, ptr, size)})`,
+              { address: Math.max(ptr, g.ptr), size },
+            ),
+          };
+        }
+      }
+      for (const { block: b } of this.rootLive) {
+        if (ptr < b.ptr + Math.max(b.size, 1) && b.ptr <= last) {
+          return {
+            core: c,
+            ...fail(
+              'blocks',
+              `${name} returned ${hex(ptr)}, which overlaps the live block made by operation ${b.op} at ${hex(b.ptr)} (${overlap(b.ptr, b.size, ptr, size)})`,
+              { address: ptr, size },
+            ),
+          };
+        }
+      }
+      got.push({ core: c, ptr, size, align });
+    }
+    // Metadata torn: a live block's bytes changed while the two calls ran.
+    for (const { block: b, bytes } of this.rootLive) {
+      const now = this.image.machine.bus.peek(b.ptr, b.size);
+      const i = now.findIndex((x, k) => x !== bytes[k]);
+      if (i >= 0) {
+        return fail(
+          'contents',
+          `the live block made by operation ${b.op} (${hex(b.ptr)}, ${b.size} bytes) no longer holds what was written to it after the two calls: ` +
+            `offset ${i} (${hex(b.ptr + i)}) was ${hex2(bytes[i]!)}, is ${hex2(now[i]!)}`,
+          { address: b.ptr + i, size: 1 },
+        );
+      }
+    }
+    // A block lost: free everything on core 0, then the leak rule.
+    try {
+      for (const g of got) {
+        const name = `freeing core ${g.core}'s block (sl_dealloc(${hex(g.ptr)}, ${g.size}, ${g.align})) on core 0`;
+        try {
+          this.image.dealloc(g.ptr, g.size, g.align);
+        } catch (e) {
+          if (e instanceof Violation)
+            return fail(e.rule, `${name}: ${e.message}`, { pc: e.pc, ...this.dual.cores[0].describe(e.pc), address: e.address });
+          if (e instanceof AllocatorCallError) return fail(e.result.stop === 'budget' ? 'liveness' : 'faults', `${name}: ${e.message}`);
+          throw e;
+        }
+      }
+      // The leak rule as checkNoLeak applies it, but the probe runs on the machine itself:
+      // the schedule's state is thrown away after, so no copy of SRAM is needed.
+      s.freeAll();
+      const start = largestAtStart(s, this.base);
+      if (start > 0 && this.image.alloc(start, 4).value === 0) {
+        const now = s.largestBlock(4, start - 1);
+        return fail('leak', leakMessage('after the two calls', now, start, heap.end - heap.start));
+      }
+    } catch (e) {
+      if (e instanceof ViolationError) return { violation: e.violation };
+      throw e;
+    }
+    return null;
+  }
+
+  /** Puts the session's books back as they were at the root (the machine is restored by the caller). */
+  private resetSession(): void {
+    const s = this.session;
+    s.live.clear();
+    for (const { block } of this.rootLive) s.live.set(block.id, block);
+    s.liveBytes = this.rootLiveBytes;
+    s.operations = this.rootOps;
+    s.violation = null;
+  }
+}
+
+const hex2 = (x: number) => `0x${x.toString(16).padStart(2, '0')}`;
+
+function overlap(a: number, as: number, b: number, bs: number): string {
+  const lo = Math.max(a, b),
+    hi = Math.min(a + Math.max(as, 1), b + Math.max(bs, 1)) - 1;
+  return lo === hi ? `the byte ${hex(lo)}` : `${hi - lo + 1} bytes, ${hex(lo)}–${hex(hi)}`;
+}
+
+/** Containment lets allocator code reach the SIO too: its spinlocks are the lock. */
+function allowSio(c: Checker): Checker {
+  return (pc, a, s, k, v) => {
+    if ((a - SIO_BASE) >>> 0 < SIO_SIZE) return;
+    c(pc, a, s, k, v);
+  };
+}
+
+/** A single-core set-up step; a rule it breaks is an Error (the allocator is broken on one core already). */
+function setUp<T>(f: () => T, what: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ViolationError || e instanceof Violation || e instanceof AllocatorCallError) {
+      throw new Error(`${what} failed on one core, before any two-core run: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+/** Explores an allocator (a built-in name or a path to an ELF built to the ABI) on a two-core profile. */
+export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCoreResult {
+  const t0 = performance.now();
+  const profile = getDualProfile(opts.mcu);
+  const path = isElfPath(allocator) ? allocator : imagePath(allocator, profile.base);
+  const x = new Exploration(allocator, readFileSync(path), opts);
+  const solo = x.soloLengths();
+  x.W = opts.window ?? Math.max(...solo);
+  const shard = opts.shard ?? WHOLE;
+  const stats = { schedules: 0, pruned: 0, distinct: 0, failing: 0, units: 0, unitsRun: 0 };
+  let failure: TwoCoreFailure | null = null;
+  const stopNow = () => failure !== null && !opts.all;
+
+  const leaf = (segments: Segment[], tail: 0 | 1) => {
+    stats.schedules++;
+    const f = x.finish(tail);
+    if (f) {
+      stats.failing++;
+      failure ??= { schedule: scheduleText(segments, tail), ...f };
+    }
+  };
+
+  if (opts.schedule !== undefined) {
+    const { segments, tail } = parseSchedule(opts.schedule);
+    x.dual.restore(x.root);
+    let bad: Omit<TwoCoreFailure, 'schedule'> | null = null;
+    for (const seg of segments) {
+      const r = x.step(seg.core, seg.count, false);
+      if (r.failure) {
+        bad = r.failure;
+        break;
+      }
+      if (r.ran < seg.count || returned(x.dual.cores[seg.core])) {
+        throw new RangeError(`schedule '${opts.schedule}': core ${seg.core} returned after ${r.ran} of the ${seg.count} instructions`);
+      }
+    }
+    stats.schedules = 1;
+    if (bad) failure = { schedule: opts.schedule, ...bad };
+    else leaf(segments, tail);
+  } else {
+    // explore(cur): at this state the schedule so far is `segments` and the tail would start with
+    // `cur`: run that leaf, then every way `cur` runs 1… instructions and is preempted. back()
+    // puts the machine back in this state after the leaf changed it.
+    let seen = new Map<string, number>();
+    const explore = (cur: 0 | 1, used: number, pos: number, segments: Segment[], back: () => void): void => {
+      const key = `${stateKey(x.dual, x.hashRanges)}/${cur}/${used}`;
+      const before = seen.get(key);
+      if (before !== undefined && before <= pos) {
+        stats.pruned++;
+        return;
+      }
+      if (before === undefined) stats.distinct++;
+      seen.set(key, pos);
+      leaf(segments, cur);
+      back();
+      if (stopNow() || used >= x.K) return;
+      preemptions(cur, used, pos, segments);
+    };
+    // The state after each instruction of `cur` is the prefix of a preemption: a checkpoint
+    // snapshot every CHECKPOINT instructions, and the few instructions since it run again.
+    const preemptions = (cur: 0 | 1, used: number, pos: number, segments: Segment[], only?: number): void => {
+      const o = other(cur);
+      if (returned(x.dual.cores[o])) return;
+      let checkpoint = x.dual.snapshot(),
+        at = 0,
+        count = 0;
+      const to = (k: number) => {
+        x.dual.restore(checkpoint);
+        if (k > at) runCore(x.dual.cores[cur], k - at, false);
+      };
+      while (pos + count < x.W && !stopNow()) {
+        if (count - at >= CHECKPOINT) {
+          checkpoint = x.dual.snapshot();
+          at = count;
+        }
+        const r = x.step(cur, 1, false);
+        count++;
+        if (r.failure) {
+          // The core broke a rule inside the segment: the schedule that runs it this far is the failing one.
+          stats.schedules++;
+          stats.failing++;
+          failure ??= { schedule: scheduleText([...segments, { core: cur, count }], o), ...r.failure };
+          return;
+        }
+        if (returned(x.dual.cores[cur])) return;
+        if (only !== undefined && count !== only) continue;
+        const k = count;
+        explore(o, used + 1, pos + k, [...segments, { core: cur, count: k }], () => to(k));
+        to(k);
+        if (only !== undefined) return;
+      }
+    };
+    // Units: for each first core, its schedule with no preemption, then one per length of its first segment.
+    for (const first of [0, 1] as const) {
+      const lengths = solo[first];
+      const firstUnits = 1 + Math.max(0, Math.min(lengths - 1, x.W));
+      for (let u = 0; u < firstUnits && !stopNow(); u++) {
+        const index = stats.units++;
+        if (!inShard(index, shard)) continue;
+        stats.unitsRun++;
+        seen = new Map();
+        x.dual.restore(x.root);
+        if (u === 0) {
+          stats.distinct++;
+          leaf([], first);
+        } else if (x.K > 0) preemptions(first, 0, 0, [], u);
+      }
+      if (stopNow()) break;
+    }
+  }
+
+  const seconds = (performance.now() - t0) / 1000;
+  const monitor = x.dual.globalMonitor;
+  const bounds = `≤ ${x.K} preemption${x.K === 1 ? '' : 's'} over ${n(x.W)} instructions`;
+  const of = shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : '';
+  const verdict = failure
+    ? `unsafe: schedule ${(failure as TwoCoreFailure).schedule}: ${(failure as TwoCoreFailure).violation.rule}: ${(failure as TwoCoreFailure).violation.message}`
+    : `safe at all ${n(stats.schedules)} schedules explored (${bounds}, ${n(stats.distinct)} distinct states)${of}`;
+  return {
+    allocator,
+    mcu: profile.name,
+    workload: opts.workload ?? 'alloc-alloc',
+    calls: [x.calls[0].text, x.calls[1].text],
+    preemptions: x.K,
+    window: x.W,
+    quantum: x.quantum,
+    globalMonitor: monitor,
+    shard: opts.shard ?? null,
+    units: stats.units,
+    unitsRun: stats.unitsRun,
+    schedules: stats.schedules,
+    pruned: stats.pruned,
+    distinct: stats.distinct,
+    failing: stats.failing,
+    failure,
+    verdict,
+    seconds,
+  };
+}
