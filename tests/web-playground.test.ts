@@ -4,7 +4,8 @@
 // API; a passing one runs to its end with one frame per operation; a user's ELF uploaded through
 // the file input gets the verdicts `sramlab check --json` gives for the same file. Nothing is
 // fetched from anywhere but the server, no page error is thrown, and the page runs under a
-// policy that forbids eval.
+// policy that forbids eval. Each lesson of docs/lessons/, picked by the name it tells a reader to
+// pick, sets its preset, runs it and shows what the lesson says; no-cas runs its CAS build.
 //
 // Without Chromium the test is skipped on a developer's machine and fails in CI (CI=true).
 // SRAMLAB_KEEP_SCREENSHOT=1 keeps the screenshot (its path is printed) to look at.
@@ -21,6 +22,7 @@ import { main } from '../cli.ts';
 import { hex } from '../emulator/elf.ts';
 import { AllocatorImage } from '../scenarios/image.ts';
 import { runScenario } from '../scenarios/index.ts';
+import { lessonPreset, lessonTitle } from '../web/lessons.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './support/chromium.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -334,6 +336,91 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     await page.setInputFiles('#elf-input', bad);
     await page.waitForFunction(() => !(document.getElementById('check-status')?.textContent ?? '').startsWith('checking'));
     expect(`sramlab: ${tmp}/${await page.textContent('#check-status')}\n`).toBe(cli.stderr);
+  });
+
+  const LESSONS = join(ROOT, 'docs', 'lessons');
+  /** Opens a lesson by the name it tells the reader to pick; checks the form took its preset and the page shows it. */
+  async function openLesson(file: string) {
+    const markdown = readFileSync(join(LESSONS, file), 'utf8');
+    const preset = lessonPreset(markdown);
+    const pick = /Pick "([^"]+)"/.exec(markdown)![1]!;
+    await page.click(`#lesson-list button:text-is("${pick}")`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done');
+    expect(await page.isVisible('#lesson')).toBe(true);
+    expect(await page.textContent('#lesson-text h2')).toBe(lessonTitle(markdown));
+    expect(await page.textContent('#lesson-watch')).toBe(`Watch: ${preset.watch}`);
+    for (const [id, value] of [
+      ['mcu', preset.mcu],
+      ['alloc', preset.alloc],
+      ['scenario', preset.scenario],
+      ['seed', String(preset.seed)],
+      ['ops', String(preset.ops)],
+      ['heap', String(preset.heap)],
+    ])
+      expect(await page.inputValue(`#${id}`), id).toBe(value);
+    return preset;
+  }
+
+  it('lesson 1 shows the memory map where the image puts the heap array and the stack', async () => {
+    const { watch } = await openLesson('01-memory-map.md');
+    const m = AllocatorImage.load('galloc', 'cortex-m0').machine;
+    const [heapStart, heapEnd, stackTop] = ['__heap_start', '__heap_end', '__stack_top'].map((s) => m.symbol(s)!);
+    const heap = `${hex(heapStart!)}–${hex(heapEnd! - 1)}`,
+      stack = `${hex(heapEnd!)}–${hex(stackTop! - 1)}`;
+    // The lesson names the same ranges the ELF's symbols give, and the page draws them.
+    expect(watch).toContain(heap);
+    expect(watch).toContain(stack);
+    const map = (await page.textContent('#memory-map'))!;
+    expect(map).toContain(`heap array (.heap)${heap}`);
+    expect(map).toContain(`stack${stack}`);
+  });
+
+  it('lesson 2 opens after op 8, whose 4-byte block sits in the hole behind op 4’s 100-byte block', async () => {
+    await openLesson('02-first-fit-heap.md');
+    expect(await frameLabel()).toMatch(/^9 \/ \d+: op 8: alloc\(4, 4\)/);
+    // Hand-worked: op 4's block is 0x20001028 + 100 bytes = 0x2000108c; op 5's starts at the next 16-byte boundary past a hole.
+    const blocks = await page.$$eval('#blocks li', (lis) => lis.map((li) => li.textContent ?? ''));
+    const at = blocks.findIndex((b) => b.startsWith(`${hex(0x20001028 + 100)} 4 B — op 8 `));
+    expect(at, blocks.join('\n')).toBeGreaterThan(0);
+    expect(blocks[at - 1]).toMatch(/^0x20001028 100 B — op 4 /);
+    expect(blocks[at + 1]).toMatch(/^0x200010a0 16 B — op 5 /);
+  });
+
+  it('lesson 3 opens after op 64: half the 48-byte blocks live, a hole between every two', async () => {
+    await openLesson('03-fragmentation.md');
+    expect(await frameLabel()).toMatch(/^65 \/ \d+: op 64: dealloc\(/);
+    // 42 blocks of 48 bytes filled the 2 KiB heap (42 × 48 = 2016); every other one freed leaves 21 × 48 = 1008 bytes live.
+    expect(await page.textContent('#heap-summary')).toMatch(/^live 1008 B in 21 blocks · /);
+  });
+
+  it('lesson 4 shows the stack rule at the address 8 bytes below __stack_limit, the stack bar past it', async () => {
+    await openLesson('04-heap-meets-stack.md');
+    const limit = AllocatorImage.load('galloc', 'cortex-m0').machine.symbol('__stack_limit')!;
+    expect(await page.textContent('#verdict')).toBe('ok: stack-collision was caught by the stack rule, as it must be');
+    expect(await field('rule')).toBe('stack');
+    expect(await field('address')).toBe(hex(limit - 8));
+    expect(await page.getAttribute('#stack-bar', 'class')).toContain('overflow');
+    expect(await page.textContent('#stack-text')).toContain('(crossed by 8 B)');
+  });
+
+  it('lesson 5 stops at the liveness rule where the API says the handler spins; no-cas runs its CAS build', async () => {
+    await openLesson('05-interrupts-locks-no-cas.md');
+    const v = runScenario('isr-reentrancy', 'galloc', 'cortex-m0', { seed: 1, ops: 1000, heap: 16384 }).violation!;
+    expect(await field('rule')).toBe('liveness');
+    expect(await field('pc')).toBe(hex(v.pc!));
+    expect(await field('symbol')).toMatch(/^sl_alloc/);
+    // The lesson's next step: no-cas on an ARMv6-M core faults at the first exclusive; on ARMv7-M it holds.
+    await page.selectOption('#scenario', 'no-cas');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done');
+    expect(await page.textContent('#verdict')).toBe('ok: no-cas was caught by the faults rule, as it must be');
+    expect(await page.textContent('#violation p')).toContain('has no exclusive-access (CAS) instructions');
+    const m3 = runScenario('no-cas', 'galloc', 'cortex-m3', { seed: 1, ops: 1000, heap: 16384 });
+    await page.selectOption('#mcu', 'cortex-m3');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done');
+    expect(await page.textContent('#verdict')).toBe(`ok: ${m3.operations} operations, every check held`);
+    await page.screenshot({ path: join(tmp, 'lesson.png'), fullPage: true });
   });
 
   it('fetched nothing from elsewhere and threw nothing', () => {

@@ -1,19 +1,21 @@
 // Builds the playground into a folder any static host serves (default dist/web): the page,
 // its styles, main.js (the emulator, the scenarios and the checks, bundled by esbuild for the
-// browser), and the committed allocator images with a catalogue.json naming them. Nothing is
-// fetched from anywhere but that folder.
+// browser), and the committed allocator images with a catalogue.json naming them (and the
+// images a scenario runs in their place: no-cas's CAS builds). The lessons of docs/lessons/ are
+// bundled into main.js as text. Nothing is fetched from anywhere but that folder.
 //
 // The scenarios import a few Node modules for what the page never does (reading images by
 // path, worker threads, a footprint script's entry point). They are bundled as web/node-shim.ts,
 // whose functions refuse to run, so a path the page should not take fails loudly.
 
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin, stop } from 'esbuild';
 import { PROFILES } from '../emulator/profiles.ts';
 import { discoverAllocators, IMAGES_DIR, imageName } from '../firmware/allocators.ts';
-import { SCENARIOS } from '../scenarios/index.ts';
+import { type Expectation, SCENARIOS } from '../scenarios/index.ts';
+import type { Rule } from '../scenarios/session.ts';
 
 const WEB_DIR = import.meta.dirname;
 const REPO = resolve(WEB_DIR, '..');
@@ -24,6 +26,11 @@ export interface Catalogue {
   profiles: { name: string; summary: string }[];
   allocators: { name: string; description: string }[];
   scenarios: { name: string; description: string }[];
+  /**
+   * Per scenario, per `<allocator>-<mcu>`: the image it runs instead of the committed one (a
+   * path under the build folder) and what must catch it there, as Scenario.variant says.
+   */
+  variants: Record<string, Record<string, { file: string; expect: Rule | Expectation }>>;
 }
 
 const NODE_BUILTINS = /^(node:)?(fs|path|os|url|module|worker_threads)$/;
@@ -61,6 +68,7 @@ export async function buildWeb(out = DEFAULT_OUT): Promise<WebBuild> {
     sourcemap: true,
     logLevel: 'error',
     plugins: [nodeShim(nodeImports)],
+    loader: { '.md': 'text' },
     // firmware/allocators.ts places the repository by its own folder; in the page nothing is read from there.
     define: { 'import.meta.dirname': '"/sramlab/firmware"', 'process.argv': '[]' },
   }).finally(() => stop());
@@ -73,12 +81,26 @@ export async function buildWeb(out = DEFAULT_OUT): Promise<WebBuild> {
       if (existsSync(file)) copyFileSync(file, join(out, 'images', imageName(a.name, p.name)));
     }
   }
-  const offered = new Set(readdirSync(join(out, 'images')));
+  const offered = new Set(readdirSync(join(out, 'images')).filter((f) => f.endsWith('.elf')));
+  const variants: Catalogue['variants'] = {};
+  for (const s of SCENARIOS.filter((x) => x.variant)) {
+    variants[s.name] = {};
+    for (const a of allocators) {
+      for (const p of profiles) {
+        const v = offered.has(imageName(a.name, p.name)) ? s.variant!(a.name, p.name) : undefined;
+        if (!v) continue;
+        const file = `images/${basename(dirname(v.elf))}/${basename(v.elf)}`;
+        mkdirSync(dirname(join(out, file)), { recursive: true });
+        copyFileSync(v.elf, join(out, file));
+        variants[s.name]![`${a.name}-${p.name}`] = { file, expect: v.expect };
+      }
+    }
+  }
   const catalogue: Catalogue = {
     profiles,
     allocators: allocators.filter((a) => profiles.some((p) => offered.has(imageName(a.name, p.name)))),
-    // no-cas runs separate CAS builds that the page does not carry.
-    scenarios: SCENARIOS.filter((s) => !s.variant).map(({ name, description }) => ({ name, description })),
+    scenarios: SCENARIOS.map(({ name, description }) => ({ name, description })),
+    variants,
   };
   writeFileSync(join(out, 'catalogue.json'), `${JSON.stringify(catalogue, null, 2)}\n`);
   return { out, nodeImports: [...new Set(nodeImports)].sort() };

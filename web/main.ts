@@ -1,7 +1,8 @@
 // The playground page: the same machine, scenarios and checks as the CLI, run in the browser.
 // A run records one frame per operation (the heap by owner, the stack's peak, the registers)
 // and a last frame where it stopped, so the page steps through what happened; an uploaded ELF
-// goes through the scenarios `sramlab check` runs, every check on.
+// goes through the scenarios `sramlab check` runs, every check on. The Lessons panel opens one
+// of docs/lessons/ beside the machine and runs its preset.
 
 import { ElfError, hex } from '../emulator/elf.ts';
 import { disassemble } from '../emulator/isa/disasm.ts';
@@ -10,9 +11,12 @@ import type { Machine } from '../emulator/machine.ts';
 import { bytes, defaultCellBytes, describeOperation, type HeapMap, type HeapSpan, HeapTracker, heapMap } from '../scenarios/heap-map.ts';
 import { AllocatorImage, ImageError } from '../scenarios/image.ts';
 import { type BandKind, type ImageMap, imageMap } from '../scenarios/image-map.ts';
-import { type ImageTarget, runScenarioOnImage, type ScenarioResult } from '../scenarios/index.ts';
-import type { Session } from '../scenarios/session.ts';
+import { type Expectation, type ImageTarget, runScenarioOnImage, type ScenarioResult } from '../scenarios/index.ts';
+import type { Rule, Session } from '../scenarios/session.ts';
 import type { Catalogue } from './build.ts';
+import { LESSON_TEXTS } from './lesson-texts.ts';
+import { type LessonPreset, lessonPreset, lessonTitle } from './lessons.ts';
+import { renderMarkdown } from './markdown.ts';
 
 /** One moment of a run: after an operation, or where the run stopped. */
 interface Frame {
@@ -136,6 +140,8 @@ interface Source {
   label: string;
   elf: Uint8Array;
   user: boolean;
+  /** A scenario's own build run in place of the allocator's image (no-cas's CAS build), and what must catch it. */
+  variant?: { scenario: string; expect: Rule | Expectation };
 }
 
 /** Scenarios a given image cannot run, or runs only on request (as cli/check.ts leaves them out). */
@@ -170,7 +176,14 @@ function target(scenario: string, mcu: string, src: Source): ImageTarget {
   return {
     allocator: src.label,
     mcu,
-    makeImage: () => AllocatorImage.fromElf(src.elf, mcu, src.user ? { boot: 'auto' } : {}, src.user ? src.label : `${src.label}-${mcu}`),
+    makeImage: () =>
+      AllocatorImage.fromElf(
+        src.elf,
+        mcu,
+        src.user ? { boot: 'auto' } : {},
+        src.user ? src.label : `${src.label}-${mcu}${src.variant ? ` (${src.variant.scenario} variant)` : ''}`,
+      ),
+    ...(src.variant ? { expect: src.variant.expect } : {}),
     replay: (q) =>
       src.user
         ? `sramlab check ${src.label} --mcu ${mcu} --scenario ${scenario} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`
@@ -191,6 +204,9 @@ function runRecorded(scenario: string, mcu: string, src: Source, params: { seed:
     });
   });
   const v = result.violation ?? result.caught;
+  // A run stopped inside sl_init (no-cas on ARMv6-M) has no heap yet: draw the range it was given, with what it wrote there.
+  if (!session!.image.heap)
+    session!.image.heap = { start: session!.image.layout.heapRegion.start, end: session!.image.layout.heapRegion.start + result.heap };
   const last = frameOf(
     session!,
     tracker!,
@@ -523,29 +539,34 @@ function problem(e: unknown): string {
 
 const images = new Map<string, Uint8Array>();
 
-async function builtIn(alloc: string, mcu: string): Promise<Source> {
-  const name = `${alloc}-${mcu}.elf`;
-  let elf = images.get(name);
+/** A built-in allocator's image for a scenario: its committed one, or the scenario's own build of it (catalogue.variants). */
+async function builtIn(alloc: string, mcu: string, scenario: string): Promise<Source> {
+  const variant = catalogue.variants[scenario]?.[`${alloc}-${mcu}`];
+  const file = variant?.file ?? `images/${alloc}-${mcu}.elf`;
+  let elf = images.get(file);
   if (!elf) {
-    const r = await fetch(`images/${name}`);
-    if (!r.ok) throw new ImageError(`no image ${name} in this build`);
+    const r = await fetch(file);
+    if (!r.ok) throw new ImageError(`no image ${file.replace(/^images\//, '')} in this build`);
     elf = new Uint8Array(await r.arrayBuffer());
-    images.set(name, elf);
+    images.set(file, elf);
   }
-  return { label: alloc, elf, user: false };
+  return { label: alloc, elf, user: false, ...(variant ? { variant: { scenario, expect: variant.expect } } : {}) };
 }
 
 /** Lets the page paint "running…" before a synchronous run takes the thread. */
 const paint = () => new Promise((r) => setTimeout(r, 0));
 
-async function runSelected(): Promise<void> {
+/** Runs what the form says; frame: the frame to open (after that operation), else where the run stopped. */
+async function runSelected(frame: number | 'last' = 'last'): Promise<void> {
   const status = $('status');
   status.textContent = 'running…';
   await paint();
   try {
     const mcu = $<HTMLSelectElement>('mcu').value;
-    const src = await builtIn($<HTMLSelectElement>('alloc').value, mcu);
-    showRun(runRecorded($<HTMLSelectElement>('scenario').value, mcu, src, params()));
+    const scenario = $<HTMLSelectElement>('scenario').value;
+    const src = await builtIn($<HTMLSelectElement>('alloc').value, mcu, scenario);
+    showRun(runRecorded(scenario, mcu, src, params()));
+    if (frame !== 'last') show(current!.frames.findIndex((f) => f.op === frame));
     status.textContent = 'done';
   } catch (e) {
     status.textContent = problem(e);
@@ -606,6 +627,51 @@ async function checkUpload(file: File): Promise<void> {
   }
 }
 
+// ---- the lessons ---------------------------------------------------------------------------
+
+/** "Lesson 3: fragmentation" is offered as "3. Fragmentation", the name the lessons tell a reader to pick. */
+const lessonLabel = (title: string): string => title.replace(/^Lesson (\d+): (.)/, (_, n: string, c: string) => `${n}. ${c.toUpperCase()}`);
+
+/** Sets the form to a lesson's preset, shows the lesson beside the machine, and runs it. */
+async function openLesson(file: string): Promise<void> {
+  const lesson = LESSON_TEXTS.find((l) => l.file === file);
+  if (!lesson) return;
+  const preset: LessonPreset = lessonPreset(lesson.markdown);
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#lesson-list button'))
+    b.classList.toggle('current', b.dataset.lesson === file);
+  $<HTMLSelectElement>('mcu').value = preset.mcu;
+  $<HTMLSelectElement>('alloc').value = preset.alloc;
+  $<HTMLSelectElement>('scenario').value = preset.scenario;
+  $<HTMLInputElement>('seed').value = String(preset.seed);
+  $<HTMLInputElement>('ops').value = String(preset.ops);
+  $<HTMLInputElement>('heap').value = String(preset.heap);
+  $('lesson-watch').textContent = `Watch: ${preset.watch}`;
+  $('lesson-text').replaceChildren(
+    ...renderMarkdown(lesson.markdown, (href) => (LESSON_TEXTS.some((l) => l.file === href) ? () => void openLesson(href) : null)),
+  );
+  $('lesson').hidden = false;
+  $('lesson').scrollTop = 0;
+  document.body.classList.add('lesson-open');
+  await runSelected(preset.frame);
+}
+
+function setUpLessons(): void {
+  $('lesson-list').replaceChildren(
+    ...LESSON_TEXTS.map(({ file, markdown }) => {
+      const b = el('button', lessonLabel(lessonTitle(markdown))) as HTMLButtonElement;
+      b.type = 'button';
+      b.dataset.lesson = file;
+      b.addEventListener('click', () => void openLesson(file));
+      return b;
+    }),
+  );
+  $('lesson-close').addEventListener('click', () => {
+    $('lesson').hidden = true;
+    document.body.classList.remove('lesson-open');
+    for (const b of document.querySelectorAll('#lesson-list button')) b.classList.remove('current');
+  });
+}
+
 // ---- set-up --------------------------------------------------------------------------------
 
 let catalogue: Catalogue;
@@ -628,6 +694,7 @@ async function start(): Promise<void> {
   options($('alloc'), catalogue.allocators);
   options($('scenario'), catalogue.scenarios);
   $('run').addEventListener('click', () => void runSelected());
+  setUpLessons();
   $('step-first').addEventListener('click', () => show(0));
   $('step-prev').addEventListener('click', () => show(at - 1));
   $('step-next').addEventListener('click', () => show(at + 1));
