@@ -21,6 +21,8 @@ import {
 } from '../gates/check.ts';
 import { AllocatorImage, ImageError } from '../scenarios/image.ts';
 import { runScenarioOnImage, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
+import { parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
+import { pickShard, type Shard } from '../shard/partition.ts';
 import {
   type Ctx,
   checkReportPath,
@@ -52,6 +54,7 @@ interface CheckOptions extends GateOptions, GdbCliOptions {
   junit?: string;
   quiet?: boolean;
   force?: boolean;
+  shard?: Shard;
 }
 
 /**
@@ -99,7 +102,7 @@ export function skippedScenarios(requested: string | undefined, image: Allocator
 const profileSummary = (p: Profile) => ({ name: p.name, arch: p.arch, flashSize: p.flashSize, sramSize: p.sramSize, clockHz: p.clockHz });
 
 /** One scenario's outcome. Time is emulated, from the cycle counter: the same on every machine. */
-interface ScenarioOutcome {
+export interface ScenarioOutcome {
   name: string;
   ok: boolean;
   cycles: number;
@@ -107,7 +110,7 @@ interface ScenarioOutcome {
   result: ScenarioResult;
 }
 
-interface CheckReport {
+export interface CheckReport {
   schema: 'sramlab.check/1';
   image: {
     path: string;
@@ -128,6 +131,8 @@ interface CheckReport {
   scenarios: ScenarioOutcome[];
   /** With --max-op-cycles, --max-stack or --baseline: what the gates found (ok counts them). */
   gates?: GatesReport;
+  /** With --shard: which part of which whole this is (shard/info.ts); its scenarios are the shard's. */
+  shard?: ShardInfo;
 }
 
 /** Brings the image up, turning a broken ELF or a missing symbol into one line of bad input. */
@@ -230,7 +235,7 @@ function xmlAttr(s: string): string {
 
 const seconds = (s: number) => s.toFixed(6);
 
-function junitXml(report: CheckReport): string {
+export function junitXml(report: CheckReport): string {
   const { profile, scenarios } = report;
   const suite = `sramlab check ${report.image.path} on ${profile.name}`;
   const total = seconds(scenarios.reduce((t, s) => t + s.emulatedSeconds, 0));
@@ -293,6 +298,58 @@ function junitXml(report: CheckReport): string {
 
 // ---- the command --------------------------------------------------------------------------
 
+/** The first line of check's terminal report. */
+const headerLine = (path: string, mcu: string, boot: CheckReport['image']['boot']) =>
+  `sramlab check ${path} on ${mcu} (${boot === 'reset' ? 'from its reset handler' : 'no vector table: from its segments, sl_init first'})`;
+
+const skipLine = (s: SkippedScenario) => `  ${chalk.yellow('SKIP')} ${s.name.padEnd(16)} ${s.reason}`;
+
+function gateReportLines(g: GatesReport, quiet: boolean | undefined): string[] {
+  return gateLines(g, { fail: chalk.red, pass: chalk.green }).filter((line) => !(quiet && line.includes('PASS')));
+}
+
+function summaryLine(r: CheckReport): string {
+  const n = r.scenarios.length;
+  return (
+    `${n} scenario${n === 1 ? '' : 's'}: ${r.passed} passed, ${r.failed} failed` +
+    (r.skipped ? `, ${r.skipped} skipped (${r.skippedScenarios.map((s) => s.name).join(', ')})` : '')
+  );
+}
+
+/**
+ * The terminal report of a finished check, line for line what check printed as it ran (less
+ * --gdb's lines): `sramlab merge` prints a merged report with it.
+ */
+export function printCheckReport(r: CheckReport, opts: { quiet?: boolean }, say: (line: string) => void): void {
+  if (!opts.quiet) say(headerLine(r.image.path, r.profile.name, r.image.boot));
+  for (const s of r.scenarios) if (!(opts.quiet && s.ok)) printOutcome(s, say);
+  for (const s of r.skippedScenarios) say(skipLine(s));
+  if (r.gates) for (const line of gateReportLines(r.gates, opts.quiet)) say(line);
+  say(summaryLine(r));
+}
+
+/** The gates over a merged report's scenarios, as the unsharded check would have run them (the baseline is read again). */
+export function gatesOfMerged(r: CheckReport): GatesReport | undefined {
+  if (!r.gates) return undefined;
+  const o: GateOptions = {
+    maxOpCycles: r.gates.maxOpCycles ?? undefined,
+    maxStack: r.gates.maxStackBytes ?? undefined,
+    baseline: r.gates.baseline ?? undefined,
+    tolerance: r.gates.tolerance,
+  };
+  const baseline = o.baseline !== undefined ? loadBaseline(o.baseline, { mcu: r.profile.name, seed: r.seed, ops: r.ops }) : undefined;
+  return runGates(
+    o,
+    r.scenarios.map((s) => s.result),
+    r.image.footprint,
+    baseline,
+  );
+}
+
+/** The footprint a report names: the first scenario's (in run order) that measured the in-heap figures. */
+export const measuredFootprint = (scenarios: readonly ScenarioOutcome[]) =>
+  scenarios.map((s) => s.result.footprint).find((f) => f.largestBlockAfterInit !== null);
+
 function printOutcome(s: ScenarioOutcome, say: (line: string) => void): void {
   const r = s.result;
   const ops = `${r.operations} operations, ${seconds(s.emulatedSeconds)} s emulated`;
@@ -313,7 +370,9 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   const baseline =
     opts.baseline !== undefined ? loadBaseline(opts.baseline, { mcu: profile.name, seed: opts.seed, ops: opts.ops }) : undefined;
   const image = bringUp(path, elf, profile, opts.force);
-  const names = chooseScenarios(opts.scenario, image);
+  const whole = chooseScenarios(opts.scenario, image);
+  // --shard: this run's part of the scenarios, dealt round-robin in check's own order.
+  const names = opts.shard ? pickShard(whole, opts.shard) : whole;
   const skipped = skippedScenarios(opts.scenario, image);
   const region = image.layout.heapRegion.end - image.layout.heapRegion.start;
   if (opts.heap !== undefined && opts.heap > region) {
@@ -335,10 +394,8 @@ function check(path: string, opts: CheckOptions, io: Io): number {
     }
   }
   const params: ScenarioParams = { seed: opts.seed, ops: opts.ops, heap: opts.heap };
-  if (!opts.json && !opts.quiet) {
-    const boot = image.boot === 'reset' ? 'from its reset handler' : 'no vector table: from its segments, sl_init first';
-    say(`sramlab check ${path} on ${profile.name} (${boot})`);
-  }
+  if (!opts.json && !opts.quiet) say(headerLine(path, profile.name, image.boot));
+  if (!opts.json && opts.shard) say(shardLine(opts.shard, names.length, whole.length, 'scenarios'));
   const scenarios: ScenarioOutcome[] = [];
   // --gdb: the first scenario that breaks a rule stops there and waits for gdb (cli/gdb.ts).
   const gdb = GdbSession.open(opts, io, true);
@@ -354,7 +411,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
     if (!opts.json && !(opts.quiet && s.ok)) printOutcome(s, say);
   }
   gdb?.close();
-  if (!opts.json) for (const s of skipped) say(`  ${chalk.yellow('SKIP')} ${s.name.padEnd(16)} ${s.reason}`);
+  if (!opts.json) for (const s of skipped) say(skipLine(s));
   const failed = scenarios.filter((s) => !s.ok).length;
   const report: CheckReport = {
     schema: 'sramlab.check/1',
@@ -363,7 +420,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
       boot: image.boot,
       layout: image.layout,
       // The in-heap figures are measured by a run: the first scenario that measured them.
-      footprint: scenarios.map((s) => s.result.footprint).find((f) => f.largestBlockAfterInit !== null) ?? {
+      footprint: measuredFootprint(scenarios) ?? {
         ...footprint(image.machine.image!),
         largestBlockAfterInit: null,
         heapBytesGoneAtInit: null,
@@ -387,17 +444,27 @@ function check(path: string, opts: CheckOptions, io: Io): number {
       baseline,
     );
     report.ok &&= report.gates.ok;
-    if (!opts.json)
-      for (const line of gateLines(report.gates, { fail: chalk.red, pass: chalk.green }))
-        if (!(opts.quiet && line.includes('PASS'))) say(line);
+    if (!opts.json) for (const line of gateReportLines(report.gates, opts.quiet)) say(line);
+  }
+  if (opts.shard) {
+    const run = {
+      elf: path,
+      mcu: profile.name,
+      scenario: whole,
+      seed: opts.seed,
+      ops: opts.ops,
+      heap: opts.heap ?? null,
+      force: opts.force === true,
+      maxOpCycles: opts.maxOpCycles ?? null,
+      maxStack: opts.maxStack ?? null,
+      baseline: opts.baseline ?? null,
+      tolerance: opts.tolerance ?? null,
+    };
+    report.shard = shardInfo(opts.shard, 'check', run, whole.length, names.length);
   }
   if (opts.junit !== undefined) writeReportAtomically(opts.junit, junitXml(report), '--junit');
   if (opts.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-  else
-    say(
-      `${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}: ${report.passed} passed, ${failed} failed` +
-        (skipped.length ? `, ${skipped.length} skipped (${skipped.map((s) => s.name).join(', ')})` : ''),
-    );
+  else say(summaryLine(report));
   return report.ok ? 0 : 1;
 }
 
@@ -431,7 +498,12 @@ export function checkCommand(ctx: Ctx): Command {
         'gate: a previous `check --json`; fail when p99 or max cycles per kind, peak stack or footprint grew by more than --tolerance',
         parseNonEmpty,
       )
-      .option('--tolerance <percent>', 'with --baseline: the growth allowed, in % (default 5)', parseToleranceOption),
+      .option('--tolerance <percent>', 'with --baseline: the growth allowed, in % (default 5)', parseToleranceOption)
+      .option(
+        '--shard <k/n>',
+        'run only part k of n of the scenarios (round-robin); join the parts with `sramlab merge`',
+        parseShardOption,
+      ),
     false,
   )
     .addHelpText(
@@ -441,6 +513,7 @@ export function checkCommand(ctx: Ctx): Command {
         'sramlab check examples/c-allocator/bump-cortex-m3.elf --mcu cortex-m3 --scenario smoke,alignment --json',
         'sramlab check firmware.elf --max-op-cycles 2000 --max-stack 256 --baseline previous.json --tolerance 5',
         'sramlab check firmware.elf --gdb 3333     # stops at the first broken rule; gdb-multiarch firmware.elf -ex "target remote :3333"',
+        'sramlab check firmware.elf --shard 2/8 --json > shard-2.json   # one of 8 CI jobs; then: sramlab merge shard-*.json --junit sramlab.xml',
       ]) +
         '\nReplay lines start the way sramlab was started (npx sramlab, sramlab, node bin/sramlab.js) and repeat the path as given.\nExit status: 0 every check and gate held, 1 a check or gate failed, 2 bad input (an unreadable ELF or baseline, a missing ABI symbol, a wrong flag).\n',
     )

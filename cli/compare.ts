@@ -5,9 +5,11 @@ import { Command } from 'commander';
 import { PROFILES } from '../emulator/profiles.ts';
 import { heapMapViews } from '../report/heap-maps.ts';
 import { renderCompareHtml } from '../report/html.ts';
-import { type CompareReport, compare, jobsOf } from '../scenarios/compare.ts';
+import { type CompareReport, compare, jobsOf, shardJobsOf } from '../scenarios/compare.ts';
 import { AllocatorImage, allocatorName, isElfPath, type LoadOptions, shellWord } from '../scenarios/image.ts';
 import { runScenario, SCENARIOS, type ScenarioParams } from '../scenarios/index.ts';
+import { parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
+import type { Shard } from '../shard/partition.ts';
 import { renderCompare } from '../views/compare-table.ts';
 import { terminalColumns } from '../views/text-width.ts';
 import { chooseScenarios } from './check.ts';
@@ -28,6 +30,7 @@ import {
   parseSeed,
   parseSize,
   showProgress,
+  UsageError,
   writeReportAtomically,
 } from './common.ts';
 import { checkHeapFits } from './heap.ts';
@@ -46,7 +49,11 @@ interface CompareCliOptions {
   quiet?: boolean;
   wide?: boolean;
   force?: boolean;
+  shard?: Shard;
 }
+
+/** sramlab.compare/1, with the `shard` member of a sharded run. */
+export type ShardedCompareReport = CompareReport & { shard?: ShardInfo };
 
 async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
   const allocators = allocatorListArg(opts.alloc);
@@ -67,10 +74,13 @@ async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
     heap: opts.heap,
     workers: opts.workers,
     load,
+    shard: opts.shard,
   };
   if (opts.html !== undefined) checkReportPath(opts.html, '--html');
+  if (opts.html !== undefined && opts.shard)
+    throw new UsageError('--html with --shard: a page of one part is no report; write it with `sramlab merge … --html`');
   if (o.heap !== undefined) {
-    for (const j of jobsOf(o)) {
+    for (const j of shardJobsOf(o)) {
       checkHeapFits(
         (heap, observe) => runScenario(j.scenario, j.allocator, j.mcu, { seed: o.seed, ops: o.ops, heap }, { ...load, observe }),
         o.heap,
@@ -78,9 +88,9 @@ async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
       );
     }
   }
-  const total = jobsOf(o).length;
+  const total = shardJobsOf(o).length;
   const t0 = performance.now();
-  const report = await compare(
+  const report: ShardedCompareReport = await compare(
     o,
     showProgress(opts)
       ? (done) => {
@@ -92,8 +102,22 @@ async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
       : undefined,
   );
   for (const r of report.results) r.replay = asInvoked(r.replay);
+  const secs = (performance.now() - t0) / 1000;
+  if (opts.shard) {
+    const run = {
+      alloc: o.allocators,
+      mcu: o.mcus,
+      scenario: o.scenarios,
+      seed: o.seed,
+      ops: o.ops,
+      heap: o.heap ?? null,
+      force: opts.force === true,
+    };
+    report.shard = { ...shardInfo(opts.shard, 'compare', run, jobsOf(o).length, total), seconds: secs };
+  }
   if (opts.json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-  else printCompare(report, o.scenarios, (performance.now() - t0) / 1000, opts.wide === true, (line) => println(io, line));
+  else if (opts.shard) printShard(report, opts.shard, jobsOf(o).length, secs, (line) => println(io, line));
+  else printCompare(report, o.scenarios, secs, opts.wide === true, (line) => println(io, line));
   if (opts.html !== undefined) writeHtml(opts.html, report, o.allocators, o.mcus[0]!, { seed: o.seed, ops: o.ops, heap: o.heap }, opts, io);
   return report.results.every((r) => r.ok) ? 0 : 1;
 }
@@ -117,13 +141,13 @@ function userImageScenarios(allocators: string[], mcus: string[], requested: str
 }
 
 /** The page, with heap maps of each allocator on the first profile compared (one short run each, in this thread). */
-function writeHtml(
+export function writeHtml(
   file: string,
   report: CompareReport,
   allocators: string[],
   mcu: string,
   params: ScenarioParams,
-  opts: CompareCliOptions,
+  opts: Pick<CompareCliOptions, 'quiet' | 'force'>,
   io: Io,
 ): void {
   // A user's image is named by its file name on the page, as in the results.
@@ -140,8 +164,21 @@ function writeHtml(
   if (!opts.quiet) io.err(`${paintErr.dim('HTML report:')} ${file}\n`);
 }
 
+/** A shard's part is no table (its rows have holes): one line per run, then the count. */
+function printShard(report: CompareReport, s: Shard, whole: number, secs: number, say: (line: string) => void): void {
+  say(shardLine(s, report.results.length, whole, 'runs'));
+  for (const r of report.results) {
+    const what = r.ok ? chalk.green(r.caught ? `✓ caught ${r.caught.rule}` : '✓') : chalk.red(`✗ ${r.violation?.rule}`);
+    say(`  ${what} ${r.allocator} / ${r.mcu} / ${r.scenario}`);
+  }
+  const failed = report.results.filter((r) => !r.ok).length;
+  say(
+    `${report.results.length} runs, ${failed} with a broken rule, in ${secs.toFixed(1)} s; join the shards with \`${invocation()} merge\``,
+  );
+}
+
 /** The table, laid out for the screen (views/compare-table.ts); chalk adds no colour when stdout is not a terminal. */
-function printCompare(report: CompareReport, scenarios: string[], secs: number, wide: boolean, say: (line: string) => void): void {
+export function printCompare(report: CompareReport, scenarios: string[], secs: number, wide: boolean, say: (line: string) => void): void {
   const lines = renderCompare({
     scenarios,
     results: report.results,
@@ -176,6 +213,7 @@ export function compareCommand(ctx: Ctx): Command {
       parseNonEmpty,
     )
     .option('--quiet', 'no progress bar, no note of the file written')
+    .option('--shard <k/n>', 'run only part k of n of the runs (round-robin); join the parts with `sramlab merge`', parseShardOption)
     .addHelpText(
       'after',
       EXAMPLES([
@@ -184,6 +222,7 @@ export function compareCommand(ctx: Ctx): Command {
         'sramlab compare --scenario fill-and-drain --json > results.json',
         'sramlab compare --mcu cortex-m0,cortex-m3 --html report.html',
         'sramlab compare --alloc galloc,./fw.elf --mcu cortex-m0 --html report.html   # your image beside a built-in',
+        'sramlab compare --shard 3/8 --json > shard-3.json   # one of 8 CI jobs; then: sramlab merge shard-*.json --html report.html',
       ]) +
         `
 A path to your own image (it contains '/' or ends in .elf) runs beside the built-ins and is named

@@ -3,6 +3,7 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { pickShard, type Shard, WHOLE } from '../shard/partition.ts';
 import type { LoadOptions } from './image.ts';
 import { runScenario, type ScenarioParams, type ScenarioResult } from './index.ts';
 
@@ -25,6 +26,8 @@ export interface CompareOptions extends ScenarioParams {
   workers?: number;
   /** How each image is loaded (e.g. force: run a user's image built for another architecture). */
   load?: LoadOptions;
+  /** --shard: run only this part of the jobs (default: the whole). */
+  shard?: Shard;
 }
 
 export interface CompareReport {
@@ -39,8 +42,11 @@ export function jobsOf(o: CompareOptions): CompareJob[] {
   return o.allocators.flatMap((allocator) => o.mcus.flatMap((mcu) => o.scenarios.map((scenario) => ({ scenario, allocator, mcu }))));
 }
 
+/** The jobs this run does: its shard's, in the whole's order. */
+export const shardJobsOf = (o: CompareOptions): CompareJob[] => pickShard(jobsOf(o), o.shard ?? WHOLE);
+
 export async function compare(o: CompareOptions, onProgress?: (done: number, total: number) => void): Promise<CompareReport> {
-  const jobs = jobsOf(o);
+  const jobs = shardJobsOf(o);
   const params: ScenarioParams = { seed: o.seed, ops: o.ops, heap: o.heap };
   const width = Math.max(1, Math.min(o.workers ?? availableParallelism(), jobs.length));
   const results: ScenarioResult[] = new Array(jobs.length);

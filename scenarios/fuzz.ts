@@ -3,6 +3,7 @@
 // `sramlab fuzz --replay` runs again. Blocks are named by the op that allocated them, so a
 // shrunk sequence still means the same thing.
 
+import { inShard, type Shard, WHOLE } from '../shard/partition.ts';
 import { AllocatorImage, type LoadOptions } from './image.ts';
 import { checkNoLeak, leakBaseline } from './leak.ts';
 import { Prng } from './prng.ts';
@@ -129,9 +130,37 @@ export interface FuzzResult {
   replay: string | null;
 }
 
-export function fuzz(t: FuzzTarget, seed: number, seconds: number, onProgress?: (sequences: number) => void): FuzzResult {
+/**
+ * The search's sequences in order: one PRNG stream from the seed, so sequence i is the same
+ * whichever part of the search runs it (a shard generates every sequence, runs only its own).
+ */
+export function* sequencesOf(seed: number): Generator<FuzzOp[]> {
   const rng = new Prng(seed);
-  const deadline = performance.now() + seconds * 1000;
+  for (;;) yield generate(rng, rng.between(20, 200));
+}
+
+/** How much of the search a run does. */
+export interface FuzzPart {
+  /** A fixed campaign: sequences 0 … n-1 (stopping at a failure), no time limit on the search. */
+  sequences?: number;
+  /** --shard: run only the sequences whose number falls in this shard. */
+  shard?: Shard;
+}
+
+export function fuzz(t: FuzzTarget, seed: number, seconds: number, onProgress?: (sequences: number) => void): FuzzResult {
+  return fuzzSearch(t, seed, seconds, {}, onProgress).result;
+}
+
+/** The search, and the number of the sequence that failed (in the whole search's order; null: none did). */
+export function fuzzSearch(
+  t: FuzzTarget,
+  seed: number,
+  seconds: number,
+  part: FuzzPart,
+  onProgress?: (sequences: number) => void,
+): { result: FuzzResult; failedSequence: number | null } {
+  const shard = part.shard ?? WHOLE;
+  const deadline = part.sequences === undefined ? performance.now() + seconds * 1000 : Infinity;
   let sequences = 0,
     operations = 0;
   const result = (violation: SessionViolation | null, minimal: string | null): FuzzResult => ({
@@ -145,8 +174,10 @@ export function fuzz(t: FuzzTarget, seed: number, seconds: number, onProgress?: 
     minimal,
     replay: minimal === null ? null : `sramlab fuzz --alloc ${t.allocator} --mcu ${t.mcu} --heap ${t.heap} --replay '${minimal}'`,
   });
-  while (performance.now() < deadline) {
-    const ops = generate(rng, rng.between(20, 200));
+  let i = 0;
+  for (const ops of sequencesOf(seed)) {
+    if (i === part.sequences || performance.now() >= deadline) break;
+    if (!inShard(i++, shard)) continue;
     sequences++;
     operations += ops.length;
     onProgress?.(sequences);
@@ -154,7 +185,7 @@ export function fuzz(t: FuzzTarget, seed: number, seconds: number, onProgress?: 
     if (!v) continue;
     // Shrinking gets as long again as the search had, at least 10 s.
     const small = shrink(t, ops, v.rule, performance.now() + Math.max(10_000, seconds * 1000));
-    return result(execute(t, small) ?? v, encode(small));
+    return { result: result(execute(t, small) ?? v, encode(small)), failedSequence: i - 1 };
   }
-  return result(null, null);
+  return { result: result(null, null), failedSequence: null };
 }
