@@ -1,29 +1,25 @@
 // `sramlab exec` and bad input, as a user meets them: one line, the right exit status, no hang.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sramlabWith } from './support/cli-in-process.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 const FW = join(import.meta.dirname, 'firmware');
 
-function sramlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const sramlab = (...args: string[]) => sramlabWith({ NO_COLOR: '1' }, ...args);
 
 const tmp = mkdtempSync(join(tmpdir(), 'sramlab-cli-'));
 
 describe('sramlab exec', () => {
-  it('runs semihosting firmware and exits with its status', () => {
-    const r = sramlab('exec', join(FW, 'exceptions.elf'), '--mcu', 'cortex-m0');
+  it('runs semihosting firmware and exits with its status', async () => {
+    const r = await sramlab('exec', join(FW, 'exceptions.elf'), '--mcu', 'cortex-m0');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(readFileSync(join(FW, 'exceptions.expected'), 'utf8'));
   });
 
-  it('--json puts the output and the stop reason in one document', () => {
-    const r = sramlab('exec', join(FW, 'systick.elf'), '--json');
+  it('--json puts the output and the stop reason in one document', async () => {
+    const r = await sramlab('exec', join(FW, 'systick.elf'), '--json');
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.stop).toBe('exit');
@@ -31,42 +27,42 @@ describe('sramlab exec', () => {
     expect(doc.output).toBe(readFileSync(join(FW, 'systick.expected'), 'utf8'));
   });
 
-  it('stops firmware that never exits at the cycle budget with one line and status 1', () => {
+  it('stops firmware that never exits at the cycle budget with one line and status 1', async () => {
     // Vector table: SP, reset → a `b .` loop at 0x08.
     const img = elfWith(new Uint8Array([0x00, 0x10, 0x00, 0x20, 0x09, 0x00, 0x00, 0x00, 0xfe, 0xe7]));
     const path = join(tmp, 'spin.elf');
     writeFileSync(path, img);
-    const r = sramlab('exec', path, '--max-cycles', '100k');
+    const r = await sramlab('exec', path, '--max-cycles', '100k');
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/did not exit within 100000 cycles/);
   });
 
-  it('refuses a file that is not an ELF in one line with status 2', () => {
+  it('refuses a file that is not an ELF in one line with status 2', async () => {
     const path = join(tmp, 'junk.elf');
     writeFileSync(path, 'not an elf at all');
-    const r = sramlab('exec', path);
+    const r = await sramlab('exec', path);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/junk\.elf: .*ELF/);
   });
 
-  it('refuses a missing file, an unknown MCU and an unknown flag with status 2', () => {
-    expect(sramlab('exec', join(tmp, 'nope.elf')).status).toBe(2);
-    const mcu = sramlab('exec', join(FW, 'systick.elf'), '--mcu', 'cortex-m7');
+  it('refuses a missing file, an unknown MCU and an unknown flag with status 2', async () => {
+    expect((await sramlab('exec', join(tmp, 'nope.elf'))).status).toBe(2);
+    const mcu = await sramlab('exec', join(FW, 'systick.elf'), '--mcu', 'cortex-m7');
     expect(mcu.status).toBe(2);
     expect(mcu.stderr).toMatch(/unknown MCU 'cortex-m7'/);
-    const flag = sramlab('exec', join(FW, 'systick.elf'), '--frobnicate');
+    const flag = await sramlab('exec', join(FW, 'systick.elf'), '--frobnicate');
     expect(flag.status).toBe(2);
     expect(flag.stderr).toMatch(/unknown option '--frobnicate'/);
   });
 
-  it('reports lockup with the faulting instruction', () => {
+  it('reports lockup with the faulting instruction', async () => {
     // Reset handler: ldr r0, [r1] with r1 = 1 (unaligned) and a HardFault handler that does the same.
     const code = [0x00, 0x10, 0x00, 0x20, 0x11, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0x11, 0x00, 0x00, 0x00, 0x01, 0x21, 0x08, 0x68];
     const path = join(tmp, 'lockup.elf');
     writeFileSync(path, elfWith(new Uint8Array(code)));
-    const r = sramlab('exec', path);
+    const r = await sramlab('exec', path);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/lockup/);
     expect(r.stderr).toMatch(/ldr r0, \[r1, #0\]/);
@@ -74,8 +70,8 @@ describe('sramlab exec', () => {
 });
 
 describe('sramlab list and help', () => {
-  it('lists the profiles as JSON', () => {
-    const r = sramlab('list', '--json');
+  it('lists the profiles as JSON', async () => {
+    const r = await sramlab('list', '--json');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).profiles.map((p: { name: string }) => p.name)).toEqual([
       'cortex-m0',
@@ -85,8 +81,8 @@ describe('sramlab list and help', () => {
     ]);
   });
 
-  it('has help with an example on exec', () => {
-    const r = sramlab('exec', '--help');
+  it('has help with an example on exec', async () => {
+    const r = await sramlab('exec', '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Examples:/);
   });

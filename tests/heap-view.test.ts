@@ -8,17 +8,12 @@ import { defaultCellBytes, type HeapMap, type HeapSpan, HeapTracker, heapMap, re
 import { AllocatorImage } from '../scenarios/image.ts';
 import { runScenario } from '../scenarios/index.ts';
 import { Session } from '../scenarios/session.ts';
+import { sramlabWith } from './support/cli-in-process.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 
-function sramlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, NO_COLOR: '1', COLUMNS: '80' },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** The CLI in-process at 80 columns (the TTY pause test below runs the real binary on a pseudo-terminal). */
+const sramlab = (...args: string[]) => sramlabWith({ NO_COLOR: '1', COLUMNS: '80' }, ...args);
 
 /** A fresh session with the tracker on before sl_init, as `run --show heap` does. */
 function tracked(allocator: string, heap: number) {
@@ -32,7 +27,7 @@ function tracked(allocator: string, heap: number) {
 const shape = (m: HeapMap) => m.spans.map((x: HeapSpan) => [x.start - m.heapStart, x.end - x.start, x.kind, x.op]);
 
 describe('heapMap on emballoc (seed-algorithms §6: [u32 header][payload]… inside the array)', () => {
-  it('after alloc(8) on a fresh heap: header, live block of op 1, the split-off free header, the rest untouched', () => {
+  it('after alloc(8) on a fresh heap: header, live block of op 1, the split-off free header, the rest untouched', async () => {
     const { s, t, h } = tracked('emballoc', 1024);
     const b = s.alloc(8, 4)!;
     expect(b.ptr).toBe(h + 4);
@@ -50,7 +45,7 @@ describe('heapMap on emballoc (seed-algorithms §6: [u32 header][payload]… ins
     expect(m.spans[1]!.label).toBe('alloc(8, 4)');
   });
 
-  it('§6.7, N = 32: alloc(4) is [used 4, free 20]', () => {
+  it('§6.7, N = 32: alloc(4) is [used 4, free 20]', async () => {
     const { s, t } = tracked('emballoc', 32);
     s.alloc(4, 4);
     expect(shape(heapMap(s, t))).toEqual([
@@ -61,7 +56,7 @@ describe('heapMap on emballoc (seed-algorithms §6: [u32 header][payload]… ins
     ]);
   });
 
-  it('a freed block is free bytes (the host wrote them) behind a header the allocator rewrote', () => {
+  it('a freed block is free bytes (the host wrote them) behind a header the allocator rewrote', async () => {
     const { s, t } = tracked('emballoc', 64);
     const a = s.alloc(8, 4)!;
     s.alloc(4, 4);
@@ -78,7 +73,7 @@ describe('heapMap on emballoc (seed-algorithms §6: [u32 header][payload]… ins
     ]);
   });
 
-  it('spans are sorted, contiguous and cover the heap in use exactly', () => {
+  it('spans are sorted, contiguous and cover the heap in use exactly', async () => {
     const { s, t, h } = tracked('galloc', 4096);
     const blocks = [s.alloc(24, 8)!, s.alloc(100, 4)!, s.alloc(7, 1)!];
     s.realloc(blocks[0]!, 300);
@@ -96,7 +91,7 @@ describe('heapMap on emballoc (seed-algorithms §6: [u32 header][payload]… ins
     expect(m.spans.find((x) => x.op === 4)!.label).toMatch(/^realloc\(0x2000[0-9a-f]{4}, 24 → 300\)$/);
   });
 
-  it('marks a violation where it happened (basic returns a misaligned block in the alignment scenario)', () => {
+  it('marks a violation where it happened (basic returns a misaligned block in the alignment scenario)', async () => {
     const seen: { view?: () => HeapMap } = {};
     const r = runScenario(
       'alignment',
@@ -128,7 +123,7 @@ describe('renderHeapMap', () => {
   s.alloc(8, 4);
   const map = heapMap(s, t);
 
-  it('is a fixed grid: 64 cells a row, the cell size from the heap size', () => {
+  it('is a fixed grid: 64 cells a row, the cell size from the heap size', async () => {
     expect(defaultCellBytes(1024)).toBe(4);
     expect(defaultCellBytes(16 * 1024)).toBe(8);
     expect(defaultCellBytes(96 * 1024)).toBe(64);
@@ -137,14 +132,14 @@ describe('renderHeapMap', () => {
     for (const r of rows) expect(r.split('│')[1]).toHaveLength(64);
   });
 
-  it('draws each block with the letter of its op, headers as #, and a 1-byte block still shows', () => {
+  it('draws each block with the letter of its op, headers as #, and a 1-byte block still shows', async () => {
     const row = renderHeapMap(map)[1]!.split('│')[1]!;
     // [hdr][a, 1 byte + 3 of padding][hdr][b b][hdr][untouched …]
     expect(row.slice(0, 6)).toBe('#a#bb#');
     expect(row.slice(6)).toMatch(/^·+$/);
   });
 
-  it('lists sizes of each kind and the op that made each live block', () => {
+  it('lists sizes of each kind and the op that made each live block', async () => {
     const text = renderHeapMap(map).join('\n');
     expect(text).toMatch(/^live 9 B in 2 blocks · metadata 12 B · free 0 B · untouched 1003 B$/m);
     expect(text).toMatch(/^ {2}a 0x20001004 +1 B {2}op 1 alloc\(1, 1\)$/m);
@@ -152,15 +147,15 @@ describe('renderHeapMap', () => {
     expect(text).toMatch(/^legend: /m);
   });
 
-  it('folds rows nobody wrote into one line', () => {
+  it('folds rows nobody wrote into one line', async () => {
     expect(renderHeapMap(map).join('\n')).toMatch(/^0x20001100 \+00100 ⋮ 3 rows never written \(768 B\)$/m);
   });
 });
 
 describe('sramlab run --show heap / --step', () => {
-  it('--step draws one map per operation, numbered, with what it was', () => {
+  it('--step draws one map per operation, numbered, with what it was', async () => {
     // galloc: emballoc's forward-only merge breaks the leak rule at the end of smoke.
-    const r = sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--step');
+    const r = await sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--step');
     expect(r.status).toBe(0);
     const titles = r.stdout.split('\n').filter((l) => l.startsWith('── '));
     const ops = Number(/(\d+) operations, every check held/.exec(r.stdout)![1]);
@@ -173,8 +168,8 @@ describe('sramlab run --show heap / --step', () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 
-  it('--show heap draws the heap once, after the workload, before the verdict', () => {
-    const r = sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--show', 'heap', '--cell', '16');
+  it('--show heap draws the heap once, after the workload, before the verdict', async () => {
+    const r = await sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--show', 'heap', '--cell', '16');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^── heap after the workload \(\d+ operations\)$/m);
     // Piped, 80 columns: 32 cells a row, the stack beside them.
@@ -182,25 +177,22 @@ describe('sramlab run --show heap / --step', () => {
     expect(r.stdout.indexOf('── heap after')).toBeLessThan(r.stdout.indexOf('PASS'));
   });
 
-  it('--json carries the maps', () => {
-    const r = sramlab('run', 'smoke', '--alloc', 'emballoc', '--heap', '1K', '--step', '--json');
+  it('--json carries the maps', async () => {
+    const r = await sramlab('run', 'smoke', '--alloc', 'emballoc', '--heap', '1K', '--step', '--json');
     const doc = JSON.parse(r.stdout);
     expect(doc.heapView.steps).toHaveLength(doc.operations);
     expect(doc.heapView.steps[0].map.spans[1]).toMatchObject({ kind: 'live', op: 1 });
     expect(doc.heapView.final.heapEnd - doc.heapView.final.heapStart).toBe(1024);
   });
 
-  it('at 120 columns: 64 cells a row', () => {
-    const r = spawnSync(process.execPath, [BIN, 'run', 'smoke', '--alloc', 'galloc', '--show', 'heap', '--cell', '16'], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' },
-    });
+  it('at 120 columns: 64 cells a row', async () => {
+    const r = await sramlabWith({ NO_COLOR: '1', COLUMNS: '120' }, 'run', 'smoke', '--alloc', 'galloc', '--show', 'heap', '--cell', '16');
     expect(r.stdout).toMatch(/64 cells a row, 1 cell = 16 B, 1 row = 1 KiB/);
   });
 
-  it('stack-collision draws the collision: the stack bar full down to the limit, and SP below it by the bytes the rule saw', () => {
-    const r = sramlab('run', 'stack-collision', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--show', 'heap');
-    const json = JSON.parse(sramlab('run', 'stack-collision', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--json').stdout);
+  it('stack-collision draws the collision: the stack bar full down to the limit, and SP below it by the bytes the rule saw', async () => {
+    const r = await sramlab('run', 'stack-collision', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--show', 'heap');
+    const json = JSON.parse((await sramlab('run', 'stack-collision', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--json')).stdout);
     const sp: number = json.caught.address;
     expect(r.stdout).toContain(`!! SP 0x${sp.toString(16)}`);
     expect(r.stdout).toContain(`${0x20007000 - sp} B below the limit`);
@@ -212,15 +204,15 @@ describe('sramlab run --show heap / --step', () => {
     for (const l of r.stdout.slice(0, r.stdout.indexOf('PASS')).split('\n')) expect([...l].length, l).toBeLessThanOrEqual(80);
   });
 
-  it('--step draws the stack beside every map: SP back at the top after each call, the peak as run reports it', () => {
-    const r = sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--step');
-    const json = JSON.parse(sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--json').stdout);
+  it('--step draws the stack beside every map: SP back at the top after each call, the peak as run reports it', async () => {
+    const r = await sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--step');
+    const json = JSON.parse((await sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--json')).stdout);
     const maps = r.stdout.split('\n').filter((l) => l.startsWith('── op ')).length;
     expect(r.stdout.match(/0x20008000 top ◄ SP/g)).toHaveLength(maps);
     expect(r.stdout).toContain(`◄ peak ${json.peakStackBytes} B`);
   });
 
-  it('--step at a terminal pauses after each operation: Enter goes on, q quits with status 0 and no verdict', () => {
+  it('--step at a terminal pauses after each operation: Enter goes on, q quits with status 0 and no verdict', async () => {
     // A pseudo-terminal from script(1): stdin and stdout are both TTYs; the keys are typed ahead.
     const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} run smoke --alloc galloc --mcu cortex-m0 --heap 1K --step`;
     const r = spawnSync('script', ['-qec', cmd, '/dev/null'], {
@@ -237,13 +229,13 @@ describe('sramlab run --show heap / --step', () => {
     expect(r.stdout).not.toMatch(/PASS|FAIL/);
   });
 
-  it('--step piped never waits for a key', () => {
-    const r = sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--step');
+  it('--step piped never waits for a key', async () => {
+    const r = await sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--step');
     expect(r.stdout).not.toContain('Enter: next operation');
     expect(r.stdout).toContain('PASS');
   });
 
-  it('refuses an unknown view', () => {
-    expect(sramlab('run', 'smoke', '--alloc', 'galloc', '--show', 'stack').status).toBe(2);
+  it('refuses an unknown view', async () => {
+    expect((await sramlab('run', 'smoke', '--alloc', 'galloc', '--show', 'stack')).status).toBe(2);
   });
 });
