@@ -30,7 +30,6 @@ import { hex } from '../emulator/elf.ts';
 import { SIO_BASE, SIO_SIZE } from '../emulator/sio.ts';
 import { containmentChecker, installStackLimit, type Layout, type Range, Violation } from '../scenarios/checkers.ts';
 import { AllocatorCallError, AllocatorImage, imagePath, isElfPath } from '../scenarios/image.ts';
-import { type LeakBaseline, largestAtStart, leakBaseline, leakMessage } from '../scenarios/leak.ts';
 import { type Block, Session, type SessionViolation, ViolationError } from '../scenarios/session.ts';
 import { inShard, type Shard, WHOLE } from '../shard/partition.ts';
 import { returned, runCore, startCall, stateKey } from './two-core/cores.ts';
@@ -65,10 +64,15 @@ export interface TwoCoreOptions {
 
 export interface TwoCoreFailure {
   schedule: string;
+  /** The unit of work it was found in (the order shards are merged by); 0 for a replay. */
+  unit: number;
   violation: SessionViolation;
   /** Which core broke the rule, when one did. */
   core?: 0 | 1;
 }
+
+/** A failure before it is placed in a schedule and a unit. */
+type Finding = Omit<TwoCoreFailure, 'schedule' | 'unit'>;
 
 export interface TwoCoreResult {
   allocator: string;
@@ -141,8 +145,16 @@ class Exploration {
   readonly session: Session;
   readonly image: AllocatorImage;
   readonly calls: [CoreCall, CoreCall];
-  readonly base: LeakBaseline;
+  /**
+   * The leak rule's yardstick: the largest block left once everything is freed after the two
+   * calls made one after the other (the smaller over both orders), measured once. A fragmenting
+   * allocator leaves less than right after sl_init even on one core; only less than this is a
+   * block lost to the interleaving.
+   */
+  reference = -1;
   readonly hashRanges: Range[];
+  /** Each core's stack top: the live part of a stack (SP up to it) is part of the state. */
+  readonly stackTops: [number, number];
   readonly root: DualSnapshot;
   /** The session's live blocks, their bytes and counters at the root (restored after every schedule). */
   private readonly rootLive: { block: Block; bytes: Uint8Array }[];
@@ -179,11 +191,11 @@ class Exploration {
       m.addChecker(allowSio(containmentChecker(m.cpu, layouts[c])));
       installStackLimit(m.cpu, layouts[c]);
     }
-    this.hashRanges = [state, heap, { start: stackLimit, end: stackTop }];
+    this.hashRanges = [state, heap];
+    this.stackTops = [layouts[0].stackTop, layouts[1].stackTop];
     this.session = new Session(this.image);
     const s = this.session;
     setUp(() => this.image.init(heapSize), 'sl_init');
-    this.base = leakBaseline(s);
     // A heap with a few live blocks and a hole, made single-core on core 0.
     const w = opts.workload ?? 'alloc-alloc';
     const made = setUp(() => [s.alloc(24, 4), s.alloc(40, 8), s.alloc(16, 4)], 'the set-up allocations');
@@ -215,6 +227,30 @@ class Exploration {
     this.root = this.dual.snapshot();
   }
 
+  /** Measures the leak rule's reference from the two sequential orders; a failure of one of them is returned. */
+  measureReference(): TwoCoreFailure | null {
+    let least = Infinity;
+    for (const first of [0, 1] as const) {
+      this.dual.restore(this.root);
+      for (const c of [first, other(first)]) {
+        const r = this.step(c, this.budget, false);
+        if (r.failure || !returned(this.dual.cores[c])) return null; // the explorer reports it at this schedule
+      }
+      try {
+        if (this.check() !== null) return null;
+        least = Math.min(least, this.session.largestBlock(4));
+      } catch (e) {
+        if (e instanceof ViolationError) return null;
+        throw e;
+      } finally {
+        this.resetSession();
+      }
+    }
+    this.dual.restore(this.root);
+    this.reference = least;
+    return null;
+  }
+
   /** Instructions of each call run alone from the root (the default window is the longer). */
   soloLengths(): [number, number] {
     const out: [number, number] = [0, 0];
@@ -235,7 +271,7 @@ class Exploration {
   }
 
   /** Runs core c for up to count instructions; a failure (fault, violation) as a TwoCoreFailure-to-be. */
-  step(c: 0 | 1, count: number, stopAtSpin: boolean): { ran: number; spin: boolean; failure?: Omit<TwoCoreFailure, 'schedule'> } {
+  step(c: 0 | 1, count: number, stopAtSpin: boolean): { ran: number; spin: boolean; failure?: Finding } {
     const m = this.dual.cores[c];
     try {
       const r = runCore(m, count, stopAtSpin);
@@ -290,7 +326,7 @@ class Exploration {
   }
 
   /** The fair tail from core `first`, then the checks; null when the schedule is safe. */
-  finish(first: 0 | 1): Omit<TwoCoreFailure, 'schedule'> | null {
+  finish(first: 0 | 1): Finding | null {
     let c = first;
     for (;;) {
       const m = this.dual.cores[c];
@@ -327,7 +363,7 @@ class Exploration {
   }
 
   /** The checks after both calls returned (the machine is changed: restore after). */
-  private check(): Omit<TwoCoreFailure, 'schedule'> | null {
+  check(): Finding | null {
     const s = this.session,
       heap = s.heap;
     const fail = (rule: SessionViolation['rule'], message: string, extra: Partial<SessionViolation> = {}) => ({
@@ -406,13 +442,17 @@ class Exploration {
           throw e;
         }
       }
-      // The leak rule as checkNoLeak applies it, but the probe runs on the machine itself:
-      // the schedule's state is thrown away after, so no copy of SRAM is needed.
+      // The leak rule against the calls made one after the other (reference); the probe runs on
+      // the machine itself, since the schedule's state is thrown away after.
       s.freeAll();
-      const start = largestAtStart(s, this.base);
-      if (start > 0 && this.image.alloc(start, 4).value === 0) {
-        const now = s.largestBlock(4, start - 1);
-        return fail('leak', leakMessage('after the two calls', now, start, heap.end - heap.start));
+      if (this.reference < 0) return null; // measuring the reference
+      if (this.reference > 0 && this.image.alloc(this.reference, 4).value === 0) {
+        const now = s.largestBlock(4, this.reference - 1);
+        return fail(
+          'leak',
+          `with every block freed after the two calls, the largest allocatable block is ${now} bytes of the ${heap.end - heap.start}-byte heap; ` +
+            `with the two calls made one after the other it is ${this.reference} (${this.reference - now} bytes fewer): a block lost`,
+        );
       }
     } catch (e) {
       if (e instanceof ViolationError) return { violation: e.violation };
@@ -422,7 +462,7 @@ class Exploration {
   }
 
   /** Puts the session's books back as they were at the root (the machine is restored by the caller). */
-  private resetSession(): void {
+  resetSession(): void {
     const s = this.session;
     s.live.clear();
     for (const { block } of this.rootLive) s.live.set(block.id, block);
@@ -467,10 +507,12 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
   const path = isElfPath(allocator) ? allocator : imagePath(allocator, profile.base);
   const x = new Exploration(allocator, readFileSync(path), opts);
   const solo = x.soloLengths();
+  x.measureReference();
   x.W = opts.window ?? Math.max(...solo);
   const shard = opts.shard ?? WHOLE;
   const stats = { schedules: 0, pruned: 0, distinct: 0, failing: 0, units: 0, unitsRun: 0 };
   let failure: TwoCoreFailure | null = null;
+  let unit = 0;
   const stopNow = () => failure !== null && !opts.all;
 
   const leaf = (segments: Segment[], tail: 0 | 1) => {
@@ -478,14 +520,14 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     const f = x.finish(tail);
     if (f) {
       stats.failing++;
-      failure ??= { schedule: scheduleText(segments, tail), ...f };
+      failure ??= { schedule: scheduleText(segments, tail), unit, ...f };
     }
   };
 
   if (opts.schedule !== undefined) {
     const { segments, tail } = parseSchedule(opts.schedule);
     x.dual.restore(x.root);
-    let bad: Omit<TwoCoreFailure, 'schedule'> | null = null;
+    let bad: Finding | null = null;
     for (const seg of segments) {
       const r = x.step(seg.core, seg.count, false);
       if (r.failure) {
@@ -496,16 +538,17 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
         throw new RangeError(`schedule '${opts.schedule}': core ${seg.core} returned after ${r.ran} of the ${seg.count} instructions`);
       }
     }
-    stats.schedules = 1;
-    if (bad) failure = { schedule: opts.schedule, ...bad };
-    else leaf(segments, tail);
+    if (bad) {
+      stats.schedules = stats.failing = 1;
+      failure = { schedule: opts.schedule, unit: 0, ...bad };
+    } else leaf(segments, tail);
   } else {
     // explore(cur): at this state the schedule so far is `segments` and the tail would start with
     // `cur`: run that leaf, then every way `cur` runs 1… instructions and is preempted. back()
     // puts the machine back in this state after the leaf changed it.
     let seen = new Map<string, number>();
     const explore = (cur: 0 | 1, used: number, pos: number, segments: Segment[], back: () => void): void => {
-      const key = `${stateKey(x.dual, x.hashRanges)}/${cur}/${used}`;
+      const key = `${stateKey(x.dual, x.hashRanges, x.stackTops)}/${cur}/${used}`;
       const before = seen.get(key);
       if (before !== undefined && before <= pos) {
         stats.pruned++;
@@ -516,23 +559,25 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
       leaf(segments, cur);
       back();
       if (stopNow() || used >= x.K) return;
-      preemptions(cur, used, pos, segments);
+      preemptions(cur, used, pos, segments, back);
     };
-    // The state after each instruction of `cur` is the prefix of a preemption: a checkpoint
-    // snapshot every CHECKPOINT instructions, and the few instructions since it run again.
-    const preemptions = (cur: 0 | 1, used: number, pos: number, segments: Segment[], only?: number): void => {
+    // The state after each instruction of `cur` is the prefix of a preemption. It is rebuilt from
+    // the node's own state (back) or from a checkpoint snapshot taken every CHECKPOINT
+    // instructions, with the few instructions since run again: cheaper than a snapshot each.
+    const preemptions = (cur: 0 | 1, used: number, pos: number, segments: Segment[], back: () => void, only?: number): void => {
       const o = other(cur);
       if (returned(x.dual.cores[o])) return;
-      let checkpoint = x.dual.snapshot(),
+      let base = back,
         at = 0,
         count = 0;
       const to = (k: number) => {
-        x.dual.restore(checkpoint);
+        base();
         if (k > at) runCore(x.dual.cores[cur], k - at, false);
       };
       while (pos + count < x.W && !stopNow()) {
         if (count - at >= CHECKPOINT) {
-          checkpoint = x.dual.snapshot();
+          const checkpoint = x.dual.snapshot();
+          base = () => x.dual.restore(checkpoint);
           at = count;
         }
         const r = x.step(cur, 1, false);
@@ -541,7 +586,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
           // The core broke a rule inside the segment: the schedule that runs it this far is the failing one.
           stats.schedules++;
           stats.failing++;
-          failure ??= { schedule: scheduleText([...segments, { core: cur, count }], o), ...r.failure };
+          failure ??= { schedule: scheduleText([...segments, { core: cur, count }], o), unit, ...r.failure };
           return;
         }
         if (returned(x.dual.cores[cur])) return;
@@ -557,28 +602,22 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
       const lengths = solo[first];
       const firstUnits = 1 + Math.max(0, Math.min(lengths - 1, x.W));
       for (let u = 0; u < firstUnits && !stopNow(); u++) {
-        const index = stats.units++;
-        if (!inShard(index, shard)) continue;
+        unit = stats.units++;
+        if (!inShard(unit, shard)) continue;
         stats.unitsRun++;
         seen = new Map();
         x.dual.restore(x.root);
         if (u === 0) {
           stats.distinct++;
           leaf([], first);
-        } else if (x.K > 0) preemptions(first, 0, 0, [], u);
+        } else if (x.K > 0) preemptions(first, 0, 0, [], () => x.dual.restore(x.root), u);
       }
       if (stopNow()) break;
     }
   }
 
   const seconds = (performance.now() - t0) / 1000;
-  const monitor = x.dual.globalMonitor;
-  const bounds = `≤ ${x.K} preemption${x.K === 1 ? '' : 's'} over ${n(x.W)} instructions`;
-  const of = shard.count > 1 ? ` (shard ${shard.index}/${shard.count})` : '';
-  const verdict = failure
-    ? `unsafe: schedule ${(failure as TwoCoreFailure).schedule}: ${(failure as TwoCoreFailure).violation.rule}: ${(failure as TwoCoreFailure).violation.message}`
-    : `safe at all ${n(stats.schedules)} schedules explored (${bounds}, ${n(stats.distinct)} distinct states)${of}`;
-  return {
+  const result: TwoCoreResult = {
     allocator,
     mcu: profile.name,
     workload: opts.workload ?? 'alloc-alloc',
@@ -586,7 +625,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     preemptions: x.K,
     window: x.W,
     quantum: x.quantum,
-    globalMonitor: monitor,
+    globalMonitor: x.dual.globalMonitor,
     shard: opts.shard ?? null,
     units: stats.units,
     unitsRun: stats.unitsRun,
@@ -595,7 +634,58 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     distinct: stats.distinct,
     failing: stats.failing,
     failure,
-    verdict,
+    verdict: '',
     seconds,
   };
+  result.verdict = twoCoreVerdict(result);
+  return result;
+}
+
+/** "safe at all N schedules explored (≤ K preemptions over W instructions, M distinct states)", or the first failure. */
+export function twoCoreVerdict(r: Omit<TwoCoreResult, 'verdict'>): string {
+  if (r.failure) return `unsafe: schedule ${r.failure.schedule}: ${r.failure.violation.rule}: ${r.failure.violation.message}`;
+  const bounds = `≤ ${r.preemptions} preemption${r.preemptions === 1 ? '' : 's'} over ${n(r.window)} instructions`;
+  const of = r.shard && r.shard.count > 1 ? ` (shard ${r.shard.index}/${r.shard.count})` : '';
+  return `safe at all ${n(r.schedules)} schedules explored (${bounds}, ${n(r.distinct)} distinct states)${of}`;
+}
+
+/**
+ * Joins the results of the shards of one exploration: the counts add up, the first failure is
+ * the one in the lowest unit. With every shard run (and `all`, or no failure), the counts equal
+ * an unsharded run's.
+ */
+export function mergeTwoCore(parts: readonly TwoCoreResult[]): TwoCoreResult {
+  if (parts.length === 0) throw new Error('nothing to merge');
+  const sum = (k: 'unitsRun' | 'schedules' | 'pruned' | 'distinct' | 'failing') => parts.reduce((a, p) => a + p[k], 0);
+  const failures = parts.flatMap((p) => (p.failure ? [p.failure] : [])).sort((a, b) => a.unit - b.unit);
+  const merged: TwoCoreResult = {
+    ...parts[0]!,
+    shard: null,
+    unitsRun: sum('unitsRun'),
+    schedules: sum('schedules'),
+    pruned: sum('pruned'),
+    distinct: sum('distinct'),
+    failing: sum('failing'),
+    failure: failures[0] ?? null,
+    seconds: parts.reduce((a, p) => a + p.seconds, 0),
+    verdict: '',
+  };
+  merged.verdict = twoCoreVerdict(merged);
+  return merged;
+}
+
+/**
+ * The chip after the segments of a schedule, before its tail: what a test inspects to see the
+ * explorer got where it says (which core holds what at the preemption).
+ */
+export function twoCoreAt(allocator: string, opts: TwoCoreOptions, schedule: string): DualMachine {
+  const profile = getDualProfile(opts.mcu);
+  const path = isElfPath(allocator) ? allocator : imagePath(allocator, profile.base);
+  const x = new Exploration(allocator, readFileSync(path), opts);
+  x.dual.restore(x.root);
+  for (const seg of parseSchedule(schedule).segments) {
+    const r = x.step(seg.core, seg.count, false);
+    if (r.failure) throw new Error(r.failure.violation.message);
+  }
+  return x.dual;
 }

@@ -83,11 +83,12 @@ class Hasher {
 
 /**
  * The state that decides what happens next: both cores' registers, flags, masks and exclusive
- * tags, the SIO, and the SRAM words of the given ranges (allocator state, heap, both stacks).
+ * tags, the SIO, the SRAM words of the given ranges (allocator state, heap) and each core's
+ * live stack (its SP up to its stack top; below SP is dead).
  * Cycle and instruction counters are left out: two runs that differ only in how long a core
  * spun are the same state.
  */
-export function stateKey(d: DualMachine, ranges: readonly Range[]): string {
+export function stateKey(d: DualMachine, ranges: readonly Range[], stackTops: readonly [number, number]): string {
   const h = new Hasher();
   for (const m of d.cores) {
     const c = m.cpu;
@@ -107,7 +108,8 @@ export function stateKey(d: DualMachine, ranges: readonly Range[]): string {
   }
   const sram = d.cores[0].bus.sram;
   const words = new Int32Array(sram.buffer, sram.byteOffset, sram.length >>> 2);
-  for (const r of ranges) {
+  const all = [...ranges, { start: d.cores[0].cpu.sp, end: stackTops[0] }, { start: d.cores[1].cpu.sp, end: stackTops[1] }];
+  for (const r of all) {
     const from = (r.start - 0x2000_0000) >>> 2,
       to = Math.min(words.length, (r.end - 0x2000_0000 + 3) >>> 2);
     for (let i = from; i < to; i++) h.add(words[i]);
