@@ -4,15 +4,18 @@
 // show them; no doc tells anyone to install sramlab from the npm registry, where it is not.
 // tests/long/examples.test.ts runs the jobs' build and check lines for real.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sramlab, words } from './support/cli-in-process.ts';
 import { parseYaml, type Yaml } from './support/mini-yaml.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
 const GITHUB = 'examples/ci/github-actions.yml';
 const GITLAB = 'examples/ci/gitlab-ci.yml';
+const SHARDED = 'examples/ci/github-sharded.yml';
 
 /** What the docs say a project runs, in this order: compiler, sramlab, build, check. */
 const INSTALL = 'npm install --save-dev git+https://<your sramlab git URL>';
@@ -42,16 +45,16 @@ describe('tests/support/mini-yaml.ts', () => {
     expect(() => parseYaml('a: 1\na: 2\n')).toThrow(/twice/);
   });
 
-  it('reads both CI files as PyYAML does (where python3-yaml is installed)', (ctx) => {
+  it('reads the CI files as PyYAML does (where python3-yaml is installed)', (ctx) => {
     const py =
       'import sys, json, yaml\n' +
       // YAML 1.1 reads the key "on" as true; GitHub reads it as "on".
       'fix = lambda x: {("on" if k is True else k): fix(v) for k, v in x.items()} if isinstance(x, dict) else [fix(v) for v in x] if isinstance(x, list) else x\n' +
       'print(json.dumps([fix(yaml.safe_load(open(f))) for f in sys.argv[1:]]))\n';
-    const r = spawnSync('python3', ['-c', py, GITHUB, GITLAB], { cwd: ROOT, encoding: 'utf8' });
+    const r = spawnSync('python3', ['-c', py, GITHUB, GITLAB, SHARDED], { cwd: ROOT, encoding: 'utf8' });
     if (r.status !== 0 && /No module named|ENOENT/.test(`${r.stderr}${r.error?.message ?? ''}`)) ctx.skip();
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([parseYaml(read(GITHUB)), parseYaml(read(GITLAB))]);
+    expect(JSON.parse(r.stdout)).toEqual([parseYaml(read(GITHUB)), parseYaml(read(GITLAB)), parseYaml(read(SHARDED))]);
   });
 });
 
@@ -101,6 +104,67 @@ describe('examples/ci/gitlab-ci.yml', () => {
   });
 });
 
+describe('examples/ci/github-sharded.yml', () => {
+  const jobs = asMap(asMap(parseYaml(read(SHARDED))).jobs);
+  const shard = asMap(jobs.shard),
+    merge = asMap(jobs.merge);
+  const runs = (job: Map) =>
+    asList(job.steps)
+      .map(asMap)
+      .flatMap((s) => (s.run === undefined ? [] : [String(s.run)]));
+  const step = (job: Map, uses: string) =>
+    asList(job.steps)
+      .map(asMap)
+      .find((s) => s.uses === uses)!;
+  const SHARD_LINE = 'npx sramlab check build/fw.elf --mcu cortex-m0 --shard ${{ matrix.shard }}/8 --json > shard-${{ matrix.shard }}.json';
+  const MERGE_LINE = 'npx sramlab merge shard-*.json --junit sramlab.xml';
+
+  it('runs the check of github-actions.yml as a matrix of 8 shards, every shard to the end, each keeping its JSON', () => {
+    expect(asMap(asMap(shard.strategy).matrix).shard).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(asMap(shard.strategy)['fail-fast']).toBe(false);
+    const lines = runs(shard);
+    expect(lines.slice(1)).toEqual(['npm ci', BUILD, SHARD_LINE]);
+    expect(SHARD_LINE.replace(/ --shard .* --json > .*$/, ' --junit sramlab.xml')).toBe(CHECK);
+    const upload = step(shard, 'actions/upload-artifact@v4');
+    expect(upload.if).toBe('success() || failure()');
+    expect(asMap(upload.with)).toEqual({ name: 'sramlab-shard-${{ matrix.shard }}', path: 'shard-${{ matrix.shard }}.json' });
+  });
+
+  it('merges after every shard, failed ones too, from the artifacts the shards uploaded', () => {
+    expect(merge.needs).toBe('shard');
+    expect(merge.if).toBe('${{ !cancelled() }}');
+    expect(runs(merge)).toEqual(['npm ci', MERGE_LINE]);
+    expect(asMap(step(merge, 'actions/download-artifact@v4').with)).toEqual({ pattern: 'sramlab-shard-*', 'merge-multiple': true });
+    expect(asMap(step(merge, 'actions/upload-artifact@v4').with).path).toBe('sramlab.xml');
+  });
+
+  it('its lines run: two of the shards write their JSON, and the merge line reads them and names the six still missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sramlab-ci-shards-'));
+    const elf = join(ROOT, 'examples/c-allocator/bump-cortex-m0.elf'); // what build.sh builds, committed
+    for (const k of [1, 2]) {
+      const [cmd, out] = SHARD_LINE.replaceAll('${{ matrix.shard }}', String(k)).split(' > ') as [string, string];
+      const r = await sramlab(
+        ...words(cmd)
+          .slice(2)
+          .map((w) => (w === 'build/fw.elf' ? elf : w)),
+      );
+      const doc = JSON.parse(r.out);
+      expect(doc.shard).toMatchObject({ index: k, count: 8 });
+      expect(r.status).toBe(doc.ok ? 0 : 1);
+      writeFileSync(join(dir, out), r.out);
+    }
+    const [head, tail] = words(MERGE_LINE).slice(2).join(' ').split(' shard-*.json ') as [string, string];
+    const files = readdirSync(dir).filter((f) => /^shard-.*\.json$/.test(f));
+    const r = await sramlab(
+      head,
+      ...files.map((f) => join(dir, f)),
+      ...tail.split(' ').map((w) => (w === 'sramlab.xml' ? join(dir, w) : w)),
+    );
+    expect(r.err).toBe('sramlab: shards 3/8, 4/8, 5/8, 6/8, 7/8, 8/8 missing\n');
+    expect(r.status).toBe(2);
+  });
+});
+
 describe('the docs show the same jobs and one way to install', () => {
   const fenced = (doc: string, body: string) => doc.includes(`\`\`\`yaml\n${body}\`\`\`\n`);
 
@@ -111,11 +175,11 @@ describe('the docs show the same jobs and one way to install', () => {
   });
 
   it('README.md, examples/README.md and both CI files give the same git install line', () => {
-    for (const f of ['README.md', 'examples/README.md', GITHUB, GITLAB]) expect(read(f), f).toContain(INSTALL);
+    for (const f of ['README.md', 'examples/README.md', GITHUB, GITLAB, SHARDED]) expect(read(f), f).toContain(INSTALL);
   });
 
   it('no doc installs sramlab from the npm registry', () => {
-    const docs = ['README.md', 'firmware/README.md', ...mdFiles('examples'), GITHUB, GITLAB];
+    const docs = ['README.md', 'firmware/README.md', ...mdFiles('examples'), GITHUB, GITLAB, SHARDED];
     const registry = /\b(npm (install|i|add)|yarn add|pnpm add)\s+(-D\s+|--save-dev\s+)?sramlab\b|\bnpx (--yes |-y )?sramlab@/;
     for (const f of docs) expect(registry.exec(read(f))?.[0], f).toBeUndefined();
   });
