@@ -1,8 +1,9 @@
-// Builds the playground into a folder any static host serves (default dist/web): the page,
-// its styles, main.js (the emulator, the scenarios and the checks, bundled by esbuild for the
-// browser), and the committed allocator images with a catalogue.json naming them (and the
-// images a scenario runs in their place: no-cas's CAS builds). The lessons of docs/lessons/ are
-// bundled into main.js as text. Nothing is fetched from anywhere but that folder.
+// Builds the playground into a folder any static host serves (default dist/web): the page, its
+// styles, main.js (the page) and worker.js (the emulator, the scenarios and the checks, run in a
+// Web Worker; both bundled by esbuild for the browser), and the committed allocator images with
+// a catalogue.json naming them (and the images a scenario runs in their place: no-cas's CAS
+// builds). The lessons of docs/lessons/ are bundled into main.js as text. Nothing is fetched
+// from anywhere but that folder.
 //
 // The scenarios import a few Node modules for what the page never does (reading images by
 // path, worker threads, a footprint script's entry point). They are bundled as web/node-shim.ts,
@@ -59,8 +60,9 @@ export async function buildWeb(out = DEFAULT_OUT): Promise<WebBuild> {
   mkdirSync(join(out, 'images'), { recursive: true });
   // esbuild's service process is stopped after the build, so a server that built the page ends when it closes.
   await build({
-    entryPoints: [join(WEB_DIR, 'main.ts')],
-    outfile: join(out, 'main.js'),
+    // The page, and the worker the machine runs in (so a long run never blocks the page).
+    entryPoints: { main: join(WEB_DIR, 'main.ts'), worker: join(WEB_DIR, 'worker.ts') },
+    outdir: out,
     bundle: true,
     format: 'esm',
     platform: 'browser',

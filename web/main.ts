@@ -5,144 +5,16 @@
 // of docs/lessons/ beside the machine and runs its preset.
 
 import { ElfError, hex } from '../emulator/elf.ts';
-import { disassemble } from '../emulator/isa/disasm.ts';
-import { is32bit } from '../emulator/isa/encodings.ts';
-import type { Machine } from '../emulator/machine.ts';
-import { bytes, defaultCellBytes, describeOperation, type HeapMap, type HeapSpan, HeapTracker, heapMap } from '../scenarios/heap-map.ts';
-import { AllocatorImage, ImageError } from '../scenarios/image.ts';
-import { type BandKind, type ImageMap, imageMap } from '../scenarios/image-map.ts';
-import { type Expectation, type ImageTarget, runScenarioOnImage, type ScenarioResult } from '../scenarios/index.ts';
-import type { Rule, Session } from '../scenarios/session.ts';
+import { bytes, defaultCellBytes, type HeapMap, type HeapSpan } from '../scenarios/heap-map.ts';
+import { ImageError } from '../scenarios/image.ts';
+import type { BandKind, ImageMap } from '../scenarios/image-map.ts';
+import type { ScenarioResult } from '../scenarios/index.ts';
 import type { Catalogue } from './build.ts';
 import { LESSON_TEXTS } from './lesson-texts.ts';
 import { type LessonPreset, lessonPreset, lessonTitle } from './lessons.ts';
+import type { Frame, InstructionTrace, Params, Run, Source } from './machine.ts';
 import { renderMarkdown } from './markdown.ts';
-
-/** One moment of a run: after an operation, or where the run stopped. */
-interface Frame {
-  /** The operation it is after, or the one the run stopped in. */
-  op: number;
-  title: string;
-  map: HeapMap;
-  /** The lowest SP so far: calls start at the stack top (or where a scenario puts them) and go down. */
-  lowestSP: number;
-  registers: number[];
-  xpsr: number;
-}
-
-/** One instruction of the listing around where a run stopped. */
-interface ListingLine {
-  address: number;
-  text: string;
-  source?: string;
-  here: boolean;
-}
-
-interface Run {
-  result: ScenarioResult;
-  frames: Frame[];
-  stackTop: number;
-  stackLimit: number;
-  /** The instructions around the PC the violation names, with their C lines (empty without a PC). */
-  listing: ListingLine[];
-  memoryMap: ImageMap;
-  /** Runs the same thing again, recording the instructions of one operation. */
-  traceOp: (op: number) => InstructionTrace;
-}
-
-/** One instruction as the core was about to execute it. */
-interface Step {
-  pc: number;
-  ipsr: number;
-  regs: Uint32Array;
-  xpsr: number;
-}
-
-/** The instructions of one operation: all of them, or the first TRACE_HEAD and the last TRACE_TAIL. */
-interface InstructionTrace {
-  op: number;
-  steps: Step[];
-  skippedAt: number;
-  skipped: number;
-  machine: Machine;
-}
-
-const TRACE_HEAD = 2000,
-  TRACE_TAIL = 500;
-
-/** The scenario again (it is deterministic), with the core's per-instruction hook on during operation op alone. */
-function traceOperation(
-  scenario: string,
-  mcu: string,
-  src: Source,
-  params: { seed: number; ops: number; heap?: number },
-  op: number,
-): InstructionTrace {
-  const head: Step[] = [];
-  let tail: Step[] = [];
-  let seen = 0;
-  let machine: Machine | undefined;
-  try {
-    runScenarioOnImage(scenario, target(scenario, mcu, src), params, (s) => {
-      const cpu = s.image.machine.cpu;
-      machine = s.image.machine;
-      const record = () => {
-        seen++;
-        const step = { pc: cpu.pc >>> 0, ipsr: cpu.ipsr, regs: Uint32Array.from(cpu.r), xpsr: cpu.xpsr >>> 0 };
-        step.regs[15] = step.pc;
-        if (head.length < TRACE_HEAD) head.push(step);
-        else if (tail.push(step) >= 4 * TRACE_TAIL) tail = tail.slice(-TRACE_TAIL);
-      };
-      s.onOperation((e) => {
-        if (e.number === op) cpu.onInstruction = e.phase === 'start' ? record : null;
-      });
-    });
-  } finally {
-    if (machine) machine.cpu.onInstruction = null;
-  }
-  tail = tail.slice(-TRACE_TAIL);
-  return { op, steps: [...head, ...tail], skippedAt: head.length, skipped: seen - head.length - tail.length, machine: machine! };
-}
-
-/** Instructions shown before and after the one a violation names. */
-const LISTING_BEFORE = 6,
-  LISTING_AFTER = 4;
-
-/**
- * The code around a PC, decoded forward from the start of its function (Thumb cannot be decoded
- * backwards: a halfword may be the second half of a 32-bit instruction).
- */
-function listingAround(m: Machine, pc: number): ListingLine[] {
-  const fn = m.symbols?.lookup(pc);
-  if (!fn || fn.offset > 4096) return [];
-  const lines: ListingLine[] = [];
-  for (let a = pc - fn.offset; a <= pc + 4 * LISTING_AFTER; ) {
-    let word: number;
-    try {
-      const b = m.bus.peek(a, 2);
-      word = b[0]! | (b[1]! << 8);
-      if (is32bit(word)) {
-        const c = m.bus.peek(a + 2, 2);
-        word = ((word << 16) | c[0]! | (c[1]! << 8)) >>> 0;
-      }
-    } catch {
-      break;
-    }
-    lines.push({ address: a, text: disassemble(m.profile.arch, word, a), source: m.describe(a).source, here: a === pc });
-    a += word > 0xffff ? 4 : 2;
-  }
-  const at = lines.findIndex((l) => l.here);
-  return at < 0 ? [] : lines.slice(Math.max(0, at - LISTING_BEFORE), at + LISTING_AFTER + 1);
-}
-
-/** An image to run: a built-in's committed ELF, or the user's. */
-interface Source {
-  label: string;
-  elf: Uint8Array;
-  user: boolean;
-  /** A scenario's own build run in place of the allocator's image (no-cas's CAS build), and what must catch it. */
-  variant?: { scenario: string; expect: Rule | Expectation };
-}
+import type { WorkerReply, WorkerRequest } from './worker.ts';
 
 /** Scenarios a given image cannot run, or runs only on request (as cli/check.ts leaves them out). */
 const CHECK_SKIPS: Readonly<Record<string, string>> = {
@@ -157,77 +29,6 @@ const el = (tag: string, text = '', cls = ''): HTMLElement => {
   if (cls) e.className = cls;
   return e;
 };
-
-function frameOf(s: Session, tracker: HeapTracker, op: number, title: string): Frame {
-  const cpu = s.image.machine.cpu;
-  const entry = s.image.entrySP ?? s.image.layout.stackTop;
-  return {
-    op,
-    title,
-    map: heapMap(s, tracker),
-    lowestSP: entry - s.peakStackBytes,
-    registers: Array.from(cpu.r, (r) => r >>> 0),
-    xpsr: cpu.xpsr >>> 0,
-  };
-}
-
-/** What runScenarioOnImage needs for an image: a user's comes up as `sramlab check` brings it up. */
-function target(scenario: string, mcu: string, src: Source): ImageTarget {
-  return {
-    allocator: src.label,
-    mcu,
-    makeImage: () =>
-      AllocatorImage.fromElf(
-        src.elf,
-        mcu,
-        src.user ? { boot: 'auto' } : {},
-        src.user ? src.label : `${src.label}-${mcu}${src.variant ? ` (${src.variant.scenario} variant)` : ''}`,
-      ),
-    ...(src.variant ? { expect: src.variant.expect } : {}),
-    replay: (q) =>
-      src.user
-        ? `sramlab check ${src.label} --mcu ${mcu} --scenario ${scenario} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`
-        : `sramlab run ${scenario} --alloc ${src.label} --mcu ${mcu} --seed ${q.seed} --ops ${q.ops} --heap ${q.heap}`,
-  };
-}
-
-/** Runs a scenario on an image with every check on, recording a frame per operation. */
-function runRecorded(scenario: string, mcu: string, src: Source, params: { seed: number; ops: number; heap?: number }): Run {
-  const frames: Frame[] = [];
-  let session: Session | undefined, tracker: HeapTracker | undefined;
-  const result = runScenarioOnImage(scenario, target(scenario, mcu, src), params, (s) => {
-    session = s;
-    tracker = new HeapTracker(s);
-    s.onOperation((e) => {
-      if (e.phase === 'end')
-        frames.push(frameOf(s, tracker!, e.number, e.kind === 'init' ? `op 0: ${describeOperation(e).slice(6)}` : describeOperation(e)));
-    });
-  });
-  const v = result.violation ?? result.caught;
-  // A run stopped inside sl_init (no-cas on ARMv6-M) has no heap yet: draw the range it was given, with what it wrote there.
-  if (!session!.image.heap)
-    session!.image.heap = { start: session!.image.layout.heapRegion.start, end: session!.image.layout.heapRegion.start + result.heap };
-  const last = frameOf(
-    session!,
-    tracker!,
-    v ? v.operation : result.operations,
-    v ? `stopped at op ${v.operation}: the ${v.rule} rule` : `end: ${result.operations} operations, every check held`,
-  );
-  // The stack rule names the SP that crossed the limit.
-  if (v?.rule === 'stack' && v.address !== undefined) last.lowestSP = Math.min(last.lowestSP, v.address);
-  frames.push(last);
-  const { stackTop, stackLimit } = session!.image.layout;
-  const m = session!.image.machine;
-  return {
-    result,
-    frames,
-    stackTop,
-    stackLimit,
-    listing: v?.pc !== undefined ? listingAround(m, v.pc) : [],
-    memoryMap: imageMap(m.image!, m.profile, src.label),
-    traceOp: (op) => traceOperation(scenario, mcu, src, params, op),
-  };
-}
 
 // ---- drawing -------------------------------------------------------------------------------
 
@@ -415,22 +216,6 @@ let step = 0;
 
 const mode = (ipsr: number) => (ipsr === 0 ? 'Thread' : ipsr >= 16 ? `IRQ ${ipsr - 16} handler` : `exception ${ipsr}`);
 
-function instructionText(t: InstructionTrace, st: Step): string {
-  const m = t.machine;
-  let word: number;
-  try {
-    const b = m.bus.peek(st.pc, 2);
-    word = b[0]! | (b[1]! << 8);
-    if (is32bit(word)) {
-      const c = m.bus.peek(st.pc + 2, 2);
-      word = ((word << 16) | c[0]! | (c[1]! << 8)) >>> 0;
-    }
-  } catch {
-    return '(not in memory)';
-  }
-  return disassemble(m.profile.arch, word, st.pc);
-}
-
 /** The instruction at index i of the trace, with a dozen around it; where the mode changes, an interrupt arrived or returned. */
 function showStep(i: number): void {
   if (!trace || trace.steps.length === 0) return;
@@ -450,23 +235,25 @@ function showStep(i: number): void {
       lines.push(
         el('div', x.ipsr !== 0 ? `— ${mode(x.ipsr)} entered: an interrupt arrived —` : `— back to ${mode(x.ipsr)} —`, 'exception'),
       );
-    const where = t.machine.describe(x.pc);
-    lines.push(
-      el(
-        'div',
-        `${k === step ? '▶' : ' '} ${hex(x.pc).slice(2)}  ${instructionText(t, x).padEnd(32)} ${where.source ?? where.symbol ?? ''}`,
-        k === step ? 'here' : '',
-      ),
-    );
+    lines.push(el('div', `${k === step ? '▶' : ' '} ${hex(x.pc).slice(2)}  ${x.text.padEnd(32)} ${x.where}`, k === step ? 'here' : ''));
   }
   $('insn-listing').replaceChildren(...lines);
   drawRegisters({ registers: st.regs, xpsr: st.xpsr });
 }
 
-function traceCurrentOp(): void {
-  if (!current) return;
+/** The run on screen again, in the worker, recording the instructions of the operation on screen. */
+async function traceCurrentOp(): Promise<void> {
+  if (!current || !asked) return;
   const f = current.frames[at]!;
-  trace = current.traceOp(f.op);
+  const status = $('status');
+  status.textContent = 'tracing…';
+  try {
+    trace = (await ask({ kind: 'trace', ...asked, op: f.op })) as InstructionTrace;
+  } catch (e) {
+    status.textContent = problem(e);
+    return;
+  }
+  status.textContent = 'done';
   const slider = $<HTMLInputElement>('insn-slider');
   slider.max = String(Math.max(0, trace.steps.length - 1));
   $('instructions').hidden = false;
@@ -477,6 +264,8 @@ function traceCurrentOp(): void {
 // ---- the stepper ---------------------------------------------------------------------------
 
 let current: Run | null = null;
+/** What the run on screen was asked with, to trace one of its operations. */
+let asked: { scenario: string; mcu: string; src: Source; params: Params } | null = null;
 let at = 0;
 
 function show(i: number): void {
@@ -531,10 +320,74 @@ function params(): { seed: number; ops: number; heap: number } {
   return { seed: num('seed', 0xffff_ffff), ops: num('ops', MAX_OPS), heap: num('heap', 16 * 1024 * 1024) };
 }
 
+/** An error the worker reported, already in the one line the page shows. */
+class WorkerError extends Error {
+  constructor(
+    message: string,
+    readonly badElf: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** The run in the worker was stopped from the page. */
+class Stopped extends Error {
+  constructor() {
+    super('stopped');
+  }
+}
+
 /** One line for what went wrong, as the CLI says it. */
 function problem(e: unknown): string {
-  if (e instanceof ImageError || e instanceof ElfError || e instanceof InputError) return e.message;
+  if (e instanceof ImageError || e instanceof ElfError || e instanceof InputError || e instanceof WorkerError || e instanceof Stopped)
+    return e.message;
   return `sramlab bug: ${(e as Error).message}`;
+}
+
+// The machine runs in a worker; one request at a time is pending. Stop ends the worker and
+// starts a fresh one (a run cannot be interrupted from outside any other way).
+let worker: Worker;
+let nextId = 0;
+let pending: { id: number; ok: (v: unknown) => void; fail: (e: Error) => void } | null = null;
+
+function startWorker(): void {
+  worker = new Worker('worker.js', { type: 'module' });
+  worker.onmessage = ({ data }: MessageEvent<WorkerReply>) => {
+    const p = pending;
+    if (!p || p.id !== data.id) return;
+    pending = null;
+    $('stop').hidden = true;
+    if (data.ok) p.ok(data.value);
+    else p.fail(new WorkerError(data.error, data.badElf));
+  };
+  worker.onerror = (e) => {
+    const p = pending;
+    pending = null;
+    $('stop').hidden = true;
+    p?.fail(new Error(e.message));
+  };
+}
+
+type Ask = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+function ask(q: Ask): Promise<unknown> {
+  pending?.fail(new Stopped());
+  const id = ++nextId;
+  return new Promise((ok, fail) => {
+    pending = { id, ok, fail };
+    $('stop').hidden = false;
+    worker.postMessage({ ...q, id } as WorkerRequest);
+  });
+}
+
+function stop(): void {
+  if (!pending) return;
+  worker.terminate();
+  const p = pending;
+  pending = null;
+  $('stop').hidden = true;
+  startWorker();
+  p.fail(new Stopped());
 }
 
 const images = new Map<string, Uint8Array>();
@@ -553,19 +406,21 @@ async function builtIn(alloc: string, mcu: string, scenario: string): Promise<So
   return { label: alloc, elf, user: false, ...(variant ? { variant: { scenario, expect: variant.expect } } : {}) };
 }
 
-/** Lets the page paint "running…" before a synchronous run takes the thread. */
+/** Lets the page paint between the rows of a check. */
 const paint = () => new Promise((r) => setTimeout(r, 0));
 
 /** Runs what the form says; frame: the frame to open (after that operation), else where the run stopped. */
 async function runSelected(frame: number | 'last' = 'last'): Promise<void> {
   const status = $('status');
   status.textContent = 'running…';
-  await paint();
   try {
     const mcu = $<HTMLSelectElement>('mcu').value;
     const scenario = $<HTMLSelectElement>('scenario').value;
     const src = await builtIn($<HTMLSelectElement>('alloc').value, mcu, scenario);
-    showRun(runRecorded(scenario, mcu, src, params()));
+    const q = { scenario, mcu, src, params: params() };
+    const run = (await ask({ kind: 'run', ...q })) as Run;
+    asked = q;
+    showRun(run);
     if (frame !== 'last') show(current!.frames.findIndex((f) => f.op === frame));
     status.textContent = 'done';
   } catch (e) {
@@ -595,7 +450,7 @@ async function checkUpload(file: File): Promise<void> {
       // As `sramlab check`: the heap is 16 KiB or the image's whole region where that is smaller.
       const q = { ...params(), heap: undefined };
       const src = userElf;
-      const result = runScenarioOnImage(name, target(name, mcu, src), q);
+      const result = (await ask({ kind: 'check', scenario: name, mcu, src, params: q })) as ScenarioResult;
       const v = result.violation;
       if (!result.ok) failed++;
       const where = v
@@ -611,7 +466,15 @@ async function checkUpload(file: File): Promise<void> {
         : '';
       const view = el('button', 'view');
       // Frames are recorded only when asked: a whole check stays as fast as the CLI's.
-      view.addEventListener('click', () => showRun(runRecorded(name, mcu, src, q)));
+      view.addEventListener('click', async () => {
+        try {
+          const run = (await ask({ kind: 'run', scenario: name, mcu, src, params: q })) as Run;
+          asked = { scenario: name, mcu, src, params: q };
+          showRun(run);
+        } catch (e) {
+          status.textContent = problem(e);
+        }
+      });
       const td = el('td', where);
       tr.append(el('td', name), el('td', result.ok ? 'ok' : 'FAIL', result.ok ? 'ok' : 'fail'), td);
       td.append(' ', view);
@@ -622,7 +485,7 @@ async function checkUpload(file: File): Promise<void> {
     status.textContent = `${file.name} on ${mcu}: ${failed === 0 ? 'every check held' : `${failed} scenario${failed === 1 ? '' : 's'} broke a rule`}`;
     status.className = failed === 0 ? 'ok' : 'fail';
   } catch (e) {
-    status.textContent = e instanceof ElfError ? `${file.name}: ${e.message}` : problem(e);
+    status.textContent = e instanceof WorkerError && e.badElf ? `${file.name}: ${e.message}` : problem(e);
     status.className = 'fail';
   }
 }
@@ -688,6 +551,7 @@ function options(select: HTMLSelectElement, items: { name: string; description?:
 }
 
 async function start(): Promise<void> {
+  startWorker();
   catalogue = (await (await fetch('catalogue.json')).json()) as Catalogue;
   options($('mcu'), catalogue.profiles);
   options($('check-mcu'), catalogue.profiles);
@@ -700,7 +564,8 @@ async function start(): Promise<void> {
   $('step-next').addEventListener('click', () => show(at + 1));
   $('step-last').addEventListener('click', () => show(Infinity));
   $<HTMLInputElement>('frame-slider').addEventListener('input', (e) => show(Number((e.target as HTMLInputElement).value)));
-  $('trace-op').addEventListener('click', traceCurrentOp);
+  $('trace-op').addEventListener('click', () => void traceCurrentOp());
+  $('stop').addEventListener('click', stop);
   $('insn-prev').addEventListener('click', () => showStep(step - 1));
   $('insn-next').addEventListener('click', () => showStep(step + 1));
   $('insn-first').addEventListener('click', () => showStep(0));
