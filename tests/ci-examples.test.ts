@@ -116,7 +116,9 @@ describe('examples/ci/github-sharded.yml', () => {
     asList(job.steps)
       .map(asMap)
       .find((s) => s.uses === uses)!;
-  const SHARD_LINE = 'npx sramlab check build/fw.elf --mcu cortex-m0 --shard ${{ matrix.shard }}/8 --json > shard-${{ matrix.shard }}.json';
+  // GitHub's expressions, ${{ … }}, written as template text so that no linter takes them for a slip.
+  const MATRIX = `\${{ matrix.shard }}`;
+  const SHARD_LINE = `npx sramlab check build/fw.elf --mcu cortex-m0 --shard ${MATRIX}/8 --json > shard-${MATRIX}.json`;
   const MERGE_LINE = 'npx sramlab merge shard-*.json --junit sramlab.xml';
 
   it('runs the check of github-actions.yml as a matrix of 8 shards, every shard to the end, each keeping its JSON', () => {
@@ -127,12 +129,12 @@ describe('examples/ci/github-sharded.yml', () => {
     expect(SHARD_LINE.replace(/ --shard .* --json > .*$/, ' --junit sramlab.xml')).toBe(CHECK);
     const upload = step(shard, 'actions/upload-artifact@v4');
     expect(upload.if).toBe('success() || failure()');
-    expect(asMap(upload.with)).toEqual({ name: 'sramlab-shard-${{ matrix.shard }}', path: 'shard-${{ matrix.shard }}.json' });
+    expect(asMap(upload.with)).toEqual({ name: `sramlab-shard-${MATRIX}`, path: `shard-${MATRIX}.json` });
   });
 
   it('merges after every shard, failed ones too, from the artifacts the shards uploaded', () => {
     expect(merge.needs).toBe('shard');
-    expect(merge.if).toBe('${{ !cancelled() }}');
+    expect(merge.if).toBe(`\${{ !cancelled() }}`);
     expect(runs(merge)).toEqual(['npm ci', MERGE_LINE]);
     expect(asMap(step(merge, 'actions/download-artifact@v4').with)).toEqual({ pattern: 'sramlab-shard-*', 'merge-multiple': true });
     expect(asMap(step(merge, 'actions/upload-artifact@v4').with).path).toBe('sramlab.xml');
@@ -142,7 +144,7 @@ describe('examples/ci/github-sharded.yml', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sramlab-ci-shards-'));
     const elf = join(ROOT, 'examples/c-allocator/bump-cortex-m0.elf'); // what build.sh builds, committed
     for (const k of [1, 2]) {
-      const [cmd, out] = SHARD_LINE.replaceAll('${{ matrix.shard }}', String(k)).split(' > ') as [string, string];
+      const [cmd, out] = SHARD_LINE.replaceAll(MATRIX, String(k)).split(' > ') as [string, string];
       const r = await sramlab(
         ...words(cmd)
           .slice(2)
