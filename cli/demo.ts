@@ -13,7 +13,7 @@ import { runScenario, type ScenarioResult } from '../scenarios/index.ts';
 import type { Session } from '../scenarios/session.ts';
 import { renderHeapAndStack } from '../views/heap-stack.ts';
 import { type StackState, stackState } from '../views/stack-view.ts';
-import { displayWidth, stripAnsi, terminalColumns, wrapWords } from '../views/text-width.ts';
+import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts';
 import { type Ctx, EXAMPLES, invocation, loadInto, profileFrom, useColor } from './common.ts';
 import { type Io, println } from './io.ts';
 
@@ -115,7 +115,8 @@ function demo(io: Io, width: number): number {
       say(chalk.bold(l));
     });
     if (d.map && d.stack) {
-      const drawn = renderHeapAndStack(d.map, d.stack, {
+      // The violation's own line is left out of the heap's summary: it is said below, with where it happened.
+      const drawn = renderHeapAndStack({ ...d.map, violation: undefined }, d.stack, {
         width,
         maxBlocks: 4,
         legend: i === 0,
@@ -123,8 +124,7 @@ function demo(io: Io, width: number): number {
         paint: paint ? (k, t) => paint[k](t) : undefined,
         stackPaint: stackPaint ? (k, t) => stackPaint[k](t) : undefined,
       });
-      // The violation line of the heap's summary is said below, with where it happened.
-      for (const l of drawn.filter((x) => !stripAnsi(x).startsWith('! '))) {
+      for (const l of drawn) {
         if (displayWidth(l) <= width) say(l);
         else wrap(l);
       }

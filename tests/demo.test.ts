@@ -66,6 +66,9 @@ describe('sramlab demo', () => {
     const row = text.split('\n').find((l) => l.startsWith(`${hex(rowStart)} +`))!;
     const cells = row.split('│')[1]!;
     expect(cells[Math.floor((v.address - rowStart) / 16)]).toBe('!');
+    // The message is said once, under CAUGHT, not also (in part) under the heap.
+    const tail = v.message.split(' ').slice(-3).join(' ');
+    expect(text.replace(/\n\s*/g, ' ').split(tail)).toHaveLength(2);
   });
 
   it('draws two heaps, each with the stack beside it: top, SP, peak, limit', () => {
