@@ -398,6 +398,18 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     expect(await page.textContent('#heap-summary')).toMatch(/^live 1008 B in 21 blocks · /);
   });
 
+  it("opens a lesson from its address, and a lesson's button gives it that address", async () => {
+    expect(new URL(page.url()).hash).toBe('#03-fragmentation.md');
+    await page.goto(`${server.url}#04-heap-meets-stack.md`);
+    await page.waitForFunction(
+      () =>
+        document.getElementById('status')?.textContent === 'done' &&
+        document.getElementById('verdict')?.textContent === 'ok: stack-collision was caught by the stack rule, as it must be',
+    );
+    expect(await page.textContent('#lesson-text h2')).toBe('Lesson 4: the heap meets the stack');
+    expect(await page.textContent('#lesson-list button.current')).toBe('4. The heap meets the stack');
+  });
+
   it('lesson 4 shows the stack rule at the address 8 bytes below __stack_limit, the stack bar past it', async () => {
     await openLesson('04-heap-meets-stack.md');
     const limit = AllocatorImage.load('galloc', 'cortex-m0').machine.symbol('__stack_limit')!;

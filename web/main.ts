@@ -515,6 +515,8 @@ async function openLesson(file: string): Promise<void> {
   $('lesson').hidden = false;
   $('lesson').scrollTop = 0;
   document.body.classList.add('lesson-open');
+  // The lesson's own address (replaceState: no hashchange, so no second run).
+  history.replaceState(null, '', `#${file}`);
   await runSelected(preset.frame);
 }
 
@@ -528,7 +530,14 @@ function setUpLessons(): void {
       return b;
     }),
   );
+  // An address ending in #<lesson file> opens that lesson, on load and when the hash changes.
+  const fromHash = () => {
+    const file = decodeURIComponent(location.hash.slice(1));
+    if (LESSON_TEXTS.some((l) => l.file === file)) void openLesson(file);
+  };
+  window.addEventListener('hashchange', fromHash);
   $('lesson-close').addEventListener('click', () => {
+    history.replaceState(null, '', location.pathname);
     $('lesson').hidden = true;
     document.body.classList.remove('lesson-open');
     for (const b of document.querySelectorAll('#lesson-list button')) b.classList.remove('current');
@@ -588,6 +597,7 @@ async function start(): Promise<void> {
     if (f) void checkUpload(f);
   });
   $('status').textContent = 'ready';
+  if (location.hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
 void start();
