@@ -1,6 +1,8 @@
 // The two-core explorer: both cores of a two-core chip (emulator/dual.ts) call the allocator at
-// the same time, and every interleaving with at most K preemptions in the first W instructions
-// is run, each to the end, with every check on (bounded preemption, as CHESS and Loom do).
+// the same time, and every interleaving with at most K preemptions, each within the first W
+// instructions of the call it preempts, is run to the end with every check on (bounded
+// preemption, as CHESS and Loom do). The window counts per core: with W the longer call, every
+// instruction boundary of either call is a preemption point.
 //
 // A schedule is written "0:12,1:40,0": core 0 runs 12 instructions, core 1 runs 40, then the
 // tail starts with core 0. Each "c:n" is a preemption (the running core is stopped while it
@@ -13,7 +15,7 @@
 // Search: depth first from snapshots (a prefix is restored, never re-run), in a fixed order, so
 // a schedule's text replays it exactly. Dedup: a state (both cores' registers, the SIO, the SRAM
 // of the allocator's state, heap and stacks) already explored with the same running core, the
-// same preemptions used and no later in the window is not explored again. The work is cut into
+// same preemptions used and no further into either call is not explored again. The work is cut into
 // units (the first core and the length of its first segment); --shard deals units out, and the
 // dedup table is per unit, so shards merged give exactly the unsharded counts.
 //
@@ -42,7 +44,7 @@ export interface TwoCoreOptions {
   mcu: string;
   /** At most this many preemptions per schedule (default 2). */
   preemptions?: number;
-  /** Preemptions happen within the first W instructions (both cores together); default: the longer call run alone. */
+  /** A core is preempted only within the first W instructions of its call; default: the longer call run alone. */
   window?: number;
   /** Tail quantum: instructions a core runs before the other gets its turn (default 64). */
   quantum?: number;
@@ -85,6 +87,8 @@ export interface TwoCoreResult {
   quantum: number;
   globalMonitor: boolean;
   shard: Shard | null;
+  /** The one schedule run, when replaying (--schedule). */
+  replayed: string | null;
   /** Units of work in all (the same in every shard) and in this run. */
   units: number;
   unitsRun: number;
@@ -210,7 +214,7 @@ class Exploration {
     });
     this.calls =
       w === 'alloc-alloc'
-        ? [call('sl_alloc', [16, 4]), call('sl_alloc', [32, 8])]
+        ? [call('sl_alloc', [16, 4]), call('sl_alloc', [16, 8])]
         : [call('sl_alloc', [16, 4]), call('sl_dealloc', [b3.ptr, b3.size, b3.align], b3)];
     if (this.calls[1].block) {
       s.live.delete(b3.id);
@@ -266,7 +270,8 @@ class Exploration {
     return out;
   }
 
-  private ran(c: 0 | 1): number {
+  /** Instructions core c has run in its call so far. */
+  ran(c: 0 | 1): number {
     return this.dual.cores[c].cpu.instructions - this.callStart[c];
   }
 
@@ -546,25 +551,29 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     // explore(cur): at this state the schedule so far is `segments` and the tail would start with
     // `cur`: run that leaf, then every way `cur` runs 1… instructions and is preempted. back()
     // puts the machine back in this state after the leaf changed it.
-    let seen = new Map<string, number>();
-    const explore = (cur: 0 | 1, used: number, pos: number, segments: Segment[], back: () => void): void => {
+    // seen: state → the instructions each core had run when it was explored; a state met again
+    // with no more window left on either core is not explored again.
+    let seen = new Map<string, [number, number]>();
+    const explore = (cur: 0 | 1, used: number, segments: Segment[], back: () => void): void => {
       const key = `${stateKey(x.dual, x.hashRanges, x.stackTops)}/${cur}/${used}`;
       const before = seen.get(key);
-      if (before !== undefined && before <= pos) {
+      const ran0 = x.ran(0),
+        ran1 = x.ran(1);
+      if (before !== undefined && before[0] <= ran0 && before[1] <= ran1) {
         stats.pruned++;
         return;
       }
       if (before === undefined) stats.distinct++;
-      seen.set(key, pos);
+      seen.set(key, [ran0, ran1]);
       leaf(segments, cur);
       back();
       if (stopNow() || used >= x.K) return;
-      preemptions(cur, used, pos, segments, back);
+      preemptions(cur, used, segments, back);
     };
     // The state after each instruction of `cur` is the prefix of a preemption. It is rebuilt from
     // the node's own state (back) or from a checkpoint snapshot taken every CHECKPOINT
     // instructions, with the few instructions since run again: cheaper than a snapshot each.
-    const preemptions = (cur: 0 | 1, used: number, pos: number, segments: Segment[], back: () => void, only?: number): void => {
+    const preemptions = (cur: 0 | 1, used: number, segments: Segment[], back: () => void, only?: number): void => {
       const o = other(cur);
       if (returned(x.dual.cores[o])) return;
       let base = back,
@@ -574,7 +583,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
         base();
         if (k > at) runCore(x.dual.cores[cur], k - at, false);
       };
-      while (pos + count < x.W && !stopNow()) {
+      while (x.ran(cur) < x.W && !stopNow()) {
         if (count - at >= CHECKPOINT) {
           const checkpoint = x.dual.snapshot();
           base = () => x.dual.restore(checkpoint);
@@ -592,7 +601,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
         if (returned(x.dual.cores[cur])) return;
         if (only !== undefined && count !== only) continue;
         const k = count;
-        explore(o, used + 1, pos + k, [...segments, { core: cur, count: k }], () => to(k));
+        explore(o, used + 1, [...segments, { core: cur, count: k }], () => to(k));
         to(k);
         if (only !== undefined) return;
       }
@@ -610,7 +619,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
         if (u === 0) {
           stats.distinct++;
           leaf([], first);
-        } else if (x.K > 0) preemptions(first, 0, 0, [], () => x.dual.restore(x.root), u);
+        } else if (x.K > 0) preemptions(first, 0, [], () => x.dual.restore(x.root), u);
       }
       if (stopNow()) break;
     }
@@ -627,6 +636,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     quantum: x.quantum,
     globalMonitor: x.dual.globalMonitor,
     shard: opts.shard ?? null,
+    replayed: opts.schedule ?? null,
     units: stats.units,
     unitsRun: stats.unitsRun,
     schedules: stats.schedules,
@@ -644,6 +654,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
 /** "safe at all N schedules explored (≤ K preemptions over W instructions, M distinct states)", or the first failure. */
 export function twoCoreVerdict(r: Omit<TwoCoreResult, 'verdict'>): string {
   if (r.failure) return `unsafe: schedule ${r.failure.schedule}: ${r.failure.violation.rule}: ${r.failure.violation.message}`;
+  if (r.replayed !== null) return `safe at schedule ${r.replayed} (replayed)`;
   const bounds = `≤ ${r.preemptions} preemption${r.preemptions === 1 ? '' : 's'} over ${n(r.window)} instructions`;
   const of = r.shard && r.shard.count > 1 ? ` (shard ${r.shard.index}/${r.shard.count})` : '';
   return `safe at all ${n(r.schedules)} schedules explored (${bounds}, ${n(r.distinct)} distinct states)${of}`;

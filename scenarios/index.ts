@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { FaultKind } from '../emulator/fault.ts';
+import { type PreemptPoint, pointText } from '../explore/report.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
 import { type Footprint, footprint } from '../firmware/footprint.ts';
 import * as alignmentScenario from './alignment.ts';
@@ -27,6 +28,8 @@ export interface ScenarioParams {
   ops: number;
   /** Heap bytes given to sl_init (default: a size that suits the profile). */
   heap?: number;
+  /** isr-reentrancy: run just this preemption point (a replay) instead of exploring them all. */
+  preemptAt?: PreemptPoint;
 }
 
 export interface Scenario {
@@ -117,7 +120,11 @@ export const SCENARIOS: readonly Scenario[] = [
     slabSlotSize: 256,
     run: (s) => void contractEdgesScenario.contractEdges(s),
   },
-  { name: 'isr-reentrancy', description: isrReentrancyScenario.description, run: (s) => void isrReentrancyScenario.isrReentrancy(s) },
+  {
+    name: 'isr-reentrancy',
+    description: isrReentrancyScenario.description,
+    run: (s, p, base) => void isrReentrancyScenario.isrReentrancy(s, base, p.preemptAt),
+  },
   {
     name: 'fill-and-drain',
     description: fillAndDrainScenario.description,
@@ -183,6 +190,22 @@ export interface ScenarioResult {
   expectedFault?: FaultKind;
   /** That expected violation, when it happened (violation is then null). */
   caught?: CaughtViolation;
+  /** isr-reentrancy: the preemption points explored, and the command that runs the first failing one alone. */
+  preemption?: PreemptionSummary;
+}
+
+/** What an isr-reentrancy run explored (explore/preempt.ts; docs/explore.md). */
+export interface PreemptionSummary {
+  points: number;
+  distinct: number;
+  deferred: number;
+  /** "safe at all 1,234 preemption points explored (567 distinct states)", or where it first failed. */
+  verdict: string;
+  /** The first failing point ("7:41"), and the command that runs it alone. */
+  firstFailing: string | null;
+  replay: string | null;
+  /** The point this run replayed alone (--preempt-at). */
+  at?: string;
 }
 
 /**
@@ -303,6 +326,8 @@ export function runScenarioOnImage(name: string, target: ImageTarget, p: Scenari
   const verdict = expectation && judge(expectation, violation, image, s);
   // Usually the leak rule measured it already; after another broken rule the allocator is not probed.
   const largestAfterInit = base?.largest ?? (violation === null && base ? measureQuietly(() => largestAtStart(s, base!)) : null);
+  const replay = target.replay({ ...p, heap }) + (p.preemptAt ? ` --preempt-at ${pointText(p.preemptAt)}` : '');
+  const coverage = isrReentrancyScenario.preemptionCoverage(s);
   return {
     schema: 'sramlab.run/1',
     scenario: name,
@@ -322,11 +347,35 @@ export function runScenarioOnImage(name: string, target: ImageTarget, p: Scenari
       largestBlockAfterInit: largestAfterInit,
       heapBytesGoneAtInit: largestAfterInit === null ? null : heap - largestAfterInit,
     },
-    replay: target.replay({ ...p, heap }),
+    replay,
     ...(target.elf !== undefined ? { elf: target.elf } : {}),
     ...(expectation ? { expected: expectation.rule } : {}),
     ...(expectation?.fault ? { expectedFault: expectation.fault } : {}),
     ...(verdict?.caught ? { caught: verdict.caught } : {}),
+    ...(coverage ? { preemption: preemptionSummary(coverage, name, target, { ...p, heap }) } : {}),
+  };
+}
+
+/** The coverage as a result reports it; the first failing point's replay is always `sramlab run`, which takes --preempt-at. */
+function preemptionSummary(
+  c: isrReentrancyScenario.PreemptionCoverage,
+  name: string,
+  target: ImageTarget,
+  p: ScenarioParams & { heap: number },
+): PreemptionSummary {
+  const first = c.first ? pointText(c.first) : null;
+  const base = target.replay(p);
+  const run = base.startsWith('sramlab run ')
+    ? base
+    : `sramlab run ${name} --alloc ${shellWord(target.elf ?? target.allocator)} --mcu ${target.mcu} --seed ${p.seed} --ops ${p.ops} --heap ${p.heap}`;
+  return {
+    points: c.points,
+    distinct: c.distinct,
+    deferred: c.deferred,
+    verdict: c.verdict,
+    firstFailing: first,
+    replay: first ? `${run} --preempt-at ${first}` : null,
+    ...(c.at ? { at: pointText(c.at) } : {}),
   };
 }
 

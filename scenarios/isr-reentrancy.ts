@@ -1,83 +1,74 @@
-// isr-reentrancy: an interrupt that allocates while thread mode is inside the allocator. The
-// host raises IRQ 0 halfway through a thread-mode sl_alloc (its length measured on a copy of SRAM
-// first), and the IRQ's handler is sl_alloc itself (emulator/host-irq.ts): nothing needs to be
-// linked into the image for it, so every image built to the ABI gets the scenario. The IRQ is
-// taken with the core's real exception entry: while the allocator masks interrupts it waits, and
-// it is taken when they are unmasked. An allocator behind a spin lock deadlocks (the ISR spins on
-// a flag the thread set, and the thread never runs again); a lock-free one or one that masks
-// interrupts serves both. Both blocks are checked like any other, and at the end every block (the
-// ISR's too) is freed, for the leak rule (applied by runScenario).
+// isr-reentrancy: interrupts that allocate while thread mode is inside the allocator, explored
+// at every instruction boundary (explore/preempt.ts). After six allocations populate the heap,
+// each of three thread-mode calls — sl_alloc(64, 8), a free, a realloc — is interrupted at every
+// boundary inside it, each time from a snapshot, by IRQ 0 whose handler allocates, reallocates
+// and frees (emulator/host-irq.ts: real exception entry and return, nothing linked into the
+// image); the interrupted call then completes and is checked, and the allocator must still serve
+// with nothing lost. Points that come to the same state when the IRQ is taken are run once. An
+// allocator behind a spin lock deadlocks (the handler spins on a lock the thread holds); a
+// lock-free one, or one that masks interrupts, passes at every point. The exploration itself is
+// quiet; what listeners hear (views, traces) is the first failing point run again, or, when every
+// point is safe, each call interrupted halfway. `--preempt-at OP:INSTRUCTION` runs one point.
 
 import { hex } from '../emulator/elf.ts';
-import { HostIrq } from '../emulator/host-irq.ts';
-import { Violation } from './checkers.ts';
-import { AllocatorCallError } from './image.ts';
+import { driveWorkload, type Exploration, Explorer, emptyExploration } from '../explore/preempt.ts';
+import type { PreemptPoint } from '../explore/report.ts';
+import { ISR_WORKLOAD } from '../explore/workload.ts';
+import type { LeakBaseline } from './leak.ts';
 import type { Session } from './session.ts';
 
 export const description =
-  'IRQ 0 allocates while thread-mode sl_alloc is halfway through: spin locks deadlock, lock-free and interrupt-masking allocators pass';
+  'IRQ 0 allocates, reallocates and frees at every instruction boundary of three thread-mode calls: spin locks deadlock, lock-free and interrupt-masking allocators pass';
 
-const IRQ = 0;
-const ISR_SIZE = 32,
-  ISR_ALIGN = 4;
-/** The thread-mode call the IRQ interrupts. */
-const THREAD_SIZE = 64,
-  THREAD_ALIGN = 8;
+/** Explored operations of the workload, by default all three. */
+export const ISR_OPERATIONS = 3;
 
-/**
- * Cycles of the thread-mode sl_alloc(64, 8), measured on a copy of SRAM; 0 when that call breaks
- * a rule: the real call then breaks it too, where the session reports it properly.
- */
-function measure(s: Session): number {
-  try {
-    return s.probe(() => s.image.alloc(THREAD_SIZE, THREAD_ALIGN)).cycles;
-  } catch (e) {
-    if (e instanceof AllocatorCallError || e instanceof Violation) return 0;
-    throw e;
-  }
+/** What the exploration of a run covered (runScenario reports it). */
+export interface PreemptionCoverage extends Exploration {
+  /** One line: "safe at all 1,234 preemption points explored (567 distinct states)". */
+  verdict: string;
+  /** The point a replay ran, when the run was one (--preempt-at). */
+  at?: PreemptPoint;
 }
 
-export function isrReentrancy(s: Session): void {
-  const img = s.image,
-    m = img.machine;
-  // A populated heap, so the thread-mode search has work to do.
-  for (let k = 0; k < 6; k++) s.alloc(40 + 8 * k, 4);
+const coverage = new WeakMap<Session, PreemptionCoverage>();
 
-  const into = Math.max(1, Math.floor(measure(s) / 2));
-  const at = m.cpu.cycles + into;
-  const irq = new HostIrq(m);
-  const rec = irq.raise({ irq: IRQ, atCycle: at, address: img.address('sl_alloc'), args: [ISR_SIZE, ISR_ALIGN] });
-  const where = (pc: number) => {
-    const d = m.describe(pc);
-    return `${hex(pc)}${d.symbol ? ` (${d.symbol})` : ''}`;
-  };
-  let stillPending = false;
+/** The coverage of a session's isr-reentrancy run (undefined for any other run). */
+export const preemptionCoverage = (s: Session): PreemptionCoverage | undefined => coverage.get(s);
+
+export function isrReentrancy(s: Session, base: LeakBaseline, at?: PreemptPoint): void {
+  const x = new Explorer(s, base, {
+    model: 'isr',
+    bounds: { operations: ISR_OPERATIONS, inner: 0, ticks: 1, period: 0 },
+    stopAtFirst: true,
+  });
+  const out: PreemptionCoverage = { ...emptyExploration(), verdict: '' };
+  coverage.set(s, out);
   try {
-    s.alloc(THREAD_SIZE, THREAD_ALIGN, () => {
-      // The call ran out of budget: say where each of them was.
-      if (!rec.frame || rec.returned) return null;
-      const resumeAt = img.read32(rec.frame + 24);
-      return (
-        `deadlock: IRQ ${IRQ}'s sl_alloc spins at ${where(m.cpu.pc)} and never returns; ` +
-        `the thread-mode sl_alloc it interrupted at ${where(resumeAt)} cannot run again until it does`
-      );
-    });
-    stillPending = irq.pending;
+    if (at) {
+      out.at = at;
+      out.verdict = `replayed preemption point ${at.operation}:${at.instruction} alone`;
+      driveWorkload(x, ISR_WORKLOAD, { explore: false, at }, out);
+      out.verdict = `safe at preemption point ${at.operation}:${at.instruction} (replayed alone)`;
+      return;
+    }
+    driveWorkload(x, ISR_WORKLOAD, { explore: true, show: true }, out);
+    out.verdict = verdictOf(out);
+  } catch (e) {
+    if (!at) out.verdict = verdictOf(out);
+    throw e;
   } finally {
-    irq.cancel();
+    x.dispose();
   }
-
-  if (!rec.returned) {
-    s.fail({
-      rule: 'liveness',
-      message: stillPending
-        ? `IRQ ${IRQ} was pended ${into} cycles into sl_alloc and was still pending when sl_alloc returned: it returned with interrupts masked (PRIMASK ${m.cpu.primask}, BASEPRI ${hex(m.cpu.basepri)})`
-        : `IRQ ${IRQ} was to be pended ${into} cycles into sl_alloc, and its handler never ran`,
-    });
-  }
-  // Checked like any block: inside the heap, aligned, and clear of every live one (the thread's too).
-  if (rec.result !== 0) s.adopt(rec.result!, ISR_SIZE, ISR_ALIGN, 'alloc');
   s.freeAll();
+}
+
+function verdictOf(c: Exploration): string {
+  const n = (v: number) => v.toLocaleString('en');
+  const states = `${n(c.distinct)} distinct state${c.distinct === 1 ? '' : 's'}`;
+  const masked = c.deferred ? `, ${n(c.deferred)} taken late because interrupts were masked` : '';
+  if (!c.first) return `safe at all ${n(c.points)} preemption points explored (${states}${masked})`;
+  return `unsafe at preemption point ${c.first.operation}:${c.first.instruction}, the first of ${n(c.points)} explored in order (${states}${masked})`;
 }
 
 /**
@@ -93,20 +84,20 @@ export function explainDeadlock(v: {
   symbol?: string;
   source?: string;
 }): string[] | null {
-  // The message isrReentrancy gives a deadlock (above).
+  // The message the explorer gives a deadlock (explore/preempt.ts).
   const m =
-    /^deadlock: IRQ (\d+)'s sl_alloc spins at (.+?) and never returns; the thread-mode sl_alloc it interrupted at (.+?) cannot run/.exec(
+    /^deadlock: (IRQ \d+|SysTick)'s (sl_\w+) spins at (.+?) and never returns; the (.+?) it interrupted at (.+?) cannot run again until it does(?: \(preemption point (\S+) of (.+); the handler was in (.+)\))?/.exec(
       v.message,
     );
   if (v.rule !== 'liveness' || !m) return null;
-  const [, irq, spin, resumeAt] = m;
-  const isrCall = `sl_alloc(${ISR_SIZE}, ${ISR_ALIGN})`,
-    threadCall = `sl_alloc(${THREAD_SIZE}, ${THREAD_ALIGN})`;
+  const [, source, isrName, spin, holder, resumeAt, point, threadCall, inCall] = m;
+  const isrCall = inCall ?? isrName;
+  const held = holder!.startsWith('thread-mode ') && threadCall ? `thread-mode ${threadCall}` : holder;
   const spinAt = v.pc !== undefined ? [hex(v.pc), v.symbol, v.source].filter(Boolean).join(' ') : spin;
   return [
     'Why this is a deadlock:',
-    `  Who holds the lock: operation ${v.operation}, the thread-mode ${threadCall}. It took the allocator's lock, and IRQ ${irq} interrupted it at ${resumeAt}.`,
-    `  Who spins: IRQ ${irq}'s handler calls ${isrCall}, which waits for that lock at ${spinAt}.`,
+    `  Who holds the lock: operation ${v.operation}, the ${held}. It took the allocator's lock, and ${source} interrupted it at ${resumeAt}${point ? ` (preemption point ${point})` : ''}.`,
+    `  Who spins: ${source}'s handler calls ${isrCall}, which waits for that lock at ${spinAt}.`,
     `  Why it never ends: the handler runs at a higher priority than thread mode, so the interrupted call cannot run again — and release the lock — until the handler returns; the handler returns only once the lock is free.`,
     `  What works instead: an allocator that masks interrupts (PRIMASK) around its critical section keeps the IRQ pending until the call is done; a lock-free one (slab here) never waits on the call it interrupted: it claims a slot with one atomic step (LDREX/STREX on ARMv7-M; ARMv6-M has no such instructions, so there the step itself runs with interrupts masked).`,
   ];
