@@ -418,6 +418,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     expect(await field('address')).toBe(hex(limit - 8));
     expect(await page.getAttribute('#stack-bar', 'class')).toContain('overflow');
     expect(await page.textContent('#stack-text')).toContain('(crossed by 8 B)');
+    // The instruction that crossed, as the lesson's next question has the reader find it: sl_alloc's first push.
+    await traceOp();
+    const here = (await page.textContent('#insn-listing .here'))!;
+    expect(here).toContain(`${hex(Number.parseInt((await field('pc'))!, 16)).slice(2)}  push {`);
   });
 
   it('lesson 5 stops at the liveness rule where the API says the handler spins; no-cas runs its CAS build', async () => {
