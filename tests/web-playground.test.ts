@@ -5,7 +5,8 @@
 // the file input gets the verdicts `sramlab check --json` gives for the same file. Nothing is
 // fetched from anywhere but the server, no page error is thrown, and the page runs under a
 // policy that forbids eval. Each lesson of docs/lessons/, picked by the name it tells a reader to
-// pick, sets its preset, runs it and shows what the lesson says; no-cas runs its CAS build.
+// pick, sets its preset, runs it and shows what the lesson says; no-cas runs its CAS build; the
+// machine runs in a worker, so the page answers during a long run and can stop it.
 //
 // Without Chromium the test is skipped on a developer's machine and fails in CI (CI=true).
 // SRAMLAB_KEEP_SCREENSHOT=1 keeps the screenshot (its path is printed) to look at.
@@ -463,6 +464,15 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     // A fresh worker takes the next run.
     await runInPage('cortex-m0', 'galloc', 'smoke');
     expect(await page.textContent('#verdict')).toMatch(/^ok: /);
+    // A lesson picked during a long run stops it and runs at once (the long one would take tens of seconds).
+    await page.selectOption('#scenario', 'random-actions');
+    await page.fill('#ops', '10000');
+    await page.click('#run');
+    const picked = Date.now();
+    await page.click('#lesson-list button[data-lesson="02-first-fit-heap.md"]');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done');
+    expect(Date.now() - picked).toBeLessThan(5000);
+    expect(await frameLabel()).toMatch(/^9 \/ \d+: op 8: /);
   });
 
   it('fetched nothing from elsewhere and threw nothing', () => {

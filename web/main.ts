@@ -250,7 +250,7 @@ async function traceCurrentOp(): Promise<void> {
   try {
     trace = (await ask({ kind: 'trace', ...asked, op: f.op })) as InstructionTrace;
   } catch (e) {
-    status.textContent = problem(e);
+    if (!superseded(e)) status.textContent = problem(e);
     return;
   }
   status.textContent = 'done';
@@ -337,6 +337,9 @@ class Stopped extends Error {
   }
 }
 
+/** What to say about a failed request: nothing when it was stopped for a newer one, which speaks for itself. */
+const superseded = (e: unknown) => e instanceof Stopped && pending !== null;
+
 /** One line for what went wrong, as the CLI says it. */
 function problem(e: unknown): string {
   if (e instanceof ImageError || e instanceof ElfError || e instanceof InputError || e instanceof WorkerError || e instanceof Stopped)
@@ -370,8 +373,9 @@ function startWorker(): void {
 
 type Ask = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
 
+/** Sends a request; one still running is stopped first (its answer would be thrown away). */
 function ask(q: Ask): Promise<unknown> {
-  pending?.fail(new Stopped());
+  stop();
   const id = ++nextId;
   return new Promise((ok, fail) => {
     pending = { id, ok, fail };
@@ -424,7 +428,7 @@ async function runSelected(frame: number | 'last' = 'last'): Promise<void> {
     if (frame !== 'last') show(current!.frames.findIndex((f) => f.op === frame));
     status.textContent = 'done';
   } catch (e) {
-    status.textContent = problem(e);
+    if (!superseded(e)) status.textContent = problem(e);
   }
 }
 
