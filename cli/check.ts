@@ -21,7 +21,7 @@ import {
 } from '../gates/check.ts';
 import { AllocatorImage, ImageError } from '../scenarios/image.ts';
 import { runScenarioOnImage, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
-import { parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
+import { imageDigest, parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
 import { pickShard, type Shard } from '../shard/partition.ts';
 import {
   type Ctx,
@@ -449,6 +449,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   if (opts.shard) {
     const run = {
       elf: path,
+      sha256: imageDigest(path),
       mcu: profile.name,
       scenario: whole,
       seed: opts.seed,

@@ -8,7 +8,7 @@ import { renderCompareHtml } from '../report/html.ts';
 import { type CompareReport, compare, jobsOf, shardJobsOf } from '../scenarios/compare.ts';
 import { AllocatorImage, allocatorName, isElfPath, type LoadOptions, shellWord } from '../scenarios/image.ts';
 import { runScenario, SCENARIOS, type ScenarioParams } from '../scenarios/index.ts';
-import { parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
+import { imageDigest, parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
 import type { Shard } from '../shard/partition.ts';
 import { renderCompare } from '../views/compare-table.ts';
 import { terminalColumns } from '../views/text-width.ts';
@@ -106,6 +106,7 @@ async function compareCmd(opts: CompareCliOptions, io: Io): Promise<number> {
   if (opts.shard) {
     const run = {
       alloc: o.allocators,
+      sha256: o.allocators.map((a) => imageDigest(a) ?? '-'),
       mcu: o.mcus,
       scenario: o.scenarios,
       seed: o.seed,

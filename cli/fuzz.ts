@@ -6,7 +6,7 @@ import { decode, execute, type FuzzResult, fuzzSearch } from '../scenarios/fuzz.
 import { AllocatorImage, shellWord } from '../scenarios/image.ts';
 import { DEFAULT_HEAP } from '../scenarios/index.ts';
 import { Session } from '../scenarios/session.ts';
-import { itemsOfShard, parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
+import { imageDigest, itemsOfShard, parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
 import type { Shard } from '../shard/partition.ts';
 import {
   ALLOCATOR_HELP,
@@ -118,6 +118,7 @@ function fuzzCmd(opts: FuzzCliOptions, io: Io): number {
   if (opts.shard) {
     const run = {
       alloc: opts.alloc,
+      sha256: imageDigest(opts.alloc),
       mcu: opts.mcu,
       seed: opts.seed,
       heap: target.heap,

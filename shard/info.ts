@@ -2,8 +2,10 @@
 // `sramlab merge` can tell that it holds every part of one invocation exactly once. Present
 // only with --shard (1/1 included); an unsharded document has none, and neither has a merged one.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { isElfPath } from '../scenarios/image.ts';
 import { parseShard, type Shard } from './partition.ts';
 
 /** The version of sramlab that wrote a document: shards of different versions may not count alike. */
@@ -29,6 +31,19 @@ export interface ShardInfo {
 /** The member for shard s of a whole of `total` items, with the shard's `items`. */
 export function shardInfo(s: Shard, command: string, run: RunKey, total: number | null, items: number): ShardInfo {
   return { index: s.index, count: s.count, total, items, run: { command, ...run }, version: SRAMLAB_VERSION };
+}
+
+/**
+ * The SHA-256 of a user's image (hex), so that shards built apart are known to have run the same
+ * bytes; null for a built-in allocator's name or a file that cannot be read (the command refuses it).
+ */
+export function imageDigest(spec: string): string | null {
+  if (!isElfPath(spec)) return null;
+  try {
+    return createHash('sha256').update(readFileSync(spec)).digest('hex');
+  } catch {
+    return null;
+  }
 }
 
 /** How many of a whole of `total` items shard s takes (round-robin: item i goes to shard i mod n + 1). */

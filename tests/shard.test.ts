@@ -173,6 +173,10 @@ describe('bad input: one line, exit 2', () => {
     );
     await oneLine(['merge', b, edited((d) => Object.assign(d.shard, { version: '0.0.1' }), 'ver.json')], /written by sramlab 0\.0\.1/);
     await oneLine(
+      ['merge', b, edited((d) => Object.assign(d.shard.run, { sha256: '0'.repeat(64) }), 'rebuilt.json')],
+      /another run .* \(sha256 "[0-9a-f]{64}" vs "0{64}"\)/,
+    );
+    await oneLine(
       ['merge', b, edited((d) => d.scenarios.push(d.scenarios[0]), 'extra.json')],
       /shard 1\/2 holds 2 scenarios, not its share of 1 of 2/,
     );
