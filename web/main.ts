@@ -4,9 +4,8 @@
 // goes through the scenarios `sramlab check` runs, every check on. The Lessons panel opens one
 // of docs/lessons/ beside the machine and runs its preset.
 
-import { ElfError, hex } from '../emulator/elf.ts';
+import { hex } from '../emulator/elf.ts';
 import { bytes, defaultCellBytes, type HeapMap, type HeapSpan } from '../scenarios/heap-map.ts';
-import { ImageError } from '../scenarios/image.ts';
 import type { BandKind, ImageMap } from '../scenarios/image-map.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
 import type { Catalogue } from './build.ts';
@@ -306,7 +305,7 @@ function showRun(run: Run): void {
 
 const MAX_OPS = 10_000;
 
-/** A field of the form that cannot mean what it says, named in one line as the CLI would. */
+/** A field of the form that cannot mean what it says (or an image this build lacks), named in one line as the CLI would. */
 class InputError extends Error {}
 
 /** The form's numbers, refused when they are not whole numbers in range (seeds: what the PRNG takes). */
@@ -342,8 +341,7 @@ const superseded = (e: unknown) => e instanceof Stopped && pending !== null;
 
 /** One line for what went wrong, as the CLI says it. */
 function problem(e: unknown): string {
-  if (e instanceof ImageError || e instanceof ElfError || e instanceof InputError || e instanceof WorkerError || e instanceof Stopped)
-    return e.message;
+  if (e instanceof InputError || e instanceof WorkerError || e instanceof Stopped) return e.message;
   return `sramlab bug: ${(e as Error).message}`;
 }
 
@@ -403,7 +401,7 @@ async function builtIn(alloc: string, mcu: string, scenario: string): Promise<So
   let elf = images.get(file);
   if (!elf) {
     const r = await fetch(file);
-    if (!r.ok) throw new ImageError(`no image ${file.replace(/^images\//, '')} in this build`);
+    if (!r.ok) throw new InputError(`no image ${file.replace(/^images\//, '')} in this build`);
     elf = new Uint8Array(await r.arrayBuffer());
     images.set(file, elf);
   }
