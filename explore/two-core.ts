@@ -80,8 +80,12 @@ export interface TwoCoreResult {
   allocator: string;
   mcu: string;
   workload: Workload;
-  /** What each core calls: ["sl_alloc(16, 4)", "sl_alloc(32, 8)"]. */
+  /** What each core calls: ["sl_alloc(16, 4)", "sl_alloc(16, 8)"]. */
   calls: [string, string];
+  /** Instructions of each call run alone from the start (the default window is the longer). */
+  lengths: [number, number];
+  /** Bytes given to sl_init. */
+  heap: number;
   preemptions: number;
   window: number;
   quantum: number;
@@ -631,6 +635,8 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     mcu: profile.name,
     workload: opts.workload ?? 'alloc-alloc',
     calls: [x.calls[0].text, x.calls[1].text],
+    lengths: solo,
+    heap: x.session.heap.end - x.session.heap.start,
     preemptions: x.K,
     window: x.W,
     quantum: x.quantum,
