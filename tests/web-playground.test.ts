@@ -446,7 +446,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
   });
 
   it('runs the machine off the page: a long run leaves the page answering, and stop ends it', async () => {
-    // random-actions with 10,000 operations takes tens of seconds in the page (a frame per operation).
+    // random-actions with 10,000 operations takes tens of seconds in the page (a frame per operation);
+    // a stopped or superseded one must end in a fraction of that, allowed up to 10 s on a loaded machine.
     await page.selectOption('#mcu', 'cortex-m0');
     await page.selectOption('#alloc', 'galloc');
     await page.selectOption('#scenario', 'random-actions');
@@ -458,7 +459,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     expect(await page.evaluate(() => document.getElementById('status')?.textContent)).toBe('running…');
     await page.click('#stop');
     expect(await page.textContent('#status')).toBe('stopped');
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await page.isVisible('#stop')).toBe(false);
     expect(await page.textContent('#verdict')).toBe(verdict); // the last run stays on screen
     // A fresh worker takes the next run.
@@ -471,7 +472,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     const picked = Date.now();
     await page.click('#lesson-list button[data-lesson="02-first-fit-heap.md"]');
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'done');
-    expect(Date.now() - picked).toBeLessThan(5000);
+    expect(Date.now() - picked).toBeLessThan(10_000);
     expect(await frameLabel()).toMatch(/^9 \/ \d+: op 8: /);
   });
 
