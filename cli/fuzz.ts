@@ -87,7 +87,7 @@ function fuzzCmd(opts: FuzzCliOptions, io: Io): number {
       total = opts.sequences;
     say(
       total === undefined
-        ? `shard ${s.index}/${s.count}: sequences ${s.index}, ${s.index + s.count}, ${s.index + 2 * s.count}, … of the search, for ${opts.time} s`
+        ? `shard ${s.index}/${s.count}: sequences ${s.index - 1}, ${s.index - 1 + s.count}, ${s.index - 1 + 2 * s.count}, … of the search (numbered from 0), for ${opts.time} s`
         : shardLine(s, itemsOfShard(total, s), total, 'sequences'),
     );
   }
@@ -190,7 +190,11 @@ export function fuzzCommand(ctx: Ctx): Command {
     .option('--json', 'print the result as JSON (schema sramlab.fuzz/1)')
     .option('--quiet', 'no progress line')
     .addOption(forceOption())
-    .option('--shard <k/n>', 'run only sequences k, k+n, k+2n, … of the search; join the parts with `sramlab merge`', parseShardOption)
+    .option(
+      '--shard <k/n>',
+      'run only sequences k-1, k-1+n, k-1+2n, … of the search (numbered from 0); join the parts with `sramlab merge`',
+      parseShardOption,
+    )
     .addHelpText(
       'after',
       `${EXAMPLES([
