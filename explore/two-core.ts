@@ -25,11 +25,13 @@
 // what was written to it (metadata torn); then everything is freed on core 0 and the leak rule
 // applied (a block lost).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Checker } from '../emulator/bus.ts';
 import { DualMachine, type DualSnapshot, getDualProfile } from '../emulator/dual.ts';
 import { hex } from '../emulator/elf.ts';
 import { SIO_BASE, SIO_SIZE } from '../emulator/sio.ts';
+import { IMAGES_DIR, imageName } from '../firmware/allocators.ts';
 import { containmentChecker, installStackLimit, type Layout, type Range, Violation } from '../scenarios/checkers.ts';
 import { AllocatorCallError, AllocatorImage, imagePath, isElfPath } from '../scenarios/image.ts';
 import { type Block, Session, type SessionViolation, ViolationError } from '../scenarios/session.ts';
@@ -62,6 +64,11 @@ export interface TwoCoreOptions {
   all?: boolean;
   /** Run an image built for another architecture anyway. */
   force?: boolean;
+  /**
+   * A built-in allocator on the rp2040: its SIO-spinlock build (firmware/images/sio, lock-sio.h
+   * in place of lock.h) rather than its committed cortex-m0plus image, whose lock is PRIMASK.
+   */
+  sioBuild?: boolean;
 }
 
 export interface TwoCoreFailure {
@@ -509,11 +516,26 @@ function setUp<T>(f: () => T, what: string): T {
   }
 }
 
+/** The ELF to run: a path as given, or a built-in allocator's image for the chip's core type. */
+function imageFor(allocator: string, opts: TwoCoreOptions): string {
+  const profile = getDualProfile(opts.mcu);
+  if (isElfPath(allocator)) {
+    if (opts.sioBuild) throw new Error('the SIO-spinlock build is for a built-in allocator; an ELF is run as it is');
+    return allocator;
+  }
+  const path = imagePath(allocator, profile.base);
+  if (!opts.sioBuild) return path;
+  if (!profile.sio) throw new Error(`the SIO-spinlock build runs on the rp2040, not on ${profile.name}`);
+  const sio = join(IMAGES_DIR, 'sio', imageName(allocator, profile.base));
+  if (!existsSync(sio)) throw new Error(`no SIO-spinlock build ${relative(process.cwd(), sio)}: run npm run firmware`);
+  return sio;
+}
+
 /** Explores an allocator (a built-in name or a path to an ELF built to the ABI) on a two-core profile. */
 export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCoreResult {
   const t0 = performance.now();
   const profile = getDualProfile(opts.mcu);
-  const path = isElfPath(allocator) ? allocator : imagePath(allocator, profile.base);
+  const path = imageFor(allocator, opts);
   const x = new Exploration(allocator, readFileSync(path), opts);
   const solo = x.soloLengths();
   x.measureReference();
@@ -696,8 +718,7 @@ export function mergeTwoCore(parts: readonly TwoCoreResult[]): TwoCoreResult {
  * explorer got where it says (which core holds what at the preemption).
  */
 export function twoCoreAt(allocator: string, opts: TwoCoreOptions, schedule: string): DualMachine {
-  const profile = getDualProfile(opts.mcu);
-  const path = isElfPath(allocator) ? allocator : imagePath(allocator, profile.base);
+  const path = imageFor(allocator, opts);
   const x = new Exploration(allocator, readFileSync(path), opts);
   x.dual.restore(x.root);
   for (const seg of parseSchedule(schedule).segments) {

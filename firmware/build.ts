@@ -1,7 +1,9 @@
 // Builds every allocator × MCU profile into firmware/images/<allocator>-<profile>.elf, and
 // each allocator once more for every ARMv6-M profile with its lock forced to LDREX/STREX
 // (lock.h's SL_LOCK_FORCE_EXCLUSIVE) into firmware/images/cas/: the wrong build the no-cas
-// scenario must see caught.
+// scenario must see caught; and each allocator for the rp2040 (as cortex-m0plus) with
+// firmware/lock-sio.h standing in for lock.h into firmware/images/sio/: the SIO-spinlock build
+// the two-core explorer runs (docs/two-cores.md).
 //
 //   npx tsx firmware/build.ts [allocator...]   build (all allocators, or the ones named)
 //   npx tsx firmware/build.ts --verify         rebuild into a temporary folder and compare
@@ -119,6 +121,7 @@ async function buildImage(alloc: AllocatorSource, profile: Profile, outFile: str
   writeFileSync(join(work, 'memory.ld'), memoryLd(profile));
   const flags = [...cpu, ...CFLAGS, ...prefixMapFlags(REPO_ROOT), `-DSL_HEAP_REGION_SIZE=${heapSize(profile)}u`];
   const defines = Object.entries(alloc.defines).map(([k, v]) => `-D${k}=${v}`);
+  for (const h of (alloc as Variant).include ?? []) defines.push('-include', h);
   const what = `${alloc.name} for ${profile.name}`;
   const obj = (n: string) => join(work, n);
   await Promise.all([
@@ -204,6 +207,24 @@ export const CAS_PROFILES: readonly Profile[] = Object.values(PROFILES).filter((
 /** The same allocator with its spin lock and atomics forced to LDREX/STREX (firmware/lock.h). */
 export const casVariant = (a: AllocatorSource): AllocatorSource => ({ ...a, defines: { ...a.defines, SL_LOCK_FORCE_EXCLUSIVE: '1' } });
 
+// ---- the SIO-spinlock builds for the rp2040 (the two-core explorer's) ----
+
+/** A variant may force-include headers ahead of the allocator's source. */
+type Variant = AllocatorSource & { include?: string[] };
+
+/** firmware/images/sio/<allocator>-cortex-m0plus.elf (explore/two-core.ts names the same folder). */
+export const SIO_IMAGES_DIR = join(IMAGES_DIR, 'sio');
+
+/** The rp2040's cores are Cortex-M0+: the images are built for that profile. */
+export const SIO_PROFILES: readonly Profile[] = [PROFILES['cortex-m0plus']!];
+
+/** The same allocator with firmware/lock-sio.h in place of lock.h: its lock is an SIO hardware spinlock. */
+export const sioVariant = (a: AllocatorSource): Variant => ({
+  ...a,
+  defines: { ...a.defines, SL_LOCK_SIO_REPLACES_LOCK_H: '1' },
+  include: ['firmware/lock-sio.h'],
+});
+
 // ---- verifying committed images ----
 
 /**
@@ -273,9 +294,13 @@ async function main(argv: string[]): Promise<number> {
   if (!verify) {
     const images = await buildAll(chosen, IMAGES_DIR);
     const cas = await buildAll(chosen.map(casVariant), CAS_IMAGES_DIR, CAS_PROFILES);
+    const sio = await buildAll(chosen.map(sioVariant), SIO_IMAGES_DIR, SIO_PROFILES);
     console.log(summary(images));
     console.log(`${images.length} images in ${relative(process.cwd(), IMAGES_DIR) || '.'}/ (flash and RAM: allocator code and state only)`);
     console.log(`${cas.length} CAS builds for ARMv6-M in ${relative(process.cwd(), CAS_IMAGES_DIR)}/ (the no-cas scenario's)`);
+    console.log(
+      `${sio.length} SIO-spinlock builds for the rp2040 in ${relative(process.cwd(), SIO_IMAGES_DIR)}/ (the two-core explorer's)`,
+    );
     return 0;
   }
 
@@ -283,13 +308,17 @@ async function main(argv: string[]): Promise<number> {
   try {
     const images = await buildAll(chosen, out);
     const cas = await buildAll(chosen.map(casVariant), join(out, 'cas'), CAS_PROFILES);
+    const sio = await buildAll(chosen.map(sioVariant), join(out, 'sio'), SIO_PROFILES);
     const differ = [
       ...compareWithCommitted(images, IMAGES_DIR, !names.length),
       ...compareWithCommitted(cas, CAS_IMAGES_DIR, !names.length),
+      ...compareWithCommitted(sio, SIO_IMAGES_DIR, !names.length),
     ];
     for (const d of differ) console.error(d);
     if (differ.length) return 1;
-    console.log(`${images.length + cas.length} images match their sources (${cas.length} of them CAS builds for ARMv6-M)`);
+    console.log(
+      `${images.length + cas.length + sio.length} images match their sources (${cas.length} of them CAS builds for ARMv6-M, ${sio.length} SIO-spinlock builds for the rp2040)`,
+    );
     return 0;
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 // each must be caught breaking a rule at an interleaving, though the calls made one after the
 // other are fine. Their cortex-m3 images take the
 // LDREXB/STREXB lock, which with the global monitor excludes the other core: each must be safe
-// on dual-cortex-m3 at every schedule with one preemption.
+// on dual-cortex-m3 at every schedule with one preemption; so must their SIO-spinlock builds
+// (firmware/images/sio) on the rp2040.
 
 import { describe, expect, it } from 'vitest';
 import { exploreTwoCore } from '../../explore/two-core.ts';
@@ -18,6 +19,13 @@ describe('the built-in allocators on two cores', () => {
       expect(r.failure?.schedule).toMatch(/^[01]:\d+,/);
       // The same block to both cores, or (chunk) the allocator's own check of its torn metadata.
       expect(r.failure?.violation.message).toMatch(/the same memory handed to both cores|UDF/);
+    });
+    it(`${name}: its SIO-spinlock build (lock-sio.h) is safe on the rp2040 (1 preemption, both workloads)`, () => {
+      for (const workload of ['alloc-alloc', 'alloc-free'] as const) {
+        const r = exploreTwoCore(name, { mcu: 'rp2040', sioBuild: true, preemptions: 1, workload });
+        expect(r.verdict).toMatch(/^safe at all/);
+        expect(r.schedules).toBeGreaterThan(r.window);
+      }
     });
     it(`${name}: LDREXB/STREXB with the global monitor is safe on dual-cortex-m3 (1 preemption, both workloads)`, () => {
       for (const workload of ['alloc-alloc', 'alloc-free'] as const) {
