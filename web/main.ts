@@ -315,7 +315,7 @@ function params(): { seed: number; ops: number; heap: number } {
     if (!/^\d+$/.test(text) || Number(text) > max) throw new InputError(`${id} '${text}' is not a whole number from 0 to ${max}`);
     return Number(text);
   };
-  // A frame per operation, each a heap map: 10,000 operations keep a page responsive and its memory small.
+  // A frame per operation, each a heap map: 10,000 operations keep a run's memory, and what the worker posts back, small.
   return { seed: num('seed', 0xffff_ffff), ops: num('ops', MAX_OPS), heap: num('heap', 16 * 1024 * 1024) };
 }
 
