@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AllocatorImage, ImageError, imagePath } from '../scenarios/image.ts';
+import { sramlabWith } from './support/cli-in-process.ts';
+import { spawnSramlab } from './support/cli-spawn.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'sramlab.js');
@@ -17,22 +19,24 @@ const GCC = spawnSync('arm-none-eabi-gcc', ['--version']).status === 0;
 const tmp = mkdtempSync(join(tmpdir(), 'sramlab-check-'));
 const elf = (name: string) => join(EXAMPLE, name);
 
-function sramlab(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/**
+ * The CLI in-process (main(), as bin/sramlab.js runs it), without colour; the tests of the
+ * replay line a report prints run the real binary (spawnSramlab), since the replay starts as
+ * sramlab was invoked.
+ */
+const sramlab = (...args: string[]) => sramlabWith({ NO_COLOR: '1' }, ...args);
 
 describe('AllocatorImage boot option', () => {
-  it("'auto' runs an image without a vector table from its segments, and resets one with a vector table", () => {
+  it("'auto' runs an image without a vector table from its segments, and resets one with a vector table", async () => {
     expect(AllocatorImage.fromElf(readFileSync(elf('bump-cortex-m0.elf')), 'cortex-m0', { boot: 'auto' }).boot).toBe('segments');
     expect(AllocatorImage.fromElf(readFileSync(imagePath('galloc', 'cortex-m0')), 'cortex-m0', { boot: 'auto' }).boot).toBe('reset');
   });
 
-  it("the default stays 'reset', which an image without startup code cannot survive", () => {
+  it("the default stays 'reset', which an image without startup code cannot survive", async () => {
     expect(() => AllocatorImage.fromElf(readFileSync(elf('bump-cortex-m0.elf')), 'cortex-m0')).toThrow(ImageError);
   });
 
-  it('refuses a .vectors section that holds no vector table, saying what to put there', () => {
+  it('refuses a .vectors section that holds no vector table, saying what to put there', async () => {
     // The example's empty .alloc_data section renamed to .vectors (same string table slot).
     const bytes = patchString(readFileSync(elf('bump-cortex-m0.elf')), '\0.alloc_data\0', '\0.vectors\0ta\0');
     expect(() => AllocatorImage.fromElf(bytes, 'cortex-m0', { boot: 'auto' }, 'v.elf')).toThrow(
@@ -73,9 +77,9 @@ describe('AllocatorImage boot option', () => {
 });
 
 describe('sramlab check', () => {
-  it('passes the example on a Cortex-M0: exit 0, JSON all ok, JUnit with one passing testcase per scenario', () => {
+  it('passes the example on a Cortex-M0: exit 0, JSON all ok, JUnit with one passing testcase per scenario', async () => {
     const report = join(tmp, 'ok.xml');
-    const r = sramlab('check', elf('bump-cortex-m0.elf'), '--mcu', 'cortex-m0', '--json', '--junit', report);
+    const r = await sramlab('check', elf('bump-cortex-m0.elf'), '--mcu', 'cortex-m0', '--json', '--junit', report);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -110,15 +114,23 @@ describe('sramlab check', () => {
     expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('passes the thumbv7m build on a Cortex-M3', () => {
-    const r = sramlab('check', elf('bump-cortex-m3.elf'), '--mcu', 'cortex-m3', '--json');
+  it('passes the thumbv7m build on a Cortex-M3', async () => {
+    const r = await sramlab('check', elf('bump-cortex-m3.elf'), '--mcu', 'cortex-m3', '--json');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).ok).toBe(true);
   });
 
-  it('fails overlapping blocks with the blocks rule: exit 1 and a JUnit <failure> carrying the report', () => {
+  it('fails overlapping blocks with the blocks rule: exit 1 and a JUnit <failure> carrying the report', async () => {
     const report = join(tmp, 'overlap.xml');
-    const r = sramlab('check', elf('bump-broken-overlap-cortex-m0.elf'), '--scenario', 'smoke,random-actions', '--json', '--junit', report);
+    const r = await spawnSramlab(
+      'check',
+      elf('bump-broken-overlap-cortex-m0.elf'),
+      '--scenario',
+      'smoke,random-actions',
+      '--json',
+      '--junit',
+      report,
+    );
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(doc.ok).toBe(false);
@@ -145,9 +157,9 @@ describe('sramlab check', () => {
     );
   });
 
-  it('fails a write past the heap array with the containment rule, naming PC, symbol, source line, address and access', () => {
+  it('fails a write past the heap array with the containment rule, naming PC, symbol, source line, address and access', async () => {
     const report = join(tmp, 'bounds.xml');
-    const r = sramlab('check', elf('bump-broken-bounds-cortex-m0.elf'), '--scenario', 'fragmentation', '--junit', report);
+    const r = await spawnSramlab('check', elf('bump-broken-bounds-cortex-m0.elf'), '--scenario', 'fragmentation', '--junit', report);
     expect(r.status).toBe(1);
     const failure = only(
       only(only(parseXml(readFileSync(report, 'utf8')).children).children.filter((c) => c.name === 'testcase')).children,
@@ -170,11 +182,11 @@ describe('sramlab check', () => {
     expect(r.stdout).toMatch(/FAIL fragmentation/);
   });
 
-  it('escapes the report: a path with XML specials and a control character reads back as written', () => {
+  it('escapes the report: a path with XML specials and a control character reads back as written', async () => {
     const odd = join(tmp, `a&b <"q'> \u0001.elf`);
     copyFileSync(elf('bump-cortex-m0.elf'), odd);
     const report = join(tmp, 'odd.xml');
-    const r = sramlab('check', odd, '--scenario', 'smoke', '--junit', report, '--json');
+    const r = await sramlab('check', odd, '--scenario', 'smoke', '--junit', report, '--json');
     expect(r.status).toBe(0);
     const suite = only(parseXml(readFileSync(report, 'utf8')).children);
     expect(suite.attrs.name).toBe(`sramlab check ${odd.replace('\u0001', '\uFFFD')} on cortex-m0`);
@@ -188,12 +200,12 @@ describe('sramlab check', () => {
     expect(again.stdout).toMatch(/PASS smoke/);
   });
 
-  it('refuses an ELF without sl_alloc in one line naming it and how to add it (exit 2), leaving an old report alone', () => {
+  it('refuses an ELF without sl_alloc in one line naming it and how to add it (exit 2), leaving an old report alone', async () => {
     const noAlloc = join(tmp, 'no-alloc.elf');
     writeFileSync(noAlloc, patchString(readFileSync(elf('bump-cortex-m0.elf')), '\0sl_alloc\0', '\0sl_allox\0'));
     const report = join(tmp, 'kept.xml');
     writeFileSync(report, 'the previous run\n');
-    const r = sramlab('check', noAlloc, '--junit', report);
+    const r = await sramlab('check', noAlloc, '--junit', report);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -201,31 +213,31 @@ describe('sramlab check', () => {
     expect(readFileSync(report, 'utf8')).toBe('the previous run\n');
   });
 
-  it('refuses a file that is not an ELF in one line (exit 2)', () => {
+  it('refuses a file that is not an ELF in one line (exit 2)', async () => {
     const junk = join(tmp, 'junk.elf');
     writeFileSync(junk, 'not an elf at all');
-    const r = sramlab('check', junk);
+    const r = await sramlab('check', junk);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/junk\.elf: not an ELF file/);
   });
 
-  it('refuses a scenario the image cannot run, and an unknown one (exit 2)', () => {
-    const noCas = sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'no-cas');
+  it('refuses a scenario the image cannot run, and an unknown one (exit 2)', async () => {
+    const noCas = await sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'no-cas');
     expect(noCas.status).toBe(2);
     expect(noCas.stderr.trim().split('\n')).toHaveLength(1);
     expect(noCas.stderr).toMatch(/scenario 'no-cas' cannot run on .*bump-cortex-m0\.elf: it runs the project's CAS builds/);
-    expect(sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'nope').status).toBe(2);
+    expect((await sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'nope')).status).toBe(2);
   });
 
-  it('runs stack-collision on request, and passes when the stack rule catches it', () => {
-    const r = sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'stack-collision', '--json');
+  it('runs stack-collision on request, and passes when the stack rule catches it', async () => {
+    const r = await sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'stack-collision', '--json');
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).scenarios[0].result.caught.rule).toBe('stack');
   });
 
-  it('has --help with an example', () => {
-    const r = sramlab('check', '--help');
+  it('has --help with an example', async () => {
+    const r = await sramlab('check', '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Examples:\n {2}\$ sramlab check firmware\.elf --mcu cortex-m0 --junit sramlab\.xml/);
   });
