@@ -22,6 +22,7 @@ import { type Io, OutputClosed } from './cli/io.ts';
 import { listCommand } from './cli/list.ts';
 import { mapCommand } from './cli/map.ts';
 import { memoryLdCommand } from './cli/memory-ld.ts';
+import { mergeCommand } from './cli/merge.ts';
 import { runCommand } from './cli/run.ts';
 import { serveCommand } from './cli/serve.ts';
 import { traceCommand } from './cli/trace.ts';
@@ -62,6 +63,7 @@ Each command has --help with examples.`,
     compareCommand,
     fuzzCommand,
     checkCommand,
+    mergeCommand,
     execCommand,
     memoryLdCommand,
     serveCommand,
