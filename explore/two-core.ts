@@ -355,9 +355,13 @@ class Exploration {
       if (r.failure) return r.failure;
       if (!returned(m) && this.ran(c) >= this.budget) {
         const o = other(c);
-        const state = returned(this.dual.cores[o])
-          ? `core ${o}'s ${this.calls[o].text} has returned`
-          : `core ${o} is at ${hex(this.dual.cores[o].cpu.pc)}${this.where(o, this.dual.cores[o].cpu.pc)}`;
+        const locks = this.dual.sio?.locks ?? 0;
+        const taken = Array.from({ length: 32 }, (_, k) => k).filter((k) => (locks >>> k) & 1);
+        const state =
+          (returned(this.dual.cores[o])
+            ? `core ${o}'s ${this.calls[o].text} has returned`
+            : `core ${o}'s ${this.calls[o].text} is still running too, at ${hex(this.dual.cores[o].cpu.pc)}${this.where(o, this.dual.cores[o].cpu.pc)}`) +
+          (taken.length ? `; SIO spinlock${taken.length > 1 ? 's' : ''} ${taken.join(' and ')} taken` : '');
         return {
           core: c,
           violation: {

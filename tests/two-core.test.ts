@@ -68,6 +68,20 @@ describe('two cores: locks that do not exclude the other core', () => {
   });
 });
 
+describe('two cores: liveness', () => {
+  it('two SIO spinlocks taken in opposite orders by sl_alloc and sl_dealloc deadlock the cores (and not one core)', () => {
+    const abba = elf('arena-abba-m0plus');
+    // One after the other, each call takes and gives both locks: fine.
+    for (const schedule of ['0', '1']) expect(exploreTwoCore(abba, { mcu: 'rp2040', workload: 'alloc-free', schedule }).failure).toBeNull();
+    const r = exploreTwoCore(abba, { mcu: 'rp2040', workload: 'alloc-free', budget: 2000 });
+    expect(r.failure?.violation.rule).toBe('liveness');
+    // Each core holds the lock the other waits for: both spin, both locks stay taken.
+    expect(r.failure?.violation.message).toMatch(
+      /^core 0's sl_alloc\(16, 4\) still running after 2,000 instructions, at 0x[0-9a-f]+ \(take\+0x[0-9a-f]+ arena\.c:\d+\); core 1's sl_dealloc\(0x[0-9a-f]+, 16, 4\) is still running too, .*; SIO spinlocks 30 and 31 taken$/,
+    );
+  });
+});
+
 describe('two cores: locks that exclude', () => {
   it('the SIO hardware spinlock passes every schedule on the rp2040', () => {
     const r = exploreTwoCore(elf('arena-sio-m0plus'), { mcu: 'rp2040' });

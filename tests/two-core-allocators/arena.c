@@ -8,6 +8,8 @@
      LOCK_PRIMASK  firmware/lock.h on ARMv6-M: the CAS with PRIMASK set (excludes interrupts only)
      LOCK_SIO      firmware/lock-sio.h: an RP2040 SIO hardware spinlock
      LOCK_LDREX    firmware/lock.h on ARMv7-M: LDREXB/STREXB
+     LOCK_SIO_ABBA two SIO spinlocks, taken in one order by sl_alloc and in the other by
+                   sl_dealloc: fine on one core, a deadlock when the cores interleave
      (none)        no lock at all */
 #include <stdint.h>
 
@@ -20,9 +22,29 @@ static sl_spinlock_t lock;
 #include "../../firmware/lock-sio.h"
 #define LOCK() sl_sio_spin_lock()
 #define UNLOCK() sl_sio_spin_unlock()
+#elif defined(LOCK_SIO_ABBA)
+#include "../../firmware/lock-sio.h"
+static inline void take(uint32_t n)
+{
+    while (SL_SIO_SPINLOCK(n) == 0) __asm__ volatile("yield" ::: "memory");
+    __asm__ volatile("dmb" ::: "memory");
+}
+static inline void give(uint32_t n)
+{
+    __asm__ volatile("dmb" ::: "memory");
+    SL_SIO_SPINLOCK(n) = 1;
+}
+#define LOCK() (take(31), take(30))
+#define UNLOCK() (give(30), give(31))
+#define LOCK_FREE() (take(30), take(31))
+#define UNLOCK_FREE() (give(31), give(30))
 #else
 #define LOCK() ((void)0)
 #define UNLOCK() ((void)0)
+#endif
+#ifndef LOCK_FREE
+#define LOCK_FREE() LOCK()
+#define UNLOCK_FREE() UNLOCK()
 #endif
 
 void sl_init(void *heap, uint32_t heap_size);
@@ -57,9 +79,9 @@ void *sl_alloc(uint32_t size, uint32_t align)
 void sl_dealloc(void *ptr, uint32_t size, uint32_t align)
 {
     (void)ptr, (void)size, (void)align;
-    LOCK();
+    LOCK_FREE();
     if (--live == 0) top = start;
-    UNLOCK();
+    UNLOCK_FREE();
 }
 
 void *sl_realloc(void *ptr, uint32_t size, uint32_t align, uint32_t new_size)

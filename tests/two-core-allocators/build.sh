@@ -5,6 +5,7 @@
 #   arena-ldrex-m3.elf        lock.h's ARMv7-M lock (LDREXB/STREXB): must pass on dual-cortex-m3,
 #                             and fail there with the global monitor off
 #   arena-nolock-m0plus.elf   no lock: must fail on rp2040
+#   arena-abba-m0plus.elf     two SIO spinlocks taken in opposite orders: must deadlock on rp2040
 #   ./build.sh            build into this folder (the ELFs are committed)
 #   ./build.sh --verify   rebuild into a temporary folder and fail if a committed ELF differs
 # Fixed flags and source paths mapped to "." make a rebuild byte-identical.
@@ -30,6 +31,7 @@ build arena-primask-m0plus cortex-m0plus -DLOCK_PRIMASK
 build arena-sio-m0plus cortex-m0plus -DLOCK_SIO
 build arena-ldrex-m3 cortex-m3 -DLOCK_LDREX
 build arena-nolock-m0plus cortex-m0plus ""
+build arena-abba-m0plus cortex-m0plus -DLOCK_SIO_ABBA
 
 if [ "$out" != . ]; then
   status=0
