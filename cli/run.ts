@@ -2,6 +2,8 @@
 
 import chalk, { type ChalkInstance } from 'chalk';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { PointError } from '../explore/preempt.ts';
+import type { PreemptPoint } from '../explore/report.ts';
 import { describeOperation, type HeapMap, HeapTracker, heapMap, type SpanKind } from '../scenarios/heap-map.ts';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../scenarios/index.ts';
 import { explainDeadlock } from '../scenarios/isr-reentrancy.ts';
@@ -22,6 +24,7 @@ import {
   parseSeed,
   parseSize,
   profileFrom,
+  UsageError,
   useColor,
 } from './common.ts';
 import { addGdbOptions, type GdbCliOptions, GdbSession, stopForRule } from './gdb.ts';
@@ -39,6 +42,7 @@ interface RunOptions extends GdbCliOptions {
   step?: boolean;
   cell?: number;
   force?: boolean;
+  preemptAt?: PreemptPoint;
 }
 
 function run(name: string, opts: RunOptions, io: Io): number {
@@ -49,7 +53,8 @@ function run(name: string, opts: RunOptions, io: Io): number {
     'scenario',
   );
   allocatorArg(opts.alloc);
-  const params = { seed: opts.seed, ops: opts.ops, heap: opts.heap };
+  if (opts.preemptAt && name !== 'isr-reentrancy') throw new UsageError(`--preempt-at is for isr-reentrancy, not ${name}`);
+  const params = { seed: opts.seed, ops: opts.ops, heap: opts.heap, ...(opts.preemptAt ? { preemptAt: opts.preemptAt } : {}) };
   const load = opts.force ? { force: true } : {};
   if (opts.heap !== undefined) {
     checkHeapFits(
@@ -87,6 +92,7 @@ function report(
   try {
     r = runScenario(name, opts.alloc, opts.mcu, params, { ...load, observe });
   } catch (e) {
+    if (e instanceof PointError) throw new UsageError(e.message);
     if (!(e instanceof StepQuit)) throw e;
     say(`quit after operation ${e.operation}; no verdict (the workload did not finish)`);
     return 0;
@@ -109,6 +115,7 @@ function report(
       say(`  ${r.caught.message}`);
     } else if (r.ok) {
       say(`${chalk.green('PASS')} ${head}: ${r.operations} operations, every check held`);
+      sayPreemption(r, say);
     } else {
       const v = r.violation!;
       say(`${chalk.red('FAIL')} ${head}`);
@@ -116,6 +123,7 @@ function report(
       const where = [v.pc !== undefined ? `pc 0x${v.pc.toString(16).padStart(8, '0')}` : '', v.symbol, v.source].filter(Boolean).join(' ');
       if (where) say(`  at ${where}`);
       say(`  replay: ${r.replay}`);
+      sayPreemption(r, say);
       const why = explainDeadlock(v);
       for (const line of why ?? []) {
         const indent = line.startsWith('  ') ? '  ' : '';
@@ -263,6 +271,11 @@ export function runCommand(ctx: Ctx): Command {
     )
     .option('--step', 'draw the heap and the stack after every operation (implies --show heap); at a terminal, wait for Enter (q quits)')
     .option('--cell <bytes>', 'bytes per character of the heap drawing (default: from the heap size)', positive)
+    .option(
+      '--preempt-at <op:instruction>',
+      'isr-reentrancy: interrupt only operation OP after INSTRUCTION instructions (the replay of one preemption point) instead of exploring them all',
+      parsePoint,
+    )
     .addOption(forceOption());
   return addGdbOptions(cmd, true)
     .addHelpText(
@@ -274,6 +287,7 @@ export function runCommand(ctx: Ctx): Command {
         'sramlab run smoke --alloc galloc --heap 2K --step --cell 8',
         'sramlab run smoke --alloc ./fw.elf --mcu cortex-m3 --show heap      # your own image',
         'sramlab run smoke --alloc ./fw.elf --gdb 3333    # then: gdb-multiarch fw.elf -ex "target remote :3333"',
+        'sramlab run isr-reentrancy --alloc galloc --mcu cortex-m0 --preempt-at 7:15   # one preemption point (docs/explore.md)',
       ]) +
         `
 An allocator that contains '/' or ends in .elf is a path to your image (firmware/README.md, the
@@ -288,6 +302,25 @@ Exit status: 0 every check held, 1 a check failed, 2 bad input.
     .action((name: string, opts: RunOptions) => {
       ctx.status = run(name, opts, ctx.io);
     });
+}
+
+/** isr-reentrancy's coverage line, and the command that runs its first failing point alone. */
+function sayPreemption(r: ScenarioResult, say: (line: string) => void): void {
+  const pre = r.preemption;
+  if (!pre) return;
+  say(`  preemption: ${pre.verdict}`);
+  if (pre.replay) say(`  the first failing point alone: ${asInvoked(pre.replay)}`);
+}
+
+/** OP:INSTRUCTION (or OP:INSTRUCTION:INNER, the nested model's), as reports print a preemption point. */
+export function parsePoint(v: string): PreemptPoint {
+  const m = /^(\d+):(\d+)(?::(\d+))?$/.exec(v);
+  if (!m)
+    throw new InvalidArgumentError(`'${v}' is not a preemption point: OP:INSTRUCTION, e.g. 7:15 (operation 7, after 15 instructions)`);
+  const [op, i, inner] = [Number(m[1]), Number(m[2]), m[3] === undefined ? undefined : Number(m[3])];
+  if (op < 1 || !Number.isSafeInteger(op) || !Number.isSafeInteger(i) || (inner !== undefined && !Number.isSafeInteger(inner)))
+    throw new InvalidArgumentError(`'${v}': operations count from 1, instructions from 0`);
+  return { operation: op, instruction: i, ...(inner !== undefined ? { inner } : {}) };
 }
 
 function positive(v: string): number {

@@ -43,14 +43,21 @@ export const stepName = (a: IsrActivation): string => stepCall(a).replace(/\(.*$
 /** One handler's script for a session; one instance serves every activation (each has its blocks). */
 /** The blocks every handler holds now, shared by the scripts of one run (a nested handler sees its preempted one's). */
 export interface IsrBlocks {
+  /**
+   * The id of the block the interrupted call is reallocating: once it has copied the contents it
+   * may free the old block before it returns, so a handler may be given those bytes while the
+   * host still counts the old block live (the moved block's contents are checked on return).
+   */
+  reallocating: number | null;
   held: Map<IsrActivation, IsrBlock>;
   /** The first block of each activation, kept past its return (adopted by the session later). */
   kept: Map<IsrActivation, IsrBlock>;
 }
 
-export const isrBlocks = (): IsrBlocks => ({ held: new Map(), kept: new Map() });
+export const isrBlocks = (): IsrBlocks => ({ reallocating: null, held: new Map(), kept: new Map() });
 
 export class IsrScript {
+  private readonly blocks: IsrBlocks;
   private readonly held: Map<IsrActivation, IsrBlock>;
   private readonly kept: Map<IsrActivation, IsrBlock>;
   private addresses: { alloc: number; realloc: number; dealloc: number };
@@ -61,6 +68,7 @@ export class IsrScript {
     /** "IRQ 0", "IRQ 1", "SysTick": how messages name the handler. */
     readonly source: string,
   ) {
+    this.blocks = blocks;
     this.held = blocks.held;
     this.kept = blocks.kept;
     const img: AllocatorImage = s.image;
@@ -145,7 +153,7 @@ export class IsrScript {
     if (b.ptr % ISR_ALIGN !== 0) fail(`not ${ISR_ALIGN}-byte aligned`);
     const overlaps = (p: number, n: number) => b.ptr < p + Math.max(n, 1) && p < b.ptr + b.size;
     for (const o of this.s.live.values()) {
-      if (overlaps(o.ptr, o.size))
+      if (o.id !== this.blocks.reallocating && overlaps(o.ptr, o.size))
         fail(
           `it overlaps ${o.op === undefined ? 'a block' : `the block made by operation ${o.op}`} at ${hex(o.ptr)} (${o.size} bytes), still live`,
         );

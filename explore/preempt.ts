@@ -23,7 +23,7 @@ import { AllocatorCallError } from '../scenarios/image.ts';
 import { type LeakBaseline, largestAtStart } from '../scenarios/leak.ts';
 import { type OperationListener, type Session, type SessionSnapshot, ViolationError } from '../scenarios/session.ts';
 import { inShard, type Shard, WHOLE } from '../shard/partition.ts';
-import { ISR_ALIGN, ISR_REALLOC_TO, ISR_SECOND, ISR_SIZE, IsrScript, isrBlocks, stepCall, stepName } from './isr-script.ts';
+import { ISR_ALIGN, ISR_REALLOC_TO, ISR_SECOND, ISR_SIZE, type IsrBlocks, IsrScript, isrBlocks, stepCall, stepName } from './isr-script.ts';
 import { stateKey } from './key.ts';
 import { type OperationCoverage, type PreemptPoint, pointText } from './report.ts';
 import { callName, callText, runOp, type Workload, type WorkloadBlocks, type WorkloadOp } from './workload.ts';
@@ -115,6 +115,7 @@ const RECORD_CAP = 50_000;
 
 export class Explorer {
   readonly isrs: ScriptedIsrs;
+  private readonly held: IsrBlocks;
   private readonly scripts = new Map<number, IsrScript>();
   private nextOrdinal = 0;
   private readonly shard: Shard;
@@ -142,6 +143,7 @@ export class Explorer {
             ]
           : [{ exception: EXC.IRQ0 + IRQ_A, priority: PRIORITY.isr, name: `IRQ ${IRQ_A}` }];
     const held = isrBlocks();
+    this.held = held;
     for (const src of sources) this.scripts.set(src.exception, new IsrScript(s, held, src.name));
     this.isrs.install(
       sources.map((src) => ({
@@ -177,7 +179,7 @@ export class Explorer {
     const p = this.prepare(op, blocks, opNumber);
     const outcome = this.quietly(() => this.explorePoints(op, opNumber, p));
     outcome.coverage.call = p.call;
-    this.s.restore(p.after);
+    this.restore(p.after);
     blocks.length = 0;
     blocks.push(...p.afterBlocks);
     return outcome;
@@ -198,7 +200,7 @@ export class Explorer {
       ref = this.quietly(() => this.reference(op, blocks));
     } catch (e) {
       if (!(e instanceof ViolationError)) throw e;
-      s.restore(snap);
+      this.restore(snap);
       runOp(s, op, before);
       throw e;
     }
@@ -206,7 +208,7 @@ export class Explorer {
     const afterBlocks = blocks.slice();
     const budget = this.quietly(() => this.budgetFor(snap, ref));
     const floor = this.quietly(() => Math.min(this.sequential(snap, op, before, true), this.sequential(snap, op, before, false)));
-    s.restore(after);
+    this.restore(after);
     const prepared: Prepared = { snap, blocks: before, ref, budget, after, afterBlocks, call, floor };
     this.before.set(opNumber, prepared);
     return prepared;
@@ -241,7 +243,7 @@ export class Explorer {
    */
   private sequential(snap: SessionSnapshot, op: WorkloadOp, blocks: WorkloadBlocks, handlerFirst: boolean): number {
     const s = this.s;
-    s.restore(snap);
+    this.restore(snap);
     const handler = () => {
       s.alloc(ISR_SIZE, ISR_ALIGN);
       const b = s.alloc(ISR_SECOND, ISR_ALIGN);
@@ -267,7 +269,7 @@ export class Explorer {
       img = s.image,
       cpu = this.m.cpu;
     const now = s.snapshot();
-    s.restore(snap);
+    this.restore(snap);
     let script = 0;
     try {
       s.probe(() => {
@@ -284,7 +286,7 @@ export class Explorer {
     } catch (e) {
       if (!(e instanceof AllocatorCallError) && !(e instanceof ViolationError)) throw e;
     }
-    s.restore(now);
+    this.restore(now);
     const activations = this.opts.model === 'systick' ? this.opts.bounds.ticks : this.opts.model === 'nested' ? 2 : 1;
     this.scriptCycles = script;
     return 4 * (ref.opCycles + activations * (script + 100)) + BUDGET_FLOOR;
@@ -292,16 +294,27 @@ export class Explorer {
 
   private scriptCycles = 0;
 
+  /** Session.restore, keeping the session quiet while exploring (a snapshot carries the flag as it was). */
+  private restore(snap: SessionSnapshot): void {
+    this.s.restore(snap);
+    if (this.quiet) this.s.probing = true;
+  }
+
+  private quiet = false;
+
   /** Runs f with the session's listeners unhooked and its accesses marked as probing (traces skip them). */
   private quietly<T>(f: () => T): T {
     const s = this.s;
     const listeners = (s as unknown as { listeners: OperationListener[] }).listeners;
     const saved = listeners.splice(0);
-    const probing = s.probing;
+    const probing = s.probing,
+      quiet = this.quiet;
     s.probing = true;
+    this.quiet = true;
     try {
       return f();
     } finally {
+      this.quiet = quiet;
       s.probing = probing;
       listeners.push(...saved);
     }
@@ -474,10 +487,11 @@ export class Explorer {
       m = this.m,
       cpu = m.cpu,
       img = s.image;
-    s.restore(snap);
+    this.restore(snap);
     this.isrs.clear();
     for (const sc of this.scripts.values()) sc.clear();
     const blocks = blocksBefore.slice();
+    this.held.reallocating = op.kind === 'realloc' ? (blocks[op.block]?.id ?? null) : null;
     const c0 = cpu.cycles;
     this.i0 = cpu.instructions;
     const at = c0 + ref.cycles[point.instruction]!;
@@ -498,7 +512,7 @@ export class Explorer {
     try {
       runOp(s, op, blocks);
     } catch (e) {
-      if (e instanceof ViolationError) this.explainDeadlock(e, op, point, callText(op, blocksBefore));
+      if (e instanceof ViolationError) this.explainDeadlock(e, op, callText(op, blocksBefore));
       throw e;
     } finally {
       img.maxCycles = saved;
@@ -601,7 +615,7 @@ export class Explorer {
    * returns, so the code it preempted never runs again. Rewrites the violation to say so, in
    * the words explainDeadlock (scenarios/isr-reentrancy.ts) reads.
    */
-  private explainDeadlock(e: ViolationError, op: WorkloadOp, point: PreemptPoint, call: string): void {
+  private explainDeadlock(e: ViolationError, op: WorkloadOp, call: string): void {
     const v = e.violation;
     const running = this.isrs.activations.filter((a) => !a.returned);
     if (v.rule !== 'liveness' || running.length === 0) return;
@@ -616,7 +630,7 @@ export class Explorer {
       running.length > 1 ? `${this.sourceName(running.at(-2)!.exception)}'s ${stepName(running.at(-2)!)}` : `thread-mode ${callName(op)}`;
     const message =
       `deadlock: ${this.sourceName(a.exception)}'s ${stepName(a)} spins at ${where(m.cpu.pc)} and never returns; ` +
-      `the ${holder} it interrupted at ${where(resumeAt)} cannot run again until it does (preemption point ${pointText(point)} of ${call}; the handler was in ${stepCall(a)})`;
+      `the ${holder} it interrupted at ${where(resumeAt)} cannot run again until it does (the interrupted call: ${call}; the handler's: ${stepCall(a)})`;
     Object.assign(v, { message });
   }
 }

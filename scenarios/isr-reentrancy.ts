@@ -86,17 +86,17 @@ export function explainDeadlock(v: {
 }): string[] | null {
   // The message the explorer gives a deadlock (explore/preempt.ts).
   const m =
-    /^deadlock: (IRQ \d+|SysTick)'s (sl_\w+) spins at (.+?) and never returns; the (.+?) it interrupted at (.+?) cannot run again until it does(?: \(preemption point (\S+) of (.+); the handler was in (.+)\))?/.exec(
+    /^deadlock: (IRQ \d+|SysTick)'s (sl_\w+) spins at (.+?) and never returns; the (.+?) it interrupted at (.+?) cannot run again until it does(?: \(the interrupted call: (.+); the handler's: (.+)\))?/.exec(
       v.message,
     );
   if (v.rule !== 'liveness' || !m) return null;
-  const [, source, isrName, spin, holder, resumeAt, point, threadCall, inCall] = m;
+  const [, source, isrName, spin, holder, resumeAt, threadCall, inCall] = m;
   const isrCall = inCall ?? isrName;
   const held = holder!.startsWith('thread-mode ') && threadCall ? `thread-mode ${threadCall}` : holder;
   const spinAt = v.pc !== undefined ? [hex(v.pc), v.symbol, v.source].filter(Boolean).join(' ') : spin;
   return [
     'Why this is a deadlock:',
-    `  Who holds the lock: operation ${v.operation}, the ${held}. It took the allocator's lock, and ${source} interrupted it at ${resumeAt}${point ? ` (preemption point ${point})` : ''}.`,
+    `  Who holds the lock: operation ${v.operation}, the ${held}. It took the allocator's lock, and ${source} interrupted it at ${resumeAt}.`,
     `  Who spins: ${source}'s handler calls ${isrCall}, which waits for that lock at ${spinAt}.`,
     `  Why it never ends: the handler runs at a higher priority than thread mode, so the interrupted call cannot run again — and release the lock — until the handler returns; the handler returns only once the lock is free.`,
     `  What works instead: an allocator that masks interrupts (PRIMASK) around its critical section keeps the IRQ pending until the call is done; a lock-free one (slab here) never waits on the call it interrupted: it claims a slot with one atomic step (LDREX/STREX on ARMv7-M; ARMv6-M has no such instructions, so there the step itself runs with interrupts masked).`,

@@ -189,7 +189,7 @@ describe('LoopFolder (hand-worked streams)', () => {
 describe('sramlab trace through an interrupt that deadlocks', () => {
   const text = sramlab('trace', 'isr-reentrancy', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--op', '7');
   const lines = text.stdout.split('\n');
-  // The records --json prints (1.4 million lines: taken from the library, keeping what is checked).
+  // The records --json prints (thousands of lines: taken from the library, keeping what is checked).
   let count = 0,
     firstAfterEntry: TraceAccess | null = null;
   const exceptions: TraceException[] = [],
@@ -237,7 +237,9 @@ describe('sramlab trace through an interrupt that deadlocks', () => {
     const m = /the same (\d+)-instruction loop \((\d+) access(?:es)? an iteration, at ([^)]*)\) ([\d,]+) more times/.exec(folds[0]!)!;
     const [per, size, at, times] = [Number(m[1]), Number(m[2]), m[3]!, Number(m[4]!.replaceAll(',', ''))];
     expect(shown + size * times).toBe(count);
-    expect(times).toBeGreaterThan(1_000_000);
+    // The explorer gives a point a small budget (a few times the calls' own cost), so the spin
+    // runs thousands of times before it is called a deadlock, not the millions of a 10M-cycle budget.
+    expect(times).toBeGreaterThan(1_000);
     expect(lines.length).toBeLessThan(100);
     // The spin, from the JSON: the last access repeats at one PC, `per` instructions apart.
     const [before, last] = tail as [TraceAccess, TraceAccess];
