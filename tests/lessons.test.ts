@@ -24,13 +24,15 @@ const LESSONS = readdirSync(DIR)
 
 /**
  * Lines that `run` and `map` print in one piece whatever the width (today: the verdict, the
- * broken rule, the replay and footprint lines of `run`; the heading, scale and legend of
- * `map`). Any other line past 80 columns fails the test.
+ * broken rule, the replay, preemption and footprint lines of `run`; the heading, scale and
+ * legend of `map`). Any other line past 80 columns fails the test.
  */
 const NOT_YET_WRAPPED = [
   /^(PASS|FAIL) /,
   /^ {2}rule \w+ broken at operation /,
   /^ {2}replay: /,
+  /^ {2}preemption: /,
+  /^ {2}the first failing point alone: /,
   /^ {2}peak allocator stack /,
   /^ {2}kept inside the heap: /,
   /^ {2}\S+ \(no-cas variant\): /,
