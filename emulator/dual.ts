@@ -11,7 +11,7 @@ import { installGlobalMonitor } from './global-monitor.ts';
 import { Machine } from './machine.ts';
 import { getProfile, type Profile } from './profiles.ts';
 import { SIO_BASE, SIO_SIZE, Sio, type SioState } from './sio.ts';
-import { type MachineSnapshot, restoreSnapshot, takeSnapshot } from './snapshot.ts';
+import { type MachineSnapshot, restoreSnapshot, SNAPSHOT_FIELDS, takeSnapshot } from './snapshot.ts';
 
 export interface DualProfile {
   /** CLI and report name: --mcu rp2040. */
@@ -95,19 +95,71 @@ export class DualMachine {
     if (this.globalMonitor) installGlobalMonitor(core0, core1);
   }
 
+  /**
+   * Both cores and the SIO. Core 0 is saved by takeSnapshot, SRAM with it (the pages it marks
+   * are the shared ones); core 1 by the same field lists (SNAPSHOT_FIELDS, which the snapshot
+   * test keeps complete) without a second copy of the shared SRAM.
+   */
   snapshot(): DualSnapshot {
-    // Both snapshots copy the shared SRAM; restoring them in the same order keeps the dirty map right.
-    return { cores: [takeSnapshot(this.cores[0]), takeSnapshot(this.cores[1])], sio: this.sio?.save() ?? null };
+    return { core0: takeSnapshot(this.cores[0]), core1: saveParts(this.cores[1]), sio: this.sio?.save() ?? null };
   }
 
   restore(s: DualSnapshot): void {
-    restoreSnapshot(this.cores[0], s.cores[0]);
-    restoreSnapshot(this.cores[1], s.cores[1]);
+    restoreSnapshot(this.cores[0], s.core0);
+    restoreParts(this.cores[1], s.core1);
     if (this.sio && s.sio) this.sio.restore(s.sio);
   }
 }
 
 export interface DualSnapshot {
-  readonly cores: readonly [MachineSnapshot, MachineSnapshot];
+  readonly core0: MachineSnapshot;
+  readonly core1: PartsState;
   readonly sio: SioState | null;
+}
+
+type Fields = { readonly saved: readonly string[]; readonly savedArrays: readonly string[] };
+type Saved = { values: unknown[]; arrays: { set(a: ArrayLike<number>): void; slice(): unknown }[] };
+interface PartsState {
+  readonly parts: Saved[];
+  readonly faults: readonly unknown[];
+}
+
+/** Every part of a machine with the fields a snapshot saves, in a fixed order. */
+function parts(m: Machine): [object, Fields][] {
+  const out: [object, Fields][] = [
+    [m.cpu, SNAPSHOT_FIELDS.cpu],
+    [m.cpu.systick, SNAPSHOT_FIELDS.systick],
+    [m.scs, SNAPSHOT_FIELDS.scs],
+    [m.bus, SNAPSHOT_FIELDS.bus],
+    [m, SNAPSHOT_FIELDS.machine],
+  ];
+  if (m.dwt) out.push([m.dwt, SNAPSHOT_FIELDS.dwt]);
+  return out;
+}
+
+function saveParts(m: Machine): PartsState {
+  return {
+    parts: parts(m).map(([o, f]) => {
+      const x = o as Record<string, unknown>;
+      return {
+        values: f.saved.map((k) => x[k]),
+        arrays: f.savedArrays.map((k) => (x[k] as Saved['arrays'][number]).slice() as Saved['arrays'][number]),
+      };
+    }),
+    faults: m.cpu.faults.slice(),
+  };
+}
+
+function restoreParts(m: Machine, s: PartsState): void {
+  parts(m).forEach(([o, f], i) => {
+    const x = o as Record<string, unknown>,
+      p = s.parts[i]!;
+    f.saved.forEach((k, j) => {
+      x[k] = p.values[j];
+    });
+    f.savedArrays.forEach((k, j) => (x[k] as Saved['arrays'][number]).set(p.arrays[j] as unknown as ArrayLike<number>));
+  });
+  const faults = m.cpu.faults as unknown[];
+  faults.length = 0;
+  faults.push(...s.faults);
 }

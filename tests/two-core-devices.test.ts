@@ -39,9 +39,12 @@ describe('a two-core machine', () => {
     a.cpu.r[4] = 44;
     b.cpu.r[4] = 55;
     b.bus.write32(0x2000_0200, 7);
+    b.bus.write32(0xe000_e014, 77); // core 1's SysTick reload
+    b.cpu.primask = 1;
     expect(a.bus.read32(sio(SIO.SPINLOCK0 + 4 * 3))).not.toBe(0);
     d.restore(s);
     expect([a.cpu.r[4], b.cpu.r[4], a.bus.peek32(0x2000_0200), d.sio!.locks]).toEqual([0, 0, 0, 0]);
+    expect([b.bus.read32(0xe000_e014), b.cpu.primask]).toEqual([0, 0]);
   });
 });
 
