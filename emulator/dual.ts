@@ -151,14 +151,16 @@ function saveParts(m: Machine): PartsState {
 }
 
 function restoreParts(m: Machine, s: PartsState): void {
-  parts(m).forEach(([o, f], i) => {
+  const ps = parts(m);
+  for (let i = 0; i < ps.length; i++) {
+    const [o, f] = ps[i]!;
     const x = o as Record<string, unknown>,
       p = s.parts[i]!;
-    f.saved.forEach((k, j) => {
-      x[k] = p.values[j];
-    });
-    f.savedArrays.forEach((k, j) => (x[k] as Saved['arrays'][number]).set(p.arrays[j] as unknown as ArrayLike<number>));
-  });
+    for (let j = 0; j < f.saved.length; j++) x[f.saved[j]!] = p.values[j];
+    for (let j = 0; j < f.savedArrays.length; j++) {
+      (x[f.savedArrays[j]!] as Saved['arrays'][number]).set(p.arrays[j] as unknown as ArrayLike<number>);
+    }
+  }
   const faults = m.cpu.faults as unknown[];
   faults.length = 0;
   faults.push(...s.faults);
