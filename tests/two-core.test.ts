@@ -99,6 +99,30 @@ describe('two cores: locks that exclude', () => {
   });
 });
 
+describe('two cores: each core its own half of the stack', () => {
+  it("allocator code on core 1 may not write into core 0's half (containment), and a core 1 frame below __stack_limit breaks the stack rule", () => {
+    const d = twoCoreAt(elf('arena-sio-m0plus'), { mcu: 'rp2040' }, '0');
+    const [c0, c1] = d.cores;
+    const top = c0.symbol('__stack_top')!,
+      limit = c0.symbol('__stack_limit')!;
+    const mid = (limit + (top - limit) / 2) & ~7;
+    const code = c0.symbol('sl_alloc')!;
+    // Core 1 starts its call at the middle, core 0 at the top.
+    expect([c0.cpu.sp, c1.cpu.sp]).toEqual([top, mid]);
+    c1.bus.pc = code;
+    expect(() => c1.bus.write32(mid + 8, 0)).toThrow(/outside its heap array, its state and the live stack/);
+    expect(() => c1.bus.write32(mid - 8, 0)).toThrow(/outside/); // below its SP: not live either
+    c1.cpu.setSP(mid - 16);
+    c1.bus.write32(mid - 8, 0); // its own live stack: fine
+    c0.bus.pc = code;
+    c0.cpu.setSP(top - 16);
+    c0.bus.write32(top - 8, 0);
+    expect(() => c0.bus.write32(mid - 8, 0)).toThrow(/outside/);
+    expect(() => c1.cpu.setSP(limit - 8)).toThrow(/below the stack limit/);
+    expect(() => c0.cpu.setSP(mid - 8)).toThrow(/below the stack limit/);
+  });
+});
+
 describe('two cores: shards and schedules', () => {
   it('shards merged equal the unsharded run, safe or failing', () => {
     for (const [name, opts] of [
