@@ -7,6 +7,7 @@ import { checkSegmentsFit, ElfError, type ElfImage, parseElf } from '../emulator
 import { FLASH_BASE, SRAM_BASE } from '../emulator/memory-map.ts';
 import { ImageError, imagePath, isElfPath } from '../scenarios/image.ts';
 import { type BandKind, imageMap, renderImageMap, type Scale } from '../scenarios/image-map.ts';
+import { terminalColumns } from '../views/text-width.ts';
 import {
   ALLOCATOR_HELP,
   allocatorArg,
@@ -65,7 +66,12 @@ function map(opts: MapOptions, io: Io): number {
     return 0;
   }
   const rows = opts.rows === undefined ? undefined : { flash: opts.rows, sram: opts.rows };
-  const lines = renderImageMap(m, { scale: opts.scale, rows, paint: useColor ? (k, t) => COLOUR[k](t) : undefined });
+  const lines = renderImageMap(m, {
+    scale: opts.scale,
+    rows,
+    paint: useColor ? (k, t) => COLOUR[k](t) : undefined,
+    width: terminalColumns(),
+  });
   io.out(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -7,6 +7,7 @@
 import { type ElfImage, type ElfSection, hex, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../emulator/elf.ts';
 import { FLASH_BASE, SRAM_BASE } from '../emulator/memory-map.ts';
 import type { Profile } from '../emulator/profiles.ts';
+import { displayWidth, wrapWords } from '../views/text-width.ts';
 import { bytes } from './heap-map.ts';
 
 export type MemoryName = 'flash' | 'sram';
@@ -182,6 +183,8 @@ export interface MapDrawOptions {
   rows?: Partial<Record<MemoryName, number>>;
   /** Colours text by band kind (the CLI passes chalk on a terminal); identity by default. */
   paint?: (kind: BandKind, text: string) => string;
+  /** Columns to fit the prose lines (title, scale, legend) in; unbounded by default. */
+  width?: number;
 }
 
 /** The fill of each kind: the same character in plain text and on a colour terminal. */
@@ -221,9 +224,11 @@ export function scaleNote(scale: Scale): string {
 export function renderImageMap(map: ImageMap, opts: MapDrawOptions = {}): string[] {
   const scale = opts.scale ?? 'linear';
   const paint = opts.paint ?? ((_k: BandKind, t: string) => t);
+  const width = opts.width ?? Infinity;
+  const wrapped = (line: string, indent: string) => (displayWidth(line) <= width ? [line] : wrapWords(line.split(' '), width, indent));
   const lines = [
-    `${map.image} on ${map.mcu}: flash and SRAM, high addresses on top; an address marks the boundary between two bands`,
-    `scale: ${scaleNote(scale)}`,
+    ...wrapped(`${map.image} on ${map.mcu}: flash and SRAM, high addresses on top; an address marks the boundary between two bands`, '  '),
+    ...wrapped(`scale: ${scaleNote(scale)}`, '       '),
   ];
   for (const m of map.memories) {
     const bands = map.bands.filter((b) => b.memory === m.name);
@@ -234,7 +239,18 @@ export function renderImageMap(map: ImageMap, opts: MapDrawOptions = {}): string
       ...drawColumn(bands, rowHeights(bands, rows, scale), paint),
     );
   }
-  lines.push('', `legend: ${LEGEND.map(([k, text]) => `${paint(k, FILL[k] === ' ' ? '␣' : FILL[k])} ${text}`).join('  ')}`);
+  // The legend wraps between entries, never between a fill and what it stands for.
+  lines.push('');
+  let legend = 'legend:';
+  LEGEND.forEach(([k, text], i) => {
+    const entry = `${paint(k, FILL[k] === ' ' ? '␣' : FILL[k])} ${text}`;
+    const next = `${legend}${i === 0 ? ' ' : '  '}${entry}`;
+    if (i > 0 && displayWidth(next) > width) {
+      lines.push(legend);
+      legend = `${' '.repeat(8)}${entry}`;
+    } else legend = next;
+  });
+  lines.push(legend);
   return lines;
 }
 

@@ -36,9 +36,6 @@ const NOT_YET_WRAPPED = [
   /^ {2}peak allocator stack /,
   /^ {2}kept inside the heap: /,
   /^ {2}\S+ \(no-cas variant\): /,
-  /^\S+ on \S+: flash and SRAM, high addresses on top/,
-  /^scale: rows /,
-  /^legend: █ /,
 ];
 
 /** Where a quoted chunk is missing from the output, or null when every chunk is there, in order. */
