@@ -93,6 +93,8 @@ export interface TwoCoreResult {
   lengths: [number, number];
   /** Bytes given to sl_init. */
   heap: number;
+  /** Operations of the single-core set-up: core c's call is operation setupOperations + 1 + c. */
+  setupOperations: number;
   preemptions: number;
   window: number;
   quantum: number;
@@ -173,7 +175,7 @@ class Exploration {
   readonly root: DualSnapshot;
   /** The session's live blocks, their bytes and counters at the root (restored after every schedule). */
   private readonly rootLive: { block: Block; bytes: Uint8Array }[];
-  private readonly rootOps: number;
+  readonly rootOps: number;
   private readonly rootLiveBytes: number;
   readonly K: number;
   readonly quantum: number;
@@ -663,6 +665,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     calls: [x.calls[0].text, x.calls[1].text],
     lengths: solo,
     heap: x.session.heap.end - x.session.heap.start,
+    setupOperations: x.rootOps,
     preemptions: x.K,
     window: x.W,
     quantum: x.quantum,

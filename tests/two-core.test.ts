@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exploreTwoCoreRequest } from '../explore/two-core/run.ts';
 import { exploreTwoCore, mergeTwoCore, parseSchedule, scheduleText, type TwoCoreOptions, twoCoreAt } from '../explore/two-core.ts';
 
 const elf = (name: string) => join(import.meta.dirname, 'two-core-allocators', `${name}.elf`);
@@ -138,6 +139,22 @@ describe('two cores: shards and schedules', () => {
       expect(merged.failure?.schedule).toBe(whole.failure?.schedule);
       expect(merged.verdict).toBe(whole.verdict);
     }
+  });
+
+  it('reports in the sramlab.explore/1 shape, the failure with its --schedule replay', () => {
+    const replay = 'sramlab explore arena-nolock-m0plus.elf --model two-core --mcu rp2040';
+    const rep = exploreTwoCoreRequest({ allocator: elf('arena-nolock-m0plus'), mcu: 'rp2040', shard: null, replay });
+    expect([rep.schema, rep.model, rep.mcu, rep.ok, rep.allocator]).toEqual([
+      'sramlab.explore/1',
+      'two-core',
+      'rp2040',
+      false,
+      'arena-nolock-m0plus.elf',
+    ]);
+    expect(rep.failure?.replay).toBe(`${replay} --schedule ${rep.failure?.at}`);
+    expect(rep.operations.map((o) => o.call)).toEqual(['core 0: sl_alloc(16, 4)', 'core 1: sl_alloc(16, 8)']);
+    // The blocks check names the second core's call: operation set-up + 2.
+    expect(rep.failure?.violation.operation).toBe(rep.operations[1]!.operation);
   });
 
   it('schedule text round-trips and bad text is refused', () => {

@@ -39,7 +39,7 @@ export function twoCoreReport(
     failingPoints: r.failing,
     failingStates: r.failing,
     operations: [0, 1].map((c) => ({
-      operation: c + 1,
+      operation: r.setupOperations + 1 + c,
       call: `core ${c}: ${r.calls[c]}`,
       instructions: r.lengths[c]!,
       points: r.schedules,

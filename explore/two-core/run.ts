@@ -1,0 +1,50 @@
+// The two-core model as `sramlab explore --model two-core` runs it: the request the CLI builds
+// (its flags: --mcu rp2040|dual-cortex-m3, --preemptions K, --window W, --schedule TEXT,
+// --shard k/n, --workload, --no-global-monitor, --sio-build), the exploration, and the result
+// as an ExploreReport (sramlab.explore/1) whose failure replays with --schedule.
+
+import { allocatorName, isElfPath } from '../../scenarios/image.ts';
+import type { Shard } from '../../shard/partition.ts';
+import type { ExploreReport } from '../report.ts';
+import { exploreTwoCore, type TwoCoreOptions, type Workload } from '../two-core.ts';
+import { twoCoreReport } from './report.ts';
+
+export interface TwoCoreRequest {
+  /** A built-in allocator's name, or a path to an ELF built to the ABI. */
+  allocator: string;
+  mcu: string;
+  preemptions?: number;
+  window?: number;
+  workload?: Workload;
+  globalMonitor?: boolean;
+  sioBuild?: boolean;
+  heap?: number;
+  shard: Shard | null;
+  /** Run just this schedule ("0:8,1:15,0"). */
+  schedule?: string;
+  force?: boolean;
+  /** The command that runs this exploration again (the CLI's, without --schedule). */
+  replay: string;
+}
+
+export function exploreTwoCoreRequest(req: TwoCoreRequest): ExploreReport {
+  const opts: TwoCoreOptions = {
+    mcu: req.mcu,
+    ...(req.preemptions !== undefined ? { preemptions: req.preemptions } : {}),
+    ...(req.window !== undefined ? { window: req.window } : {}),
+    ...(req.workload ? { workload: req.workload } : {}),
+    ...(req.globalMonitor !== undefined ? { globalMonitor: req.globalMonitor } : {}),
+    ...(req.sioBuild ? { sioBuild: true } : {}),
+    ...(req.heap !== undefined ? { heapSize: req.heap } : {}),
+    ...(req.shard ? { shard: req.shard } : {}),
+    ...(req.schedule !== undefined ? { schedule: req.schedule } : {}),
+    ...(req.force ? { force: true } : {}),
+  };
+  const r = exploreTwoCore(req.allocator, opts);
+  return twoCoreReport(r, {
+    allocator: allocatorName(req.allocator),
+    ...(isElfPath(req.allocator) ? { elf: req.allocator } : {}),
+    replay: req.replay,
+    ...(r.failure ? { failureReplay: `${req.replay} --schedule ${r.failure.schedule}` } : {}),
+  });
+}
