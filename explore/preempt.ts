@@ -86,6 +86,7 @@ interface Reference {
 
 /** An operation ready to be explored: the state before it, its uninterrupted run, the state after. */
 export interface Prepared {
+  op: WorkloadOp;
   snap: SessionSnapshot;
   blocks: WorkloadBlocks;
   ref: Reference;
@@ -209,7 +210,7 @@ export class Explorer {
     const budget = this.quietly(() => this.budgetFor(snap, ref));
     const floor = this.quietly(() => Math.min(this.sequential(snap, op, before, true), this.sequential(snap, op, before, false)));
     this.restore(after);
-    const prepared: Prepared = { snap, blocks: before, ref, budget, after, afterBlocks, call, floor };
+    const prepared: Prepared = { op, snap, blocks: before, ref, budget, after, afterBlocks, call, floor };
     this.before.set(opNumber, prepared);
     return prepared;
   }

@@ -4,6 +4,7 @@
 // two-core model) reports in this shape, so `sramlab merge` and the JSON readers need one type.
 
 import type { SessionViolation } from '../scenarios/session.ts';
+import type { ShardInfo } from '../shard/info.ts';
 import type { Shard } from '../shard/partition.ts';
 
 /**
@@ -69,8 +70,11 @@ export interface ExploreReport {
   isr: string;
   /** The model's bounds by name (operations, depth, ticks, inner points …), as run. */
   bounds: Record<string, number>;
-  /** This run's share of the states; null: the whole exploration. */
-  shard: Shard | null;
+  /**
+   * This run's share of the states; null: the whole exploration. With --shard the CLI writes
+   * the full ShardInfo (total, items, run, version), what `sramlab merge` checks.
+   */
+  shard: Shard | ShardInfo | null;
   /** Every preemption point of the workload (the same in every shard). */
   points: number;
   /** Distinct states among them (the same in every shard). */
