@@ -55,7 +55,7 @@ export interface TwoCoreOptions {
   /** The global exclusive monitor (dual-cortex-m3; default on): off shows what it is for. */
   globalMonitor?: boolean;
   workload?: Workload;
-  /** Bytes given to sl_init (default: the whole heap array). */
+  /** Bytes given to sl_init (default, and at most: the whole heap array). */
   heapSize?: number;
   /** Run this one schedule only ("0:12,1:40,0"). */
   schedule?: string;
@@ -195,7 +195,8 @@ class Exploration {
     this.image = AllocatorImage.fromElf(elf, profile.core, { boot: 'auto', force: opts.force }, label);
     this.dual = new DualMachine(profile, this.image.machine, { globalMonitor: opts.globalMonitor });
     const { code, state, heapRegion, stackTop, stackLimit } = this.image.layout;
-    const heapSize = opts.heapSize ?? heapRegion.end - heapRegion.start;
+    // The heap asked for, or the whole heap region if smaller (as `sramlab explore` does).
+    const heapSize = Math.min(opts.heapSize ?? Infinity, heapRegion.end - heapRegion.start);
     const heap = { start: heapRegion.start, end: heapRegion.start + heapSize };
     // Core 0 keeps the upper half of the stack, core 1 gets the lower half (docs/two-cores.md).
     const mid = (stackLimit + Math.floor((stackTop - stackLimit) / 2)) & ~7;

@@ -141,7 +141,7 @@ describe('two cores: shards and schedules', () => {
     }
   });
 
-  it('reports in the sramlab.explore/1 shape, the failure with its --schedule replay', () => {
+  it('reports in the sramlab.explore/1 shape, the failure with its --preempt-at replay', () => {
     const replay = 'sramlab explore arena-nolock-m0plus.elf --model two-core --mcu rp2040';
     const rep = exploreTwoCoreRequest({ allocator: elf('arena-nolock-m0plus'), mcu: 'rp2040', shard: null, replay });
     expect([rep.schema, rep.model, rep.mcu, rep.ok, rep.allocator]).toEqual([
@@ -151,7 +151,7 @@ describe('two cores: shards and schedules', () => {
       false,
       'arena-nolock-m0plus.elf',
     ]);
-    expect(rep.failure?.replay).toBe(`${replay} --schedule ${rep.failure?.at}`);
+    expect(rep.failure?.replay).toBe(`${replay} --preempt-at ${rep.failure?.at}`);
     expect(rep.operations.map((o) => o.call)).toEqual(['core 0: sl_alloc(16, 4)', 'core 1: sl_alloc(16, 8)']);
     // The blocks check names the second core's call: operation set-up + 2.
     expect(rep.failure?.violation.operation).toBe(rep.operations[1]!.operation);

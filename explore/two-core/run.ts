@@ -1,7 +1,7 @@
 // The two-core model as `sramlab explore --model two-core` runs it: the request the CLI builds
-// (its flags: --mcu rp2040|dual-cortex-m3, --preemptions K, --window W, --schedule TEXT,
-// --shard k/n, --workload, --no-global-monitor, --sio-build), the exploration, and the result
-// as an ExploreReport (sramlab.explore/1) whose failure replays with --schedule.
+// (--mcu rp2040|dual-cortex-m3, the model's bounds, --preempt-at with a schedule, --shard k/n),
+// the exploration, and the result as an ExploreReport (sramlab.explore/1) whose failure replays
+// with --preempt-at and the failing schedule.
 
 import { allocatorName, isElfPath } from '../../scenarios/image.ts';
 import type { Shard } from '../../shard/partition.ts';
@@ -23,7 +23,7 @@ export interface TwoCoreRequest {
   /** Run just this schedule ("0:8,1:15,0"). */
   schedule?: string;
   force?: boolean;
-  /** The command that runs this exploration again (the CLI's, without --schedule). */
+  /** The command that runs this exploration again (the CLI's, without --preempt-at). */
   replay: string;
 }
 
@@ -45,6 +45,6 @@ export function exploreTwoCoreRequest(req: TwoCoreRequest): ExploreReport {
     allocator: allocatorName(req.allocator),
     ...(isElfPath(req.allocator) ? { elf: req.allocator } : {}),
     replay: req.replay,
-    ...(r.failure ? { failureReplay: `${req.replay} --schedule ${r.failure.schedule}` } : {}),
+    ...(r.failure ? { failureReplay: `${req.replay} --preempt-at ${r.failure.schedule}` } : {}),
   });
 }
