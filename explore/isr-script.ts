@@ -49,6 +49,11 @@ export interface IsrBlocks {
    * host still counts the old block live (the moved block's contents are checked on return).
    */
   reallocating: number | null;
+  /**
+   * The block each activation has handed to its sl_realloc: not counted in the overlap checks
+   * (a preempting handler may be given the old bytes once they are copied), its contents checked
+   * when the realloc returns.
+   */
   held: Map<IsrActivation, IsrBlock>;
   /** The first block of each activation, kept past its return (adopted by the session later). */
   kept: Map<IsrActivation, IsrBlock>;
@@ -100,21 +105,22 @@ export class IsrScript {
       const b = { ptr: r[1]!, size: ISR_SECOND, salt: 2 * a.takenAtInstruction + 1 };
       this.check(b, STEPS[1]);
       this.fill(b);
+      // From here the block is in a call that may free it (realloc once it has copied, dealloc):
+      // a handler preempting that call may be given its bytes, so it is no longer held.
       this.held.set(a, b);
       return { address: A.realloc, args: [b.ptr, ISR_SECOND, ISR_ALIGN, ISR_REALLOC_TO] };
     }
     if (r.length === 3) {
       const old = this.held.get(a)!;
+      this.held.delete(a);
       const call = `sl_realloc(${hex(old.ptr)}, ${ISR_SECOND}, ${ISR_ALIGN}, ${ISR_REALLOC_TO})`;
       let b = old;
       if (r[2] === 0) this.verify(old, old.size, `${call} returned NULL, but`);
       else {
-        this.held.delete(a);
         b = { ptr: r[2]!, size: ISR_REALLOC_TO, salt: old.salt };
         this.check(b, call);
         this.verify(b, ISR_SECOND, `${call} returned ${hex(b.ptr)}, and`, old.salt);
         this.fill(b);
-        this.held.set(a, b);
       }
       this.verify(b, b.size, `before sl_dealloc(${hex(b.ptr)}, ${b.size}, ${ISR_ALIGN})`);
       return { address: A.dealloc, args: [b.ptr, b.size, ISR_ALIGN] };
@@ -158,7 +164,7 @@ export class IsrScript {
           `it overlaps ${o.op === undefined ? 'a block' : `the block made by operation ${o.op}`} at ${hex(o.ptr)} (${o.size} bytes), still live`,
         );
     }
-    for (const o of [...this.held.values(), ...this.kept.values()]) {
+    for (const o of this.kept.values()) {
       if (o !== b && overlaps(o.ptr, o.size)) fail(`it overlaps the block a handler holds at ${hex(o.ptr)} (${o.size} bytes)`);
     }
   }
