@@ -19,6 +19,7 @@ import type { Io } from '../cli/io.ts';
 import type { RunKey } from './info.ts';
 import { checkMerger } from './merge-check.ts';
 import { compareMerger } from './merge-compare.ts';
+import { exploreMerger } from './merge-explore.ts';
 import { fuzzMerger } from './merge-fuzz.ts';
 import { MergeError, type ShardedDoc } from './merge-parts.ts';
 
@@ -38,7 +39,7 @@ export interface Merger {
   html?(merged: object, run: RunKey, file: string, opts: MergePrintOptions, io: Io): void;
 }
 
-export const MERGERS: readonly Merger[] = [checkMerger, fuzzMerger, compareMerger];
+export const MERGERS: readonly Merger[] = [checkMerger, fuzzMerger, compareMerger, exploreMerger];
 
 const mergerOf = (schema: string) => MERGERS.find((m) => m.schema === schema);
 
