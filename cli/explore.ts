@@ -4,10 +4,12 @@
 
 import chalk from 'chalk';
 import { Command, Option } from 'commander';
+import { getDualProfile } from '../emulator/dual.ts';
 import type { Bounds, ModelName } from '../explore/preempt.ts';
 import { PointError } from '../explore/preempt.ts';
 import type { ExploreReport, PreemptPoint } from '../explore/report.ts';
 import { explorePreemption } from '../explore/run.ts';
+import { exploreTwoCoreRequest } from '../explore/two-core/run.ts';
 import { DEFAULT_HEAP } from '../scenarios/index.ts';
 import { imageDigest, parseShardOption, shardInfo } from '../shard/info.ts';
 import type { Shard } from '../shard/partition.ts';
@@ -119,7 +121,54 @@ export const MODELS: ExploreModel[] = [
     ticks: { default: 3, min: 1, max: 100, help: 'SysTick activations per call, at most' },
     period: { default: 0, min: 0, max: 0x1000000, help: "cycles between ticks (0: the handler's cost plus a quarter of the call's)" },
   }),
+  {
+    name: 'two-core',
+    description:
+      'two cores (--mcu rp2040 or dual-cortex-m3) call the allocator at once; every schedule with few switches (docs/two-cores.md)',
+    bounds: {
+      preemptions: { default: 2, min: 0, max: 8, help: 'context switches per schedule, at most' },
+      window: {
+        default: 0,
+        min: 0,
+        max: 10_000_000,
+        help: "a switch falls in the first N instructions of the call it stops (0: the longer call's length)",
+      },
+      free: { default: 0, min: 0, max: 1, help: '1: core 1 frees a live block while core 0 allocates (0: both allocate)' },
+      monitor: { default: 1, min: 0, max: 1, help: 'dual-cortex-m3: the global exclusive monitor (0: off, to see what it is for)' },
+      sio: { default: 0, min: 0, max: 1, help: 'rp2040, a built-in allocator: 1 runs its SIO-spinlock build (firmware/images/sio)' },
+    },
+    run(req) {
+      try {
+        return exploreTwoCoreRequest({
+          allocator: req.allocator,
+          mcu: req.mcu,
+          heap: req.heap,
+          preemptions: req.bounds.preemptions!,
+          ...(req.bounds.window ? { window: req.bounds.window } : {}),
+          workload: req.bounds.free ? 'alloc-free' : 'alloc-alloc',
+          ...(req.bounds.monitor === 0 ? { globalMonitor: false } : {}),
+          sioBuild: req.bounds.sio === 1,
+          shard: req.shard,
+          ...(req.at !== undefined ? { schedule: req.at } : {}),
+          ...(req.force ? { force: true } : {}),
+          replay: req.replay,
+        });
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(e.message);
+        throw e;
+      }
+    },
+  },
 ];
+
+/** The two-core model's --mcu is a two-core chip (emulator/dual.ts), not a single-core profile. */
+function twoCoreMcu(mcu: string): void {
+  try {
+    getDualProfile(mcu);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 interface ExploreOptions {
   mcu: string;
@@ -149,7 +198,8 @@ export function parseBounds(text: string | undefined, model: ExploreModel): Reco
 }
 
 function explore(alloc: string, opts: ExploreOptions, io: Io): number {
-  profileFrom(opts);
+  if (opts.model === 'two-core') twoCoreMcu(opts.mcu);
+  else profileFrom(opts);
   allocatorArg(alloc);
   const model = MODELS.find((m) => m.name === opts.model);
   if (!model) throw new UsageError(`--model '${opts.model}': one of ${MODELS.map((m) => m.name).join(', ')}`);
@@ -237,6 +287,7 @@ export function exploreCommand(ctx: Ctx): Command {
         'sramlab explore ./fw.elf --model systick --bound ticks=2,period=500',
         'sramlab explore galloc --mcu cortex-m0 --preempt-at 7:15       # one point, as a failure names it',
         'sramlab explore slab --shard 2/4 --json > part-2.json         # then: sramlab merge part-*.json',
+        'sramlab explore galloc --model two-core --mcu rp2040          # two cores at once; --preempt-at 0:8,1:15,0 replays one schedule',
       ]) +
         `
 Models and their bounds (--bound name=N,name=N):

@@ -527,12 +527,12 @@ function setUp<T>(f: () => T, what: string): T {
 function imageFor(allocator: string, opts: TwoCoreOptions): string {
   const profile = getDualProfile(opts.mcu);
   if (isElfPath(allocator)) {
-    if (opts.sioBuild) throw new Error('the SIO-spinlock build is for a built-in allocator; an ELF is run as it is');
+    if (opts.sioBuild) throw new RangeError('the SIO-spinlock build is for a built-in allocator; an ELF is run as it is');
     return allocator;
   }
   const path = imagePath(allocator, profile.base);
   if (!opts.sioBuild) return path;
-  if (!profile.sio) throw new Error(`the SIO-spinlock build runs on the rp2040, not on ${profile.name}`);
+  if (!profile.sio) throw new RangeError(`the SIO-spinlock build runs on the rp2040, not on ${profile.name}`);
   const sio = join(IMAGES_DIR, 'sio', imageName(allocator, profile.base));
   if (!existsSync(sio)) throw new Error(`no SIO-spinlock build ${relative(process.cwd(), sio)}: run npm run firmware`);
   return sio;
