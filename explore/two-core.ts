@@ -102,8 +102,11 @@ export interface TwoCoreResult {
   shard: Shard | null;
   /** The one schedule run, when replaying (--schedule). */
   replayed: string | null;
-  /** Units of work in all (the same in every shard) and in this run. */
+  /** Units of work in all (the same in every shard) and in this run; unitsByCore: those whose first core is core 0, core 1. */
   units: number;
+  unitsByCore: [number, number];
+  /** Units with a failing schedule, by first core. */
+  failingUnits: [number, number];
   unitsRun: number;
   /** Schedules run to the end, and schedules skipped because their state had been explored. */
   schedules: number;
@@ -548,7 +551,9 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
   x.measureReference();
   x.W = opts.window ?? Math.max(...solo);
   const shard = opts.shard ?? WHOLE;
-  const stats = { schedules: 0, pruned: 0, distinct: 0, failing: 0, units: 0, unitsRun: 0 };
+  const unitsByCore = solo.map((len) => 1 + (x.K > 0 ? Math.max(0, Math.min(len - 1, x.W)) : 0)) as [number, number];
+  const stats = { schedules: 0, pruned: 0, distinct: 0, failing: 0, units: unitsByCore[0] + unitsByCore[1], unitsRun: 0 };
+  const failingUnits = new Set<number>();
   let failure: TwoCoreFailure | null = null;
   let unit = 0;
   const stopNow = () => failure !== null && !opts.all;
@@ -558,6 +563,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     const f = x.finish(tail);
     if (f) {
       stats.failing++;
+      failingUnits.add(unit);
       failure ??= { schedule: scheduleText(segments, tail), unit, ...f };
     }
   };
@@ -628,6 +634,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
           // The core broke a rule inside the segment: the schedule that runs it this far is the failing one.
           stats.schedules++;
           stats.failing++;
+          failingUnits.add(unit);
           failure ??= { schedule: scheduleText([...segments, { core: cur, count }], o), unit, ...r.failure };
           return;
         }
@@ -639,12 +646,12 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
         if (only !== undefined) return;
       }
     };
-    // Units: for each first core, its schedule with no preemption, then one per length of its first segment.
+    // Units: for each first core, its schedule with no preemption, then one per length of its
+    // first segment. Counted before any runs, so every shard (and a run that stops at its first
+    // failure) gives the same numbers.
     for (const first of [0, 1] as const) {
-      const lengths = solo[first];
-      const firstUnits = 1 + Math.max(0, Math.min(lengths - 1, x.W));
-      for (let u = 0; u < firstUnits && !stopNow(); u++) {
-        unit = stats.units++;
+      for (let u = 0; u < unitsByCore[first]! && !stopNow(); u++) {
+        unit = unitsByCore.slice(0, first).reduce((a, b) => a + b, 0) + u;
         if (!inShard(unit, shard)) continue;
         stats.unitsRun++;
         seen = new Map();
@@ -652,7 +659,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
         if (u === 0) {
           stats.distinct++;
           leaf([], first);
-        } else if (x.K > 0) preemptions(first, 0, [], () => x.dual.restore(x.root), u);
+        } else preemptions(first, 0, [], () => x.dual.restore(x.root), u);
       }
       if (stopNow()) break;
     }
@@ -674,6 +681,8 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     shard: opts.shard ?? null,
     replayed: opts.schedule ?? null,
     units: stats.units,
+    unitsByCore,
+    failingUnits: [[...failingUnits].filter((u) => u < unitsByCore[0]).length, [...failingUnits].filter((u) => u >= unitsByCore[0]).length],
     unitsRun: stats.unitsRun,
     schedules: stats.schedules,
     pruned: stats.pruned,

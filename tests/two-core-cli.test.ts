@@ -1,6 +1,8 @@
 // `sramlab explore --model two-core`: exit 1 with the failing schedule and its replay when a
 // lock lets both cores in, 0 when every schedule is safe, 2 on bad input (one line).
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sramlab, words } from './support/cli-in-process.ts';
@@ -21,9 +23,42 @@ describe('sramlab explore --model two-core', () => {
   });
 
   it('the SIO spinlock on the rp2040 at one preemption: exit 0', async () => {
-    const r = await sramlab('explore', elf('arena-sio-m0plus'), '--model', 'two-core', '--mcu', 'rp2040', '--bound', 'preemptions=1');
+    const r = await sramlab(
+      'explore',
+      elf('arena-sio-m0plus'),
+      '--model',
+      'two-core',
+      '--mcu',
+      'rp2040',
+      '--bound',
+      'preemptions=1',
+      '--json',
+    );
     expect(r.status).toBe(0);
-    expect(r.out).toMatch(/SAFE safe at all [\d,]+ schedules explored \(≤ 1 preemption over \d+ instructions/);
+    const rep = JSON.parse(r.out);
+    expect(rep.verdict).toMatch(/^safe at all [\d,]+ preemption points explored/);
+    // A unit per first core and place of the first preemption: every boundary of either call
+    // but its last, and the schedule with none.
+    const [a, b] = rep.operations.map((o: { instructions: number }) => o.instructions);
+    expect(rep.points).toBe(a + b);
+    expect(rep.explored).toBe(rep.points);
+  });
+
+  it('--shard k/n, then sramlab merge: the JSON of the unsharded run but for the time', async () => {
+    const args = ['explore', elf('arena-nolock-m0plus'), '--model', 'two-core', '--mcu', 'rp2040', '--bound', 'preemptions=1', '--json'];
+    const whole = JSON.parse((await sramlab(...args)).out);
+    const dir = mkdtempSync(join(tmpdir(), 'sramlab-two-core-'));
+    try {
+      const files = [1, 2, 3].map((k) => join(dir, `part-${k}.json`));
+      for (const [k, f] of files.entries()) writeFileSync(f, (await sramlab(...args, '--shard', `${k + 1}/3`)).out);
+      const merged = await sramlab('merge', ...files, '--json');
+      expect(merged.status).toBe(1);
+      const m = JSON.parse(merged.out);
+      expect({ ...m, seconds: 0 }).toEqual({ ...whole, seconds: 0 });
+      expect(whole.failingPoints).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad input: a single-core MCU, a malformed schedule, the SIO build off the rp2040 (exit 2, one line)', async () => {

@@ -152,7 +152,10 @@ describe('two cores: shards and schedules', () => {
       'arena-nolock-m0plus.elf',
     ]);
     expect(rep.failure?.replay).toBe(`${replay} --preempt-at ${rep.failure?.at}`);
-    expect(rep.operations.map((o) => o.call)).toEqual(['core 0: sl_alloc(16, 4)', 'core 1: sl_alloc(16, 8)']);
+    expect(rep.operations.map((o) => o.call)).toEqual([
+      'core 0: sl_alloc(16, 4) (units starting with core 0)',
+      'core 1: sl_alloc(16, 8) (units starting with core 1)',
+    ]);
     // The blocks check names the second core's call: operation set-up + 2.
     expect(rep.failure?.violation.operation).toBe(rep.operations[1]!.operation);
   });

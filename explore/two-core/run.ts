@@ -28,8 +28,11 @@ export interface TwoCoreRequest {
 }
 
 export function exploreTwoCoreRequest(req: TwoCoreRequest): ExploreReport {
+  // Every unit is searched to the end, failing or not, as the other models do: the counts then
+  // say how much fails, and shards merge to exactly the unsharded run.
   const opts: TwoCoreOptions = {
     mcu: req.mcu,
+    all: true,
     ...(req.preemptions !== undefined ? { preemptions: req.preemptions } : {}),
     ...(req.window !== undefined ? { window: req.window } : {}),
     ...(req.workload ? { workload: req.workload } : {}),
