@@ -1,5 +1,5 @@
-// `sramlab explore --model two-core`: exit 1 with the failing schedule and its replay when a
-// lock lets both cores in, 0 when every schedule is safe, 2 on bad input (one line).
+// `sramlab explore --model two-core`: exit 1 with the failing schedule and its replay when
+// nothing keeps the cores apart, 0 when every schedule is safe, 2 on bad input (one line).
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,18 @@ import { sramlab, words } from './support/cli-in-process.ts';
 const elf = (name: string) => relative(process.cwd(), join(import.meta.dirname, 'two-core-allocators', `${name}.elf`));
 
 describe('sramlab explore --model two-core', () => {
-  it('the PRIMASK lock on the rp2040: exit 1, and the printed replay runs that one schedule to the same failure', async () => {
-    const r = await sramlab('explore', elf('arena-primask-m0plus'), '--model', 'two-core', '--mcu', 'rp2040', '--json');
+  it('no lock on the rp2040: exit 1, and the printed replay runs that one schedule to the same failure', async () => {
+    const r = await sramlab(
+      'explore',
+      elf('arena-nolock-m0plus'),
+      '--model',
+      'two-core',
+      '--mcu',
+      'rp2040',
+      '--bound',
+      'preemptions=1',
+      '--json',
+    );
     expect(r.status).toBe(1);
     const rep = JSON.parse(r.out);
     expect([rep.schema, rep.model, rep.ok]).toEqual(['sramlab.explore/1', 'two-core', false]);
