@@ -298,21 +298,20 @@ class Exploration {
     try {
       const r = runCore(m, count, stopAtSpin);
       if (r.stop === 'halt' || r.stop === 'returned') return { ran: r.ran, spin: r.spin };
+      // A core asleep (WFE, WFI) waits for the other core, as a spinning one does: the other
+      // runs, this one goes on after the WFE when its turn comes back; the budget still bounds it.
+      if (r.stop === 'sleep') return { ran: r.ran, spin: true };
       const f = m.cpu.faults.at(-1);
       const at = f ? ` at ${hex(f.pc)}${this.where(c, f.pc)}` : '';
-      const why =
-        r.stop === 'sleep'
-          ? `went to sleep (WFI/WFE) with nothing to wake it${this.where(c, m.cpu.pc)}`
-          : `faulted${at}: ${f?.message ?? r.stop}`;
       return {
         ran: r.ran,
         spin: false,
         failure: {
           core: c,
           violation: {
-            rule: r.stop === 'sleep' ? 'liveness' : 'faults',
+            rule: 'faults',
             operation: this.rootOps + 1 + c,
-            message: `core ${c}'s ${this.calls[c].text} ${why}`,
+            message: `core ${c}'s ${this.calls[c].text} faulted${at}: ${f?.message ?? r.stop}`,
             pc: f?.pc ?? m.cpu.pc,
             ...m.describe(f?.pc ?? m.cpu.pc),
           },
@@ -339,6 +338,18 @@ class Exploration {
         },
       };
     }
+  }
+
+  /** Runs exactly `count` instructions of core c (a WFE that sleeps ends a step, not the segment), unless it returns or fails first. */
+  segment(c: 0 | 1, count: number): { ran: number; failure?: Finding } {
+    let ran = 0;
+    while (ran < count && !returned(this.dual.cores[c])) {
+      const r = this.step(c, count - ran, false);
+      ran += r.ran;
+      if (r.failure) return { ran, failure: r.failure };
+      if (r.ran === 0) break;
+    }
+    return { ran };
   }
 
   private where(c: 0 | 1, pc: number): string {
@@ -573,7 +584,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     x.dual.restore(x.root);
     let bad: Finding | null = null;
     for (const seg of segments) {
-      const r = x.step(seg.core, seg.count, false);
+      const r = x.segment(seg.core, seg.count);
       if (r.failure) {
         bad = r.failure;
         break;
@@ -739,7 +750,7 @@ export function twoCoreAt(allocator: string, opts: TwoCoreOptions, schedule: str
   const x = new Exploration(allocator, readFileSync(path), opts);
   x.dual.restore(x.root);
   for (const seg of parseSchedule(schedule).segments) {
-    const r = x.step(seg.core, seg.count, false);
+    const r = x.segment(seg.core, seg.count);
     if (r.failure) throw new Error(r.failure.violation.message);
   }
   return x.dual;

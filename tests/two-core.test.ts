@@ -84,6 +84,17 @@ describe('two cores: liveness', () => {
 });
 
 describe('two cores: locks that exclude', () => {
+  it('an SIO spinlock waited for with WFE: a core asleep waits for the other, it is not a deadlock', () => {
+    const wfe = elf('arena-wfe-m0plus');
+    // Core 0 runs until it holds lock 31; core 1 then waits (WFE) for 12 instructions.
+    const k = [...Array(30).keys()].find((i) => i > 0 && twoCoreAt(wfe, { mcu: 'rp2040' }, `0:${i},1`).sio!.locks >>> 31 === 1)!;
+    const d = twoCoreAt(wfe, { mcu: 'rp2040' }, `0:${k},1:12,0`);
+    expect(d.sio!.locks >>> 31).toBe(1);
+    expect(d.cores[1].describe(d.cores[1].cpu.pc).symbol).toMatch(/^sl_alloc\+/);
+    expect(exploreTwoCore(wfe, { mcu: 'rp2040', schedule: `0:${k},1:12,0` }).failure).toBeNull();
+    expect(exploreTwoCore(wfe, { mcu: 'rp2040', workload: 'alloc-free' }).failure).toBeNull();
+  });
+
   it('the SIO hardware spinlock passes every schedule on the rp2040', () => {
     const r = exploreTwoCore(elf('arena-sio-m0plus'), { mcu: 'rp2040' });
     expect(r.failure).toBeNull();

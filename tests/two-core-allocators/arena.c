@@ -8,6 +8,8 @@
      LOCK_PRIMASK  firmware/lock.h on ARMv6-M: the CAS with PRIMASK set (excludes interrupts only)
      LOCK_SIO      firmware/lock-sio.h: an RP2040 SIO hardware spinlock
      LOCK_LDREX    firmware/lock.h on ARMv7-M: LDREXB/STREXB
+     LOCK_SIO_WFE  an SIO spinlock waited for with WFE, released with SEV (a core asleep is
+                   waiting, not deadlocked)
      LOCK_SIO_ABBA two SIO spinlocks, taken in one order by sl_alloc and in the other by
                    sl_dealloc: fine on one core, a deadlock when the cores interleave
      (none)        no lock at all */
@@ -22,6 +24,19 @@ static sl_spinlock_t lock;
 #include "../../firmware/lock-sio.h"
 #define LOCK() sl_sio_spin_lock()
 #define UNLOCK() sl_sio_spin_unlock()
+#elif defined(LOCK_SIO_WFE)
+#include "../../firmware/lock-sio.h"
+#define LOCK()                                                                       \
+    do {                                                                             \
+        while (SL_SIO_SPINLOCK(31) == 0) __asm__ volatile("wfe" ::: "memory");       \
+        __asm__ volatile("dmb" ::: "memory");                                        \
+    } while (0)
+#define UNLOCK()                                                                     \
+    do {                                                                             \
+        __asm__ volatile("dmb" ::: "memory");                                        \
+        SL_SIO_SPINLOCK(31) = 1;                                                     \
+        __asm__ volatile("sev" ::: "memory");                                        \
+    } while (0)
 #elif defined(LOCK_SIO_ABBA)
 #include "../../firmware/lock-sio.h"
 static inline void take(uint32_t n)

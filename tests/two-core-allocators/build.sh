@@ -6,6 +6,7 @@
 #                             and fail there with the global monitor off
 #   arena-nolock-m0plus.elf   no lock: must fail on rp2040
 #   arena-abba-m0plus.elf     two SIO spinlocks taken in opposite orders: must deadlock on rp2040
+#   arena-wfe-m0plus.elf      the SIO spinlock waited for with WFE: must pass on rp2040
 #   ./build.sh            build into this folder (the ELFs are committed)
 #   ./build.sh --verify   rebuild into a temporary folder and fail if a committed ELF differs
 # Fixed flags and source paths mapped to "." make a rebuild byte-identical.
@@ -32,6 +33,7 @@ build arena-sio-m0plus cortex-m0plus -DLOCK_SIO
 build arena-ldrex-m3 cortex-m3 -DLOCK_LDREX
 build arena-nolock-m0plus cortex-m0plus ""
 build arena-abba-m0plus cortex-m0plus -DLOCK_SIO_ABBA
+build arena-wfe-m0plus cortex-m0plus -DLOCK_SIO_WFE
 
 if [ "$out" != . ]; then
   status=0
