@@ -175,7 +175,9 @@ const CASES: Case[] = [
     maxCycles: SPIN_BUDGET,
     check(v, mcu) {
       if (mcu === 'cortex-m3') {
-        expect(v.message).toMatch(/^after the interrupted call returned, IRQ 0's sl_alloc\(32, 4\) returned 0x[0-9a-f]+–0x[0-9a-f]+: it overlaps the block made by operation 7 /);
+        expect(v.message).toMatch(
+          /^after the interrupted call returned, IRQ 0's sl_alloc\(32, 4\) returned 0x[0-9a-f]+–0x[0-9a-f]+: it overlaps the block made by operation 7 /,
+        );
         return;
       }
       expectInAllocatorCode(v, imageOf('isr-spin', mcu).layout, /^sl_alloc\+0x/);
