@@ -75,13 +75,15 @@ export interface TwoCoreFailure {
   schedule: string;
   /** The unit of work it was found in (the order shards are merged by); 0 for a replay. */
   unit: number;
+  /** Its number (1-based) among the schedules this run ran, in the search's fixed order. */
+  index: number;
   violation: SessionViolation;
   /** Which core broke the rule, when one did. */
   core?: 0 | 1;
 }
 
 /** A failure before it is placed in a schedule and a unit. */
-type Finding = Omit<TwoCoreFailure, 'schedule' | 'unit'>;
+type Finding = Omit<TwoCoreFailure, 'schedule' | 'unit' | 'index'>;
 
 export interface TwoCoreResult {
   allocator: string;
@@ -575,7 +577,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     if (f) {
       stats.failing++;
       failingUnits.add(unit);
-      failure ??= { schedule: scheduleText(segments, tail), unit, ...f };
+      failure ??= { schedule: scheduleText(segments, tail), unit, index: stats.schedules, ...f };
     }
   };
 
@@ -595,7 +597,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
     }
     if (bad) {
       stats.schedules = stats.failing = 1;
-      failure = { schedule: opts.schedule, unit: 0, ...bad };
+      failure = { schedule: opts.schedule, unit: 0, index: 1, ...bad };
     } else leaf(segments, tail);
   } else {
     // explore(cur): at this state the schedule so far is `segments` and the tail would start with
@@ -646,7 +648,7 @@ export function exploreTwoCore(allocator: string, opts: TwoCoreOptions): TwoCore
           stats.schedules++;
           stats.failing++;
           failingUnits.add(unit);
-          failure ??= { schedule: scheduleText([...segments, { core: cur, count }], o), unit, ...r.failure };
+          failure ??= { schedule: scheduleText([...segments, { core: cur, count }], o), unit, index: stats.schedules, ...r.failure };
           return;
         }
         if (returned(x.dual.cores[cur])) return;
