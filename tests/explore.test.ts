@@ -7,6 +7,8 @@
 // the call of our own (cpu.onInstruction), not from the explorer.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ScriptedIsrs } from '../emulator/host-irq.ts';
+import { restoreSnapshot, takeSnapshot } from '../emulator/snapshot.ts';
 import { explorePreemption } from '../explore/run.ts';
 import { ISR_WORKLOAD } from '../explore/workload.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
@@ -199,5 +201,49 @@ describe('through the CLI, and a replay reproduces the point', () => {
     expect(merged.status).toBe(1);
     const m = JSON.parse(merged.out);
     expect({ ...m, seconds: 0 }).toEqual({ ...whole, seconds: 0 });
+  });
+});
+
+describe('ScriptedIsrs: a handler that makes several calls in Handler mode, then its real exception return', () => {
+  it('each call runs with IPSR 16 on the handler stack; the interrupted call resumes with its registers and returns what it returns alone', () => {
+    const img = AllocatorImage.load(elf('mask', 'cortex-m3'), 'cortex-m3');
+    img.init(16 * 1024);
+    const m = img.machine,
+      cpu = m.cpu;
+    const alone = (() => {
+      const snap = takeSnapshot(m);
+      const r = img.alloc(64, 8).value;
+      restoreSnapshot(m, snap);
+      return r;
+    })();
+    const isrs = new ScriptedIsrs(m);
+    const seen: { ipsr: number; sp: number; results: number[] }[] = [];
+    const allocAt = img.address('sl_alloc'),
+      freeAt = img.address('sl_dealloc');
+    isrs.install([
+      {
+        exception: 16,
+        priority: 0,
+        next: (results) => {
+          seen.push({ ipsr: cpu.ipsr, sp: cpu.sp, results: [...results] });
+          if (results.length === 0) return { address: allocAt, args: [32, 4] };
+          if (results.length === 1) return { address: freeAt, args: [results[0]!, 32, 4] };
+          return null;
+        },
+      },
+    ]);
+    cpu.scheduleInterrupt(cpu.cycles + 3, 0);
+    const r = img.alloc(64, 8);
+    isrs.uninstall();
+    // Taken once, three steps: enter sl_alloc (chosen at entry, in place of the vector fetch, so
+    // before IPSR is set), then sl_dealloc of its block and the return, each chosen in Handler mode.
+    expect(seen.map((x) => x.ipsr)).toEqual([0, 16, 16]);
+    expect(seen[1]!.results).toHaveLength(1);
+    expect(seen[1]!.results[0]).not.toBe(0);
+    // Each call of the script starts on the same handler SP: just below the stacked frame.
+    expect(new Set(seen.map((x) => x.sp)).size).toBe(1);
+    expect(cpu.ipsr).toBe(0);
+    // The handler's block was freed again, so the call it interrupted gets what it gets alone.
+    expect(r.value).toBe(alone);
   });
 });
