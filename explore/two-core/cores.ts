@@ -82,8 +82,8 @@ class Hasher {
 }
 
 /**
- * The state that decides what happens next: both cores' registers, flags, masks and exclusive
- * tags, the SIO, the SRAM words of the given ranges (allocator state, heap) and each core's
+ * The state that decides what happens next: both cores' registers, flags, masks, event
+ * registers (WFE) and exclusive tags, the SIO, the SRAM words of the given ranges (allocator state, heap) and each core's
  * live stack (its SP up to its stack top; below SP is dead).
  * Cycle and instruction counters are left out: two runs that differ only in how long a core
  * spun are the same state.
@@ -95,7 +95,7 @@ export function stateKey(d: DualMachine, ranges: readonly Range[], stackTops: re
     for (let k = 0; k < 15; k++) h.add(c.r[k]);
     h.add(c.pc);
     h.add(c.apsr);
-    h.add(c.primask | (c.ipsr << 1) | (c.itstate << 10) | (c.tbit << 20));
+    h.add(c.primask | (c.ipsr << 1) | (c.itstate << 10) | (c.tbit << 20) | (c.eventRegister << 21));
     h.add(c.exclusiveAddress);
   }
   if (d.sio) {
