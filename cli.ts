@@ -17,6 +17,7 @@ import { type Ctx, UsageError } from './cli/common.ts';
 import { compareCommand } from './cli/compare.ts';
 import { demoCommand } from './cli/demo.ts';
 import { execCommand } from './cli/exec.ts';
+import { exploreCommand } from './cli/explore.ts';
 import { fuzzCommand } from './cli/fuzz.ts';
 import { type Io, OutputClosed } from './cli/io.ts';
 import { listCommand } from './cli/list.ts';
@@ -62,6 +63,7 @@ Each command has --help with examples.`,
     traceCommand,
     compareCommand,
     fuzzCommand,
+    exploreCommand,
     checkCommand,
     mergeCommand,
     execCommand,
