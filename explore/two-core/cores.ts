@@ -97,6 +97,8 @@ export function stateKey(d: DualMachine, ranges: readonly Range[], stackTops: re
     h.add(c.apsr);
     h.add(c.primask | (c.ipsr << 1) | (c.itstate << 10) | (c.tbit << 20) | (c.eventRegister << 21));
     h.add(c.exclusiveAddress);
+    h.add(c.control | (c.basepri << 8) | (c.faultmask << 16));
+    h.add(c.otherSP);
   }
   if (d.sio) {
     h.add(d.sio.locks);
