@@ -10,7 +10,7 @@ import { explainDeadlock } from '../scenarios/isr-reentrancy.ts';
 import type { Session } from '../scenarios/session.ts';
 import { renderHeapAndStack } from '../views/heap-stack.ts';
 import { type StackPaint, type StackState, stackState } from '../views/stack-view.ts';
-import { terminalColumns, wrapWords } from '../views/text-width.ts';
+import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts';
 import {
   ALLOCATOR_HELP,
   allocatorArg,
@@ -79,7 +79,20 @@ function report(
   load: { force?: boolean },
   gdb: GdbSession | null,
 ): number {
-  const say = (line: string) => println(io, line);
+  // Prose wraps to the terminal at words, continuing two columns further in; a command is never
+  // broken (a pasted line must run as printed): when it does not fit after its label, it goes on
+  // a line of its own.
+  const width = terminalColumns();
+  const say = (line: string) => {
+    if (displayWidth(line) <= width) return println(io, line);
+    const indent = /^ */.exec(line)![0];
+    for (const l of wrapWords(line.trimStart().split(' '), width - indent.length, '  ')) println(io, indent + l);
+  };
+  const sayCommand = (label: string, command: string) => {
+    const line = `  ${label}: ${command}`;
+    if (displayWidth(line) <= width) println(io, line);
+    else println(io, `  ${label}:\n    ${command}`);
+  };
   const view = opts.show === 'heap' || opts.step ? new HeapView(opts, io) : null;
   let session: Session | null = null;
   const observe = (s: Session) => {
@@ -115,22 +128,17 @@ function report(
       say(`  ${r.caught.message}`);
     } else if (r.ok) {
       say(`${chalk.green('PASS')} ${head}: ${r.operations} operations, every check held`);
-      sayPreemption(r, say);
+      sayPreemption(r, say, sayCommand);
     } else {
       const v = r.violation!;
       say(`${chalk.red('FAIL')} ${head}`);
       say(`  rule ${chalk.bold(v.rule)} broken at operation ${v.operation}${v.kind ? ` (${v.kind})` : ''}: ${v.message}`);
       const where = [v.pc !== undefined ? `pc 0x${v.pc.toString(16).padStart(8, '0')}` : '', v.symbol, v.source].filter(Boolean).join(' ');
       if (where) say(`  at ${where}`);
-      say(`  replay: ${r.replay}`);
-      sayPreemption(r, say);
+      sayCommand('replay', r.replay);
+      sayPreemption(r, say, sayCommand);
       const why = explainDeadlock(v);
-      for (const line of why ?? []) {
-        const indent = line.startsWith('  ') ? '  ' : '';
-        wrapWords(line.trim().split(' '), terminalColumns() - indent.length, '  ').forEach((l) => {
-          say(indent + l);
-        });
-      }
+      for (const line of why ?? []) say(line);
     }
     for (const k of ['alloc', 'dealloc', 'realloc'] as const) {
       const c = r.stats[k].cycles;
@@ -305,11 +313,11 @@ Exit status: 0 every check held, 1 a check failed, 2 bad input.
 }
 
 /** isr-reentrancy's coverage line, and the command that runs its first failing point alone. */
-function sayPreemption(r: ScenarioResult, say: (line: string) => void): void {
+function sayPreemption(r: ScenarioResult, say: (line: string) => void, sayCommand: (label: string, command: string) => void): void {
   const pre = r.preemption;
   if (!pre) return;
   say(`  preemption: ${pre.verdict}`);
-  if (pre.replay) say(`  the first failing point alone: ${asInvoked(pre.replay)}`);
+  if (pre.replay) sayCommand('the first failing point alone', asInvoked(pre.replay));
 }
 
 /** OP:INSTRUCTION (or OP:INSTRUCTION:INNER, the nested model's), as reports print a preemption point. */

@@ -158,7 +158,7 @@ describe('sramlab run --show heap / --step', () => {
     const r = await sramlab('run', 'smoke', '--alloc', 'galloc', '--mcu', 'cortex-m0', '--heap', '1K', '--step');
     expect(r.status).toBe(0);
     const titles = r.stdout.split('\n').filter((l) => l.startsWith('── '));
-    const ops = Number(/(\d+) operations, every check held/.exec(r.stdout)![1]);
+    const ops = Number(/(\d+)\s+operations,\s+every\s+check\s+held/.exec(r.stdout)![1]);
     expect(titles).toHaveLength(ops);
     titles.forEach((t, i) => {
       expect(t).toMatch(new RegExp(`^── op ${i + 1}: (alloc|dealloc|realloc)\\(`));
