@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import chalk from 'chalk';
 import { Command } from 'commander';
+import { DUAL_PROFILES } from '../emulator/dual.ts';
 import { PROFILES } from '../emulator/profiles.ts';
 import { footprint } from '../firmware/footprint.ts';
 import { ALLOCATORS, imagePath } from '../scenarios/image.ts';
@@ -26,8 +27,17 @@ function list(opts: { json?: boolean }, io: Io): number {
     footprint: Object.fromEntries(profiles.map((p) => [p.name, safeFootprint(a.name, p.name)])),
   }));
   const scenarios = SCENARIOS.map((s) => ({ name: s.name, description: s.description, leak: s.leak ?? { applies: 'always' } }));
+  // Two-core chips run only under `sramlab explore --model two-core`, so they are listed apart.
+  const twoCore = Object.values(DUAL_PROFILES).map((d) => ({
+    name: d.name,
+    summary: d.summary,
+    cores: d.cores,
+    base: d.base,
+    sramSize: d.core.sramSize,
+    clockHz: d.core.clockHz,
+  }));
   if (opts.json) {
-    io.out(`${JSON.stringify({ schema: 'sramlab.list/1', profiles, allocators, scenarios }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ schema: 'sramlab.list/1', profiles, twoCore, allocators, scenarios }, null, 2)}\n`);
     return 0;
   }
   say(chalk.bold('MCU profiles'));
@@ -35,6 +45,10 @@ function list(opts: { json?: boolean }, io: Io): number {
     say(
       `  ${chalk.cyan(p.name.padEnd(14))} ${p.arch.padEnd(5)} flash ${kib(p.flashSize)}, SRAM ${kib(p.sramSize)}, ${p.clockHz / 1e6} MHz — ${p.summary}`,
     );
+  }
+  say(chalk.bold('\nTwo-core chips') + chalk.dim('  (sramlab explore --model two-core --mcu NAME)'));
+  for (const d of twoCore) {
+    say(`  ${chalk.cyan(d.name.padEnd(14))} SRAM ${kib(d.sramSize)}, ${d.clockHz / 1e6} MHz, runs the ${d.base} images — ${d.summary}`);
   }
   say(chalk.bold('\nAllocators') + chalk.dim('  (flash bytes of code / RAM bytes of state on cortex-m0)'));
   for (const a of allocators) {

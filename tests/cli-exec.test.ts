@@ -79,6 +79,11 @@ describe('sramlab list and help', () => {
       'cortex-m3',
       'cortex-m4',
     ]);
+    // The two-core chips apart, each with the single-core profile whose images it runs.
+    expect(JSON.parse(r.stdout).twoCore.map((d: { name: string; base: string }) => `${d.name}:${d.base}`)).toEqual([
+      'rp2040:cortex-m0plus',
+      'dual-cortex-m3:cortex-m3',
+    ]);
   });
 
   it('has help with an example on exec', async () => {
