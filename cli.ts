@@ -30,7 +30,7 @@ import { traceCommand } from './cli/trace.ts';
 import { GdbUsageError } from './debug/gdb-server.ts';
 import { GdbKilled } from './debug/gdb-stub.ts';
 import { ElfError } from './emulator/elf.ts';
-import { ImageError } from './scenarios/image.ts';
+import { ImageError } from './runners/image.ts';
 
 /** Status for a bug: EX_SOFTWARE, outside 0–2 so that a test can tell it from every verdict. */
 export const INTERNAL_ERROR = 70;

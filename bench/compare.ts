@@ -3,8 +3,8 @@
 
 import { availableParallelism } from 'node:os';
 import { PROFILES } from '../emulator/profiles.ts';
-import { compare } from '../scenarios/compare.ts';
-import { ALLOCATORS } from '../scenarios/image.ts';
+import { compare } from '../runners/compare.ts';
+import { ALLOCATORS } from '../runners/image.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 
 const BUDGET_S = 120;

@@ -10,10 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { containmentChecker, installStackLimit, type Layout } from '../checks/checkers.ts';
 import { openUnicorn, unicornAvailable, unicornUnavailableReason } from '../emulator/engines/unicorn.ts';
 import { Machine } from '../emulator/machine.ts';
 import { getProfile, type Profile } from '../emulator/profiles.ts';
-import { containmentChecker, installStackLimit, type Layout } from '../scenarios/checkers.ts';
 import { type QemuMcu, qemuAvailable, runQemu } from './qemu.ts';
 
 const FIRMWARE: Record<string, string> = {

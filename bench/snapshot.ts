@@ -21,14 +21,14 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { containmentChecker, installStackLimit } from '../checks/checkers.ts';
+import { Session } from '../checks/session.ts';
 import { Bus } from '../emulator/bus.ts';
 import { Machine } from '../emulator/machine.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile } from '../emulator/profiles.ts';
 import { restoreSnapshot, takeSnapshot } from '../emulator/snapshot.ts';
-import { containmentChecker, installStackLimit } from '../scenarios/checkers.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
-import { Session } from '../scenarios/session.ts';
+import { AllocatorImage } from '../runners/image.ts';
 
 const REFERENCE = 'issue 11: branch "thousands of times a second"; the interpreter runs 70–100 MIPS checked (npm run bench)';
 type Variant = 'none' | 'pages' | 'undo-idle' | 'undo';

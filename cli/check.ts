@@ -19,7 +19,7 @@ import {
   parseToleranceOption,
   runGates,
 } from '../gates/check.ts';
-import { AllocatorImage, ImageError } from '../scenarios/image.ts';
+import { AllocatorImage, ImageError } from '../runners/image.ts';
 import { runScenarioOnImage, SCENARIOS, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
 import { imageDigest, parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
 import { pickShard, type Shard } from '../shard/partition.ts';

@@ -11,7 +11,7 @@ import { ElfError } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
 import type { Machine } from '../emulator/machine.ts';
 import { getProfile, PROFILES, type ProfileOverrides } from '../emulator/profiles.ts';
-import { ALLOCATORS, allocatorName, isElfPath, shellWord } from '../scenarios/image.ts';
+import { ALLOCATORS, allocatorName, isElfPath, shellWord } from '../runners/image.ts';
 import type { Io } from './io.ts';
 
 /** Bad input: reported in one line, exit status 2. */
@@ -78,7 +78,7 @@ export const MAX_OPS = 10_000_000;
 export const parseOps = countIn(1, MAX_OPS);
 
 /**
- * Seeds: what the PRNG consumes (scenarios/prng.ts takes `seed >>> 0`), an unsigned 32-bit
+ * Seeds: what the PRNG consumes (runners/prng.ts takes `seed >>> 0`), an unsigned 32-bit
  * integer, in plain decimal — the form every replay command prints. Anything else would be
  * silently folded onto another seed (2^32 + 1 runs as 1) or not replayable at all (1e+23).
  */

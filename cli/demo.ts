@@ -6,11 +6,11 @@
 import { fileURLToPath } from 'node:url';
 import chalk from 'chalk';
 import { Command } from 'commander';
+import type { Session } from '../checks/session.ts';
 import { hex } from '../emulator/elf.ts';
 import { Machine } from '../emulator/machine.ts';
-import { type HeapMap, HeapTracker, heapMap } from '../scenarios/heap-map.ts';
 import { runScenario, type ScenarioResult } from '../scenarios/index.ts';
-import type { Session } from '../scenarios/session.ts';
+import { type HeapMap, HeapTracker, heapMap } from '../views/heap-map.ts';
 import { renderHeapAndStack } from '../views/heap-stack.ts';
 import { type StackState, stackState } from '../views/stack-view.ts';
 import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts';

@@ -2,10 +2,10 @@
 
 import chalk from 'chalk';
 import { Command, Option } from 'commander';
-import { decode, execute, type FuzzResult, fuzzSearch } from '../scenarios/fuzz.ts';
-import { AllocatorImage, shellWord } from '../scenarios/image.ts';
+import { Session } from '../checks/session.ts';
+import { decode, execute, type FuzzResult, fuzzSearch } from '../runners/fuzz.ts';
+import { AllocatorImage, shellWord } from '../runners/image.ts';
 import { DEFAULT_HEAP } from '../scenarios/index.ts';
-import { Session } from '../scenarios/session.ts';
 import { imageDigest, itemsOfShard, parseShardOption, type ShardInfo, shardInfo, shardLine } from '../shard/info.ts';
 import type { Shard } from '../shard/partition.ts';
 import {
@@ -151,7 +151,7 @@ export function printFuzzResult(r: FuzzResult, say: (line: string) => void): voi
 }
 
 /**
- * Fuzzing runs its own set-up (scenarios/fuzz.ts execute: sl_init, no scenario), so the heap is
+ * Fuzzing runs its own set-up (runners/fuzz.ts execute: sl_init, no scenario), so the heap is
  * probed the way it runs: a session on a fresh image, handed to the probe before sl_init.
  */
 function checkFuzzHeap(t: { allocator: string; mcu: string; heap: number; load?: { force?: boolean } }): void {

@@ -10,7 +10,7 @@
 // A probe is one fresh image and two calls (a few milliseconds); the search for the smallest
 // heap runs only when the requested one was refused.
 
-import { type Session, ViolationError } from '../scenarios/session.ts';
+import { type Session, ViolationError } from '../checks/session.ts';
 import { UsageError } from './common.ts';
 
 /** Runs a scenario (or fuzz's set-up) with this heap, handing its session to observe before sl_init. */

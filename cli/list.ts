@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { DUAL_PROFILES } from '../emulator/dual.ts';
 import { PROFILES } from '../emulator/profiles.ts';
 import { footprint } from '../firmware/footprint.ts';
-import { ALLOCATORS, imagePath } from '../scenarios/image.ts';
+import { ALLOCATORS, imagePath } from '../runners/image.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 import { type Ctx, EXAMPLES, kib } from './common.ts';
 import { type Io, println } from './io.ts';

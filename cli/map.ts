@@ -5,8 +5,8 @@ import chalk, { type ChalkInstance } from 'chalk';
 import { Command, Option } from 'commander';
 import { checkSegmentsFit, ElfError, type ElfImage, parseElf } from '../emulator/elf.ts';
 import { FLASH_BASE, SRAM_BASE } from '../emulator/memory-map.ts';
-import { ImageError, imagePath, isElfPath } from '../scenarios/image.ts';
-import { type BandKind, imageMap, renderImageMap, type Scale } from '../scenarios/image-map.ts';
+import { ImageError, imagePath, isElfPath } from '../runners/image.ts';
+import { type BandKind, imageMap, renderImageMap, type Scale } from '../views/image-map.ts';
 import { terminalColumns } from '../views/text-width.ts';
 import {
   ALLOCATOR_HELP,

@@ -2,12 +2,12 @@
 
 import chalk, { type ChalkInstance } from 'chalk';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Session } from '../checks/session.ts';
 import { PointError } from '../explore/preempt.ts';
 import type { PreemptPoint } from '../explore/report.ts';
-import { describeOperation, type HeapMap, HeapTracker, heapMap, type SpanKind } from '../scenarios/heap-map.ts';
 import { runScenario, SCENARIOS, type ScenarioResult } from '../scenarios/index.ts';
 import { explainDeadlock } from '../scenarios/isr-reentrancy.ts';
-import type { Session } from '../scenarios/session.ts';
+import { describeOperation, type HeapMap, HeapTracker, heapMap, type SpanKind } from '../views/heap-map.ts';
 import { renderHeapAndStack } from '../views/heap-stack.ts';
 import { type StackPaint, type StackState, stackState } from '../views/stack-view.ts';
 import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts';

@@ -3,11 +3,11 @@
 
 import chalk from 'chalk';
 import { Command } from 'commander';
+import type { OperationEvent } from '../checks/session.ts';
 import { hex } from '../emulator/elf.ts';
-import { callOf } from '../scenarios/heap-map.ts';
+import { TRACE_REGIONS, type TraceAccess, type TraceException, type TraceRegion, type TraceSink, trace } from '../runners/trace.ts';
 import { runScenario, SCENARIOS } from '../scenarios/index.ts';
-import type { OperationEvent } from '../scenarios/session.ts';
-import { TRACE_REGIONS, type TraceAccess, type TraceException, type TraceRegion, type TraceSink, trace } from '../scenarios/trace.ts';
+import { callOf } from '../views/heap-map.ts';
 import { type Fold, LoopFolder } from '../views/loop-fold.ts';
 import {
   ALLOCATOR_HELP,

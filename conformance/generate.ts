@@ -23,7 +23,7 @@ import { is32bit, Op } from '../emulator/isa/encodings.ts';
 import { OpV7, V7M_SHOULD_BE } from '../emulator/isa/encodings-v7m.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import type { Arch, Profile } from '../emulator/profiles.ts';
-import { Prng } from '../scenarios/prng.ts';
+import { Prng } from '../runners/prng.ts';
 
 export interface Layout {
   flashSize: number;

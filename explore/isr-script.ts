@@ -7,10 +7,10 @@
 // the block that call returns: an allocator that hands one block to both shows there. A check
 // that fails throws the session's ViolationError from inside the run, which stops it there.
 
+import type { Session } from '../checks/session.ts';
 import { hex } from '../emulator/elf.ts';
 import type { IsrActivation, IsrCall } from '../emulator/host-irq.ts';
-import type { AllocatorImage } from '../scenarios/image.ts';
-import type { Session } from '../scenarios/session.ts';
+import type { AllocatorImage } from '../runners/image.ts';
 
 export const ISR_SIZE = 32,
   ISR_ALIGN = 4,

@@ -16,12 +16,12 @@
 // thread call, and IRQ 1 (higher priority) at boundaries inside IRQ 0's handler; 'systick' —
 // SysTick's first tick at every boundary, then periodic, at most `ticks` activations per call.
 
+import { type LeakBaseline, largestAtStart } from '../checks/leak.ts';
+import { type OperationListener, type Session, type SessionSnapshot, ViolationError } from '../checks/session.ts';
 import { EXC } from '../emulator/cpu.ts';
 import { hex } from '../emulator/elf.ts';
 import { type IsrActivation, ScriptedIsrs, startSysTick, stopSysTick } from '../emulator/host-irq.ts';
-import { AllocatorCallError } from '../scenarios/image.ts';
-import { type LeakBaseline, largestAtStart } from '../scenarios/leak.ts';
-import { type OperationListener, type Session, type SessionSnapshot, ViolationError } from '../scenarios/session.ts';
+import { AllocatorCallError } from '../runners/image.ts';
 import { inShard, type Shard, WHOLE } from '../shard/partition.ts';
 import { ISR_ALIGN, ISR_REALLOC_TO, ISR_SECOND, ISR_SIZE, type IsrBlocks, IsrScript, isrBlocks, stepCall, stepName } from './isr-script.ts';
 import { stateKey } from './key.ts';

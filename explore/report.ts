@@ -3,7 +3,7 @@
 // the first failing point with its replay. Every explorer (the preemption models here and the
 // two-core model) reports in this shape, so `sramlab merge` and the JSON readers need one type.
 
-import type { SessionViolation } from '../scenarios/session.ts';
+import type { SessionViolation } from '../checks/session.ts';
 import type { ShardInfo } from '../shard/info.ts';
 import type { Shard } from '../shard/partition.ts';
 

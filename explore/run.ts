@@ -3,10 +3,10 @@
 // explorer, then run the first failing point once more to report its violation as the session
 // states it, and put it all in an ExploreReport (sramlab.explore/1).
 
-import { AllocatorImage, isElfPath } from '../scenarios/image.ts';
+import { leakBaseline } from '../checks/leak.ts';
+import { Session, type SessionViolation, ViolationError } from '../checks/session.ts';
+import { AllocatorImage, isElfPath } from '../runners/image.ts';
 import { explainDeadlock } from '../scenarios/isr-reentrancy.ts';
-import { leakBaseline } from '../scenarios/leak.ts';
-import { Session, type SessionViolation, ViolationError } from '../scenarios/session.ts';
 import type { Shard } from '../shard/partition.ts';
 import { ISR_SCRIPT_TEXT } from './isr-script.ts';
 import { type Bounds, driveWorkload, Explorer, emptyExploration, type ModelName } from './preempt.ts';

@@ -27,14 +27,14 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { containmentChecker, installStackLimit, type Layout, type Range, Violation } from '../checks/checkers.ts';
+import { type Block, Session, type SessionViolation, ViolationError } from '../checks/session.ts';
 import type { Checker } from '../emulator/bus.ts';
 import { DualMachine, type DualSnapshot, getDualProfile } from '../emulator/dual.ts';
 import { hex } from '../emulator/elf.ts';
 import { SIO_BASE, SIO_SIZE } from '../emulator/sio.ts';
 import { IMAGES_DIR, imageName } from '../firmware/allocators.ts';
-import { containmentChecker, installStackLimit, type Layout, type Range, Violation } from '../scenarios/checkers.ts';
-import { AllocatorCallError, AllocatorImage, imagePath, isElfPath } from '../scenarios/image.ts';
-import { type Block, Session, type SessionViolation, ViolationError } from '../scenarios/session.ts';
+import { AllocatorCallError, AllocatorImage, imagePath, isElfPath } from '../runners/image.ts';
 import { inShard, type Shard, WHOLE } from '../shard/partition.ts';
 import { returned, runCore, startCall, stateKey } from './two-core/cores.ts';
 

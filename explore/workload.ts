@@ -3,7 +3,7 @@
 // Blocks are named by the order the workload allocated them, so a free or a realloc names its
 // block whatever address it got.
 
-import type { Block, Session } from '../scenarios/session.ts';
+import type { Block, Session } from '../checks/session.ts';
 
 export type WorkloadOp =
   | { kind: 'alloc'; size: number; align: number; explore: boolean }

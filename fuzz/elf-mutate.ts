@@ -6,7 +6,7 @@
 
 import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Prng } from '../scenarios/prng.ts';
+import { Prng } from '../runners/prng.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 

@@ -4,8 +4,8 @@
 // Plain functions over sramlab.run/1 results: what failed, with the figures and the operation,
 // and notes for what could not be compared (a scenario new since the baseline is not a failure).
 
+import type { OpKind, OpRecord } from '../checks/session.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
-import type { OpKind, OpRecord } from '../scenarios/session.ts';
 
 export type GateRule = 'budget' | 'regression';
 

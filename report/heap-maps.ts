@@ -6,10 +6,10 @@
 // the heap that the fragmentation figure was measured on. A run that broke a rule at an
 // address is shown where it broke instead; a run that did neither, after its workload.
 
-import { type HeapMap, HeapTracker, heapMap } from '../scenarios/heap-map.ts';
-import type { LoadOptions } from '../scenarios/image.ts';
+import type { Session } from '../checks/session.ts';
+import type { LoadOptions } from '../runners/image.ts';
 import { runScenario, type ScenarioParams } from '../scenarios/index.ts';
-import type { Session } from '../scenarios/session.ts';
+import { type HeapMap, HeapTracker, heapMap } from '../views/heap-map.ts';
 
 export interface HeapMapView {
   allocator: string;

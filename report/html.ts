@@ -16,11 +16,11 @@
 // '&' in it can never become markup. The page carries no wall-clock time: the same results
 // give the same bytes.
 
-import type { CompareReport } from '../scenarios/compare.ts';
-import { bytes, type HeapMap, type HeapSpan, type SpanKind } from '../scenarios/heap-map.ts';
+import type { Summary } from '../checks/metrics.ts';
+import type { OpKind } from '../checks/session.ts';
+import type { CompareReport } from '../runners/compare.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
-import type { Summary } from '../scenarios/metrics.ts';
-import type { OpKind } from '../scenarios/session.ts';
+import { bytes, type HeapMap, type HeapSpan, type SpanKind } from '../views/heap-map.ts';
 import type { HeapMapView } from './heap-maps.ts';
 import { clockMHz, formatMicros, type Measured, OP_KINDS, typicalPart, worstOf } from './timing.ts';
 import { type Finding, findings, groupByVerdict, type Verdict, type VerdictGroup, type VerdictKind } from './verdicts.ts';

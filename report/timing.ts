@@ -5,9 +5,9 @@
 // typical part it is modelled on. Microseconds are cycles ÷ MHz: the cycle model is the TRMs'
 // zero-wait-state timing, so a part running from flash with wait states takes longer.
 
+import type { OpKind } from '../checks/session.ts';
 import { PROFILES } from '../emulator/profiles.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
-import type { OpKind } from '../scenarios/session.ts';
 
 export const OP_KINDS: readonly OpKind[] = ['alloc', 'dealloc', 'realloc'];
 

@@ -15,8 +15,8 @@
 // (SRAM, 0x20000000 up) stay: a block at another address is another finding. Runs where the
 // expected rule caught what a scenario made on purpose agree when the rule (and fault kind) agree.
 
+import type { SessionViolation } from '../checks/session.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
-import type { SessionViolation } from '../scenarios/session.ts';
 
 /** held: every check held; caught: a scenario made to break a rule, and that rule caught it; broke: a rule broke. */
 export type VerdictKind = 'held' | 'caught' | 'broke';

@@ -3,7 +3,7 @@
 // asked; a wrapped size computation shows up as a block outside the array or a fault. Each
 // block is freed at once, so the leak rule (applied by runScenario) runs at the end.
 
-import type { Session } from './session.ts';
+import type { Session } from '../checks/session.ts';
 
 export const description = 'align 1…4096, size 0, sizes beyond the heap and near 2^32: NULL or a correct block, never a wrapped one';
 

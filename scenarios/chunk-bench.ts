@@ -7,8 +7,8 @@
 // spans 1–64 of 655,360. Upstream's loop just stops; here the blocks still kept are freed at the
 // end, oldest first, so the leak rule (applied by runScenario) can run.
 
-import { Prng } from './prng.ts';
-import type { Block, Session } from './session.ts';
+import type { Block, Session } from '../checks/session.ts';
+import { Prng } from '../runners/prng.ts';
 
 export const description = "simple-chunk-allocator's benchmark: seeded allocs of 4–1023 bytes, FIFO frees of 7 one time in ten";
 

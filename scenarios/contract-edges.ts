@@ -5,7 +5,7 @@
 // shrinking keeps the prefix; a block of the largest alignment stays aligned through realloc.
 // A wrapped size computation shows as a block outside the heap, a fault, or a changed block.
 
-import type { Block, Session } from './session.ts';
+import type { Block, Session } from '../checks/session.ts';
 
 export const description =
   'sizes 0x7fffffff, 0x80000000, 0xffffffff for alloc and realloc (NULL, old block intact), grow/shrink keeping contents, realloc at align 1…4096';

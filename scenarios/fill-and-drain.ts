@@ -4,8 +4,8 @@
 // rule: the largest block the fresh heap served must be served again. An allocator that does not
 // merge free neighbours fails here.
 
-import { checkNoLeak, type LeakBaseline } from './leak.ts';
-import type { Block, Session } from './session.ts';
+import { checkNoLeak, type LeakBaseline } from '../checks/leak.ts';
+import type { Block, Session } from '../checks/session.ts';
 
 export const description = 'fill the heap until NULL, free forward / backward / interleaved, then the whole heap must be one block again';
 

@@ -2,7 +2,7 @@
 // left is measured (a metric, not a pass/fail rule), then the rest freed for the leak rule
 // (applied by runScenario).
 
-import type { Block, Session } from './session.ts';
+import type { Block, Session } from '../checks/session.ts';
 
 export const description = 'fill with small blocks, free every other one, measure the largest block left, free the rest';
 

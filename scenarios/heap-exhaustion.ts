@@ -4,8 +4,8 @@
 // allocations); alignments 1–1024 are kept. --ops counts allocation attempts. The blocks of the
 // last fill are freed at the end, for the leak rule (applied by runScenario).
 
-import { Prng } from './prng.ts';
-import type { Block, Session } from './session.ts';
+import type { Block, Session } from '../checks/session.ts';
+import { Prng } from '../runners/prng.ts';
 
 export const description = "galloc's heap_exhaustion: allocate 64–2048-byte blocks until the heap is full, free all, repeat";
 

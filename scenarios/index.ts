@@ -2,22 +2,22 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { checkNoLeak, type LeakBaseline, largestAtStart, leakBaseline } from '../checks/leak.ts';
+import { type OpKind, type OpStats, type Rule, Session, type SessionViolation, ViolationError } from '../checks/session.ts';
 import type { FaultKind } from '../emulator/fault.ts';
 import { type PreemptPoint, pointText } from '../explore/report.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
 import { type Footprint, footprint } from '../firmware/footprint.ts';
+import { AllocatorImage, allocatorName, ImageError, isElfPath, type LoadOptions, shellWord } from '../runners/image.ts';
 import * as alignmentScenario from './alignment.ts';
 import * as chunkBenchScenario from './chunk-bench.ts';
 import * as contractEdgesScenario from './contract-edges.ts';
 import * as fillAndDrainScenario from './fill-and-drain.ts';
 import * as fragmentationScenario from './fragmentation.ts';
 import * as heapExhaustionScenario from './heap-exhaustion.ts';
-import { AllocatorImage, allocatorName, ImageError, isElfPath, type LoadOptions, shellWord } from './image.ts';
 import * as isrReentrancyScenario from './isr-reentrancy.ts';
-import { checkNoLeak, type LeakBaseline, largestAtStart, leakBaseline } from './leak.ts';
 import * as noCasScenario from './no-cas.ts';
 import * as randomActionsScenario from './random-actions.ts';
-import { type OpKind, type OpStats, type Rule, Session, type SessionViolation, ViolationError } from './session.ts';
 import * as smokeScenario from './smoke.ts';
 import * as stackCollisionScenario from './stack-collision.ts';
 import * as vecGrowthScenario from './vec-growth.ts';

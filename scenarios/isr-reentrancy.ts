@@ -10,12 +10,12 @@
 // quiet; what listeners hear (views, traces) is the first failing point run again, or, when every
 // point is safe, each call interrupted halfway. `--preempt-at OP:INSTRUCTION` runs one point.
 
+import type { LeakBaseline } from '../checks/leak.ts';
+import type { Session } from '../checks/session.ts';
 import { hex } from '../emulator/elf.ts';
 import { driveWorkload, type Exploration, Explorer, emptyExploration } from '../explore/preempt.ts';
 import type { PreemptPoint } from '../explore/report.ts';
 import { ISR_WORKLOAD } from '../explore/workload.ts';
-import type { LeakBaseline } from './leak.ts';
-import type { Session } from './session.ts';
 
 export const description =
   'IRQ 0 allocates, reallocates and frees at every instruction boundary of three thread-mode calls: spin locks deadlock, lock-free and interrupt-masking allocators pass';

@@ -18,10 +18,10 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Session } from '../checks/session.ts';
 import { getProfile } from '../emulator/profiles.ts';
 import { IMAGES_DIR, imageName } from '../firmware/allocators.ts';
-import { ImageError, imagePath } from './image.ts';
-import type { Session } from './session.ts';
+import { ImageError, imagePath } from '../runners/image.ts';
 import { smoke } from './smoke.ts';
 
 export const description =

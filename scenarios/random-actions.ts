@@ -5,8 +5,8 @@
 // holds a few dozen live blocks, and the alignments are kept (1–1024). A run is --ops actions
 // instead of a time window.
 
-import { Prng } from './prng.ts';
-import type { Block, Session } from './session.ts';
+import type { Block, Session } from '../checks/session.ts';
+import { Prng } from '../runners/prng.ts';
 
 export const description = "galloc's random_actions: seeded alloc / free / realloc mix (sizes ÷4), then free all and check for leaks";
 

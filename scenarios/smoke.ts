@@ -2,7 +2,7 @@
 // grows and one that shrinks, everything freed, the same requests served and freed again, and
 // then the leak rule (applied by runScenario): the fresh heap's largest block is served again.
 
-import type { Block, Session } from './session.ts';
+import type { Block, Session } from '../checks/session.ts';
 
 export const description = 'a few allocations of mixed sizes and alignments, grow and shrink by realloc, free all, allocate again';
 

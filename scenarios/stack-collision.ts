@@ -17,7 +17,7 @@
 // first, or when nothing notices — which is also what an allocator that takes no stack at all
 // gets: it cannot collide, and the failure says its peak stack was 0 bytes.
 
-import type { Session } from './session.ts';
+import type { Session } from '../checks/session.ts';
 
 export const description =
   'sl_alloc entered with SP 8 bytes above __stack_limit: its own frame crosses into the heap, and the stack rule must catch it';

@@ -2,7 +2,7 @@
 // 8 bytes up to half the heap, the contents checked at every step (realloc keeps them). Then the
 // block is freed, and the leak rule (applied by runScenario) checks the whole heap is back.
 
-import type { Session } from './session.ts';
+import type { Session } from '../checks/session.ts';
 
 export const description = 'realloc doubling from 8 bytes to half the heap, like a growing Vec; contents kept at every step';
 

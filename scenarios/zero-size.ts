@@ -5,7 +5,7 @@
 // can find again. The checks judge each answer as for any block: a size-0 block counts as
 // one byte, so it must be inside the heap and overlap no live block.
 
-import type { Block, Session } from './session.ts';
+import type { Block, Session } from '../checks/session.ts';
 
 export const description = 'size 0: alloc, a neighbour, realloc 0 → 0, 0 → 8, 8 → 0, free all (leaks and shared addresses show)';
 

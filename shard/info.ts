@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import { isElfPath } from '../scenarios/image.ts';
+import { isElfPath } from '../runners/image.ts';
 import { parseShard, type Shard } from './partition.ts';
 
 /** The version of sramlab that wrote a document: shards of different versions may not count alike. */

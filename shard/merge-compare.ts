@@ -2,8 +2,8 @@
 // scenario), the table and the HTML page made from the whole.
 
 import { printCompare, writeHtml } from '../cli/compare.ts';
-import { type CompareReport, jobsOf } from '../scenarios/compare.ts';
-import { allocatorName } from '../scenarios/image.ts';
+import { type CompareReport, jobsOf } from '../runners/compare.ts';
+import { allocatorName } from '../runners/image.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
 import type { Merger } from './merge.ts';
 import { interleave, listOf, MergeError, type ShardedDoc, sameExcept, sameItems } from './merge-parts.ts';

@@ -3,11 +3,11 @@
 // lowest-numbered sequence any shard saw fail, and — with --sequences, where every shard covered
 // its part up to its own failure or the end — that is exactly the unsharded search's: the same
 // sequence, shrunk the same way, after the same sequences 0 … m, whose operations are counted
-// here again from the seed (one PRNG stream, scenarios/fuzz.ts sequencesOf). A search for a
+// here again from the seed (one PRNG stream, runners/fuzz.ts sequencesOf). A search for a
 // time (--time) has no fixed whole: its shards' counts are summed.
 
 import { type FuzzShardInfo, printFuzzResult, type ShardedFuzzResult } from '../cli/fuzz.ts';
-import { type FuzzResult, sequencesOf } from '../scenarios/fuzz.ts';
+import { type FuzzResult, sequencesOf } from '../runners/fuzz.ts';
 import { itemsOfShard } from './info.ts';
 import type { Merger } from './merge.ts';
 import { MergeError, nameOf, type ShardedDoc, sameExcept } from './merge-parts.ts';

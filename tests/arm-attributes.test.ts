@@ -16,7 +16,7 @@ import {
 import { ElfError, parseElf, SHT_ARM_ATTRIBUTES } from '../emulator/elf.ts';
 import { disassemble } from '../emulator/isa/disasm.ts';
 import { PROFILES } from '../emulator/profiles.ts';
-import { AllocatorCallError, AllocatorImage, ImageError } from '../scenarios/image.ts';
+import { AllocatorCallError, AllocatorImage, ImageError } from '../runners/image.ts';
 
 const DIR = fileURLToPath(new URL('./fixtures/attributes/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));

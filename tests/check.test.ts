@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AllocatorImage, ImageError, imagePath } from '../scenarios/image.ts';
+import { AllocatorImage, ImageError, imagePath } from '../runners/image.ts';
 import { sramlabWith } from './support/cli-in-process.ts';
 import { spawnSramlab } from './support/cli-spawn.ts';
 

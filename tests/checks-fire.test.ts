@@ -9,9 +9,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AllocatorImage, type ImageLayout } from '../scenarios/image.ts';
+import type { Rule, SessionViolation } from '../checks/session.ts';
+import { AllocatorImage, type ImageLayout } from '../runners/image.ts';
 import { runScenario, runScenarioOnImage, SCENARIOS, type ScenarioResult } from '../scenarios/index.ts';
-import type { Rule, SessionViolation } from '../scenarios/session.ts';
 import { BROKEN_DIR, BROKEN_IMAGES_DIR, BROKEN_PROFILES } from './broken-allocators/build.ts';
 
 const PARAMS = { seed: 1, ops: 200 };
@@ -264,7 +264,7 @@ describe('the broken allocators', () => {
     .map((e) => e.name);
 
   it('cover every rule of a checked session (containment, stack, blocks, contents, faults, liveness, leak)', () => {
-    // The rules of scenarios/session.ts's Rule type; a new rule needs a broken allocator here.
+    // The rules of checks/session.ts's Rule type; a new rule needs a broken allocator here.
     const RULES: Rule[] = ['containment', 'stack', 'blocks', 'contents', 'faults', 'liveness', 'leak'];
     expect(new Set([...CASES, UNALIGNED].map((c) => c.rule))).toEqual(new Set(RULES));
   });

@@ -2,9 +2,9 @@
 // every built-in allocator, each verdict as found, and the session's rule that a realloc which
 // returns NULL leaves the old block as it was.
 import { describe, expect, it } from 'vitest';
-import { AllocatorImage } from '../scenarios/image.ts';
+import { Session, ViolationError } from '../checks/session.ts';
+import { AllocatorImage } from '../runners/image.ts';
 import { runScenario } from '../scenarios/index.ts';
-import { Session, ViolationError } from '../scenarios/session.ts';
 
 const run = (alloc: string, mcu: string) => runScenario('contract-edges', alloc, mcu, { seed: 1, ops: 1000 });
 

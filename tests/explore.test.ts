@@ -7,14 +7,14 @@
 // the call of our own (cpu.onInstruction), not from the explorer.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Session } from '../checks/session.ts';
 import { ScriptedIsrs } from '../emulator/host-irq.ts';
 import { restoreSnapshot, takeSnapshot } from '../emulator/snapshot.ts';
 import { explorePreemption } from '../explore/run.ts';
 import { ISR_WORKLOAD } from '../explore/workload.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
+import { AllocatorImage } from '../runners/image.ts';
 import { runScenario } from '../scenarios/index.ts';
-import { Session } from '../scenarios/session.ts';
 import { sramlab, words } from './support/cli-in-process.ts';
 
 const DIR = join(REPO_ROOT, 'tests', 'explore-allocators');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compare } from '../scenarios/compare.ts';
-import { decode, encode, execute, generate, shrink } from '../scenarios/fuzz.ts';
-import { Prng } from '../scenarios/prng.ts';
+import { compare } from '../runners/compare.ts';
+import { decode, encode, execute, generate, shrink } from '../runners/fuzz.ts';
+import { Prng } from '../runners/prng.ts';
 
 const chunk = { allocator: 'chunk', mcu: 'cortex-m0', heap: 16384 };
 

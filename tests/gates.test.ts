@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { OpKind, OpRecord } from '../checks/session.ts';
 import { main } from '../cli.ts';
 import {
   budgetFindings,
@@ -18,7 +19,6 @@ import {
   regressionFindings,
 } from '../gates/index.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
-import type { OpKind, OpRecord } from '../scenarios/session.ts';
 
 type Figures = { count: number; p99: number; max: number };
 const summary = (f: Figures) => ({ count: f.count, min: 0, median: 0, p99: f.p99, max: f.max, mean: 0 });

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { listenForGdb } from '../debug/gdb-server.ts';
 import { stopForViolation } from '../debug/gdb-stub.ts';
 import type { Machine } from '../emulator/machine.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
+import { AllocatorImage } from '../runners/image.ts';
 import { runScenario } from '../scenarios/index.ts';
 
 const hasGdb = (() => {

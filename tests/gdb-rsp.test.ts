@@ -16,7 +16,7 @@ import {
   textBytes,
   unescapeBinary,
 } from '../debug/rsp.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
+import { AllocatorImage } from '../runners/image.ts';
 
 const frame = (s: string) => bytesText(framePacket(textBytes(s)));
 

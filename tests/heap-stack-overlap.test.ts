@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseElf } from '../emulator/elf.ts';
-import { AllocatorImage, ImageError, imagePath } from '../scenarios/image.ts';
+import { AllocatorImage, ImageError, imagePath } from '../runners/image.ts';
 
 /** A copy of an ELF with one symbol's value replaced (the symbol table is patched in place). */
 function withSymbol(elf: Uint8Array, name: string, value: number): Uint8Array {

@@ -4,10 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultCellBytes, type HeapMap, type HeapSpan, HeapTracker, heapMap, renderHeapMap } from '../scenarios/heap-map.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
+import { Session } from '../checks/session.ts';
+import { AllocatorImage } from '../runners/image.ts';
 import { runScenario } from '../scenarios/index.ts';
-import { Session } from '../scenarios/session.ts';
+import { defaultCellBytes, type HeapMap, type HeapSpan, HeapTracker, heapMap, renderHeapMap } from '../views/heap-map.ts';
 import { sramlabWith } from './support/cli-in-process.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');

@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { RETURN_TRAP } from '../emulator/cpu.ts';
 import { HostIrq } from '../emulator/host-irq.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
+import { AllocatorImage } from '../runners/image.ts';
 import { runScenario } from '../scenarios/index.ts';
 
 const FIXTURES = join(REPO_ROOT, 'tests', 'fixtures', 'host-irq');

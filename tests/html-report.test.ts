@@ -16,13 +16,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpKind, SessionViolation } from '../checks/session.ts';
 import { type HeapMapView, heapMapView, heapMapViews } from '../report/heap-maps.ts';
 import { renderCompareHtml } from '../report/html.ts';
 import { verdictOf } from '../report/verdicts.ts';
-import { type CompareReport, compare } from '../scenarios/compare.ts';
+import { type CompareReport, compare } from '../runners/compare.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
-import type { OpKind, SessionViolation } from '../scenarios/session.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './support/chromium.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');

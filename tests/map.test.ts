@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseElf } from '../emulator/elf.ts';
 import { getProfile, PROFILES } from '../emulator/profiles.ts';
-import { ALLOCATORS, imagePath } from '../scenarios/image.ts';
-import { type Band, imageMap, renderImageMap, rowHeights } from '../scenarios/image-map.ts';
+import { ALLOCATORS, imagePath } from '../runners/image.ts';
+import { type Band, imageMap, renderImageMap, rowHeights } from '../views/image-map.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');
 const ANSI = /\x1b\[/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, summarize } from '../scenarios/metrics.ts';
+import { percentile, summarize } from '../checks/metrics.ts';
 
 describe('metrics', () => {
   it('uses nearest-rank percentiles, so every figure was measured', () => {

@@ -6,7 +6,7 @@ import { Cpu } from '../emulator/cpu.ts';
 import { InstructionFault, MemFault } from '../emulator/fault.ts';
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile } from '../emulator/profiles.ts';
-import { Prng } from '../scenarios/prng.ts';
+import { Prng } from '../runners/prng.ts';
 
 /** The project's seeded PRNG: a fixed seed keeps the test reproducible. */
 function rng(seed: number): () => number {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../emulator/profiles.ts';
 import { REPO_ROOT } from '../firmware/allocators.ts';
-import { ALLOCATORS, AllocatorImage, type ImageLayout } from '../scenarios/image.ts';
+import { ALLOCATORS, AllocatorImage, type ImageLayout } from '../runners/image.ts';
 import { type CaughtViolation, runScenario, runScenarioOnImage, SCENARIOS } from '../scenarios/index.ts';
 import { BROKEN_IMAGES_DIR } from './broken-allocators/build.ts';
 

@@ -3,7 +3,7 @@
 // that docs/seed-algorithms.md documents, found here by the traps rather than by looking at the code.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../emulator/profiles.ts';
-import { ALLOCATORS } from '../scenarios/image.ts';
+import { ALLOCATORS } from '../runners/image.ts';
 import { runScenario, SCENARIOS } from '../scenarios/index.ts';
 
 const MCUS = Object.keys(PROFILES);

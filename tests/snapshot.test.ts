@@ -6,11 +6,11 @@
 // of the same call ends.
 
 import { describe, expect, it } from 'vitest';
+import { Session } from '../checks/session.ts';
 import type { Cpu } from '../emulator/cpu.ts';
 import type { Machine } from '../emulator/machine.ts';
 import { type MachineSnapshot, restoreSnapshot, SNAPSHOT_FIELDS, takeSnapshot } from '../emulator/snapshot.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
-import { Session } from '../scenarios/session.ts';
+import { AllocatorImage } from '../runners/image.ts';
 
 const PROFILE_NAMES = ['cortex-m0', 'cortex-m0plus', 'cortex-m3', 'cortex-m4'];
 const ISER = 0x100;

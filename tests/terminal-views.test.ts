@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CompareReport } from '../scenarios/compare.ts';
+import type { CompareReport } from '../runners/compare.ts';
 import { renderCompare } from '../views/compare-table.ts';
 import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts';
 

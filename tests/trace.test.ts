@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { OperationEvent } from '../checks/session.ts';
 import { parseElf } from '../emulator/elf.ts';
-import { imagePath } from '../scenarios/image.ts';
-import type { OperationEvent } from '../scenarios/session.ts';
-import { type TraceAccess, type TraceException, type TraceOptions, type TraceRegion, trace } from '../scenarios/trace.ts';
+import { imagePath } from '../runners/image.ts';
+import { type TraceAccess, type TraceException, type TraceOptions, type TraceRegion, trace } from '../runners/trace.ts';
 import { type Fold, LoopFolder } from '../views/loop-fold.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'sramlab.js');

@@ -21,7 +21,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.ts';
 import { hex } from '../emulator/elf.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
+import { AllocatorImage } from '../runners/image.ts';
 import { runScenario } from '../scenarios/index.ts';
 import { lessonPreset, lessonTitle } from '../web/lessons.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './support/chromium.ts';

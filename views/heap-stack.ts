@@ -1,6 +1,6 @@
 // The heap grid with the stack drawn beside it, for `run --show heap`, `--step` and `demo`.
 
-import { type HeapGridOptions, type HeapMap, renderHeapMap } from '../scenarios/heap-map.ts';
+import { type HeapGridOptions, type HeapMap, renderHeapMap } from './heap-map.ts';
 import { besideEachOther, renderStack, type StackPaint, type StackState } from './stack-view.ts';
 import { displayWidth, wrapWords } from './text-width.ts';
 

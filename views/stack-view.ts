@@ -3,8 +3,8 @@
 // allocator's calls have pushed it, with SP, the deepest SP (the peak) and the limit marked —
 // and, when SP went below the limit, the row where it crossed into the heap.
 
+import type { Session } from '../checks/session.ts';
 import { hex } from '../emulator/elf.ts';
-import type { Session } from '../scenarios/session.ts';
 
 export interface StackState {
   /** __stack_top: SP at reset; the stack grows down from here. */

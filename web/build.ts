@@ -13,10 +13,10 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin, stop } from 'esbuild';
+import type { Rule } from '../checks/session.ts';
 import { PROFILES } from '../emulator/profiles.ts';
 import { discoverAllocators, IMAGES_DIR, imageName } from '../firmware/allocators.ts';
 import { type Expectation, SCENARIOS } from '../scenarios/index.ts';
-import type { Rule } from '../scenarios/session.ts';
 
 const WEB_DIR = import.meta.dirname;
 const REPO = resolve(WEB_DIR, '..');
@@ -49,7 +49,7 @@ const nodeShim = (seen: string[]): Plugin => ({
 
 export interface WebBuild {
   out: string;
-  /** "scenarios/image.ts imports node:fs": what the bundle took from the shim, sorted. */
+  /** "runners/image.ts imports node:fs": what the bundle took from the shim, sorted. */
   nodeImports: string[];
 }
 

@@ -4,14 +4,14 @@
 // run again recording one operation's instructions; and the code around a violation's PC.
 // Everything returned is plain data the worker can post to the page.
 
+import type { Rule, Session } from '../checks/session.ts';
 import { disassemble } from '../emulator/isa/disasm.ts';
 import { is32bit } from '../emulator/isa/encodings.ts';
 import type { Machine } from '../emulator/machine.ts';
-import { describeOperation, type HeapMap, HeapTracker, heapMap } from '../scenarios/heap-map.ts';
-import { AllocatorImage } from '../scenarios/image.ts';
-import { type ImageMap, imageMap } from '../scenarios/image-map.ts';
+import { AllocatorImage } from '../runners/image.ts';
 import { type Expectation, type ImageTarget, runScenarioOnImage, type ScenarioResult } from '../scenarios/index.ts';
-import type { Rule, Session } from '../scenarios/session.ts';
+import { describeOperation, type HeapMap, HeapTracker, heapMap } from '../views/heap-map.ts';
+import { type ImageMap, imageMap } from '../views/image-map.ts';
 
 /** The form's numbers (heap undefined: as `sramlab check`, 16 KiB or the image's region where smaller). */
 export interface Params {

@@ -5,9 +5,9 @@
 // of docs/lessons/ beside the machine and runs its preset.
 
 import { hex } from '../emulator/elf.ts';
-import { bytes, defaultCellBytes, type HeapMap, type HeapSpan } from '../scenarios/heap-map.ts';
-import type { BandKind, ImageMap } from '../scenarios/image-map.ts';
 import type { ScenarioResult } from '../scenarios/index.ts';
+import { bytes, defaultCellBytes, type HeapMap, type HeapSpan } from '../views/heap-map.ts';
+import type { BandKind, ImageMap } from '../views/image-map.ts';
 import type { Catalogue } from './build.ts';
 import { LESSON_TEXTS } from './lesson-texts.ts';
 import { type LessonPreset, lessonPreset, lessonTitle } from './lessons.ts';

@@ -3,7 +3,7 @@
 // while a long run goes on. An error comes back as the one line the page shows.
 
 import { ElfError } from '../emulator/elf.ts';
-import { ImageError } from '../scenarios/image.ts';
+import { ImageError } from '../runners/image.ts';
 import { type Params, runPlain, runRecorded, type Source, traceOperation } from './machine.ts';
 
 /** What the page asks for: a run with frames, one operation's instructions, or a plain run (check). */

@@ -2,10 +2,10 @@
 // core, run it for n instructions (or until it spins), tell whether it has returned, and hash
 // the state of both cores for the explorer's dedup table.
 
+import type { Range } from '../../checks/checkers.ts';
 import { RETURN_TRAP, type StopReason } from '../../emulator/cpu.ts';
 import type { DualMachine } from '../../emulator/dual.ts';
 import type { Machine } from '../../emulator/machine.ts';
-import type { Range } from '../../scenarios/checkers.ts';
 
 /** Where a returning call lands: the host's trap address, as Machine.call sets LR. */
 export const TRAP_PC = (RETURN_TRAP & ~1) >>> 0;

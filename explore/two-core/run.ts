@@ -3,7 +3,7 @@
 // the exploration, and the result as an ExploreReport (sramlab.explore/1) whose failure replays
 // with --preempt-at and the failing schedule.
 
-import { allocatorName, isElfPath } from '../../scenarios/image.ts';
+import { allocatorName, isElfPath } from '../../runners/image.ts';
 import type { Shard } from '../../shard/partition.ts';
 import type { ExploreReport } from '../report.ts';
 import { exploreTwoCore, type TwoCoreOptions, type Workload } from '../two-core.ts';

@@ -6,8 +6,8 @@
 // need no scaling.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../emulator/profiles.ts';
-import { AllocatorImage } from '../../scenarios/image.ts';
-import { Prng } from '../../scenarios/prng.ts';
+import { AllocatorImage } from '../../runners/image.ts';
+import { Prng } from '../../runners/prng.ts';
 
 interface Block {
   at: number;

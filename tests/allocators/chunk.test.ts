@@ -6,7 +6,7 @@
 // worked out from docs/seed-algorithms.md §2, never taken from a run.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../emulator/profiles.ts';
-import { AllocatorCallError, AllocatorImage } from '../../scenarios/image.ts';
+import { AllocatorCallError, AllocatorImage } from '../../runners/image.ts';
 
 const CS = 256; // CHUNK_SIZE
 

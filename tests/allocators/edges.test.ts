@@ -7,7 +7,7 @@
 // image's heap region, which is 4 KiB aligned, so "aligned" below means aligned relative to P.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../emulator/profiles.ts';
-import { AllocatorCallError, AllocatorImage } from '../../scenarios/image.ts';
+import { AllocatorCallError, AllocatorImage } from '../../runners/image.ts';
 
 /** An image with sl_init over the first `bytes` of its heap region; calls take and give offsets from P (null: NULL). */
 function open(allocator: string, profile: string, bytes: number, slot?: number) {

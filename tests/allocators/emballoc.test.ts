@@ -10,9 +10,9 @@
 // at N - 4), the test asserts that the port reproduces it, and says so.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { containmentChecker, installStackLimit } from '../../checks/checkers.ts';
 import { PROFILES } from '../../emulator/profiles.ts';
-import { containmentChecker, installStackLimit } from '../../scenarios/checkers.ts';
-import { AllocatorImage, imagePath } from '../../scenarios/image.ts';
+import { AllocatorImage, imagePath } from '../../runners/image.ts';
 
 /** Entry::used(n) / Entry::free(n) as stored (native endian u32). */
 const U = (n: number) => ((n << 1) | 1) >>> 0;

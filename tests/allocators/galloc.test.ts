@@ -13,10 +13,10 @@
 // and is valid here (content 132 = 12 + 8·15).
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { containmentChecker, installStackLimit } from '../../checks/checkers.ts';
 import { PROFILES } from '../../emulator/profiles.ts';
-import { containmentChecker, installStackLimit } from '../../scenarios/checkers.ts';
-import { AllocatorImage, imagePath } from '../../scenarios/image.ts';
-import { Prng } from '../../scenarios/prng.ts';
+import { AllocatorImage, imagePath } from '../../runners/image.ts';
+import { Prng } from '../../runners/prng.ts';
 
 // ---- the 32-bit constants (docs/seed-algorithms.md §4.1, §4.9) ----
 const HEADER = 4;
@@ -49,7 +49,7 @@ class Galloc {
     this.base = img.layout.heapRegion.start;
   }
 
-  /** sl_init(heap, size), with the containment and stack checks of scenarios/checkers.ts on
+  /** sl_init(heap, size), with the containment and stack checks of checks/checkers.ts on
       from then on (the heap in use is [heap, heap + size)). */
   init(heap: number, size: number): void {
     const { img } = this;

@@ -1,4 +1,4 @@
-// The allocator images as the host sees them (scenarios/image.ts, firmware/footprint.ts): the
+// The allocator images as the host sees them (runners/image.ts, firmware/footprint.ts): the
 // memory map the ABI promises on every profile, the refusals, and the call wrappers' errors.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { parseElf } from '../../emulator/elf.ts';
 import { PROFILES } from '../../emulator/profiles.ts';
 import { heapSize, memoryLd, STACK_MIN } from '../../firmware/build.ts';
 import { footprint } from '../../firmware/footprint.ts';
-import { ALLOCATORS, AllocatorCallError, AllocatorImage, ImageError, imagePath } from '../../scenarios/image.ts';
+import { ALLOCATORS, AllocatorCallError, AllocatorImage, ImageError, imagePath } from '../../runners/image.ts';
 
 const OURS = ['basic', 'chunk', 'slab'];
 

@@ -7,9 +7,9 @@
 // counterpart: the sramlab ABI has no extend.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { containmentChecker, installStackLimit } from '../../checks/checkers.ts';
 import { PROFILES } from '../../emulator/profiles.ts';
-import { containmentChecker, installStackLimit } from '../../scenarios/checkers.ts';
-import { AllocatorImage, imagePath } from '../../scenarios/image.ts';
+import { AllocatorImage, imagePath } from '../../runners/image.ts';
 
 const USIZE = 4;
 const HOLE = 2 * USIZE; // size_of::<Hole>() = min_size()

@@ -4,7 +4,7 @@
 // is worked out from docs/seed-algorithms.md §5, never taken from a run.
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../emulator/profiles.ts';
-import { AllocatorCallError, AllocatorImage } from '../../scenarios/image.ts';
+import { AllocatorCallError, AllocatorImage } from '../../runners/image.ts';
 
 function slabImage(profile: string, slot: number, bytes: number) {
   const img = AllocatorImage.load('slab', profile);

@@ -8,7 +8,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { exploreTwoCore } from '../../explore/two-core.ts';
-import { ALLOCATORS } from '../../scenarios/image.ts';
+import { ALLOCATORS } from '../../runners/image.ts';
 
 describe('the built-in allocators on two cores', () => {
   for (const { name } of ALLOCATORS) {

@@ -7,8 +7,8 @@
 import { type ElfImage, type ElfSection, hex, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../emulator/elf.ts';
 import { FLASH_BASE, SRAM_BASE } from '../emulator/memory-map.ts';
 import type { Profile } from '../emulator/profiles.ts';
-import { displayWidth, wrapWords } from '../views/text-width.ts';
 import { bytes } from './heap-map.ts';
+import { displayWidth, wrapWords } from './text-width.ts';
 
 export type MemoryName = 'flash' | 'sram';
 export type BandKind =

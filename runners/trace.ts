@@ -3,14 +3,14 @@
 // value) and the region it lands in. Records go to a sink as they happen, so a trace of
 // millions of accesses never sits in memory; the run stops after the last operation asked for.
 
+import type { Range } from '../checks/checkers.ts';
+import type { OperationEvent, Session } from '../checks/session.ts';
 import type { Checker } from '../emulator/bus.ts';
 import { disassemble } from '../emulator/isa/disasm.ts';
 import { is32bit } from '../emulator/isa/encodings.ts';
 import type { Machine } from '../emulator/machine.ts';
-import type { Range } from './checkers.ts';
+import { runScenario, type ScenarioResult } from '../scenarios/index.ts';
 import type { AllocatorImage } from './image.ts';
-import { runScenario, type ScenarioResult } from './index.ts';
-import type { OperationEvent, Session } from './session.ts';
 
 /** Where an access lands. heap-spare: the part of the heap region sl_init was not given. */
 export const TRACE_REGIONS = ['heap', 'heap-spare', 'state', 'stack', 'flash', 'sram', 'scs', 'dwt', 'unmapped'] as const;

@@ -5,6 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { Layout, Range } from '../checks/checkers.ts';
 import { architectureMismatch } from '../emulator/arm-attributes.ts';
 import { ElfError, type ElfImage, hex, parseElf } from '../emulator/elf.ts';
 import type { FaultReport } from '../emulator/fault.ts';
@@ -12,7 +13,6 @@ import { type CallResult, DEFAULT_CALL_BUDGET, Machine } from '../emulator/machi
 import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile, type Profile, type ProfileOverrides } from '../emulator/profiles.ts';
 import { discoverAllocators, IMAGES_DIR, imageName } from '../firmware/allocators.ts';
-import type { Layout, Range } from './checkers.ts';
 
 /** The allocators in allocators/, each with the line its README gives it. */
 export const ALLOCATORS: readonly { name: string; description: string }[] = discoverAllocators().map(({ name, description }) => ({
@@ -358,7 +358,7 @@ export class AllocatorImage {
     return this.call('sl_realloc', [ptr, size, align, newSize]);
   }
 
-  /** The layout the checkers of scenarios/checkers.ts take, for the heap init() set up. */
+  /** The layout the checkers of checks/checkers.ts take, for the heap init() set up. */
   checkLayout(): Layout {
     if (!this.heap) throw new ImageError(`${this.label}: init() first: the checks need the heap in use`);
     const { code, state, stackTop, stackLimit } = this.layout;

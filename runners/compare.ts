@@ -3,9 +3,9 @@
 
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { runScenario, type ScenarioParams, type ScenarioResult } from '../scenarios/index.ts';
 import { pickShard, type Shard, WHOLE } from '../shard/partition.ts';
 import type { LoadOptions } from './image.ts';
-import { runScenario, type ScenarioParams, type ScenarioResult } from './index.ts';
 
 /** Workers load the TypeScript worker through tsx, as the CLI itself does. */
 const WORKER_BOOT =

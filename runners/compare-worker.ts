@@ -1,8 +1,8 @@
 // One compare worker: runs the scenario jobs it is sent and posts each result back.
 import { parentPort } from 'node:worker_threads';
+import { runScenario, type ScenarioParams } from '../scenarios/index.ts';
 import type { CompareJob } from './compare.ts';
 import type { LoadOptions } from './image.ts';
-import { runScenario, type ScenarioParams } from './index.ts';
 
 parentPort!.on('message', (m: { i: number; job: CompareJob; params: ScenarioParams; load: LoadOptions }) => {
   try {

@@ -3,11 +3,11 @@
 // `sramlab fuzz --replay` runs again. Blocks are named by the op that allocated them, so a
 // shrunk sequence still means the same thing.
 
+import { checkNoLeak, leakBaseline } from '../checks/leak.ts';
+import { type Block, Session, type SessionViolation, ViolationError } from '../checks/session.ts';
 import { inShard, type Shard, WHOLE } from '../shard/partition.ts';
 import { AllocatorImage, type LoadOptions } from './image.ts';
-import { checkNoLeak, leakBaseline } from './leak.ts';
 import { Prng } from './prng.ts';
-import { type Block, Session, type SessionViolation, ViolationError } from './session.ts';
 
 export type FuzzOp = { k: 'a'; size: number; align: number } | { k: 'f'; ref: FuzzOp } | { k: 'r'; ref: FuzzOp; size: number };
 

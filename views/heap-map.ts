@@ -7,9 +7,9 @@
 // plus the session's live blocks, into spans that a terminal grid (renderHeapMap below) or a
 // web page draws.
 
+import type { Block, OperationEvent, Session } from '../checks/session.ts';
 import type { Checker } from '../emulator/bus.ts';
 import { hex } from '../emulator/elf.ts';
-import type { Block, OperationEvent, Session } from './session.ts';
 
 export type SpanKind = 'live' | 'metadata' | 'free' | 'untouched' | 'violation';
 

@@ -7,8 +7,8 @@
 import { RETURN_TRAP } from '../emulator/cpu.ts';
 import { hex } from '../emulator/elf.ts';
 import { type MachineSnapshot, restoreSnapshot, takeSnapshot } from '../emulator/snapshot.ts';
+import { AllocatorCallError, type AllocatorImage, type CallCost } from '../runners/image.ts';
 import { containmentChecker, installStackLimit, type LastAccess, type Rule as TrapRule, Violation } from './checkers.ts';
-import { AllocatorCallError, type AllocatorImage, type CallCost } from './image.ts';
 import { type Summary, summarize } from './metrics.ts';
 
 export type OpKind = 'alloc' | 'dealloc' | 'realloc';
