@@ -8,6 +8,11 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'tests/long/**'],
+    // Files share a worker's module cache instead of each importing the CLI, the emulator and
+    // the scenarios afresh: measured 4 min 42 s → 3 min 6 s for the whole suite on a loaded
+    // 2-core machine. No test depends on fresh module state (each file saves and restores what
+    // it changes in process.env and process.stdout).
+    isolate: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ['default', new NoSkipInCi()],
