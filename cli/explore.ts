@@ -13,7 +13,7 @@ import { exploreTwoCoreRequest } from '../explore/two-core/run.ts';
 import { DEFAULT_HEAP } from '../scenarios/index.ts';
 import { imageDigest, parseShardOption, shardInfo } from '../shard/info.ts';
 import type { Shard } from '../shard/partition.ts';
-import { terminalColumns, wrapWords } from '../views/text-width.ts';
+import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts';
 import {
   ALLOCATOR_HELP,
   allocatorArg,
@@ -232,8 +232,18 @@ function explore(alloc: string, opts: ExploreOptions, io: Io): number {
 
 /** The terminal report: what was explored, per operation, the verdict and the first failure. */
 export function printReport(r: ExploreReport, say: (line: string) => void): void {
+  const width = terminalColumns();
   const wrap = (line: string, indent = '  ') => {
-    for (const l of wrapWords(line.split(' '), terminalColumns() - indent.length, '  ')) say(indent + l);
+    for (const l of wrapWords(line.split(' '), width - indent.length, '  ')) say(indent + l);
+  };
+  // A command is never broken (it must run as pasted): alone on the next line when it does not fit.
+  const command = (label: string, cmd: string) => {
+    const line = `  ${label} ${cmd}`;
+    if (displayWidth(line) <= width) say(line);
+    else {
+      say(`  ${label}`);
+      say(`    ${cmd}`);
+    }
   };
   say(chalk.bold(`explore ${r.allocator} on ${r.mcu} · model ${r.model} · heap ${r.heap} B`));
   wrap(`workload: ${r.workload}`);
@@ -244,20 +254,20 @@ export function printReport(r: ExploreReport, say: (line: string) => void): void
       .join(', ')}`,
   );
   for (const o of r.operations) {
-    say(
-      `  operation ${o.operation} ${o.call}: ${o.instructions} instructions, ${o.points.toLocaleString('en')} points, ${o.distinct.toLocaleString('en')} distinct states${o.deferred ? `, ${o.deferred} taken late` : ''}${o.failing ? chalk.red(`, ${o.failing} failing`) : ''}`,
+    wrap(
+      `operation ${o.operation} ${o.call}: ${o.instructions} instructions, ${o.points.toLocaleString('en')} points, ${o.distinct.toLocaleString('en')} distinct states${o.deferred ? `, ${o.deferred} taken late` : ''}${o.failing ? chalk.red(`, ${o.failing} failing`) : ''}`,
     );
   }
-  say(`${r.ok ? chalk.green('SAFE') : chalk.red('UNSAFE')} ${r.verdict.replace(/^(safe|unsafe): ?/, '')}`);
+  wrap(`${r.ok ? chalk.green('SAFE') : chalk.red('UNSAFE')} ${r.verdict.replace(/^(safe|unsafe): ?/, '')}`, '');
   if (r.failure) {
     const v = r.failure.violation;
     wrap(`first failing point ${r.failure.at}: rule ${v.rule} at operation ${v.operation}: ${v.message}`);
     const where = [v.pc !== undefined ? `pc 0x${v.pc.toString(16).padStart(8, '0')}` : '', v.symbol, v.source].filter(Boolean).join(' ');
     if (where) say(`  at ${where}`);
-    say(`  replay: ${r.failure.replay}`);
+    command('replay:', r.failure.replay);
     for (const line of r.failure.explanation ?? []) wrap(line.trim(), line.startsWith('  ') ? '    ' : '  ');
   }
-  say(`  ${r.seconds.toFixed(2)} s; explore again: ${r.replay}`);
+  command(`${r.seconds.toFixed(2)} s; explore again:`, r.replay);
 }
 
 export function exploreCommand(ctx: Ctx): Command {
