@@ -28,14 +28,6 @@ for mcu in $MCUS; do
 done
 
 if [ "$out" != . ]; then
-  status=0
-  for f in "$out"/*.elf; do
-    name=$(basename "$f")
-    if ! cmp -s "$f" "$name"; then
-      echo "tests/explore-allocators/$name differs from a rebuild of its sources" >&2
-      status=1
-    fi
-  done
-  [ "$(ls ./*.elf | wc -l)" -eq "$(ls "$out"/*.elf | wc -l)" ] || { echo "tests/explore-allocators: the committed ELFs are not the set build.sh makes" >&2; status=1; }
-  exit $status
+  . ../support/verify-elfs.sh
+  verify_elfs "$out" tests/explore-allocators
 fi

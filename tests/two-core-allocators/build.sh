@@ -36,14 +36,6 @@ build arena-abba-m0plus cortex-m0plus -DLOCK_SIO_ABBA
 build arena-wfe-m0plus cortex-m0plus -DLOCK_SIO_WFE
 
 if [ "$out" != . ]; then
-  status=0
-  for f in "$out"/*.elf; do
-    name=$(basename "$f")
-    if ! cmp -s "$f" "$name"; then
-      echo "tests/two-core-allocators/$name differs from a rebuild of its sources" >&2
-      status=1
-    fi
-  done
-  [ "$(ls ./*.elf | wc -l)" -eq "$(ls "$out"/*.elf | wc -l)" ] || { echo "tests/two-core-allocators: the committed ELFs are not the set build.sh makes" >&2; status=1; }
-  exit $status
+  . ../support/verify-elfs.sh
+  verify_elfs "$out" tests/two-core-allocators
 fi
