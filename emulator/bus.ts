@@ -54,6 +54,8 @@ export class Bus {
   /** The installed checkers, composed into one function (null when there are none). */
   checker: Checker | null = null;
   private checkers: Checker[] = [];
+  /** Host loads into flash so far: code caches (the block translator) flush when it changes. */
+  codeLoads = 0;
 
   constructor(profile: Profile) {
     this.flashSize = profile.flashSize;
@@ -251,6 +253,7 @@ export class Bus {
     const end = a + bytes.length;
     if (end <= this.flashSize) {
       this.flash.set(bytes, a);
+      this.codeLoads++;
       return;
     }
     const o = a - SRAM_BASE;
