@@ -39,9 +39,16 @@ import { SRAM_BASE } from './memory-map.ts';
 const MAX_BLOCK = 64;
 
 type BlockFn = (cpu: Cpu) => void;
+type Factory = (...args: unknown[]) => BlockFn;
 
-interface Block {
-  run: BlockFn;
+/** Compiled block factories by core and source, shared by every Cpu of the process. */
+const FACTORIES = new Map<string, Factory>();
+const MAX_FACTORIES = 20_000;
+
+/** A translated block before it is bound to a bus. */
+interface Plan {
+  factory: Factory;
+  handlers: Handler[];
   /** For SRAM blocks: the halfwords compiled, checked before each run. */
   sramCode: Uint16Array | null;
   sramOffset: number;
@@ -57,43 +64,76 @@ interface Insn {
   handler: Handler;
 }
 
-/** Creates a translator executor; each Cpu gets its own (the cache belongs to one bus). */
+/** Flash plans of one image on one core, shared by every Cpu that runs that image. */
+interface ImagePlans {
+  /** Halfword index of a block's first instruction → its index in plans (0: not translated yet). */
+  slot: Int32Array;
+  plans: (Plan | null)[];
+}
+
+const IMAGES = new Map<string, ImagePlans>();
+const MAX_IMAGES = 64;
+
+/** The plans of the image in this Cpu's flash: scenarios make many machines of one image. */
+function imagePlans(cpu: Cpu): ImagePlans {
+  const bus = cpu.bus;
+  const words = new Int32Array(bus.flash.buffer, bus.flash.byteOffset, bus.flash.byteLength >>> 2);
+  let h = 0x811c9dc5;
+  for (let k = 0; k < words.length; k++) h = Math.imul(h ^ words[k], 0x01000193);
+  const key = `${cpu.profile.name}:${bus.flashSize}:${h >>> 0}`;
+  let image = IMAGES.get(key);
+  if (image === undefined) {
+    if (IMAGES.size >= MAX_IMAGES) IMAGES.clear();
+    image = { slot: new Int32Array(bus.flashSize >>> 1), plans: [null] };
+    IMAGES.set(key, image);
+  }
+  return image;
+}
+
+/** Creates a translator executor; each Cpu gets its own (its bound blocks belong to one bus). */
 export function createTranslator(): Executor {
-  let flashBlocks: (Block | undefined)[] = [];
-  let sramBlocks = new Map<number, Block>();
+  let image: ImagePlans = { slot: new Int32Array(0), plans: [null] };
+  let fns: (BlockFn | undefined)[] = [];
+  let sramBlocks = new Map<number, { plan: Plan; run: BlockFn }>();
   let seenLoads = -1;
   let owner: Cpu | null = null;
-  const stepBlocks = new Map<string, Block>();
+  const stepBlocks = new Map<string, Plan>();
 
   function flush(cpu: Cpu): void {
-    flashBlocks = new Array<Block | undefined>(cpu.bus.flashSize >>> 1);
+    image = imagePlans(cpu);
+    fns = [];
     sramBlocks = new Map();
     stepBlocks.clear();
     seenLoads = cpu.bus.codeLoads;
     owner = cpu;
   }
 
-  function lookup(cpu: Cpu, pc: number): Block | null {
+  function lookup(cpu: Cpu, pc: number): BlockFn | null {
     const bus = cpu.bus;
     if (pc < bus.flashSize) {
-      let b = flashBlocks[pc >>> 1];
-      if (b === undefined) {
-        const t = translate(cpu, pc, MAX_BLOCK);
-        if (t === null) return null;
-        b = t;
-        flashBlocks[pc >>> 1] = b;
+      let k = image.slot[pc >>> 1];
+      if (k === 0) {
+        const plan = translate(cpu, pc, MAX_BLOCK);
+        if (plan === null) return null;
+        k = image.plans.push(plan) - 1;
+        image.slot[pc >>> 1] = k;
       }
-      return b;
+      let f = fns[k];
+      if (f === undefined) {
+        f = bind(image.plans[k]!, bus);
+        fns[k] = f;
+      }
+      return f;
     }
     let b = sramBlocks.get(pc);
-    if (b !== undefined && !sramCodeUnchanged(bus, b)) b = undefined;
+    if (b !== undefined && !sramCodeUnchanged(bus, b.plan)) b = undefined;
     if (b === undefined) {
-      const t = translate(cpu, pc, MAX_BLOCK);
-      if (t === null) return null;
-      b = t;
+      const plan = translate(cpu, pc, MAX_BLOCK);
+      if (plan === null) return null;
+      b = { plan, run: bind(plan, bus) };
       sramBlocks.set(pc, b);
     }
-    return b;
+    return b.run;
   }
 
   return {
@@ -105,14 +145,14 @@ export function createTranslator(): Executor {
       }
       if (owner !== cpu || cpu.bus.codeLoads !== seenLoads) flush(cpu);
       do {
-        const b = lookup(cpu, cpu.pc);
-        if (b === null) {
+        const f = lookup(cpu, cpu.pc);
+        if (f === null) {
           // Not translatable here (a fetch faults, or a 32-bit instruction straddles the end
           // of memory): the interpreter runs it and raises the same fault.
           interpreter.step(cpu);
           continue;
         }
-        b.run(cpu);
+        f(cpu);
       } while (cpu.cycles < cpu.eventAt);
     },
     step(cpu: Cpu): void {
@@ -131,23 +171,23 @@ export function createTranslator(): Executor {
         interpreter.step(cpu);
         return;
       }
-      let b = stepBlocks.get(key);
-      if (b === undefined) {
+      let plan = stepBlocks.get(key);
+      if (plan === undefined) {
         const t = translate(cpu, pc, 1);
         if (t === null) {
           interpreter.step(cpu);
           return;
         }
-        b = t;
+        plan = t;
         if (stepBlocks.size > 50_000) stepBlocks.clear();
-        stepBlocks.set(key, b);
+        stepBlocks.set(key, plan);
       }
-      b.run(cpu); // a one-instruction block always returns after it
+      bind(plan, cpu.bus)(cpu); // a one-instruction block always returns after it
     },
   };
 }
 
-function sramCodeUnchanged(bus: Bus, b: Block): boolean {
+function sramCodeUnchanged(bus: Bus, b: Plan): boolean {
   const code = b.sramCode!;
   const sram = bus.sram;
   let o = b.sramOffset;
@@ -507,7 +547,7 @@ function inlineMultiple(ins: Insn, g: Gen): { src: string; max: number; exits: b
 }
 
 /** Compiles the block at pc (at most maxLen instructions), or null when its first instruction cannot be fetched. */
-function translate(cpu: Cpu, pc: number, maxLen: number): Block | null {
+function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
   const inSram = pc >= cpu.bus.flashSize;
   const insns: Insn[] = [];
   let at = pc;
@@ -526,7 +566,7 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Block | null {
 
   const g: Gen = { cpu, handlers: [] };
   // Each piece: the source of one instruction, whether it is a handler call, and its max cycles.
-  const pieces: { src: string; handler: boolean; max: number; ins: Insn }[] = [];
+  const pieces: { src: string; handler: boolean; max: number; callout?: true; ins: Insn }[] = [];
   for (const ins of insns) pieces.push({ ...genInsn(ins, g), ins });
 
   // The largest cycle count of the inline instructions from piece k up to the next handler.
@@ -566,25 +606,34 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Block | null {
     lines.push('cpu.instructions++;');
     const exit = `cpu.pc = cpu.npc = ${hex(next)}; bus.pc = ${hex(ins.pc)}; return;`;
     if (last) lines.push(exit);
+    // A checker or the stack check may have asked for attention (halt, a pended interrupt):
+    // the core then sets eventAt to 0, which `safe` did not foresee.
+    else if (p.callout) lines.push(`if (cpu.eventAt === 0 || (!safe && cpu.cycles >= cpu.eventAt)) { ${exit} }`);
     else lines.push(`if (!safe && cpu.cycles >= cpu.eventAt) { ${exit} }`);
   }
   lines.push('}');
 
   const bus = cpu.bus;
-  const internals = bus as unknown as { sram32: Int32Array; sram16: Uint16Array };
   const body = lines.join('\n');
   const handlerDecls = g.handlers.map((_, k) => `const h${k} = H[${k}];`).join(' ');
-  const factory = new Function(
-    'H',
-    'bus',
-    'sram32',
-    'sram16',
-    'sram8',
-    'dirty',
-    'sramSize',
-    `${handlerDecls}\nreturn function block_${pc.toString(16)}(cpu) {\n${body}\n};`,
-  ) as (...args: unknown[]) => BlockFn;
-  const run = factory(g.handlers, bus, internals.sram32, internals.sram16, bus.sram, bus.dirty, bus.sramSize);
+  // Compiling is the expensive part (scenarios make many machines): one factory per source and
+  // core, shared by every Cpu, each binding its own bus.
+  const key = `${cpu.profile.name}\n${body}`;
+  let factory = FACTORIES.get(key);
+  if (factory === undefined) {
+    factory = new Function(
+      'H',
+      'bus',
+      'sram32',
+      'sram16',
+      'sram8',
+      'dirty',
+      'sramSize',
+      `${handlerDecls}\nreturn function block_${pc.toString(16)}(cpu) {\n${body}\n};`,
+    ) as Factory;
+    if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
+    FACTORIES.set(key, factory);
+  }
   let sramCode: Uint16Array | null = null;
   const sramOffset = (pc - SRAM_BASE) >>> 0;
   if (inSram) {
@@ -593,7 +642,13 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Block | null {
     sramCode = new Uint16Array(bytes.length >>> 1);
     for (let k = 0; k < sramCode.length; k++) sramCode[k] = bytes[2 * k] | (bytes[2 * k + 1] << 8);
   }
-  return { run, sramCode, sramOffset };
+  return { factory, handlers: g.handlers, sramCode, sramOffset };
+}
+
+/** A plan's function for one bus (its SRAM arrays are closure constants). */
+function bind(plan: Plan, bus: Bus): BlockFn {
+  const internals = bus as unknown as { sram32: Int32Array; sram16: Uint16Array };
+  return plan.factory(plan.handlers, bus, internals.sram32, internals.sram16, bus.sram, bus.dirty, bus.sramSize);
 }
 
 function isLoad(ins: Insn): boolean {
@@ -605,7 +660,7 @@ function isLoad(ins: Insn): boolean {
 const jump = (target: number): string => `JUMP(${hex(target)});`;
 
 /** Source for one instruction: inline when it has an inline form, else a call of its handler. */
-function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: number } {
+function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: number; callout?: true } {
   const pure = inlinePure(ins, g);
   if (pure !== null) return { src: pure.src, handler: false, max: pure.max };
   // A fault, a checker or the stack check sees the instruction's PC, as in the interpreter.
@@ -613,17 +668,17 @@ function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: numbe
   const acc = accessOf(ins);
   if (acc !== null) {
     const base = acc.store ? g.cpu.t.store : g.cpu.t.load;
-    return { src: pre + inlineAccess(acc, g), handler: false, max: base };
+    return { src: pre + inlineAccess(acc, g), handler: false, max: base, callout: true };
   }
   const multi = inlineMultiple(ins, g);
-  if (multi !== null) return { src: pre + multi.src, handler: false, max: multi.max };
+  if (multi !== null) return { src: pre + multi.src, handler: false, max: multi.max, callout: true };
   const t = g.cpu.t;
   const i = ins.word;
   switch (ins.op) {
     case Op.ADD_sp_imm7:
-      return { src: `${pre}cpu.setSP(r[13] + ${(i & 0x7f) << 2}); cpu.cycles += 1;`, handler: false, max: 1 };
+      return { src: `${pre}cpu.setSP(r[13] + ${(i & 0x7f) << 2}); cpu.cycles += 1;`, handler: false, max: 1, callout: true };
     case Op.SUB_sp_imm7:
-      return { src: `${pre}cpu.setSP(r[13] - ${(i & 0x7f) << 2}); cpu.cycles += 1;`, handler: false, max: 1 };
+      return { src: `${pre}cpu.setSP(r[13] - ${(i & 0x7f) << 2}); cpu.cycles += 1;`, handler: false, max: 1, callout: true };
     case Op.BX: {
       const m = (i >>> 3) & 15;
       if (m === 15) break;
