@@ -19,7 +19,7 @@ describe.each(MCUS)('random programs on %s', (mcu) => {
     const profile = getProfile(mcu);
     let instructions = 0;
     const stops = new Set<string>();
-    for (let seed = 1; seed <= 8; seed++) {
+    for (let seed = 1; seed <= 16; seed++) {
       const a = randomProgram(profile, seed, 'interpreter');
       const b = randomProgram(profile, seed, 'translator');
       expect(b, `seed ${seed}`).toEqual(a);
@@ -28,7 +28,7 @@ describe.each(MCUS)('random programs on %s', (mcu) => {
       if (a.thrown) stops.add('thrown');
     }
     // The programs really ran: thousands of instructions, ending in more than one way.
-    expect(instructions).toBeGreaterThan(3000);
+    expect(instructions).toBeGreaterThan(10_000);
     expect(stops.size).toBeGreaterThan(1);
   });
 });
