@@ -388,6 +388,8 @@ interface Access {
   store: boolean;
   signed: boolean;
   t: number;
+  /** ARMv7-M imm8 forms with W: Rn takes the offset address after the access (before Rt for loads). */
+  writeback?: { n: number; off: string };
 }
 
 function accessOf(ins: Insn): Access | null {
@@ -436,8 +438,63 @@ function accessOf(ins: Insn): Access | null {
     case Op.LDR_lit:
       return a(`${(((ins.pc + 4) & ~3) + ((i & 0xff) << 2)) | 0}`, 4, false, false, (i >>> 8) & 7);
     default:
-      return null;
+      return accessOfV7(ins);
   }
+}
+
+/** The ARMv7-M single loads and stores (instructions/v7m/load-store.ts) that have a plain inline form. */
+const V7_SINGLES: Readonly<Record<number, { size: 1 | 2 | 4; store: boolean; signed: boolean; form: 'imm12' | 'imm8' | 'reg' }>> = {
+  [OpV7.LDR_imm12]: { size: 4, store: false, signed: false, form: 'imm12' },
+  [OpV7.LDR_imm8]: { size: 4, store: false, signed: false, form: 'imm8' },
+  [OpV7.LDR_reg]: { size: 4, store: false, signed: false, form: 'reg' },
+  [OpV7.LDRB_imm12]: { size: 1, store: false, signed: false, form: 'imm12' },
+  [OpV7.LDRB_imm8]: { size: 1, store: false, signed: false, form: 'imm8' },
+  [OpV7.LDRB_reg]: { size: 1, store: false, signed: false, form: 'reg' },
+  [OpV7.LDRH_imm12]: { size: 2, store: false, signed: false, form: 'imm12' },
+  [OpV7.LDRH_imm8]: { size: 2, store: false, signed: false, form: 'imm8' },
+  [OpV7.LDRH_reg]: { size: 2, store: false, signed: false, form: 'reg' },
+  [OpV7.LDRSB_imm12]: { size: 1, store: false, signed: true, form: 'imm12' },
+  [OpV7.LDRSB_imm8]: { size: 1, store: false, signed: true, form: 'imm8' },
+  [OpV7.LDRSB_reg]: { size: 1, store: false, signed: true, form: 'reg' },
+  [OpV7.LDRSH_imm12]: { size: 2, store: false, signed: true, form: 'imm12' },
+  [OpV7.LDRSH_imm8]: { size: 2, store: false, signed: true, form: 'imm8' },
+  [OpV7.LDRSH_reg]: { size: 2, store: false, signed: true, form: 'reg' },
+  [OpV7.STR_imm12]: { size: 4, store: true, signed: false, form: 'imm12' },
+  [OpV7.STR_imm8]: { size: 4, store: true, signed: false, form: 'imm8' },
+  [OpV7.STR_reg]: { size: 4, store: true, signed: false, form: 'reg' },
+  [OpV7.STRB_imm12]: { size: 1, store: true, signed: false, form: 'imm12' },
+  [OpV7.STRB_imm8]: { size: 1, store: true, signed: false, form: 'imm8' },
+  [OpV7.STRB_reg]: { size: 1, store: true, signed: false, form: 'reg' },
+  [OpV7.STRH_imm12]: { size: 2, store: true, signed: false, form: 'imm12' },
+  [OpV7.STRH_imm8]: { size: 2, store: true, signed: false, form: 'imm8' },
+  [OpV7.STRH_reg]: { size: 2, store: true, signed: false, form: 'reg' },
+};
+
+function accessOfV7(ins: Insn): Access | null {
+  const f = V7_SINGLES[ins.op];
+  if (f === undefined) return null;
+  const w = ins.word;
+  const n = (w >>> 16) & 15,
+    t = (w >>> 12) & 15;
+  // Loads to SP or PC, Rn = PC and writeback to SP (the handler's push/pop cases) keep the handler.
+  if (t >= 13 || n === 15) return null;
+  if (f.form === 'imm12') return { addr: `(r[${n}] + ${w & 0xfff}) | 0`, size: f.size, store: f.store, signed: f.signed, t };
+  if (f.form === 'reg') {
+    return { addr: `(r[${n}] + (r[${w & 15}] << ${(w >>> 4) & 3})) | 0`, size: f.size, store: f.store, signed: f.signed, t };
+  }
+  // imm8: P (0x400) indexes, U (0x200) adds, W (0x100) writes the offset address back to Rn.
+  const writeback = (w & 0x100) !== 0;
+  if (writeback && n === 13) return null;
+  const off = `(r[${n}] ${w & 0x200 ? '+' : '-'} ${w & 0xff}) | 0`;
+  const index = (w & 0x400) !== 0;
+  return {
+    addr: index ? off : `r[${n}]`,
+    size: f.size,
+    store: f.store,
+    signed: f.signed,
+    t,
+    writeback: writeback ? { n, off } : undefined,
+  };
 }
 
 /** singleAccessCycles (instructions/timing.ts) with the core's constants folded in. */
@@ -479,6 +536,14 @@ function storeSource(size: 1 | 2 | 4, a: string, value: string): string {
 /** Inline source of a single load or store (the handlers of instructions/v6m.ts). */
 function inlineAccess(acc: Access, g: Gen): string {
   const base = acc.store ? g.cpu.t.store : g.cpu.t.load;
+  if (acc.writeback !== undefined) {
+    // The handlers' order: offset from the old Rn, access, write Rn back, then Rt (a load).
+    const { n, off } = acc.writeback;
+    const body = acc.store
+      ? `${storeSource(acc.size, 'a', `r[${acc.t}]`)} r[${n}] = wb;`
+      : `let lv; ${loadSource(acc.size, 'a', 'lv =', acc.signed)} r[${n}] = wb; r[${acc.t}] = lv;`;
+    return `{ const wb = ${off}; const a = ${acc.addr}; ${body} ${singleAccessSource(g, base)} }`;
+  }
   const body = acc.store ? storeSource(acc.size, 'a', `r[${acc.t}]`) : loadSource(acc.size, 'a', `r[${acc.t}] =`, acc.signed);
   return `{ const a = ${acc.addr}; ${body} ${singleAccessSource(g, base)} }`;
 }
@@ -697,6 +762,34 @@ function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: numbe
         handler: false,
         max: Math.max(t.branchTaken, t.branchNotTaken),
       };
+    }
+    case OpV7.CBZ: {
+      // Outside an IT block (always, inside a translated block).
+      const nonzero = (i >>> 11) & 1;
+      const target = (ins.pc + 4 + (((i >>> 3) & 0x40) | ((i >>> 2) & 0x3e))) >>> 0;
+      return {
+        src: `if (${nonzero ? `r[${i & 7}] !== 0` : `r[${i & 7}] === 0`}) { cpu.cycles += ${t.branchTaken}; ${jump(target)} } cpu.cycles += ${t.branchNotTaken};`,
+        handler: false,
+        max: Math.max(t.branchTaken, t.branchNotTaken),
+      };
+    }
+    case OpV7.B_T3: {
+      const imm =
+        (((i >>> 26) & 1) << 20) | (((i >>> 11) & 1) << 19) | (((i >>> 13) & 1) << 18) | (((i >>> 16) & 0x3f) << 12) | ((i & 0x7ff) << 1);
+      const target = (ins.pc + 4 + ((imm << 11) >> 11)) >>> 0;
+      return {
+        src: `if (${condSource((i >>> 22) & 15)}) { cpu.cycles += ${t.branchTaken}; ${jump(target)} } cpu.cycles += ${t.branchNotTaken};`,
+        handler: false,
+        max: Math.max(t.branchTaken, t.branchNotTaken),
+      };
+    }
+    case OpV7.B_T4: {
+      const s4 = (i >>> 26) & 1,
+        i1 = ~((i >>> 13) ^ s4) & 1,
+        i2 = ~((i >>> 11) ^ s4) & 1;
+      const imm = (s4 << 24) | (i1 << 23) | (i2 << 22) | (((i >>> 16) & 0x3ff) << 12) | ((i & 0x7ff) << 1);
+      const target = (ins.pc + 4 + ((imm << 7) >> 7)) >>> 0;
+      return { src: `cpu.cycles += ${t.branchTaken}; ${jump(target)}`, handler: false, max: t.branchTaken };
     }
     case Op.B: {
       const target = (ins.pc + 4 + (((i & 0x7ff) << 21) >> 20)) >>> 0;
