@@ -62,6 +62,8 @@ interface Insn {
   word: number;
   op: number;
   handler: Handler;
+  /** For B, B.W and BL: the block goes on at the target (straight-line code across the branch). */
+  follow?: number;
 }
 
 /** Flash plans of one image on one core, shared by every Cpu that runs that image. */
@@ -621,7 +623,15 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
     if (ins === null) break;
     insns.push(ins);
     at = (at + ins.len) >>> 0;
-    if (endsBlock(ins)) break;
+    if (endsBlock(ins)) {
+      // An unconditional direct branch in flash: translation goes on at its target, unless that
+      // is the block's start (a loop, which the block runs in place) or already in the block.
+      const target = directTarget(ins);
+      if (inSram || target === null || target === pc || target >= cpu.bus.flashSize || insns.some((x) => x.pc === target)) break;
+      ins.follow = target;
+      at = target;
+      continue;
+    }
     // In SRAM a block ends after anything that may store, so it never runs code it overwrote.
     if (inSram && inlinePure(ins, { cpu, handlers: [] }) === null && ins.op !== Op.B_cond && !isLoad(ins)) break;
     // Stay inside one memory region.
@@ -646,7 +656,7 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
   for (let k = 0; k < pieces.length; k++) {
     const p = pieces[k];
     const ins = p.ins;
-    const next = (ins.pc + ins.len) >>> 0;
+    const next = ins.follow ?? (ins.pc + ins.len) >>> 0;
     const last = k === pieces.length - 1;
     if (p.handler) {
       lines.push(`cpu.pc = ${hex(ins.pc)}; bus.pc = ${hex(ins.pc)}; cpu.npc = ${hex(next)};`);
@@ -783,30 +793,39 @@ function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: numbe
         max: Math.max(t.branchTaken, t.branchNotTaken),
       };
     }
-    case OpV7.B_T4: {
-      const s4 = (i >>> 26) & 1,
-        i1 = ~((i >>> 13) ^ s4) & 1,
-        i2 = ~((i >>> 11) ^ s4) & 1;
-      const imm = (s4 << 24) | (i1 << 23) | (i2 << 22) | (((i >>> 16) & 0x3ff) << 12) | ((i & 0x7ff) << 1);
-      const target = (ins.pc + 4 + ((imm << 7) >> 7)) >>> 0;
-      return { src: `cpu.cycles += ${t.branchTaken}; ${jump(target)}`, handler: false, max: t.branchTaken };
-    }
+    case OpV7.B_T4:
     case Op.B: {
-      const target = (ins.pc + 4 + (((i & 0x7ff) << 21) >> 20)) >>> 0;
-      return { src: `cpu.cycles += ${t.branchTaken}; ${jump(target)}`, handler: false, max: t.branchTaken };
+      // A followed branch falls through to its target, the next piece of the block.
+      const go = ins.follow === undefined ? jump(directTarget(ins)!) : '';
+      return { src: `cpu.cycles += ${t.branchTaken}; ${go}`, handler: false, max: t.branchTaken };
     }
     case Op.BL: {
-      const s = (i >>> 26) & 1,
-        i1 = ~(((i >>> 13) & 1) ^ s) & 1,
-        i2 = ~(((i >>> 11) & 1) ^ s) & 1;
-      const imm = (s << 24) | (i1 << 23) | (i2 << 22) | (((i >>> 16) & 0x3ff) << 12) | ((i & 0x7ff) << 1);
-      const target = (ins.pc + 4 + ((imm << 7) >> 7)) >>> 0;
-      return { src: `r[14] = ${(ins.pc + 4) | 1 | 0}; cpu.cycles += ${t.bl}; ${jump(target)}`, handler: false, max: t.bl };
+      const go = ins.follow === undefined ? jump(directTarget(ins)!) : '';
+      return { src: `r[14] = ${(ins.pc + 4) | 1 | 0}; cpu.cycles += ${t.bl}; ${go}`, handler: false, max: t.bl };
     }
   }
   const k = g.handlers.length;
   g.handlers.push(ins.handler);
   return { src: `h${k}(cpu, ${ins.word});`, handler: true, max: 0 };
+}
+
+/** The target of B, B.W and BL (instructions/v6m.ts, v7m/branch.ts), or null for other instructions. */
+function directTarget(ins: Insn): number | null {
+  const i = ins.word;
+  switch (ins.op) {
+    case Op.B:
+      return (ins.pc + 4 + (((i & 0x7ff) << 21) >> 20)) >>> 0;
+    case Op.BL:
+    case OpV7.B_T4: {
+      const s = (i >>> 26) & 1,
+        i1 = ~(((i >>> 13) & 1) ^ s) & 1,
+        i2 = ~(((i >>> 11) & 1) ^ s) & 1;
+      const imm = (s << 24) | (i1 << 23) | (i2 << 22) | (((i >>> 16) & 0x3ff) << 12) | ((i & 0x7ff) << 1);
+      return (ins.pc + 4 + ((imm << 7) >> 7)) >>> 0;
+    }
+    default:
+      return null;
+  }
 }
 
 /** ConditionPassed (isa/condition.ts) as an expression over the flag fields. */
