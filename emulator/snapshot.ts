@@ -106,6 +106,7 @@ export const SNAPSHOT_FIELDS = {
       'devices',
       'checker',
       'checkers',
+      'codeLoads' /* counts host loads into flash, which snapshots never restore */,
       'sram',
       'sram16',
       'sram32',
