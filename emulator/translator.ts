@@ -64,6 +64,10 @@ interface Insn {
   handler: Handler;
   /** For B, B.W and BL: the block goes on at the target (straight-line code across the branch). */
   follow?: number;
+  /** For IT: the block goes on through the IT block, which starts with this ITSTATE. */
+  itStart?: number;
+  /** For an instruction in an IT block: ITSTATE before it. */
+  it?: number;
 }
 
 /** Flash plans of one image on one core, shared by every Cpu that runs that image. */
@@ -155,7 +159,7 @@ export function createTranslator(): Executor {
           continue;
         }
         f(cpu);
-      } while (cpu.cycles < cpu.eventAt);
+      } while (cpu.cycles < cpu.eventAt && cpu.itstate === 0);
     },
     step(cpu: Cpu): void {
       if (cpu.itstate !== 0) {
@@ -623,6 +627,21 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
     if (ins === null) break;
     insns.push(ins);
     at = (at + ins.len) >>> 0;
+    if (ins.op === OpV7.IT && !inSram && maxLen > 1) {
+      // The IT block is translated with the IT: each instruction's condition is known here.
+      ins.itStart = ins.word & 0xff;
+      let it = ins.itStart;
+      while (it !== 0) {
+        const x = decodeAt(cpu, at);
+        if (x === null) break;
+        x.it = it;
+        insns.push(x);
+        at = (at + x.len) >>> 0;
+        it = advanceIT(it);
+      }
+      if (it !== 0) break; // cut short: the block ends inside the IT block, the interpreter goes on
+      continue;
+    }
     if (endsBlock(ins)) {
       // An unconditional direct branch in flash: translation goes on at its target, unless that
       // is the block's start (a loop, which the block runs in place) or already in the block.
@@ -736,6 +755,11 @@ const jump = (target: number): string => `JUMP(${hex(target)});`;
 
 /** Source for one instruction: inline when it has an inline form, else a call of its handler. */
 function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: number; callout?: true } {
+  if (ins.it !== undefined) return { src: inITSource(ins, g), handler: true, max: 0 };
+  if (ins.itStart !== undefined) {
+    // IT (v7m/branch.ts) without startITBlock's eventAt = 0: nothing here needs the core's attention.
+    return { src: `cpu.itstate = ${ins.itStart}; cpu.cycles += 1;`, handler: false, max: 1 };
+  }
   const pure = inlinePure(ins, g);
   if (pure !== null) return { src: pure.src, handler: false, max: pure.max };
   // A fault, a checker or the stack check sees the instruction's PC, as in the interpreter.
@@ -807,6 +831,27 @@ function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: numbe
   const k = g.handlers.length;
   g.handlers.push(ins.handler);
   return { src: `h${k}(cpu, ${ins.word});`, handler: true, max: 0 };
+}
+
+/** ITAdvance (ARMv7-M A7.3.2), as Cpu.advanceIT. */
+function advanceIT(it: number): number {
+  return (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+}
+
+/**
+ * An instruction of an IT block, as the interpreter's IT step runs it (executor.ts): skipped for
+ * a cycle when its condition fails; a 16-bit instruction that sets flags outside an IT block
+ * leaves them alone inside one. ITSTATE is the block's own before it and advanced after it.
+ */
+function inITSource(ins: Insn, g: Gen): string {
+  const k = g.handlers.length;
+  g.handlers.push(ins.handler);
+  const call = `h${k}(cpu, ${ins.word});`;
+  const keepFlags = ins.len === 2 && g.cpu.decode.rows16[ins.word]?.enc.flagsOutsideIT === true;
+  const body = keepFlags
+    ? `{ const n = cpu.fN, z = cpu.fZ, c = cpu.fC, v = cpu.fV; ${call} cpu.fN = n; cpu.fZ = z; cpu.fC = c; cpu.fV = v; }`
+    : call;
+  return `cpu.itstate = ${ins.it}; if (${condSource((ins.it! >>> 4) & 15)}) ${body} else cpu.cycles += 1; cpu.advanceIT();`;
 }
 
 /** The target of B, B.W and BL (instructions/v6m.ts, v7m/branch.ts), or null for other instructions. */
