@@ -35,6 +35,8 @@ const REFERENCE = 'rp2040js 18–30 MIPS and Unicorn about 50 MIPS on this kind 
 
 interface Figures {
   mcu: string;
+  /** The ELF in bench/firmware. */
+  workload: string;
   instructions: number;
   /** The interpreter, every check on / no checker. */
   checked: number;
@@ -48,8 +50,11 @@ interface Figures {
   checksum: number;
 }
 
-function elfPath(mcu: string): string {
-  return fileURLToPath(new URL(`./firmware/${FIRMWARE[mcu]}`, import.meta.url));
+/** The IT-block workload (bench/firmware/segfit.c, -O2 for the Cortex-M3), run besides freelist on M3 cores. */
+const SEGFIT = 'segfit-m3.elf';
+
+function elfPath(file: string): string {
+  return fileURLToPath(new URL(`./firmware/${file}`, import.meta.url));
 }
 
 /** Every data access checked: all of .text counts as allocator code (the worst case for the traps). */
@@ -155,9 +160,9 @@ function best<T extends { mips: number }>(runs: number, f: () => T): T {
   return top!;
 }
 
-function benchProfile(mcu: string, runs: number): Figures {
+function benchProfile(mcu: string, runs: number, workload: string): Figures {
   const profile = getProfile(mcu);
-  const elf = readFileSync(elfPath(mcu));
+  const elf = readFileSync(elfPath(workload));
   const unchecked = best(runs, () => runTs(profile, elf, false, 'interpreter'));
   const checked = best(runs, () => runTs(profile, elf, true, 'interpreter'));
   const tUnchecked = best(runs, () => runTs(profile, elf, false, 'translator'));
@@ -175,11 +180,12 @@ function benchProfile(mcu: string, runs: number): Figures {
   if (qemuAvailable()) {
     let secs = Infinity;
     const board: QemuMcu = profile.arch === 'v6m' ? 'cortex-m0' : 'cortex-m3';
-    for (let k = 0; k < runs; k++) secs = Math.min(secs, runQemu(elfPath(mcu), board).seconds);
+    for (let k = 0; k < runs; k++) secs = Math.min(secs, runQemu(elfPath(workload), board).seconds);
     qemu = unchecked.instructions / secs / 1e6;
   }
   return {
     mcu,
+    workload,
     instructions: unchecked.instructions,
     checked: checked.mips,
     unchecked: unchecked.mips,
@@ -217,17 +223,20 @@ function main(): void {
   if (!unicornAvailable()) console.log(`Unicorn: not measured (${unicornUnavailableReason()})`);
   console.log(`Reference: ${REFERENCE}`);
   const all: Figures[] = [];
-  for (const mcu of mcus) {
+  const workloads = mcus.flatMap((mcu) => [[mcu, FIRMWARE[mcu]], ...(mcu === 'cortex-m3' ? [[mcu, SEGFIT]] : [])]);
+  for (const [mcu, workload] of workloads) {
     let f: Figures;
     try {
-      f = benchProfile(mcu, runs);
+      f = benchProfile(mcu, runs, workload);
     } catch (e) {
-      console.log(`${mcu}: not measured: ${(e as Error).message}`);
+      console.log(`${mcu} ${workload}: not measured: ${(e as Error).message}`);
       continue;
     }
     all.push(f);
     const fmt = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(1)).padStart(7);
-    console.log(`${mcu.padEnd(14)} ${(f.instructions / 1e6).toFixed(1)} M instructions, checksum 0x${(f.checksum >>> 0).toString(16)}`);
+    console.log(
+      `${mcu.padEnd(14)} ${workload.padEnd(16)} ${(f.instructions / 1e6).toFixed(1)} M instructions, checksum 0x${(f.checksum >>> 0).toString(16)}`,
+    );
     const ratio = f.unicornHooks === null ? '' : `   (${(f.translatorChecked / f.unicornHooks).toFixed(2)}× Unicorn with C hooks)`;
     console.log('                              every check on   no checker');
     console.log(`  sramlab interpreter           ${fmt(f.checked)} MIPS   ${fmt(f.unchecked)} MIPS`);
@@ -244,7 +253,8 @@ function main(): void {
     );
   }
   const m0 = all.find((f) => f.mcu === 'cortex-m0') ?? all[0];
-  const m3 = all.find((f) => f.mcu === 'cortex-m3');
+  const m3 = all.find((f) => f.mcu === 'cortex-m3' && f.workload !== SEGFIT);
+  const seg = all.find((f) => f.workload === SEGFIT);
   const round = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10) / 10);
   console.log(
     JSON.stringify({
@@ -263,6 +273,16 @@ function main(): void {
             m3_mips_translator_checked: round(m3.translatorChecked),
             m3_mips_translator_unchecked: round(m3.translatorUnchecked),
             m3_mips_unicorn_hooks: round(m3.unicornHooks),
+          }
+        : {}),
+      ...(seg
+        ? {
+            segfit_m3_mips_checked: round(seg.checked),
+            segfit_m3_mips_unchecked: round(seg.unchecked),
+            segfit_m3_mips_unicorn: round(seg.unicorn),
+            segfit_m3_mips_translator_checked: round(seg.translatorChecked),
+            segfit_m3_mips_translator_unchecked: round(seg.translatorUnchecked),
+            segfit_m3_mips_unicorn_hooks: round(seg.unicornHooks),
           }
         : {}),
       ...(compareTimes

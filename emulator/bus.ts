@@ -56,6 +56,8 @@ export class Bus {
   private checkers: Checker[] = [];
   /** Host loads into flash so far: code caches (the block translator) flush when it changes. */
   codeLoads = 0;
+  /** End of the highest host load into flash (flash above it is still all zero). */
+  flashLoadedEnd = 0;
 
   constructor(profile: Profile) {
     this.flashSize = profile.flashSize;
@@ -254,6 +256,7 @@ export class Bus {
     if (end <= this.flashSize) {
       this.flash.set(bytes, a);
       this.codeLoads++;
+      if (end > this.flashLoadedEnd) this.flashLoadedEnd = end;
       return;
     }
     const o = a - SRAM_BASE;

@@ -107,6 +107,7 @@ export const SNAPSHOT_FIELDS = {
       'checker',
       'checkers',
       'codeLoads' /* counts host loads into flash, which snapshots never restore */,
+      'flashLoadedEnd',
       'sram',
       'sram16',
       'sram32',

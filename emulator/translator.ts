@@ -83,10 +83,11 @@ const MAX_IMAGES = 64;
 /** The plans of the image in this Cpu's flash: scenarios make many machines of one image. */
 function imagePlans(cpu: Cpu): ImagePlans {
   const bus = cpu.bus;
-  const words = new Int32Array(bus.flash.buffer, bus.flash.byteOffset, bus.flash.byteLength >>> 2);
+  // Flash above the highest host load is all zero: only the image itself is hashed.
+  const words = new Int32Array(bus.flash.buffer, bus.flash.byteOffset, Math.ceil(bus.flashLoadedEnd / 4));
   let h = 0x811c9dc5;
   for (let k = 0; k < words.length; k++) h = Math.imul(h ^ words[k], 0x01000193);
-  const key = `${cpu.profile.name}:${bus.flashSize}:${h >>> 0}`;
+  const key = `${cpu.profile.name}:${bus.flashSize}:${bus.flashLoadedEnd}:${h >>> 0}`;
   let image = IMAGES.get(key);
   if (image === undefined) {
     if (IMAGES.size >= MAX_IMAGES) IMAGES.clear();
