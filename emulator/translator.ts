@@ -335,7 +335,7 @@ function inlinePure(ins: Insn, g: Gen): { src: string; max: number } | null {
       return one(`{ const res = r[${d}] & r[${m}]; ${nz('res')} }`);
     case Op.MULS:
       return {
-        src: `{ const res = Math.imul(r[${m}], r[${d}]); r[${d}] = res; ${nz('res')} cpu.cycles += ${g.cpu.t.mul}; }`,
+        src: `{ const res = Math.imul(r[${m}], r[${d}]); r[${d}] = res; ${nz('res')} } cpu.cycles += ${g.cpu.t.mul};`,
         max: g.cpu.t.mul,
       };
     case Op.ADCS:
@@ -661,7 +661,7 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
 
   const g: Gen = { cpu, handlers: [] };
   // Each piece: the source of one instruction, whether it is a handler call, and its max cycles.
-  const pieces: { src: string; handler: boolean; max: number; callout?: true; ins: Insn }[] = [];
+  const pieces: { src: string; handler: boolean; max: number; callout?: true; pure?: true; ins: Insn }[] = [];
   for (const ins of insns) pieces.push({ ...genInsn(ins, g), ins });
 
   // The largest cycle count of the inline instructions from piece k up to the next handler.
@@ -674,6 +674,26 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
   lines.push(`let safe = cpu.cycles + ${segMax[0]} < cpu.eventAt;`);
   lines.push('for (;;) {');
   for (let k = 0; k < pieces.length; k++) {
+    // A run of register-only instructions (no fault, no checker, fixed cycles) with no event due
+    // (safe): nothing can observe the counters between them, so they are added once.
+    let e = k;
+    while (e + 1 < pieces.length - 1 && pieces[k].pure && pieces[e + 1].pure) e++;
+    if (e > k) {
+      const run = pieces.slice(k, e + 1);
+      const cycles = run.reduce((sum, q) => sum + q.max, 0);
+      const bodies = run.map((q) => q.src.replace(/ ?cpu\.cycles \+= \d+;$/, ''));
+      lines.push(`if (safe) { ${bodies.join(' ')} cpu.cycles += ${cycles}; cpu.instructions += ${run.length}; } else {`);
+      for (let j = k; j <= e; j++) emit(j);
+      lines.push('}');
+      k = e;
+      continue;
+    }
+    emit(k);
+  }
+  lines.push('}');
+
+  /** The source of piece k, with its instruction count and event check. */
+  function emit(k: number): void {
     const p = pieces[k];
     const ins = p.ins;
     const next = ins.follow ?? (ins.pc + ins.len) >>> 0;
@@ -688,7 +708,7 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
         lines.push(`if (cpu.npc !== ${hex(next)} || cpu.cycles >= cpu.eventAt) return;`);
         lines.push(`safe = cpu.cycles + ${segMax[k + 1]} < cpu.eventAt;`);
       }
-      continue;
+      return;
     }
     // A taken branch: back to this block's start stays in the function while no event is due.
     const src = p.src.replace(/JUMP\((0x[0-9a-f]+)\);/g, (_m, target: string) =>
@@ -706,7 +726,6 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
     else if (p.callout) lines.push(`if (cpu.eventAt === 0 || (!safe && cpu.cycles >= cpu.eventAt)) { ${exit} }`);
     else lines.push(`if (!safe && cpu.cycles >= cpu.eventAt) { ${exit} }`);
   }
-  lines.push('}');
 
   const bus = cpu.bus;
   const body = lines.join('\n');
@@ -755,14 +774,14 @@ function isLoad(ins: Insn): boolean {
 const jump = (target: number): string => `JUMP(${hex(target)});`;
 
 /** Source for one instruction: inline when it has an inline form, else a call of its handler. */
-function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: number; callout?: true } {
+function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: number; callout?: true; pure?: true } {
   if (ins.it !== undefined) return { src: inITSource(ins, g), handler: true, max: 0 };
   if (ins.itStart !== undefined) {
     // IT (v7m/branch.ts) without startITBlock's eventAt = 0: nothing here needs the core's attention.
-    return { src: `cpu.itstate = ${ins.itStart}; cpu.cycles += 1;`, handler: false, max: 1 };
+    return { src: `cpu.itstate = ${ins.itStart}; cpu.cycles += 1;`, handler: false, max: 1, pure: true };
   }
   const pure = inlinePure(ins, g);
-  if (pure !== null) return { src: pure.src, handler: false, max: pure.max };
+  if (pure !== null) return { src: pure.src, handler: false, max: pure.max, pure: true };
   // A fault, a checker or the stack check sees the instruction's PC, as in the interpreter.
   const pre = 'cpu.pc = @PC@; bus.pc = @PC@; cpu.npc = @NEXT@; ';
   const acc = accessOf(ins);
