@@ -4,7 +4,7 @@
 // compile, and the interpreter is used.
 
 import { type Executor, interpreter } from './executor.ts';
-import { createTranslator } from './translator.ts';
+import { createTranslator, type TranslatorOptions } from './translator.ts';
 
 export type ExecutorName = 'interpreter' | 'translator';
 export const EXECUTOR_NAMES: readonly ExecutorName[] = ['interpreter', 'translator'];
@@ -27,8 +27,8 @@ export function translatorAvailable(): boolean {
 }
 
 /** A fresh executor of that name (the translator's code cache belongs to one Cpu). */
-export function makeExecutor(name: ExecutorName): Executor {
-  if (name === 'translator' && translatorAvailable()) return createTranslator();
+export function makeExecutor(name: ExecutorName, options: TranslatorOptions = {}): Executor {
+  if (name === 'translator' && translatorAvailable()) return createTranslator(options);
   return interpreter;
 }
 

@@ -75,7 +75,16 @@ interface ImagePlans {
   /** Halfword index of a block's first instruction → its index in plans (0: not translated yet). */
   slot: Int32Array;
   plans: (Plan | null)[];
+  /** Times each address was reached untranslated: a block is compiled once it is warm. */
+  heat: Uint8Array;
 }
+
+/**
+ * Lookups of an address before its block is compiled (the interpreter runs it meanwhile).
+ * Compiling (`new Function`) costs about as much as interpreting a block a few hundred times,
+ * so code that runs a handful of times (most of a short scenario) is not worth it.
+ */
+const WARM = 32;
 
 const IMAGES = new Map<string, ImagePlans>();
 const MAX_IMAGES = 64;
@@ -91,15 +100,21 @@ function imagePlans(cpu: Cpu): ImagePlans {
   let image = IMAGES.get(key);
   if (image === undefined) {
     if (IMAGES.size >= MAX_IMAGES) IMAGES.clear();
-    image = { slot: new Int32Array(bus.flashSize >>> 1), plans: [null] };
+    image = { slot: new Int32Array(bus.flashSize >>> 1), plans: [null], heat: new Uint8Array(bus.flashSize >>> 1) };
     IMAGES.set(key, image);
   }
   return image;
 }
 
+export interface TranslatorOptions {
+  /** Lookups of an address before its block is compiled (default WARM; 0 compiles at once). */
+  warm?: number;
+}
+
 /** Creates a translator executor; each Cpu gets its own (its bound blocks belong to one bus). */
-export function createTranslator(): Executor {
-  let image: ImagePlans = { slot: new Int32Array(0), plans: [null] };
+export function createTranslator(options: TranslatorOptions = {}): Executor {
+  const warm = Math.min(255, options.warm ?? WARM);
+  let image: ImagePlans = { slot: new Int32Array(0), plans: [null], heat: new Uint8Array(0) };
   let fns: (BlockFn | undefined)[] = [];
   let sramBlocks = new Map<number, { plan: Plan; run: BlockFn }>();
   let seenLoads = -1;
@@ -120,6 +135,10 @@ export function createTranslator(): Executor {
     if (pc < bus.flashSize) {
       let k = image.slot[pc >>> 1];
       if (k === 0) {
+        if (image.heat[pc >>> 1] < warm) {
+          image.heat[pc >>> 1]++;
+          return null;
+        }
         const plan = translate(cpu, pc, MAX_BLOCK);
         if (plan === null) return null;
         k = image.plans.push(plan) - 1;
@@ -132,6 +151,8 @@ export function createTranslator(): Executor {
       }
       return f;
     }
+    // Outside SRAM too (the host call's return trap, unmapped code): nothing to translate.
+    if ((pc - SRAM_BASE) >>> 0 >= bus.sramSize) return null;
     let b = sramBlocks.get(pc);
     if (b !== undefined && !sramCodeUnchanged(bus, b.plan)) b = undefined;
     if (b === undefined) {
@@ -154,8 +175,8 @@ export function createTranslator(): Executor {
       do {
         const f = lookup(cpu, cpu.pc);
         if (f === null) {
-          // Not translatable here (a fetch faults, or a 32-bit instruction straddles the end
-          // of memory): the interpreter runs it and raises the same fault.
+          // Not warm yet, or not translatable here (a fetch faults, or a 32-bit instruction
+          // straddles the end of memory): the interpreter runs it (and raises the same fault).
           interpreter.step(cpu);
           continue;
         }

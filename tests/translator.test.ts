@@ -37,7 +37,7 @@ describe.each(MCUS)('random programs on %s', (mcu) => {
 function chunked(mcu: string, executor: ExecutorName, hook: boolean) {
   const elf = readFileSync(new URL(`../bench/firmware/freelist-${mcu === 'cortex-m0' ? 'm0' : 'm3'}.elf`, import.meta.url));
   const m = new Machine(getProfile(mcu));
-  m.cpu.executor = makeExecutor(executor);
+  m.cpu.executor = makeExecutor(executor, { warm: 0 });
   m.loadElf(elf);
   m.reset();
   const trace = tracer(m);
