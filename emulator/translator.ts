@@ -41,14 +41,13 @@ const MAX_BLOCK = 64;
 type BlockFn = (cpu: Cpu) => void;
 type Factory = (...args: unknown[]) => BlockFn;
 
-/** Compiled block factories by core and source, shared by every Cpu of the process. */
-const FACTORIES = new Map<string, Factory>();
+/** Compiled blocks by core and source, shared by every Cpu of the process. */
+const FACTORIES = new Map<string, BlockFn>();
 const MAX_FACTORIES = 20_000;
 
 /** A translated block before it is bound to a bus. */
 interface Plan {
-  factory: Factory;
-  handlers: Handler[];
+  run: BlockFn;
   /** For SRAM blocks: the halfwords compiled, checked before each run. */
   sramCode: Uint16Array | null;
   sramOffset: number;
@@ -691,7 +690,9 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
 
   const start = hex(pc);
   const lines: string[] = [];
-  lines.push('const r = cpu.r;');
+  lines.push(
+    'const r = cpu.r, bus = cpu.bus, sram32 = bus.sram32, sram16 = bus.sram16, sram8 = bus.sram, dirty = bus.dirty, sramSize = bus.sramSize;',
+  );
   lines.push(`let safe = cpu.cycles + ${segMax[0]} < cpu.eventAt;`);
   lines.push('for (;;) {');
   for (let k = 0; k < pieces.length; k++) {
@@ -751,23 +752,15 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
   const bus = cpu.bus;
   const body = lines.join('\n');
   const handlerDecls = g.handlers.map((_, k) => `const h${k} = H[${k}];`).join(' ');
-  // Compiling is the expensive part (scenarios make many machines): one factory per source and
-  // core, shared by every Cpu, each binding its own bus.
+  // Compiling is the expensive part (scenarios make many machines): one function per source and
+  // core, shared by every Cpu. It reads the bus from the Cpu, so V8 optimizes it once for all.
   const key = `${cpu.profile.name}\n${body}`;
-  let factory = FACTORIES.get(key);
-  if (factory === undefined) {
-    factory = new Function(
-      'H',
-      'bus',
-      'sram32',
-      'sram16',
-      'sram8',
-      'dirty',
-      'sramSize',
-      `${handlerDecls}\nreturn function block_${pc.toString(16)}(cpu) {\n${body}\n};`,
-    ) as Factory;
+  let run = FACTORIES.get(key);
+  if (run === undefined) {
+    const factory = new Function('H', `${handlerDecls}\nreturn function block_${pc.toString(16)}(cpu) {\n${body}\n};`) as Factory;
+    run = factory(g.handlers);
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
-    FACTORIES.set(key, factory);
+    FACTORIES.set(key, run);
   }
   let sramCode: Uint16Array | null = null;
   const sramOffset = (pc - SRAM_BASE) >>> 0;
@@ -777,13 +770,12 @@ function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
     sramCode = new Uint16Array(bytes.length >>> 1);
     for (let k = 0; k < sramCode.length; k++) sramCode[k] = bytes[2 * k] | (bytes[2 * k + 1] << 8);
   }
-  return { factory, handlers: g.handlers, sramCode, sramOffset };
+  return { run, sramCode, sramOffset };
 }
 
-/** A plan's function for one bus (its SRAM arrays are closure constants). */
-function bind(plan: Plan, bus: Bus): BlockFn {
-  const internals = bus as unknown as { sram32: Int32Array; sram16: Uint16Array };
-  return plan.factory(plan.handlers, bus, internals.sram32, internals.sram16, bus.sram, bus.dirty, bus.sramSize);
+/** A plan's function (shared by every bus: the block reads its bus from the Cpu). */
+function bind(plan: Plan, _bus: Bus): BlockFn {
+  return plan.run;
 }
 
 function isLoad(ins: Insn): boolean {
