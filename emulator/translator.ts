@@ -176,7 +176,12 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
         if (f === null) {
           // Not warm yet, or not translatable here (a fetch faults, or a 32-bit instruction
           // straddles the end of memory): the interpreter runs it (and raises the same fault).
-          interpreter.step(cpu);
+          // The interpreter runs the stretch up to the next branch (where the next lookup is).
+          let from: number;
+          do {
+            from = cpu.pc;
+            interpreter.step(cpu);
+          } while (cpu.cycles < cpu.eventAt && cpu.itstate === 0 && (cpu.pc - from === 2 || cpu.pc - from === 4));
           continue;
         }
         f(cpu);
