@@ -1,17 +1,26 @@
 // `npm run bench`: emulated MIPS on an allocator-like workload (bench/firmware/freelist.c, a
 // first-fit free-list allocator doing a seeded alloc/free/fill loop, ~50 M instructions on a
-// Cortex-M0), side by side with Unicorn and QEMU running the same ELF, in one run.
-// The last line is JSON: {"mips_checked":…,"mips_unchecked":…,"mips_unicorn":…,…}.
+// Cortex-M0), side by side with Unicorn and QEMU running the same ELF, in one run: sramlab's
+// two executors (the interpreter and the block translator, emulator/translator.ts) with every
+// check on and with none, Unicorn with no hooks, Unicorn with a native C memory hook on every
+// access (bench/unicorn-hooks.c, built with gcc when libunicorn-dev is there: the checked-speed
+// anchor), and QEMU; then the wall time of a full `sramlab compare` on each executor.
+// The last line is JSON: {"mips_checked":…,"mips_translator_checked":…,"mips_unicorn_hooks":…,…}.
 //
-//   npm run bench                       # cortex-m0, then cortex-m3 beside it
+//   npm run bench                       # cortex-m0, then cortex-m3 beside it, then compare
 //   npm run bench -- --mcu cortex-m0    # one profile
 //   npm run bench -- --runs 5           # best of 5 (default 3)
+//   npm run bench -- --no-compare       # skip the compare timings
 
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { containmentChecker, installStackLimit, type Layout } from '../checks/checkers.ts';
 import { openUnicorn, unicornAvailable, unicornUnavailableReason } from '../emulator/engines/unicorn.ts';
+import { type ExecutorName, makeExecutor } from '../emulator/executors.ts';
 import { Machine } from '../emulator/machine.ts';
 import { getProfile, type Profile } from '../emulator/profiles.ts';
 import { type QemuMcu, qemuAvailable, runQemu } from './qemu.ts';
@@ -26,16 +35,26 @@ const REFERENCE = 'rp2040js 18–30 MIPS and Unicorn about 50 MIPS on this kind 
 
 interface Figures {
   mcu: string;
+  /** The ELF in bench/firmware. */
+  workload: string;
   instructions: number;
+  /** The interpreter, every check on / no checker. */
   checked: number;
   unchecked: number;
+  /** The block translator, every check on / no checker. */
+  translatorChecked: number;
+  translatorUnchecked: number;
   unicorn: number | null;
+  unicornHooks: number | null;
   qemu: number | null;
   checksum: number;
 }
 
-function elfPath(mcu: string): string {
-  return fileURLToPath(new URL(`./firmware/${FIRMWARE[mcu]}`, import.meta.url));
+/** The IT-block workload (bench/firmware/segfit.c, -O2 for the Cortex-M3), run besides freelist on M3 cores. */
+const SEGFIT = 'segfit-m3.elf';
+
+function elfPath(file: string): string {
+  return fileURLToPath(new URL(`./firmware/${file}`, import.meta.url));
 }
 
 /** Every data access checked: all of .text counts as allocator code (the worst case for the traps). */
@@ -55,8 +74,14 @@ function layoutOf(m: Machine): Layout {
 }
 
 /** One host call of bench_main on the TypeScript engine; returns MIPS and the checksum. */
-function runTs(profile: Profile, elf: Uint8Array, checked: boolean): { mips: number; instructions: number; checksum: number } {
+function runTs(
+  profile: Profile,
+  elf: Uint8Array,
+  checked: boolean,
+  executor: ExecutorName,
+): { mips: number; instructions: number; checksum: number } {
   const m = new Machine(profile);
+  m.cpu.executor = makeExecutor(executor);
   m.loadElf(elf);
   m.reset();
   if (checked) {
@@ -88,6 +113,44 @@ function runUnicorn(profile: Profile, elf: Uint8Array, instructions: number): { 
   }
 }
 
+/** bench/unicorn-hooks.c, built once per run into a temporary folder; null without gcc or libunicorn-dev. */
+let hooksBinary: string | null | undefined;
+function unicornHooksBinary(): string | null {
+  if (hooksBinary !== undefined) return hooksBinary;
+  hooksBinary = null;
+  if (!existsSync('/usr/include/unicorn/unicorn.h')) return null;
+  const out = join(mkdtempSync(join(tmpdir(), 'sramlab-bench-')), 'unicorn-hooks');
+  const src = fileURLToPath(new URL('./unicorn-hooks.c', import.meta.url));
+  const r = spawnSync('gcc', ['-O2', '-o', out, src, '-lunicorn'], { encoding: 'utf8' });
+  if (r.status === 0) hooksBinary = out;
+  return hooksBinary;
+}
+
+/** Unicorn with a native memory hook on every load and store (the containment ranges), from C. */
+function runUnicornHooks(profile: Profile, elf: Uint8Array, instructions: number): { mips: number; checksum: number } | null {
+  const bin = unicornHooksBinary();
+  if (bin === null) return null;
+  const m = new Machine(profile);
+  m.loadElf(elf);
+  const l = layoutOf(m);
+  const flash = join(bin, '..', `${profile.name}.bin`);
+  writeFileSync(flash, m.bus.peek(0, profile.flashSize));
+  const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
+  const args = [
+    flash,
+    profile.arch === 'v6m' ? 'm0' : 'm3',
+    hex(profile.flashSize),
+    hex(profile.sramSize),
+    hex(m.symbol('bench_main')!),
+    hex(m.bus.peek32(0)),
+    ...[l.heap.start, l.heap.end, l.state.start, l.state.end, l.code.start, l.code.end, l.stackTop].map(hex),
+    '1',
+  ];
+  const r = JSON.parse(execFileSync(bin, args, { encoding: 'utf8' }).trim()) as { seconds: number; r0: number; violations: number };
+  if (r.violations !== 0) throw new Error(`the C hook saw ${r.violations} accesses outside the allocator's ranges`);
+  return { mips: instructions / r.seconds / 1e6, checksum: r.r0 };
+}
+
 function best<T extends { mips: number }>(runs: number, f: () => T): T {
   let top: T | null = null;
   for (let k = 0; k < runs; k++) {
@@ -97,36 +160,62 @@ function best<T extends { mips: number }>(runs: number, f: () => T): T {
   return top!;
 }
 
-function benchProfile(mcu: string, runs: number): Figures {
+function benchProfile(mcu: string, runs: number, workload: string): Figures {
   const profile = getProfile(mcu);
-  const elf = readFileSync(elfPath(mcu));
-  const unchecked = best(runs, () => runTs(profile, elf, false));
-  const checked = best(runs, () => runTs(profile, elf, true));
-  if (checked.checksum !== unchecked.checksum) throw new Error('checked and unchecked runs disagree');
+  const elf = readFileSync(elfPath(workload));
+  const unchecked = best(runs, () => runTs(profile, elf, false, 'interpreter'));
+  const checked = best(runs, () => runTs(profile, elf, true, 'interpreter'));
+  const tUnchecked = best(runs, () => runTs(profile, elf, false, 'translator'));
+  const tChecked = best(runs, () => runTs(profile, elf, true, 'translator'));
+  for (const r of [checked, tUnchecked, tChecked]) {
+    if (r.checksum !== unchecked.checksum || r.instructions !== unchecked.instructions) throw new Error('sramlab runs disagree');
+  }
   const uc = unicornAvailable() ? best(runs, () => runUnicorn(profile, elf, unchecked.instructions) ?? { mips: NaN, checksum: -1 }) : null;
   if (uc && uc.checksum !== unchecked.checksum) {
     throw new Error(`Unicorn's checksum 0x${uc.checksum.toString(16)} differs from sramlab's 0x${unchecked.checksum.toString(16)}`);
   }
+  const hooks = unicornHooksBinary() === null ? null : best(runs, () => runUnicornHooks(profile, elf, unchecked.instructions)!);
+  if (hooks && hooks.checksum >>> 0 !== unchecked.checksum >>> 0) throw new Error("Unicorn's checksum (C hooks) differs from sramlab's");
   let qemu: number | null = null;
   if (qemuAvailable()) {
     let secs = Infinity;
     const board: QemuMcu = profile.arch === 'v6m' ? 'cortex-m0' : 'cortex-m3';
-    for (let k = 0; k < runs; k++) secs = Math.min(secs, runQemu(elfPath(mcu), board).seconds);
+    for (let k = 0; k < runs; k++) secs = Math.min(secs, runQemu(elfPath(workload), board).seconds);
     qemu = unchecked.instructions / secs / 1e6;
   }
   return {
     mcu,
+    workload,
     instructions: unchecked.instructions,
     checked: checked.mips,
     unchecked: unchecked.mips,
+    translatorChecked: tChecked.mips,
+    translatorUnchecked: tUnchecked.mips,
     unicorn: uc?.mips ?? null,
+    unicornHooks: hooks?.mips ?? null,
     qemu,
     checksum: unchecked.checksum,
   };
 }
 
+/** Wall time of a full `sramlab compare` (every scenario × allocator × profile) on one executor. */
+function compareSeconds(executor: ExecutorName): number {
+  const bin = fileURLToPath(new URL('../bin/sramlab.js', import.meta.url));
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [bin, 'compare', '--json', '--quiet'], {
+    env: { ...process.env, SRAMLAB_EXECUTOR: executor },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const secs = (performance.now() - t0) / 1000;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`compare failed on the ${executor}: ${r.stderr.trim()}`);
+  return secs;
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { mcu: { type: 'string' }, runs: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: { mcu: { type: 'string' }, runs: { type: 'string', default: '3' }, 'no-compare': { type: 'boolean', default: false } },
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs wants a positive integer, not '${values.runs}'`);
   const mcus = values.mcu ? [values.mcu] : ['cortex-m0', 'cortex-m3'];
@@ -134,24 +223,38 @@ function main(): void {
   if (!unicornAvailable()) console.log(`Unicorn: not measured (${unicornUnavailableReason()})`);
   console.log(`Reference: ${REFERENCE}`);
   const all: Figures[] = [];
-  for (const mcu of mcus) {
+  const workloads = mcus.flatMap((mcu) => [[mcu, FIRMWARE[mcu]], ...(mcu === 'cortex-m3' ? [[mcu, SEGFIT]] : [])]);
+  for (const [mcu, workload] of workloads) {
     let f: Figures;
     try {
-      f = benchProfile(mcu, runs);
+      f = benchProfile(mcu, runs, workload);
     } catch (e) {
-      console.log(`${mcu}: not measured: ${(e as Error).message}`);
+      console.log(`${mcu} ${workload}: not measured: ${(e as Error).message}`);
       continue;
     }
     all.push(f);
     const fmt = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(1)).padStart(7);
-    console.log(`${mcu.padEnd(14)} ${(f.instructions / 1e6).toFixed(1)} M instructions, checksum 0x${(f.checksum >>> 0).toString(16)}`);
-    console.log(`  sramlab, every check on ${fmt(f.checked)} MIPS   (target ≥ 60)`);
-    console.log(`  sramlab, no checker     ${fmt(f.unchecked)} MIPS`);
-    console.log(`  Unicorn 2 (libunicorn2) ${fmt(f.unicorn)} MIPS`);
-    console.log(`  QEMU (whole process)    ${fmt(f.qemu)} MIPS`);
+    console.log(
+      `${mcu.padEnd(14)} ${workload.padEnd(16)} ${(f.instructions / 1e6).toFixed(1)} M instructions, checksum 0x${(f.checksum >>> 0).toString(16)}`,
+    );
+    const ratio = f.unicornHooks === null ? '' : `   (${(f.translatorChecked / f.unicornHooks).toFixed(2)}× Unicorn with C hooks)`;
+    console.log('                              every check on   no checker');
+    console.log(`  sramlab interpreter           ${fmt(f.checked)} MIPS   ${fmt(f.unchecked)} MIPS`);
+    console.log(`  sramlab translator            ${fmt(f.translatorChecked)} MIPS   ${fmt(f.translatorUnchecked)} MIPS${ratio}`);
+    console.log(`  Unicorn 2, native C hooks     ${fmt(f.unicornHooks)} MIPS`);
+    console.log(`  Unicorn 2, no hooks                           ${fmt(f.unicorn)} MIPS`);
+    console.log(`  QEMU (whole process)                          ${fmt(f.qemu)} MIPS`);
+  }
+  let compareTimes: Record<ExecutorName, number> | null = null;
+  if (!values['no-compare']) {
+    compareTimes = { interpreter: compareSeconds('interpreter'), translator: compareSeconds('translator') };
+    console.log(
+      `full compare (every scenario × allocator × profile): interpreter ${compareTimes.interpreter.toFixed(1)} s, translator ${compareTimes.translator.toFixed(1)} s`,
+    );
   }
   const m0 = all.find((f) => f.mcu === 'cortex-m0') ?? all[0];
-  const m3 = all.find((f) => f.mcu === 'cortex-m3');
+  const m3 = all.find((f) => f.mcu === 'cortex-m3' && f.workload !== SEGFIT);
+  const seg = all.find((f) => f.workload === SEGFIT);
   const round = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10) / 10);
   console.log(
     JSON.stringify({
@@ -159,7 +262,32 @@ function main(): void {
       mips_unchecked: round(m0?.unchecked),
       mips_unicorn: round(m0?.unicorn),
       mips_qemu: round(m0?.qemu),
-      ...(m3 ? { m3_mips_checked: round(m3.checked), m3_mips_unchecked: round(m3.unchecked), m3_mips_unicorn: round(m3.unicorn) } : {}),
+      mips_translator_checked: round(m0?.translatorChecked),
+      mips_translator_unchecked: round(m0?.translatorUnchecked),
+      mips_unicorn_hooks: round(m0?.unicornHooks),
+      ...(m3
+        ? {
+            m3_mips_checked: round(m3.checked),
+            m3_mips_unchecked: round(m3.unchecked),
+            m3_mips_unicorn: round(m3.unicorn),
+            m3_mips_translator_checked: round(m3.translatorChecked),
+            m3_mips_translator_unchecked: round(m3.translatorUnchecked),
+            m3_mips_unicorn_hooks: round(m3.unicornHooks),
+          }
+        : {}),
+      ...(seg
+        ? {
+            segfit_m3_mips_checked: round(seg.checked),
+            segfit_m3_mips_unchecked: round(seg.unchecked),
+            segfit_m3_mips_unicorn: round(seg.unicorn),
+            segfit_m3_mips_translator_checked: round(seg.translatorChecked),
+            segfit_m3_mips_translator_unchecked: round(seg.translatorUnchecked),
+            segfit_m3_mips_unicorn_hooks: round(seg.unicornHooks),
+          }
+        : {}),
+      ...(compareTimes
+        ? { compare_seconds_interpreter: round(compareTimes.interpreter), compare_seconds_translator: round(compareTimes.translator) }
+        : {}),
     }),
   );
 }

@@ -54,6 +54,10 @@ export class Bus {
   /** The installed checkers, composed into one function (null when there are none). */
   checker: Checker | null = null;
   private checkers: Checker[] = [];
+  /** Host loads into flash so far: code caches (the block translator) flush when it changes. */
+  codeLoads = 0;
+  /** End of the highest host load into flash (flash above it is still all zero). */
+  flashLoadedEnd = 0;
 
   /**
    * shareMemoryWith: another core's bus whose flash, SRAM and dirty map this one uses too (a
@@ -255,6 +259,8 @@ export class Bus {
     const end = a + bytes.length;
     if (end <= this.flashSize) {
       this.flash.set(bytes, a);
+      this.codeLoads++;
+      if (end > this.flashLoadedEnd) this.flashLoadedEnd = end;
       return;
     }
     const o = a - SRAM_BASE;

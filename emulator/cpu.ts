@@ -14,7 +14,8 @@
 
 import { Bus } from './bus.ts';
 import { type Timing, timingFor } from './cycles.ts';
-import { type Executor, interpreter } from './executor.ts';
+import type { Executor } from './executor.ts';
+import { defaultExecutor } from './executors.ts';
 import { type AccessKind, type FaultKind, type FaultReport, InstructionFault, MemFault } from './fault.ts';
 import { type DecodeTables, decodeExec32, decodeTables, rowsLackedFor } from './isa/decoder.ts';
 import { disassemble } from './isa/disasm.ts';
@@ -187,7 +188,7 @@ export class Cpu {
   /** Halfword → handler: the 16-bit rows, the 32-bit prefix, or UNDEFINED (executors dispatch on it). */
   readonly dispatch16: Handler[];
   /** What runs the instructions (executor.ts). */
-  executor: Executor = interpreter;
+  executor: Executor = defaultExecutor();
 
   constructor(profile: Profile, bus: Bus = new Bus(profile)) {
     this.profile = profile;

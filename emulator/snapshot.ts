@@ -106,6 +106,8 @@ export const SNAPSHOT_FIELDS = {
       'devices',
       'checker',
       'checkers',
+      'codeLoads' /* counts host loads into flash, which snapshots never restore */,
+      'flashLoadedEnd',
       'sram',
       'sram16',
       'sram32',
