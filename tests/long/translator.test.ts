@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutorName } from '../../emulator/executors.ts';
 import { getProfile, PROFILES } from '../../emulator/profiles.ts';
-import { compare } from '../../scenarios/compare.ts';
-import { ALLOCATORS } from '../../scenarios/image.ts';
+import { compare } from '../../runners/compare.ts';
+import { ALLOCATORS } from '../../runners/image.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { randomProgram } from '../support/differential.ts';
 

@@ -7,7 +7,7 @@ import { rowsFor } from '../../emulator/isa/decoder.ts';
 import { Machine } from '../../emulator/machine.ts';
 import { SRAM_BASE } from '../../emulator/memory-map.ts';
 import type { Profile } from '../../emulator/profiles.ts';
-import { Prng } from '../../scenarios/prng.ts';
+import { Prng } from '../../runners/prng.ts';
 
 /** Everything observable after a run. */
 export interface Outcome {
