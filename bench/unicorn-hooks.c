@@ -27,7 +27,7 @@ struct layout {
   uint64_t violations;
 };
 
-/* The containment rule (scenarios/checkers.ts) for code that is all allocator code. */
+/* The containment rule (checks/checkers.ts) for code that is all allocator code. */
 static void on_access(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value, void *user) {
   struct layout *l = user;
   uint32_t a = (uint32_t)address, end = a + (uint32_t)size;
