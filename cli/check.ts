@@ -214,6 +214,8 @@ function failureReport(r: ScenarioResult): string {
     ['access', or(v.access)],
     ['region', or(v.region)],
     ['operation', `${v.operation}${v.kind ? ` (${v.kind})` : ''}`],
+    // isr-reentrancy: the preemption point that failed, and how many were explored before it.
+    ...(r.preemption ? [['explored', r.preemption.verdict] as [string, string]] : []),
     ['replay', r.replay],
   ];
   return lines.map(([k, x]) => `${`${k}:`.padEnd(11)}${x}`).join('\n');
@@ -356,6 +358,8 @@ function printOutcome(s: ScenarioOutcome, say: (line: string) => void): void {
   if (s.ok) {
     const caught = r.caught ? `; caught as expected: rule ${r.caught.rule}` : '';
     say(`  ${chalk.green('PASS')} ${s.name.padEnd(16)} ${ops}${caught}`);
+    // A pass of isr-reentrancy is a claim about the points it explored: say how many.
+    if (r.preemption) say(`       ${r.preemption.verdict}`);
     return;
   }
   say(`  ${chalk.red('FAIL')} ${s.name.padEnd(16)} ${ops}`);

@@ -114,6 +114,20 @@ describe('sramlab check', () => {
     expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('says how many preemption points a pass of isr-reentrancy covers, and which point a failure is at', async () => {
+    const pass = await sramlab('check', elf('bump-cortex-m0.elf'), '--mcu', 'cortex-m0', '--scenario', 'isr-reentrancy');
+    const passJson = JSON.parse((await sramlab('check', elf('bump-cortex-m0.elf'), '--scenario', 'isr-reentrancy', '--json')).stdout);
+    const p = passJson.scenarios[0].result.preemption;
+    expect(p.points).toBeGreaterThan(100);
+    expect(pass.stdout).toMatch(
+      new RegExp(`^ {2}PASS isr-reentrancy .*\n {7}safe at all ${p.points.toLocaleString('en')} preemption points explored`, 'm'),
+    );
+    // galloc's spin lock: the report names the failing point (its replay runs that point alone).
+    const fail = await sramlab('check', imagePath('galloc', 'cortex-m0'), '--scenario', 'isr-reentrancy');
+    expect(fail.status).toBe(1);
+    expect(fail.stdout).toMatch(/^ {7}explored: {2}unsafe at preemption point 7:\d+, the first of \d+ explored in order/m);
+  });
+
   it('passes the thumbv7m build on a Cortex-M3', async () => {
     const r = await sramlab('check', elf('bump-cortex-m3.elf'), '--mcu', 'cortex-m3', '--json');
     expect(r.status).toBe(0);
