@@ -650,6 +650,7 @@ export class Cpu {
   private lockup(report: FaultReport): void {
     this.faults.push({ ...report, kind: 'lockup' });
     this.stopReason = 'lockup';
+    this.eventAt = 0; // every executor stops at this boundary
   }
 
   /**
@@ -807,6 +808,7 @@ export class Cpu {
     this.faults.push(report);
     if (this.faultMode === 'stop') {
       this.stopReason = 'fault';
+      this.eventAt = 0; // raised from a handler that returns normally (SVC): stop at this boundary
       return;
     }
     this.takeFault(report, returnAddress);
@@ -827,6 +829,7 @@ export class Cpu {
     if (exc === EXC.HardFault && this.executionPriority() < 0) {
       this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
       this.stopReason = 'lockup';
+      this.eventAt = 0; // every executor stops at this boundary
       return 0;
     }
     report.exception = excName(exc);
