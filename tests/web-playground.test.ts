@@ -339,8 +339,14 @@ describe.skipIf(!haveChromium && !process.env.CI)('the playground in headless Ch
     writeFileSync(bad, 'hello\n');
     const cli = await sramlab('check', bad, '--mcu', 'cortex-m0');
     expect(cli.status).toBe(2);
+    // Wait for this file's verdict: the status changes from the last check's, through
+    // "checking …", to the answer (waiting only for "not checking" could read the old status).
+    const before = await page.textContent('#check-status');
     await page.setInputFiles('#elf-input', bad);
-    await page.waitForFunction(() => !(document.getElementById('check-status')?.textContent ?? '').startsWith('checking'));
+    await page.waitForFunction((old) => {
+      const now = document.getElementById('check-status')?.textContent ?? '';
+      return now !== old && !now.startsWith('checking');
+    }, before);
     expect(`sramlab: ${tmp}/${await page.textContent('#check-status')}\n`).toBe(cli.stderr);
   });
 
