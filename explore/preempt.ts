@@ -25,7 +25,7 @@ import { AllocatorCallError } from '../runners/image.ts';
 import { inShard, type Shard, WHOLE } from '../shard/partition.ts';
 import { ISR_ALIGN, ISR_REALLOC_TO, ISR_SECOND, ISR_SIZE, type IsrBlocks, IsrScript, isrBlocks, stepCall, stepName } from './isr-script.ts';
 import { stateKey } from './key.ts';
-import { type OperationCoverage, type PreemptPoint, pointText } from './report.ts';
+import { type ExploreReport, type OperationCoverage, type PreemptPoint, pointText } from './report.ts';
 import { callName, callText, runOp, type Workload, type WorkloadBlocks, type WorkloadOp } from './workload.ts';
 
 export type ModelName = 'isr' | 'nested' | 'systick';
@@ -66,16 +66,10 @@ interface OpOutcome {
 const SKIP = new (class Skip extends Error {})('skip');
 
 /** A failure found while exploring quietly: its point; the run again shows the violation. */
-export interface Exploration {
-  points: number;
-  distinct: number;
-  deferred: number;
-  explored: number;
-  failingPoints: number;
-  failingStates: number;
-  operations: OperationCoverage[];
-  first: PreemptPoint | null;
-}
+export type Exploration = Pick<
+  ExploreReport,
+  'points' | 'distinct' | 'deferred' | 'explored' | 'failingPoints' | 'failingStates' | 'operations'
+> & { first: PreemptPoint | null };
 
 /** The uninterrupted call: cycles at each boundary (from the call's start) and its length. */
 interface Reference {

@@ -9,19 +9,13 @@ import { sramlab, words } from './support/cli-in-process.ts';
 
 const elf = (name: string) => relative(process.cwd(), join(import.meta.dirname, 'two-core-allocators', `${name}.elf`));
 
+/** explore --model two-core on one of the test allocators, on the rp2040 at one preemption, as JSON. */
+const twoCore = (name: string) =>
+  sramlab('explore', elf(name), '--model', 'two-core', '--mcu', 'rp2040', '--bound', 'preemptions=1', '--json');
+
 describe('sramlab explore --model two-core', () => {
   it('no lock on the rp2040: exit 1, and the printed replay runs that one schedule to the same failure', async () => {
-    const r = await sramlab(
-      'explore',
-      elf('arena-nolock-m0plus'),
-      '--model',
-      'two-core',
-      '--mcu',
-      'rp2040',
-      '--bound',
-      'preemptions=1',
-      '--json',
-    );
+    const r = await twoCore('arena-nolock-m0plus');
     expect(r.status).toBe(1);
     const rep = JSON.parse(r.out);
     expect([rep.schema, rep.model, rep.ok]).toEqual(['sramlab.explore/1', 'two-core', false]);
@@ -33,17 +27,7 @@ describe('sramlab explore --model two-core', () => {
   });
 
   it('the SIO spinlock on the rp2040 at one preemption: exit 0', async () => {
-    const r = await sramlab(
-      'explore',
-      elf('arena-sio-m0plus'),
-      '--model',
-      'two-core',
-      '--mcu',
-      'rp2040',
-      '--bound',
-      'preemptions=1',
-      '--json',
-    );
+    const r = await twoCore('arena-sio-m0plus');
     expect(r.status).toBe(0);
     const rep = JSON.parse(r.out);
     expect(rep.verdict).toMatch(/^safe at all [\d,]+ preemption points explored/);
