@@ -13,7 +13,7 @@ import { exploreTwoCoreRequest } from '../explore/two-core/run.ts';
 import { DEFAULT_HEAP } from '../scenarios/index.ts';
 import { imageDigest, parseShardOption, shardInfo } from '../shard/info.ts';
 import type { Shard } from '../shard/partition.ts';
-import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts';
+import { fitCommand, fitProse, terminalColumns } from '../views/text-width.ts';
 import {
   ALLOCATOR_HELP,
   allocatorArg,
@@ -232,18 +232,13 @@ function explore(alloc: string, opts: ExploreOptions, io: Io): number {
 
 /** The terminal report: what was explored, per operation, the verdict and the first failure. */
 export function printReport(r: ExploreReport, say: (line: string) => void): void {
+  // Prose wraps to the terminal; a command is never broken (views/text-width.ts).
   const width = terminalColumns();
   const wrap = (line: string, indent = '  ') => {
-    for (const l of wrapWords(line.split(' '), width - indent.length, '  ')) say(indent + l);
+    for (const l of fitProse(indent + line, width)) say(l);
   };
-  // A command is never broken (it must run as pasted): alone on the next line when it does not fit.
   const command = (label: string, cmd: string) => {
-    const line = `  ${label} ${cmd}`;
-    if (displayWidth(line) <= width) say(line);
-    else {
-      say(`  ${label}`);
-      say(`    ${cmd}`);
-    }
+    for (const l of fitCommand(label, cmd, width)) say(l);
   };
   say(chalk.bold(`explore ${r.allocator} on ${r.mcu} · model ${r.model} · heap ${r.heap} B`));
   wrap(`workload: ${r.workload}`);

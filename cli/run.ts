@@ -10,7 +10,7 @@ import { explainDeadlock } from '../scenarios/isr-reentrancy.ts';
 import { describeOperation, type HeapMap, HeapTracker, heapMap, type SpanKind } from '../views/heap-map.ts';
 import { renderHeapAndStack } from '../views/heap-stack.ts';
 import { type StackPaint, type StackState, stackState } from '../views/stack-view.ts';
-import { displayWidth, terminalColumns, wrapWords } from '../views/text-width.ts';
+import { fitCommand, fitProse, terminalColumns } from '../views/text-width.ts';
 import {
   ALLOCATOR_HELP,
   allocatorArg,
@@ -79,19 +79,13 @@ function report(
   load: { force?: boolean },
   gdb: GdbSession | null,
 ): number {
-  // Prose wraps to the terminal at words, continuing two columns further in; a command is never
-  // broken (a pasted line must run as printed): when it does not fit after its label, it goes on
-  // a line of its own.
+  // Prose wraps to the terminal; a replay command is never broken (views/text-width.ts).
   const width = terminalColumns();
   const say = (line: string) => {
-    if (displayWidth(line) <= width) return println(io, line);
-    const indent = /^ */.exec(line)![0];
-    for (const l of wrapWords(line.trimStart().split(' '), width - indent.length, '  ')) println(io, indent + l);
+    for (const l of fitProse(line, width)) println(io, l);
   };
   const sayCommand = (label: string, command: string) => {
-    const line = `  ${label}: ${command}`;
-    if (displayWidth(line) <= width) println(io, line);
-    else println(io, `  ${label}:\n    ${command}`);
+    for (const l of fitCommand(`${label}:`, command, width)) println(io, l);
   };
   const view = opts.show === 'heap' || opts.step ? new HeapView(opts, io) : null;
   let session: Session | null = null;

@@ -38,3 +38,22 @@ export function wrapWords(words: string[], width: number, indent = ''): string[]
   if (line !== '') lines.push(line);
   return lines;
 }
+
+/**
+ * A line of prose fitted to `width`: as it is when it fits, else wrapped at words, the lines
+ * after the first two columns further in than its own leading indent.
+ */
+export function fitProse(line: string, width: number): string[] {
+  if (displayWidth(line) <= width) return [line];
+  const indent = /^ */.exec(line)![0];
+  return wrapWords(line.trimStart().split(' '), width - indent.length, '  ').map((l) => indent + l);
+}
+
+/**
+ * A labelled command, never broken (a pasted line must run as printed): `  label command` when
+ * it fits in `width`, else the label alone and the command on the next line, two columns in.
+ */
+export function fitCommand(label: string, command: string, width: number): string[] {
+  const line = `  ${label} ${command}`;
+  return displayWidth(line) <= width ? [line] : [`  ${label}`, `    ${command}`];
+}
