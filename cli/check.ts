@@ -348,6 +348,12 @@ export function gatesOfMerged(r: CheckReport): GatesReport | undefined {
   );
 }
 
+/** A report's verdict and counts from its scenarios (the gates, when asked, may still fail it). */
+export function tally(scenarios: readonly ScenarioOutcome[]): Pick<CheckReport, 'ok' | 'passed' | 'failed'> {
+  const failed = scenarios.filter((s) => !s.ok).length;
+  return { ok: failed === 0, passed: scenarios.length - failed, failed };
+}
+
 /** The footprint a report names: the first scenario's (in run order) that measured the in-heap figures. */
 export const measuredFootprint = (scenarios: readonly ScenarioOutcome[]) =>
   scenarios.map((s) => s.result.footprint).find((f) => f.largestBlockAfterInit !== null);
@@ -416,7 +422,6 @@ function check(path: string, opts: CheckOptions, io: Io): number {
   }
   gdb?.close();
   if (!opts.json) for (const s of skipped) say(skipLine(s));
-  const failed = scenarios.filter((s) => !s.ok).length;
   const report: CheckReport = {
     schema: 'sramlab.check/1',
     image: {
@@ -433,9 +438,7 @@ function check(path: string, opts: CheckOptions, io: Io): number {
     profile: profileSummary(profile),
     seed: opts.seed,
     ops: opts.ops,
-    ok: failed === 0,
-    passed: scenarios.length - failed,
-    failed,
+    ...tally(scenarios),
     skipped: skipped.length,
     skippedScenarios: skipped,
     scenarios,

@@ -2,7 +2,15 @@
 // and the gates recomputed over the whole as the unsharded check computes them.
 
 import { isDeepStrictEqual } from 'node:util';
-import { type CheckReport, gatesOfMerged, junitXml, measuredFootprint, printCheckReport, type ScenarioOutcome } from '../cli/check.ts';
+import {
+  type CheckReport,
+  gatesOfMerged,
+  junitXml,
+  measuredFootprint,
+  printCheckReport,
+  type ScenarioOutcome,
+  tally,
+} from '../cli/check.ts';
 import type { Merger } from './merge.ts';
 import { interleave, listOf, MergeError, type ShardedDoc, sameExcept, sameItems } from './merge-parts.ts';
 
@@ -33,16 +41,13 @@ export const checkMerger: Merger = {
       shards[0]!.shard.run.scenario as string[],
     );
     const first = docs[0]!;
-    const failed = scenarios.filter((s) => !s.ok).length;
     const merged: CheckReport = {
       schema: 'sramlab.check/1',
       image: { ...first.image, footprint: measuredFootprint(scenarios) ?? first.image.footprint },
       profile: first.profile,
       seed: first.seed,
       ops: first.ops,
-      ok: failed === 0,
-      passed: scenarios.length - failed,
-      failed,
+      ...tally(scenarios),
       skipped: first.skipped,
       skippedScenarios: first.skippedScenarios,
       scenarios,
