@@ -649,8 +649,7 @@ export class Cpu {
   /** Lockup ("Unrecoverable exception cases" in both ARMs): the run ends with the fault that caused it. */
   private lockup(report: FaultReport): void {
     this.faults.push({ ...report, kind: 'lockup' });
-    this.stopReason = 'lockup';
-    this.eventAt = 0; // every executor stops at this boundary
+    this.halt('lockup'); // every executor stops at this boundary
   }
 
   /**
@@ -807,8 +806,7 @@ export class Cpu {
   raiseFault(report: FaultReport, returnAddress = this.pc): void {
     this.faults.push(report);
     if (this.faultMode === 'stop') {
-      this.stopReason = 'fault';
-      this.eventAt = 0; // raised from a handler that returns normally (SVC): stop at this boundary
+      this.halt('fault'); // raised from a handler that returns normally (SVC): stop at this boundary
       return;
     }
     this.takeFault(report, returnAddress);
@@ -828,8 +826,7 @@ export class Cpu {
     const exc = this.profile.hasConfigurableFaults ? this.routeFault(report) : EXC.HardFault;
     if (exc === EXC.HardFault && this.executionPriority() < 0) {
       this.faults.push({ ...report, kind: 'lockup', message: `lockup: ${report.message} while in HardFault` });
-      this.stopReason = 'lockup';
-      this.eventAt = 0; // every executor stops at this boundary
+      this.halt('lockup'); // every executor stops at this boundary
       return 0;
     }
     report.exception = excName(exc);
