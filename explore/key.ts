@@ -6,7 +6,11 @@
 // touches (Bus.dirty), and everything else is the snapshot's, the same for every point of one
 // operation. Equal keys mean equal states up to a 64-bit hash collision on those pages.
 
+import { PAGE_SHIFT } from '../emulator/bus.ts';
 import type { Machine } from '../emulator/machine.ts';
+
+/** 32-bit words in one dirty page. */
+const WORDS_SHIFT = PAGE_SHIFT - 2;
 
 /** Two 32-bit FNV-1a style lanes over words, seeded differently: a 64-bit hash as 16 hex digits. */
 function hashPages(m: Machine): string {
@@ -18,8 +22,8 @@ function hashPages(m: Machine): string {
     if (dirty[p] === 0) continue;
     a = Math.imul(a ^ p, 0x01000193);
     b = Math.imul(b ^ p, 0x5bd1e995);
-    const end = Math.min((p + 1) << 6, words.length);
-    for (let w = p << 6; w < end; w++) {
+    const end = Math.min((p + 1) << WORDS_SHIFT, words.length);
+    for (let w = p << WORDS_SHIFT; w < end; w++) {
       const v = words[w];
       a = Math.imul(a ^ v, 0x01000193);
       b = Math.imul((b ^ v) + (b >>> 13), 0x5bd1e995);
@@ -35,8 +39,7 @@ function hashPages(m: Machine): string {
  */
 export function stateKey(m: Machine, host: string): string {
   const c = m.cpu;
-  const core = c as unknown as { exclusiveAddress: number; exclusiveSize: number };
   const regs: number[] = [];
   for (let k = 0; k < 16; k++) regs.push(k === 15 ? c.pc : c.r[k] >>> 0);
-  return `${regs.join(',')}|${c.xpsr >>> 0},${c.primask},${c.basepri},${c.faultmask},${c.control}|${core.exclusiveAddress},${core.exclusiveSize}|${hashPages(m)}|${host}`;
+  return `${regs.join(',')}|${c.xpsr >>> 0},${c.primask},${c.basepri},${c.faultmask},${c.control}|${c.exclusiveAddress},${c.exclusiveSize}|${hashPages(m)}|${host}`;
 }
