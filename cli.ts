@@ -8,7 +8,8 @@
 //      returns it from its own verdict); or gdb killed the target (--gdb), in one line;
 //   2  bad input, in exactly one line on stderr: a commander parse error, a UsageError, an
 //      ImageError (an allocator or scenario image that cannot be used), an ElfError or a
-//      GdbUsageError (a --gdb address that cannot be listened on);
+//      GdbUsageError (a --gdb address that cannot be listened on) or an ExecutorChoiceError
+//      (SRAMLAB_EXECUTOR naming no executor);
 //   70 anything else: a bug in sramlab (one line; SRAMLAB_DEBUG=1 prints the stack).
 
 import { Command, CommanderError } from 'commander';
@@ -30,6 +31,7 @@ import { traceCommand } from './cli/trace.ts';
 import { GdbUsageError } from './debug/gdb-server.ts';
 import { GdbKilled } from './debug/gdb-stub.ts';
 import { ElfError } from './emulator/elf.ts';
+import { ExecutorChoiceError } from './emulator/executors.ts';
 import { ImageError } from './runners/image.ts';
 
 /** Status for a bug: EX_SOFTWARE, outside 0–2 so that a test can tell it from every verdict. */
@@ -106,7 +108,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         ),
       );
     }
-    if (e instanceof UsageError || e instanceof ImageError || e instanceof ElfError || e instanceof GdbUsageError) return fail(e.message);
+    if (
+      e instanceof UsageError ||
+      e instanceof ImageError ||
+      e instanceof ElfError ||
+      e instanceof GdbUsageError ||
+      e instanceof ExecutorChoiceError
+    )
+      return fail(e.message);
     if (e instanceof GdbKilled) {
       io.err('sramlab: killed from gdb: the run did not finish\n');
       return 1;

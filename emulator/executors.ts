@@ -32,12 +32,17 @@ export function makeExecutor(name: ExecutorName, options: TranslatorOptions = {}
   return interpreter;
 }
 
+/** SRAMLAB_EXECUTOR names no executor: bad input, which the CLI reports in one line (exit 2). */
+export class ExecutorChoiceError extends Error {
+  override name = 'ExecutorChoiceError';
+}
+
 /** The default, or SRAMLAB_EXECUTOR when set (Node; a browser has no environment). */
 export function defaultExecutor(): Executor {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SRAMLAB_EXECUTOR;
   if (env !== undefined && env !== '') {
     if (!(EXECUTOR_NAMES as readonly string[]).includes(env)) {
-      throw new Error(`SRAMLAB_EXECUTOR must be ${EXECUTOR_NAMES.join(' or ')}, not '${env}'`);
+      throw new ExecutorChoiceError(`SRAMLAB_EXECUTOR must be ${EXECUTOR_NAMES.join(' or ')}, not '${env}'`);
     }
     return makeExecutor(env as ExecutorName);
   }

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sramlab } from './support/cli-in-process.ts';
+import { sramlab, sramlabWith } from './support/cli-in-process.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const FW = join(ROOT, 'tests', 'firmware', 'exceptions.elf');
@@ -160,6 +160,17 @@ describe('bad input: exit 2, one line, nothing else', () => {
     expect(BAD.length).toBeGreaterThan(70);
     const commands = new Set(BAD.map(([a]) => a[0]));
     for (const c of ['run', 'trace', 'fuzz', 'compare', 'check', 'map', 'exec', 'list', 'demo']) expect(commands).toContain(c);
+  });
+});
+
+describe('the environment', () => {
+  it('SRAMLAB_EXECUTOR naming no executor is bad input: one line, exit 2; each executor it names runs', async () => {
+    const bad = await sramlabWith({ SRAMLAB_EXECUTOR: 'jit' }, 'run', 'smoke', '--alloc', 'galloc');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe("sramlab: SRAMLAB_EXECUTOR must be interpreter or translator, not 'jit'\n");
+    for (const name of ['interpreter', 'translator']) {
+      expect((await sramlabWith({ SRAMLAB_EXECUTOR: name }, 'run', 'smoke', '--alloc', 'galloc')).status).toBe(0);
+    }
   });
 });
 
