@@ -13,8 +13,10 @@
 // - "Should be" bits, (0) and (1) in the diagrams, are fixed: a word with another value there
 //   is UNPREDICTABLE, which sramlab treats as UNDEFINED. V7M_SHOULD_BE lists those patterns
 //   for the conformance harness (the reference may execute them).
-// - ARMv6-M rows that ARMv7-M extends (MRS/MSR special registers, CPS with F) are overridden
-//   by rows with more fixed bits, so on ARMv7-M the v7 handler runs.
+// - ARMv6-M rows that ARMv7-M extends (MRS/MSR special registers) are overridden by rows with
+//   more fixed bits, so on ARMv7-M the v7 handler runs. CPS is the exception: the ARMv6-M row
+//   has more fixed bits than CPS (with F), so CPSIE/CPSID i alone still run the ARMv6-M handler,
+//   which does the same to PRIMASK.
 // - Field letters: n Rn, d Rd, m Rm, t Rt, v Rt2, a Ra, l RdLo (or a register list), h RdHi,
 //   i immediate (bits of one letter concatenate, so i:imm3:imm8 is one 12-bit field i),
 //   y shift type, S the S bit, P/U/W the addressing bits.
