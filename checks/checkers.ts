@@ -64,7 +64,7 @@ export function containmentChecker(cpu: Cpu, layout: Layout, last?: LastAccess):
   const stateStart = layout.state.start >>> 0,
     stateEnd = layout.state.end >>> 0;
   const stackTop = layout.stackTop >>> 0;
-  return (pc, address, size, kind) => {
+  const check: Checker = (pc, address, size, kind) => {
     if ((pc - codeStart) >>> 0 >= codeLen) return;
     if (last) {
       last.pc = pc;
@@ -85,6 +85,9 @@ export function containmentChecker(cpu: Cpu, layout: Layout, last?: LastAccess):
       kind,
     );
   };
+  // The same rule as data: compiled code decides the passing accesses itself (emulator/bus.ts).
+  check.shortcut = { pcStart: codeStart, pcLen: codeLen, heapStart, heapEnd, stateStart, stateEnd, stackTop, last: last ?? null };
+  return check;
 }
 
 /** Stack (check 2): SP never goes below the stack limit. Costs nothing until SP reaches a new minimum. */

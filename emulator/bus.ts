@@ -16,7 +16,27 @@ export const PAGE_SHIFT = 8;
  * A data-access trap: (pc, address, size in bytes, 'load' | 'store', value). pc is the address of
  * the instruction, or CORE_PC (0xffffffff) for the core's own exception stacking and unstacking.
  */
-export type Checker = (pc: number, address: number, size: number, kind: AccessKind, value: number) => void;
+export type Checker = ((pc: number, address: number, size: number, kind: AccessKind, value: number) => void) & {
+  shortcut?: CheckerShortcut;
+};
+
+/**
+ * What a checker may say of itself as plain data, so that compiled code (emulator/translator.ts)
+ * can decide the common case without calling it: an access by an instruction outside
+ * [pcStart, pcStart + pcLen) is not its business; inside, an access wholly within the heap or
+ * state range, a load within the code range, or an access between SP and stackTop passes (and
+ * is recorded in `last` when given). Anything else calls the checker, which decides.
+ */
+export interface CheckerShortcut {
+  pcStart: number;
+  pcLen: number;
+  heapStart: number;
+  heapEnd: number;
+  stateStart: number;
+  stateEnd: number;
+  stackTop: number;
+  last: { pc: number; address: number; kind: AccessKind | null } | null;
+}
 
 /** A memory-mapped device: offsets are relative to its base; sizes 1, 2 or 4. */
 export interface Device {

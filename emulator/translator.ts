@@ -1,87 +1,127 @@
-// The block translator: a second executor (executor.ts) that compiles Thumb basic blocks to
-// JavaScript functions (generated source through `new Function`) and runs those instead of
-// dispatching each instruction. It must be indistinguishable from the interpreter: the same
-// registers, flags, memory, cycles, instruction count, checker calls (same PC, address, size,
-// kind and value, in the same order) and fault reports, and every event taken at the same
-// instruction boundary. How that is kept:
+// The translator: a second executor (executor.ts) that compiles Thumb code to JavaScript
+// functions (generated source through `new Function`) and runs those instead of dispatching
+// each instruction. It must be indistinguishable from the interpreter: the same registers,
+// flags, memory, cycles, instruction count, checker calls (same PC, address, size, kind and
+// value, in the same order) and fault reports, and every event taken at the same instruction
+// boundary. What it compiles, and how that is kept (docs/translator.md has the long form):
 //
-// - A block is the run of instructions from one address up to the first one that always leaves
-//   it (B, BL, BX, BLX, POP {…,PC}, a write to the PC, SVC, BKPT, UDF, IT, exception return)
-//   or MAX_BLOCK instructions. A conditional branch does not end a block: the taken side exits.
-// - The frequent ARMv6-M instructions are generated inline from the same pseudocode as their
-//   handlers (instructions/v6m.ts); everything else calls the row's own handler, with cpu.pc,
-//   bus.pc and cpu.npc set exactly as the interpreter sets them. After a handler, a changed npc
-//   (any branch, exception entry or return) ends the block.
-// - Before anything that can fault or call a checker (a load, a store, an SP write, a handler),
-//   cpu.pc, bus.pc and cpu.npc are those of the instruction, so reports are the interpreter's.
-// - Events: the interpreter runs while cycles < eventAt. A block checks the same condition after
-//   every instruction, except where it has proved the check cannot fire: on entry, and after each
-//   handler call, it adds the largest number of cycles the inline instructions up to the next
-//   handler can take; if that stays below eventAt, their checks are skipped (inline code cannot
-//   move eventAt). The check after a handler is always made.
-// - Blocks start only outside IT blocks (ITSTATE = 0); inside one, the interpreter's IT step runs
-//   (every instruction of an IT block is an event boundary there, and here too).
-// - Cache: one slot per halfword of flash (flash cannot be written by the firmware; a host load
-//   into flash flushes the cache), a map for SRAM. A block in SRAM keeps a copy of its code and
-//   is recompiled when the code changed; it ends after its first store, so it cannot overwrite
-//   itself while running.
+// - A region: every instruction reachable from one entry address by direct branches (B, B<c>,
+//   CBZ/CBNZ, B.W) without leaving flash, up to MAX_REGION instructions, with IT blocks taken
+//   whole. Branch targets become labels of a `switch` inside a loop, so loops and if/else run
+//   inside one function call. The region leaves at indirect branches (BX, POP {PC}), calls
+//   (BL: the callee is a region of its own), exceptions and whatever a handler does to the PC.
+// - Registers r0–r12 and LR live in locals of the function, and the cycle and instruction
+//   counters too; they are written back where anything outside the function could look: on
+//   leaving, before a handler call, before a slow bus access (peripherals read the cycle
+//   counter) and, for the counters, before a checker call. SP stays in cpu.r (the stack check
+//   and the containment checker read it). A fault or a checker's throw is caught, the locals
+//   written back with the faulting instruction's PC, and rethrown: the interpreter's report.
+// - The frequent instructions are generated inline from their rows' pseudocode
+//   (instructions/v6m.ts, instructions/v7m/); each generator takes the fields its row's pattern
+//   extracts (isa/decoder.ts extractFields), as decodetree hands fields to trans_X. Everything
+//   else calls the row's handler with the interpreter's state around it.
+// - Events: the interpreter runs while cycles < eventAt. At each label the region checks that
+//   the largest number of cycles the code up to the next label can take stays below eventAt;
+//   if not, it leaves there and the interpreter runs, instruction by instruction, to the
+//   boundary where the event is due. After a handler, or a checker or a slow access that moved
+//   eventAt, the region leaves at the next boundary. Inside IT blocks the interpreter makes
+//   each boundary an event; nothing is due there (the label check proved it), so nothing differs.
+// - Code in flash cannot be written by the firmware (a host load flushes every region). A
+//   region in SRAM is a straight run of instructions without labels, keeps a copy of its code,
+//   is checked against it before each run, and ends after its first store.
 
 import { type Bus, PAGE_SHIFT } from './bus.ts';
 import type { Cpu } from './cpu.ts';
 import type { Executor } from './executor.ts';
 import { interpreter } from './executor.ts';
-import { decodeExec32 } from './isa/decoder.ts';
+import { EXPAND_CARRY, EXPAND_IMM } from './instructions/v7m/common.ts';
+import { type CompiledEncoding, decode32, decodeExec32, extractFields } from './isa/decoder.ts';
 import { type Handler, is32bit, Op } from './isa/encodings.ts';
 import { OpV7 } from './isa/encodings-v7m.ts';
 import { SRAM_BASE } from './memory-map.ts';
 
-/** Longest block, in instructions. */
-const MAX_BLOCK = 64;
+/** Most instructions in one region (bigger functions compile slowly and V8 may not optimize them). */
+const MAX_REGION = 320;
+/** Most instructions in a region in SRAM (straight-line). */
+const MAX_SRAM_RUN = 64;
 
-type BlockFn = (cpu: Cpu) => void;
-type Factory = (...args: unknown[]) => BlockFn;
+/** A compiled region: true when it stopped short of an event the interpreter must reach. */
+type RegionFn = (cpu: Cpu) => boolean;
+type Factory = (
+  H: Handler[],
+  PCS: Int32Array,
+  NXS: Int32Array,
+  ITS: Int32Array,
+  SL: typeof slowLoad,
+  SS: typeof slowStore,
+  SP: typeof slowSP,
+) => RegionFn;
 
-/** Compiled blocks by core and source, shared by every Cpu of the process. */
-const FACTORIES = new Map<string, BlockFn>();
+/** Before anything outside the region looks: the PCs and counters as the interpreter has them. */
+function sync(cpu: Cpu, pc: number, len: number, cyc: number, ic: number): void {
+  cpu.pc = pc;
+  cpu.bus.pc = pc;
+  cpu.npc = pc + len;
+  cpu.cycles = cyc;
+  cpu.instructions = ic;
+}
+
+/** A load the SRAM fast path does not take: flash, devices, unaligned, unmapped (which faults). */
+function slowLoad(cpu: Cpu, a: number, size: number, pc: number, len: number, cyc: number, ic: number): number {
+  sync(cpu, pc, len, cyc, ic);
+  return size === 4 ? cpu.bus.read32(a) : size === 2 ? cpu.bus.read16(a) : cpu.bus.read8(a);
+}
+
+function slowStore(cpu: Cpu, a: number, size: number, v: number, pc: number, len: number, cyc: number, ic: number): void {
+  sync(cpu, pc, len, cyc, ic);
+  if (size === 4) cpu.bus.write32(a, v);
+  else if (size === 2) cpu.bus.write16(a, v);
+  else cpu.bus.write8(a, v);
+}
+
+/** SP reached a new low: the core tracks it and runs the stack check. */
+function slowSP(cpu: Cpu, sp: number, pc: number, len: number, cyc: number, ic: number): void {
+  sync(cpu, pc, len, cyc, ic);
+  cpu.setSP(sp);
+}
+
+/** Compiled regions by core and source, shared by every Cpu of the process. */
+const FACTORIES = new Map<string, RegionFn>();
 const MAX_FACTORIES = 20_000;
 
-/** A translated block before it is bound to a bus. */
 interface Plan {
-  run: BlockFn;
-  /** For SRAM blocks: the halfwords compiled, checked before each run. */
+  run: RegionFn;
+  /** For SRAM regions: the halfwords compiled, checked before each run. */
   sramCode: Uint16Array | null;
   sramOffset: number;
 }
 
-/** One decoded instruction of a block. */
+/** One decoded instruction. */
 interface Insn {
   pc: number;
   len: 2 | 4;
   /** The halfword, or hw1 << 16 | hw2. */
   word: number;
   op: number;
+  row: CompiledEncoding | undefined;
   handler: Handler;
-  /** For B, B.W and BL: the block goes on at the target (straight-line code across the branch). */
-  follow?: number;
-  /** For IT: the block goes on through the IT block, which starts with this ITSTATE. */
-  itStart?: number;
-  /** For an instruction in an IT block: ITSTATE before it. */
-  it?: number;
+  /** ITSTATE before it, for an instruction inside an IT block (0 outside). */
+  it: number;
 }
 
 /** Flash plans of one image on one core, shared by every Cpu that runs that image. */
 interface ImagePlans {
-  /** Halfword index of a block's first instruction → its index in plans (0: not translated yet). */
+  /** Halfword index of a region's entry → its index in plans (0: not compiled yet). */
   slot: Int32Array;
   plans: (Plan | null)[];
-  /** Times each address was reached untranslated: a block is compiled once it is warm. */
+  /** Times each address was reached uncompiled: a region is compiled once it is warm. */
   heat: Uint8Array;
 }
 
 /**
- * Lookups of an address before its block is compiled (the interpreter runs it meanwhile).
- * Compiling (`new Function`) costs about as much as interpreting a block a few hundred times,
- * so code that runs a handful of times (most of a short scenario) is not worth it.
+ * Lookups of an address before its region is compiled (the interpreter runs it meanwhile).
+ * Compiling costs about as much as interpreting a region a few hundred times, so code that
+ * runs a handful of times (most of a short scenario) is not worth it.
  */
 const WARM = 32;
 
@@ -106,30 +146,28 @@ function imagePlans(cpu: Cpu): ImagePlans {
 }
 
 export interface TranslatorOptions {
-  /** Lookups of an address before its block is compiled (default WARM; 0 compiles at once). */
+  /** Lookups of an address before its region is compiled (default WARM; 0 compiles at once). */
   warm?: number;
 }
 
-/** Creates a translator executor; each Cpu gets its own (its bound blocks belong to one bus). */
+/** Creates a translator executor; each Cpu gets its own (its SRAM regions belong to one bus). */
 export function createTranslator(options: TranslatorOptions = {}): Executor {
   const warm = Math.min(255, options.warm ?? WARM);
   let image: ImagePlans = { slot: new Int32Array(0), plans: [null], heat: new Uint8Array(0) };
-  let fns: (BlockFn | undefined)[] = [];
-  let sramBlocks = new Map<number, { plan: Plan; run: BlockFn }>();
+  let sramRegions = new Map<number, Plan>();
   let seenLoads = -1;
   let owner: Cpu | null = null;
-  const stepBlocks = new Map<string, Plan>();
+  const stepRegions = new Map<string, Plan>();
 
   function flush(cpu: Cpu): void {
     image = imagePlans(cpu);
-    fns = [];
-    sramBlocks = new Map();
-    stepBlocks.clear();
+    sramRegions = new Map();
+    stepRegions.clear();
     seenLoads = cpu.bus.codeLoads;
     owner = cpu;
   }
 
-  function lookup(cpu: Cpu, pc: number): BlockFn | null {
+  function lookup(cpu: Cpu, pc: number): RegionFn | null {
     const bus = cpu.bus;
     if (pc < bus.flashSize) {
       let k = image.slot[pc >>> 1];
@@ -138,29 +176,24 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
           image.heat[pc >>> 1]++;
           return null;
         }
-        const plan = translate(cpu, pc, MAX_BLOCK);
+        const plan = translate(cpu, pc, false);
         if (plan === null) return null;
         k = image.plans.push(plan) - 1;
         image.slot[pc >>> 1] = k;
       }
-      let f = fns[k];
-      if (f === undefined) {
-        f = bind(image.plans[k]!, bus);
-        fns[k] = f;
-      }
-      return f;
+      return image.plans[k]!.run;
     }
-    // Outside SRAM too (the host call's return trap, unmapped code): nothing to translate.
+    // Outside SRAM too (the host call's return trap, unmapped code): nothing to compile.
     if ((pc - SRAM_BASE) >>> 0 >= bus.sramSize) return null;
-    let b = sramBlocks.get(pc);
-    if (b !== undefined && !sramCodeUnchanged(bus, b.plan)) b = undefined;
-    if (b === undefined) {
-      const plan = translate(cpu, pc, MAX_BLOCK);
+    let p = sramRegions.get(pc);
+    if (p !== undefined && !sramCodeUnchanged(bus, p)) p = undefined;
+    if (p === undefined) {
+      const plan = translate(cpu, pc, false);
       if (plan === null) return null;
-      b = { plan, run: bind(plan, bus) };
-      sramBlocks.set(pc, b);
+      p = plan;
+      sramRegions.set(pc, p);
     }
-    return b.run;
+    return p.run;
   }
 
   return {
@@ -174,9 +207,9 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
       do {
         const f = lookup(cpu, cpu.pc);
         if (f === null) {
-          // Not warm yet, or not translatable here (a fetch faults, or a 32-bit instruction
-          // straddles the end of memory): the interpreter runs it (and raises the same fault).
-          // The interpreter runs the stretch up to the next branch (where the next lookup is).
+          // Not warm yet, or not compilable here (a fetch faults, a 32-bit instruction straddles
+          // the end of memory): the interpreter runs the stretch up to the next branch (where
+          // the next lookup is), and raises the same fault.
           let from: number;
           do {
             from = cpu.pc;
@@ -184,7 +217,13 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
           } while (cpu.cycles < cpu.eventAt && cpu.itstate === 0 && (cpu.pc - from === 2 || cpu.pc - from === 4));
           continue;
         }
-        f(cpu);
+        const before = cpu.instructions;
+        if (f(cpu)) {
+          // An event is due within the next few instructions: the interpreter goes to its exact
+          // boundary (at least one instruction when the region ran none, as run() promises).
+          if (cpu.instructions === before || cpu.cycles < cpu.eventAt) interpreter.run(cpu);
+          return;
+        }
       } while (cpu.cycles < cpu.eventAt && cpu.itstate === 0);
     },
     step(cpu: Cpu): void {
@@ -192,7 +231,7 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
         interpreter.step(cpu);
         return;
       }
-      // One-instruction blocks, keyed by address and encoding (the conformance harness loads
+      // One-instruction regions, keyed by address and encoding (the conformance harness loads
       // new code at one address for every case).
       const pc = cpu.pc;
       let key: string;
@@ -203,66 +242,35 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
         interpreter.step(cpu);
         return;
       }
-      let plan = stepBlocks.get(key);
+      let plan = stepRegions.get(key);
       if (plan === undefined) {
-        const t = translate(cpu, pc, 1);
+        const t = translate(cpu, pc, true);
         if (t === null) {
           interpreter.step(cpu);
           return;
         }
         plan = t;
-        if (stepBlocks.size > 50_000) stepBlocks.clear();
-        stepBlocks.set(key, plan);
+        if (stepRegions.size > 50_000) stepRegions.clear();
+        stepRegions.set(key, plan);
       }
-      bind(plan, cpu.bus)(cpu); // a one-instruction block always returns after it
+      plan.run(cpu); // a one-instruction region always returns after it
     },
   };
 }
 
-function sramCodeUnchanged(bus: Bus, b: Plan): boolean {
-  const code = b.sramCode!;
+function sramCodeUnchanged(bus: Bus, p: Plan): boolean {
+  const code = p.sramCode!;
   const sram = bus.sram;
-  let o = b.sramOffset;
+  let o = p.sramOffset;
   for (let k = 0; k < code.length; k++, o += 2) {
     if ((sram[o] | (sram[o + 1] << 8)) !== code[k]) return false;
   }
   return true;
 }
 
-// ---- decoding a block ---------------------------------------------------------------------
+// ---- decoding -------------------------------------------------------------------------------
 
-/** Ops after which the block always ends (the next instruction is not at pc + len). */
-function endsBlock(ins: Insn): boolean {
-  switch (ins.op) {
-    case Op.B:
-    case Op.BL:
-    case Op.BX:
-    case Op.BLX:
-    case Op.SVC:
-    case Op.BKPT:
-    case Op.UDF:
-    case Op.UDF_W:
-    case Op.CPS:
-    case Op.MSR:
-    case OpV7.IT:
-    case OpV7.B_T4:
-    case OpV7.TBB:
-    case OpV7.TBH:
-    case OpV7.CPS_v7:
-      return true;
-    case Op.POP:
-      return ((ins.word >>> 8) & 1) === 1;
-    case Op.ADD_hi:
-    case Op.MOV_hi:
-      return (((ins.word >>> 4) & 8) | (ins.word & 7)) === 15;
-    case Op.HINT:
-      return ((ins.word >>> 4) & 15) === 2 || ((ins.word >>> 4) & 15) === 3; // WFE, WFI
-    default:
-      return ins.op === Op.UNDEFINED;
-  }
-}
-
-function decodeAt(cpu: Cpu, pc: number): Insn | null {
+function decodeAt(cpu: Cpu, pc: number, it: number): Insn | null {
   let hw1: number;
   try {
     hw1 = cpu.bus.fetch16(pc);
@@ -271,7 +279,7 @@ function decodeAt(cpu: Cpu, pc: number): Insn | null {
   }
   if (!is32bit(hw1)) {
     const row = cpu.decode.rows16[hw1];
-    return { pc, len: 2, word: hw1, op: row ? row.enc.op : Op.UNDEFINED, handler: cpu.dispatch16[hw1] };
+    return { pc, len: 2, word: hw1, op: row ? row.enc.op : Op.UNDEFINED, row, handler: cpu.dispatch16[hw1], it };
   }
   let hw2: number;
   try {
@@ -283,27 +291,268 @@ function decodeAt(cpu: Cpu, pc: number): Insn | null {
   const h = decodeExec32(cpu.decode, hw1, hw2);
   if (h === null) {
     // UNDEFINED: the prefix handler refetches, decodes and throws the interpreter's fault.
-    return { pc, len: 4, word: hw1, op: Op.UNDEFINED, handler: cpu.dispatch16[hw1] };
+    return { pc, len: 4, word: hw1, op: Op.UNDEFINED, row: undefined, handler: cpu.dispatch16[hw1], it };
   }
-  const row = cpu.decode.cands32[hw1]?.find((c) => (word & c.mask) >>> 0 === c.value);
-  return { pc, len: 4, word, op: row ? row.enc.op : -1, handler: h };
+  const row = decode32(cpu.decode, hw1, hw2);
+  return { pc, len: 4, word, op: row ? row.enc.op : -1, row, handler: h, it };
 }
 
-// ---- code generation ----------------------------------------------------------------------
+/** How control leaves an instruction (outside IT blocks). */
+type Flow = 'next' | 'cond' | 'jump' | 'call' | 'end';
 
-const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+function flowOf(ins: Insn): Flow {
+  switch (ins.op) {
+    case Op.B_cond:
+    case OpV7.CBZ:
+    case OpV7.B_T3:
+      return 'cond';
+    case Op.B:
+    case OpV7.B_T4:
+      return 'jump';
+    case Op.BL:
+      return 'call';
+    case Op.BX:
+    case Op.BLX:
+    case Op.SVC:
+    case Op.BKPT:
+    case Op.UDF:
+    case Op.UDF_W:
+    case Op.UNDEFINED:
+    case Op.CPS:
+    case Op.MSR:
+    case OpV7.TBB:
+    case OpV7.TBH:
+    case OpV7.CPS_v7:
+    case OpV7.MSR_v7:
+      return 'end';
+    case Op.POP:
+      return ((ins.word >>> 8) & 1) === 1 ? 'end' : 'next';
+    case Op.ADD_hi:
+    case Op.MOV_hi:
+      return (((ins.word >>> 4) & 8) | (ins.word & 7)) === 15 ? 'end' : 'next';
+    case Op.HINT:
+      return ((ins.word >>> 4) & 15) === 2 || ((ins.word >>> 4) & 15) === 3 ? 'end' : 'next'; // WFE, WFI
+    default:
+      // Loads into the PC and multiple loads with the PC in the list end the region as well:
+      // their handlers set npc, which the check after every handler sees.
+      return ins.op === -1 ? 'end' : 'next';
+  }
+}
 
-/** What the generated source of one instruction needs from its surroundings. */
-interface Gen {
-  cpu: Cpu;
-  handlers: Handler[];
+/** The target of a direct branch (instructions/v6m.ts, v7m/branch.ts), or null. */
+function targetOf(ins: Insn): number | null {
+  const i = ins.word;
+  switch (ins.op) {
+    case Op.B:
+      return (ins.pc + 4 + (((i & 0x7ff) << 21) >> 20)) >>> 0;
+    case Op.B_cond:
+      return (ins.pc + 4 + (((i & 0xff) << 24) >> 23)) >>> 0;
+    case OpV7.CBZ:
+      return (ins.pc + 4 + (((i >>> 3) & 0x40) | ((i >>> 2) & 0x3e))) >>> 0;
+    case OpV7.B_T3: {
+      const imm =
+        (((i >>> 26) & 1) << 20) | (((i >>> 11) & 1) << 19) | (((i >>> 13) & 1) << 18) | (((i >>> 16) & 0x3f) << 12) | ((i & 0x7ff) << 1);
+      return (ins.pc + 4 + ((imm << 11) >> 11)) >>> 0;
+    }
+    case Op.BL:
+    case OpV7.B_T4: {
+      const s = (i >>> 26) & 1,
+        i1 = ~(((i >>> 13) & 1) ^ s) & 1,
+        i2 = ~(((i >>> 11) & 1) ^ s) & 1;
+      const imm = (s << 24) | (i1 << 23) | (i2 << 22) | (((i >>> 16) & 0x3ff) << 12) | ((i & 0x7ff) << 1);
+      return (ins.pc + 4 + ((imm << 7) >> 7)) >>> 0;
+    }
+    default:
+      return null;
+  }
+}
+
+/** ITAdvance (ARMv7-M A7.3.2), as Cpu.advanceIT. */
+function advanceIT(it: number): number {
+  return (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
+}
+
+/** A region's instructions in address order, with the addresses that are labels. */
+interface Region {
+  insns: Insn[];
+  labels: Set<number>;
+  entry: number;
+  inSram: boolean;
 }
 
 /**
- * Inline source for an instruction that touches only registers r0–r12, the flags and cycles
- * (it cannot fault, call a checker or read the PC), or null. `max` is its largest cycle count.
+ * The region at entry: what is reachable by direct branches (flash), or a straight run (SRAM,
+ * one-instruction steps). Addresses reached only through an IT block are never labels, and an
+ * IT block that would overlap code decoded outside it is left for a region of its own.
  */
-function inlinePure(ins: Insn, g: Gen): { src: string; max: number } | null {
+function discover(cpu: Cpu, entry: number, step: boolean): Region | null {
+  const flashSize = cpu.bus.flashSize;
+  const inSram = entry >= flashSize;
+  const linear = inSram || step;
+  const max = step ? 1 : inSram ? MAX_SRAM_RUN : MAX_REGION;
+  const at = new Map<number, Insn>();
+  const labels = new Set<number>([entry]);
+  const work = [entry];
+  while (work.length > 0 && at.size < max) {
+    let pc = work.pop()!;
+    while (at.size < max && !at.has(pc)) {
+      const ins = decodeAt(cpu, pc, 0);
+      if (ins === null) break;
+      if (ins.op === OpV7.IT && !step) {
+        // The IT block goes with its IT: each instruction's condition is known here.
+        const block: Insn[] = [];
+        let it = ins.word & 0xff,
+          next = (pc + 2) >>> 0;
+        while (it !== 0) {
+          const x = at.has(next) || labels.has(next) ? null : decodeAt(cpu, next, it);
+          if (x === null) break;
+          block.push(x);
+          next = (next + x.len) >>> 0;
+          it = advanceIT(it);
+        }
+        if (it !== 0 || at.size + 1 + block.length > max) break; // cut short: left to its own region
+        at.set(pc, ins);
+        for (const x of block) at.set(x.pc, x);
+        pc = next;
+        if (pc >= flashSize !== inSram) break;
+        continue;
+      }
+      at.set(pc, ins);
+      const flow = flowOf(ins);
+      const target = flow === 'cond' || flow === 'jump' ? targetOf(ins) : null;
+      if (target !== null && !linear && target < flashSize) {
+        labels.add(target);
+        work.push(target);
+      }
+      if (flow === 'jump' || flow === 'call' || flow === 'end') break;
+      // In SRAM a run ends after anything that may store, so it never runs code it overwrote.
+      if (inSram && mayStore(ins)) break;
+      pc = (pc + ins.len) >>> 0;
+      if (pc >= flashSize !== inSram) break;
+    }
+  }
+  if (!at.has(entry)) return null;
+  // A label must start an instruction decoded outside any IT block.
+  for (const l of labels) if (at.get(l)?.it !== 0) labels.delete(l);
+  labels.add(entry);
+  const insns = [...at.values()].sort((a, b) => a.pc - b.pc);
+  return { insns, labels, entry, inSram };
+}
+
+/** Anything that is not a known load or register-only instruction (SRAM runs end after it). */
+function mayStore(ins: Insn): boolean {
+  if (accessOf(ins, 'R13') !== null) return accessOf(ins, 'R13')!.store;
+  switch (ins.op) {
+    case Op.LDM:
+    case Op.B_cond:
+    case OpV7.CBZ:
+    case OpV7.B_T3:
+      return false;
+    case Op.POP:
+      return ((ins.word >>> 8) & 1) === 1;
+    default:
+      return pureOf(ins, new Gen(ins, 'cortex-m0', null), true) === null;
+  }
+}
+
+// ---- code generation ------------------------------------------------------------------------
+
+/** The checker's shortcut (bus.ts CheckerShortcut) in locals: at entry and after a handler. */
+const SHORTCUT =
+  'sc = ck === null ? undefined : ck.shortcut; if (sc !== undefined) { cS = sc.pcStart; cL = sc.pcLen; hS = sc.heapStart; hE = sc.heapEnd; tS = sc.stateStart; tE = sc.stateEnd; sT = sc.stackTop; LA = sc.last; }';
+
+const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+const LOCAL = (k: number): boolean => k < 13 || k === 14;
+
+/**
+ * Per-region generation state: which register locals are read and written, the handlers
+ * called, the cycle and instruction counts not yet added to the locals (straight-line code adds
+ * them once, before anything that can observe them).
+ */
+class Gen {
+  readonly used = new Set<number>();
+  readonly written = new Set<number>();
+  readonly handlers: Handler[] = [];
+  pendC = 0;
+  pendI = 0;
+  /** Whether the previous instruction on this path was a single load or store (null: unknown). */
+  prevAccess: boolean | null = null;
+  ins: Insn;
+  constructor(
+    ins: Insn,
+    readonly core: string,
+    readonly cpu: Cpu | null,
+  ) {
+    this.ins = ins;
+  }
+  get t() {
+    return this.cpu!.t;
+  }
+  /** R[k] as an operand: a local, SP from cpu.r, the PC as the instruction's address + 4. */
+  rd(k: number): string {
+    if (LOCAL(k)) {
+      this.used.add(k);
+      return `r${k}`;
+    }
+    return k === 13 ? 'R[13]' : `${(this.ins.pc + 4) | 0}`;
+  }
+  /** R[k] = v (int32 expression), or null for SP and the PC (those forms keep their handlers or their own code). */
+  wr(k: number, v: string): string | null {
+    if (!LOCAL(k)) return null;
+    this.used.add(k);
+    this.written.add(k);
+    return `r${k} = ${v};`;
+  }
+  /** SP = v: the stack check runs (in cpu.setSP) only when SP reaches a new low. */
+  setSP(v: string): string {
+    return `{ const s = (${v}) & -4; R[13] = s; if ((s >>> 0) < cpu.minSP) SP(cpu, s, ${hex(this.ins.pc)}, ${this.ins.len}, cyc, ic); }`;
+  }
+  /** Adds the pending counts into the locals. */
+  flush(): string {
+    const s = `${this.pendC ? `cyc += ${this.pendC}; ` : ''}${this.pendI ? `ic += ${this.pendI};` : ''}`;
+    this.pendC = 0;
+    this.pendI = 0;
+    return s;
+  }
+  /** What a slow path or the stack check may look at: PCs and counters as the interpreter has them. */
+  syncSlow(): string {
+    const pc = hex(this.ins.pc);
+    return `cpu.pc = ${pc}; bus.pc = ${pc}; cpu.npc = ${hex(this.ins.pc + this.ins.len)}; cpu.cycles = cyc; cpu.instructions = ic;`;
+  }
+}
+
+/** NZ from an int32 result. */
+const nz = (v: string) => `cpu.fN = ${v} >>> 31; cpu.fZ = ${v} === 0 ? 1 : 0;`;
+
+/** AddWithCarry (instructions/alu.ts) of two int32 expressions; the result into dest (or nowhere), flags when sf. */
+function awc(g: Gen, x: string, y: string, carry: string, dest: number | null, sf: boolean): string | null {
+  if (!sf) {
+    if (dest === null) return '';
+    return g.wr(dest, `(${x} + ${y} + ${carry}) | 0`);
+  }
+  const w = dest === null ? '' : g.wr(dest, 'res');
+  if (w === null) return null;
+  return (
+    `{ const x = ${x}, y = ${y}; const u = (x >>> 0) + (y >>> 0) + ${carry}; const res = u | 0; ${w}` +
+    ` cpu.fN = res >>> 31; cpu.fZ = res === 0 ? 1 : 0; cpu.fC = u > 0xffffffff ? 1 : 0; cpu.fV = ((x ^ res) & (y ^ res)) >>> 31; }`
+  );
+}
+
+/** A register-only instruction: its source and its (fixed) cycles. */
+interface Pure {
+  src: string;
+  cycles: number;
+}
+
+/**
+ * Inline source for an instruction that touches only registers (not the PC, not SP except as
+ * an operand), the flags and cycles: it cannot fault, call a checker or branch. sf = false
+ * inside an IT block for the 16-bit forms that set flags only outside one. Null when it has
+ * no inline form.
+ */
+function pureOf(ins: Insn, g: Gen, sf: boolean): Pure | null {
+  const one = (src: string | null): Pure | null => (src === null ? null : { src, cycles: 1 });
+  if (ins.len === 4) return ins.row === undefined ? null : pure32(ins, g, extractFields(ins.row, ins.word));
   const i = ins.word;
   const d = i & 7,
     m = (i >>> 3) & 7,
@@ -311,102 +560,279 @@ function inlinePure(ins: Insn, g: Gen): { src: string; max: number } | null {
     imm5 = (i >>> 6) & 31,
     d8 = (i >>> 8) & 7,
     imm8 = i & 0xff;
-  const nz = (v: string) => `cpu.fN = ${v} >>> 31; cpu.fZ = ${v} === 0 ? 1 : 0;`;
-  // AddWithCarry into `res`, flags set; x and y are int32 expressions.
-  const awc = (x: string, y: string, carry: string, dest: string | null) =>
-    `{ const x = ${x}, y = ${y}; const u = (x >>> 0) + (y >>> 0) + ${carry}; const res = u | 0; ${dest === null ? '' : `${dest} = res;`}` +
-    ` cpu.fN = res >>> 31; cpu.fZ = res === 0 ? 1 : 0; cpu.fC = u > 0xffffffff ? 1 : 0; cpu.fV = ((x ^ res) & (y ^ res)) >>> 31; }`;
-  const one = (src: string) => ({ src: `${src} cpu.cycles += 1;`, max: 1 });
+  const logical = (res: string) => one(`{ const res = ${res}; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`);
   switch (ins.op) {
     case Op.LSLS_imm:
-      if (imm5 === 0) return one(`{ const res = r[${m}]; r[${d}] = res; ${nz('res')} }`);
-      return one(`{ const x = r[${m}]; cpu.fC = (x >>> ${32 - imm5}) & 1; const res = x << ${imm5}; r[${d}] = res; ${nz('res')} }`);
+      if (imm5 === 0) return logical(g.rd(m));
+      return one(
+        `{ const x = ${g.rd(m)}; ${sf ? `cpu.fC = (x >>> ${32 - imm5}) & 1;` : ''} const res = x << ${imm5}; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`,
+      );
     case Op.LSRS_imm:
-      if (imm5 === 0) return one(`{ cpu.fC = r[${m}] >>> 31; r[${d}] = 0; cpu.fN = 0; cpu.fZ = 1; }`);
-      return one(`{ const x = r[${m}]; cpu.fC = (x >>> ${imm5 - 1}) & 1; const res = (x >>> ${imm5}) | 0; r[${d}] = res; ${nz('res')} }`);
+      if (imm5 === 0) return one(`{ ${sf ? `cpu.fC = ${g.rd(m)} >>> 31; cpu.fN = 0; cpu.fZ = 1;` : ''} ${g.wr(d, '0')} }`);
+      return one(
+        `{ const x = ${g.rd(m)}; ${sf ? `cpu.fC = (x >>> ${imm5 - 1}) & 1;` : ''} const res = (x >>> ${imm5}) | 0; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`,
+      );
     case Op.ASRS_imm: {
       const sh = imm5 === 0 ? 32 : imm5;
       return one(
-        `{ const x = r[${m}]; cpu.fC = (x >>> ${sh - 1}) & 1; const res = x >> ${Math.min(sh, 31)}; r[${d}] = res; ${nz('res')} }`,
+        `{ const x = ${g.rd(m)}; ${sf ? `cpu.fC = (x >>> ${sh - 1}) & 1;` : ''} const res = x >> ${Math.min(sh, 31)}; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`,
       );
     }
     case Op.ADDS_reg:
-      return one(awc(`r[${m}]`, `r[${n6}]`, '0', `r[${d}]`));
+      return one(awc(g, g.rd(m), g.rd(n6), '0', d, sf));
     case Op.SUBS_reg:
-      return one(awc(`r[${m}]`, `~r[${n6}]`, '1', `r[${d}]`));
+      return one(awc(g, g.rd(m), `~${g.rd(n6)}`, '1', d, sf));
     case Op.ADDS_imm3:
-      return one(awc(`r[${m}]`, `${n6}`, '0', `r[${d}]`));
+      return one(awc(g, g.rd(m), `${n6}`, '0', d, sf));
     case Op.SUBS_imm3:
-      return one(awc(`r[${m}]`, `${~n6}`, '1', `r[${d}]`));
+      return one(awc(g, g.rd(m), `${~n6}`, '1', d, sf));
     case Op.MOVS_imm:
-      return one(`r[${d8}] = ${imm8}; cpu.fN = 0; cpu.fZ = ${imm8 === 0 ? 1 : 0};`);
+      return one(`${g.wr(d8, `${imm8}`)} ${sf ? `cpu.fN = 0; cpu.fZ = ${imm8 === 0 ? 1 : 0};` : ''}`);
     case Op.CMP_imm:
-      return one(awc(`r[${d8}]`, `${~imm8}`, '1', null));
+      return one(awc(g, g.rd(d8), `${~imm8}`, '1', null, true));
     case Op.ADDS_imm8:
-      return one(awc(`r[${d8}]`, `${imm8}`, '0', `r[${d8}]`));
+      return one(awc(g, g.rd(d8), `${imm8}`, '0', d8, sf));
     case Op.SUBS_imm8:
-      return one(awc(`r[${d8}]`, `${~imm8}`, '1', `r[${d8}]`));
+      return one(awc(g, g.rd(d8), `${~imm8}`, '1', d8, sf));
     case Op.ANDS:
-      return one(`{ const res = r[${d}] & r[${m}]; r[${d}] = res; ${nz('res')} }`);
+      return logical(`${g.rd(d)} & ${g.rd(m)}`);
     case Op.EORS:
-      return one(`{ const res = r[${d}] ^ r[${m}]; r[${d}] = res; ${nz('res')} }`);
+      return logical(`${g.rd(d)} ^ ${g.rd(m)}`);
     case Op.ORRS:
-      return one(`{ const res = r[${d}] | r[${m}]; r[${d}] = res; ${nz('res')} }`);
+      return logical(`${g.rd(d)} | ${g.rd(m)}`);
     case Op.BICS:
-      return one(`{ const res = r[${d}] & ~r[${m}]; r[${d}] = res; ${nz('res')} }`);
+      return logical(`${g.rd(d)} & ~${g.rd(m)}`);
     case Op.MVNS:
-      return one(`{ const res = ~r[${m}]; r[${d}] = res; ${nz('res')} }`);
+      return logical(`~${g.rd(m)}`);
     case Op.TST:
-      return one(`{ const res = r[${d}] & r[${m}]; ${nz('res')} }`);
-    case Op.MULS:
-      return {
-        src: `{ const res = Math.imul(r[${m}], r[${d}]); r[${d}] = res; ${nz('res')} } cpu.cycles += ${g.cpu.t.mul};`,
-        max: g.cpu.t.mul,
-      };
+      return one(`{ const res = ${g.rd(d)} & ${g.rd(m)}; ${nz('res')} }`);
+    case Op.MULS: {
+      const p = logical(`Math.imul(${g.rd(m)}, ${g.rd(d)})`)!;
+      return { src: p.src, cycles: g.cpu ? g.t.mul : 1 };
+    }
     case Op.ADCS:
-      return one(awc(`r[${d}]`, `r[${m}]`, 'cpu.fC', `r[${d}]`));
+      return one(awc(g, g.rd(d), g.rd(m), 'cpu.fC', d, sf));
     case Op.SBCS:
-      return one(awc(`r[${d}]`, `~r[${m}]`, 'cpu.fC', `r[${d}]`));
+      return one(awc(g, g.rd(d), `~${g.rd(m)}`, 'cpu.fC', d, sf));
     case Op.RSBS:
-      return one(awc(`~r[${m}]`, '0', '1', `r[${d}]`));
+      return one(awc(g, `~${g.rd(m)}`, '0', '1', d, sf));
     case Op.CMP_reg:
-      return one(awc(`r[${d}]`, `~r[${m}]`, '1', null));
+      return one(awc(g, g.rd(d), `~${g.rd(m)}`, '1', null, true));
     case Op.CMN:
-      return one(awc(`r[${d}]`, `r[${m}]`, '0', null));
+      return one(awc(g, g.rd(d), g.rd(m), '0', null, true));
+    case Op.LSLS_reg:
+    case Op.LSRS_reg:
+    case Op.ASRS_reg:
+    case Op.RORS:
+      return one(shiftByRegister(g, ins.op === Op.LSLS_reg ? 0 : ins.op === Op.LSRS_reg ? 1 : ins.op === Op.ASRS_reg ? 2 : 3, d, d, m, sf));
     case Op.SXTH:
-      return one(`r[${d}] = (r[${m}] << 16) >> 16;`);
+      return one(g.wr(d, `(${g.rd(m)} << 16) >> 16`));
     case Op.SXTB:
-      return one(`r[${d}] = (r[${m}] << 24) >> 24;`);
+      return one(g.wr(d, `(${g.rd(m)} << 24) >> 24`));
     case Op.UXTH:
-      return one(`r[${d}] = r[${m}] & 0xffff;`);
+      return one(g.wr(d, `${g.rd(m)} & 0xffff`));
     case Op.UXTB:
-      return one(`r[${d}] = r[${m}] & 0xff;`);
+      return one(g.wr(d, `${g.rd(m)} & 0xff`));
+    case Op.REV:
+      return one(`{ const x = ${g.rd(m)}; ${g.wr(d, '(x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)')} }`);
+    case Op.REV16:
+      return one(`{ const x = ${g.rd(m)}; ${g.wr(d, '((x & 0x00ff00ff) << 8) | ((x >>> 8) & 0x00ff00ff)')} }`);
+    case Op.REVSH:
+      return one(`{ const x = ${g.rd(m)}; ${g.wr(d, '(((x & 0xff) << 24) >> 16) | ((x >>> 8) & 0xff)')} }`);
     case Op.ADR:
-      return one(`r[${d8}] = ${((((ins.pc + 4) & ~3) + (imm8 << 2)) | 0).toString()};`);
+      return one(g.wr(d8, `${((((ins.pc + 4) & ~3) + (imm8 << 2)) | 0).toString()}`));
     case Op.ADD_sp_imm8:
-      return one(`r[${d8}] = (r[13] + ${imm8 << 2}) | 0;`);
+      return one(g.wr(d8, `(R[13] + ${imm8 << 2}) | 0`));
     case Op.MOV_hi: {
       const dd = ((i >>> 4) & 8) | d,
         mm = (i >>> 3) & 15;
-      if (dd === 13 || dd === 15 || mm === 15) return null; // SP writes check the stack; PC reads and writes
-      return one(`r[${dd}] = r[${mm}];`);
+      if (dd === 13 || dd === 15) return null; // SP writes check the stack; PC writes branch
+      return one(g.wr(dd, g.rd(mm)));
     }
     case Op.ADD_hi: {
       const dd = ((i >>> 4) & 8) | d,
         mm = (i >>> 3) & 15;
-      if (dd === 13 || dd === 15 || mm === 15) return null;
-      return one(`r[${dd}] = (r[${dd}] + r[${mm}]) | 0;`);
+      if (dd === 13 || dd === 15) return null;
+      return one(g.wr(dd, `(${g.rd(dd)} + ${g.rd(mm)}) | 0`));
     }
     case Op.CMP_hi: {
       const nn = ((i >>> 4) & 8) | d,
         mm = (i >>> 3) & 15;
-      if (nn === 15 || mm === 15) return null;
-      return one(awc(`r[${nn}]`, `~r[${mm}]`, '1', null));
+      return one(awc(g, g.rd(nn), `~${g.rd(mm)}`, '1', null, true));
     }
     case Op.HINT: {
       const h = (i >>> 4) & 15;
       if (h === 2 || h === 3) return null; // WFE, WFI
       return h === 4 ? one('cpu.eventRegister = 1;') : one('');
+    }
+    default:
+      return null;
+  }
+}
+
+/** Shift_C by the bottom byte of a register (instructions/v7m/common.ts shiftRegC); NZ (and C) when sf. */
+function shiftByRegister(g: Gen, type: number, d: number, n: number, m: number, sf: boolean): string | null {
+  const body = [
+    'if (k < 32) { c = (x >>> (32 - k)) & 1; res = x << k; } else { c = k === 32 ? x & 1 : 0; res = 0; }',
+    'if (k < 32) { c = (x >>> (k - 1)) & 1; res = (x >>> k) | 0; } else { c = k === 32 ? x >>> 31 : 0; res = 0; }',
+    'if (k < 32) { c = (x >>> (k - 1)) & 1; res = x >> k; } else { c = x >>> 31; res = x >> 31; }',
+    '{ const j = k & 31; res = j === 0 ? x : (x >>> j) | (x << (32 - j)); c = res >>> 31; }',
+  ][type];
+  const w = g.wr(d, 'res');
+  if (w === null) return null;
+  // C is written only for a non-zero amount: `cpu.fC=c` (no spaces) marks a write that does not always happen.
+  return `{ const x = ${g.rd(n)}, k = ${g.rd(m)} & 0xff; let res = x, c = 0; if (k !== 0) { ${body}${sf ? ' cpu.fC=c;' : ''} } ${w} ${sf ? nz('res') : ''} }`;
+}
+
+/** Shift(R[m], DecodeImmShift(type, imm5)) as an expression; with carry, the statements that set C first. */
+function immShift(g: Gen, m: number, type: number, imm5: number): { value: string; carry: string } {
+  const x = g.rd(m);
+  switch (type) {
+    case 0:
+      return imm5 === 0 ? { value: x, carry: '' } : { value: `(${x} << ${imm5})`, carry: `cpu.fC = (${x} >>> ${32 - imm5}) & 1;` };
+    case 1:
+      return imm5 === 0
+        ? { value: '0', carry: `cpu.fC = ${x} >>> 31;` }
+        : { value: `((${x} >>> ${imm5}) | 0)`, carry: `cpu.fC = (${x} >>> ${imm5 - 1}) & 1;` };
+    case 2:
+      return imm5 === 0
+        ? { value: `(${x} >> 31)`, carry: `cpu.fC = ${x} >>> 31;` }
+        : { value: `(${x} >> ${imm5})`, carry: `cpu.fC = (${x} >>> ${imm5 - 1}) & 1;` };
+    default:
+      // RRX reads C before it is replaced: the value is taken first (the caller evaluates it before carry).
+      return imm5 === 0
+        ? { value: `((cpu.fC << 31) | (${x} >>> 1))`, carry: `cpu.fC = ${x} & 1;` }
+        : { value: `((${x} >>> ${imm5}) | (${x} << ${32 - imm5}))`, carry: `cpu.fC = (${x} >>> ${imm5 - 1}) & 1;` };
+  }
+}
+
+/** The logical ops of the modified-immediate and shifted-register groups: result from Rn and the operand. */
+const LOGICAL: Readonly<Record<number, (n: string, y: string) => string>> = {
+  [OpV7.AND_imm]: (n, y) => `${n} & ${y}`,
+  [OpV7.AND_reg]: (n, y) => `${n} & ${y}`,
+  [OpV7.TST_imm]: (n, y) => `${n} & ${y}`,
+  [OpV7.TST_reg]: (n, y) => `${n} & ${y}`,
+  [OpV7.BIC_imm]: (n, y) => `${n} & ~${y}`,
+  [OpV7.BIC_reg]: (n, y) => `${n} & ~${y}`,
+  [OpV7.ORR_imm]: (n, y) => `${n} | ${y}`,
+  [OpV7.ORR_reg]: (n, y) => `${n} | ${y}`,
+  [OpV7.ORN_imm]: (n, y) => `${n} | ~${y}`,
+  [OpV7.ORN_reg]: (n, y) => `${n} | ~${y}`,
+  [OpV7.EOR_imm]: (n, y) => `${n} ^ ${y}`,
+  [OpV7.EOR_reg]: (n, y) => `${n} ^ ${y}`,
+  [OpV7.TEQ_imm]: (n, y) => `${n} ^ ${y}`,
+  [OpV7.TEQ_reg]: (n, y) => `${n} ^ ${y}`,
+  [OpV7.MOV_imm]: (_n, y) => y,
+  [OpV7.MOV_reg]: (_n, y) => y,
+  [OpV7.MVN_imm]: (_n, y) => `~${y}`,
+  [OpV7.MVN_reg]: (_n, y) => `~${y}`,
+};
+const TESTS = new Set<number>([
+  OpV7.TST_imm,
+  OpV7.TST_reg,
+  OpV7.TEQ_imm,
+  OpV7.TEQ_reg,
+  OpV7.CMP_imm,
+  OpV7.CMP_reg,
+  OpV7.CMN_imm,
+  OpV7.CMN_reg,
+]);
+
+/** The arithmetic ops: x, y and carry in AddWithCarry terms, from Rn and the operand. */
+const ARITH: Readonly<Record<number, (n: string, y: string) => [string, string, string]>> = {
+  [OpV7.ADD_imm]: (n, y) => [n, y, '0'],
+  [OpV7.ADD_reg]: (n, y) => [n, y, '0'],
+  [OpV7.CMN_imm]: (n, y) => [n, y, '0'],
+  [OpV7.CMN_reg]: (n, y) => [n, y, '0'],
+  [OpV7.ADC_imm]: (n, y) => [n, y, 'cpu.fC'],
+  [OpV7.ADC_reg]: (n, y) => [n, y, 'cpu.fC'],
+  [OpV7.SBC_imm]: (n, y) => [n, `~${y}`, 'cpu.fC'],
+  [OpV7.SBC_reg]: (n, y) => [n, `~${y}`, 'cpu.fC'],
+  [OpV7.SUB_imm]: (n, y) => [n, `~${y}`, '1'],
+  [OpV7.SUB_reg]: (n, y) => [n, `~${y}`, '1'],
+  [OpV7.CMP_imm]: (n, y) => [n, `~${y}`, '1'],
+  [OpV7.CMP_reg]: (n, y) => [n, `~${y}`, '1'],
+  [OpV7.RSB_imm]: (n, y) => [`~${n}`, y, '1'],
+  [OpV7.RSB_reg]: (n, y) => [`~${n}`, y, '1'],
+};
+
+/** ARMv7-M 32-bit register-only instructions (instructions/v7m/data-processing.ts), from the row's fields. */
+function pure32(ins: Insn, g: Gen, f: Record<string, number>): Pure | null {
+  const one = (src: string | null): Pure | null => (src === null ? null : { src, cycles: 1 });
+  const op = ins.op;
+  const sf = f.S === 1 || TESTS.has(op);
+  const isImm = op >= OpV7.AND_imm && op <= OpV7.RSB_imm;
+  const isReg = op >= OpV7.AND_reg && op <= OpV7.RSB_reg;
+  if (isImm || isReg) {
+    if ((isImm && (op === OpV7.ADD_sp_imm || op === OpV7.SUB_sp_imm)) || op === OpV7.ADD_sp_reg || op === OpV7.SUB_sp_reg) return null;
+    const dest = TESTS.has(op) ? null : f.d;
+    if (dest === 15) return null;
+    const n = f.n === undefined ? '0' : g.rd(f.n);
+    let y: string,
+      carry = '';
+    if (isImm) {
+      y = `${EXPAND_IMM[f.i]}`;
+      if (EXPAND_CARRY[f.i] >= 0) carry = `cpu.fC = ${EXPAND_CARRY[f.i]};`;
+    } else {
+      const s = immShift(g, f.m, f.y, f.i);
+      y = s.value;
+      carry = s.carry;
+    }
+    const logical = LOGICAL[op];
+    if (logical !== undefined) {
+      if (!sf) return one(g.wr(dest!, logical(n, y)));
+      // The operand (RRX reads C) before the carry out replaces C.
+      const w = dest === null ? '' : g.wr(dest, 'res');
+      if (w === null) return null;
+      return one(`{ const res = ${logical(n, 'yv')}; ${carry} ${w} ${nz('res')} }`.replace('{ const res', `{ const yv = ${y}; const res`));
+    }
+    const arith = ARITH[op];
+    if (arith === undefined) return null;
+    const [x, yy, c] = arith(n, y);
+    return one(awc(g, x, yy, c, dest, sf));
+  }
+  switch (op) {
+    case OpV7.ADDW:
+      return one(g.wr(f.d, `(${g.rd(f.n)} + ${f.i}) | 0`));
+    case OpV7.SUBW:
+      return one(g.wr(f.d, `(${g.rd(f.n)} - ${f.i}) | 0`));
+    case OpV7.MOVW:
+      return one(g.wr(f.d, `${(f.j << 12) | f.i}`));
+    case OpV7.MOVT:
+      return one(g.wr(f.d, `${((f.j << 12) | f.i) << 16} | (${g.rd(f.d)} & 0xffff)`));
+    case OpV7.UBFX:
+      return one(g.wr(f.d, `(${g.rd(f.n)} << ${31 - f.i - f.w}) >>> ${31 - f.w}`));
+    case OpV7.SBFX:
+      return one(g.wr(f.d, `(${g.rd(f.n)} << ${31 - f.i - f.w}) >> ${31 - f.w}`));
+    case OpV7.BFI: {
+      const mask = (-1 >>> (31 - f.k + f.i)) << f.i;
+      return one(g.wr(f.d, `(${g.rd(f.d)} & ${~mask}) | ((${g.rd(f.n)} << ${f.i}) & ${mask})`));
+    }
+    case OpV7.BFC: {
+      const mask = (-1 >>> (31 - f.k + f.i)) << f.i;
+      return one(g.wr(f.d, `${g.rd(f.d)} & ${~mask}`));
+    }
+    case OpV7.SHIFT_reg:
+      return one(shiftByRegister(g, (ins.word >>> 21) & 3, f.d, f.n, f.m, f.S === 1));
+    case OpV7.CLZ:
+      return one(g.wr(f.d, `Math.clz32(${g.rd(f.m)})`));
+    case OpV7.MUL: {
+      const w = g.wr(f.d, `Math.imul(${g.rd(f.n)}, ${g.rd(f.m)})`);
+      return w === null ? null : { src: w, cycles: g.cpu ? g.t.mul : 1 };
+    }
+    case OpV7.UXTB:
+    case OpV7.UXTH:
+    case OpV7.SXTB:
+    case OpV7.SXTH: {
+      const rot = (ins.word >>> 1) & 0x18;
+      const x = rot === 0 ? g.rd(f.m) : `((${g.rd(f.m)} >>> ${rot}) | (${g.rd(f.m)} << ${32 - rot}))`;
+      const ext = {
+        [OpV7.UXTB]: `${x} & 0xff`,
+        [OpV7.UXTH]: `${x} & 0xffff`,
+        [OpV7.SXTB]: `(${x} << 24) >> 24`,
+        [OpV7.SXTH]: `(${x} << 16) >> 16`,
+      }[op]!;
+      return one(g.wr(f.d, ext));
     }
     default:
       return null;
@@ -422,35 +848,40 @@ interface Access {
   t: number;
   /** ARMv7-M imm8 forms with W: Rn takes the offset address after the access (before Rt for loads). */
   writeback?: { n: number; off: string };
+  /** LDR (literal): the address, known here. */
+  literal?: number;
 }
 
-function accessOf(ins: Insn): Access | null {
+/** The single loads and stores with an inline form; `sp` is how SP reads (R13: 'R[13]'). */
+function accessOf(ins: Insn, _sp: 'R13', g?: Gen): Access | null {
+  const rd = (k: number) => (g ? g.rd(k) : `r${k}`);
   const i = ins.word;
+  if (ins.len === 4) return accessOfV7(ins, rd);
   const t = i & 7,
     n = (i >>> 3) & 7,
     mreg = (i >>> 6) & 7,
     imm5 = (i >>> 6) & 31;
-  const reg = `(r[${n}] + r[${mreg}]) | 0`;
-  const imm = (scale: number) => `(r[${n}] + ${imm5 << scale}) | 0`;
-  const sp = `(r[13] + ${(i & 0xff) << 2}) | 0`;
+  const reg = () => `(${rd(n)} + ${rd(mreg)}) | 0`;
+  const imm = (scale: number) => `(${rd(n)} + ${imm5 << scale}) | 0`;
+  const sp = `(R[13] + ${(i & 0xff) << 2}) | 0`;
   const a = (addr: string, size: 1 | 2 | 4, store: boolean, signed = false, rt = t): Access => ({ addr, size, store, signed, t: rt });
   switch (ins.op) {
     case Op.STR_reg:
-      return a(reg, 4, true);
+      return a(reg(), 4, true);
     case Op.STRH_reg:
-      return a(reg, 2, true);
+      return a(reg(), 2, true);
     case Op.STRB_reg:
-      return a(reg, 1, true);
+      return a(reg(), 1, true);
     case Op.LDR_reg:
-      return a(reg, 4, false);
+      return a(reg(), 4, false);
     case Op.LDRH_reg:
-      return a(reg, 2, false);
+      return a(reg(), 2, false);
     case Op.LDRB_reg:
-      return a(reg, 1, false);
+      return a(reg(), 1, false);
     case Op.LDRSB_reg:
-      return a(reg, 1, false, true);
+      return a(reg(), 1, false, true);
     case Op.LDRSH_reg:
-      return a(reg, 2, false, true);
+      return a(reg(), 2, false, true);
     case Op.STR_imm:
       return a(imm(2), 4, true);
     case Op.LDR_imm:
@@ -467,10 +898,12 @@ function accessOf(ins: Insn): Access | null {
       return a(sp, 4, true, false, (i >>> 8) & 7);
     case Op.LDR_sp:
       return a(sp, 4, false, false, (i >>> 8) & 7);
-    case Op.LDR_lit:
-      return a(`${(((ins.pc + 4) & ~3) + ((i & 0xff) << 2)) | 0}`, 4, false, false, (i >>> 8) & 7);
+    case Op.LDR_lit: {
+      const address = (((ins.pc + 4) & ~3) + ((i & 0xff) << 2)) >>> 0;
+      return { ...a(`${address | 0}`, 4, false, false, (i >>> 8) & 7), literal: address };
+    }
     default:
-      return accessOfV7(ins);
+      return null;
   }
 }
 
@@ -502,7 +935,7 @@ const V7_SINGLES: Readonly<Record<number, { size: 1 | 2 | 4; store: boolean; sig
   [OpV7.STRH_reg]: { size: 2, store: true, signed: false, form: 'reg' },
 };
 
-function accessOfV7(ins: Insn): Access | null {
+function accessOfV7(ins: Insn, rd: (k: number) => string): Access | null {
   const f = V7_SINGLES[ins.op];
   if (f === undefined) return null;
   const w = ins.word;
@@ -510,17 +943,17 @@ function accessOfV7(ins: Insn): Access | null {
     t = (w >>> 12) & 15;
   // Loads to SP or PC, Rn = PC and writeback to SP (the handler's push/pop cases) keep the handler.
   if (t >= 13 || n === 15) return null;
-  if (f.form === 'imm12') return { addr: `(r[${n}] + ${w & 0xfff}) | 0`, size: f.size, store: f.store, signed: f.signed, t };
+  if (f.form === 'imm12') return { addr: `(${rd(n)} + ${w & 0xfff}) | 0`, size: f.size, store: f.store, signed: f.signed, t };
   if (f.form === 'reg') {
-    return { addr: `(r[${n}] + (r[${w & 15}] << ${(w >>> 4) & 3})) | 0`, size: f.size, store: f.store, signed: f.signed, t };
+    return { addr: `(${rd(n)} + (${rd(w & 15)} << ${(w >>> 4) & 3})) | 0`, size: f.size, store: f.store, signed: f.signed, t };
   }
   // imm8: P (0x400) indexes, U (0x200) adds, W (0x100) writes the offset address back to Rn.
   const writeback = (w & 0x100) !== 0;
   if (writeback && n === 13) return null;
-  const off = `(r[${n}] ${w & 0x200 ? '+' : '-'} ${w & 0xff}) | 0`;
+  const off = `(${rd(n)} ${w & 0x200 ? '+' : '-'} ${w & 0xff}) | 0`;
   const index = (w & 0x400) !== 0;
   return {
-    addr: index ? off : `r[${n}]`,
+    addr: index ? off : rd(n),
     size: f.size,
     store: f.store,
     signed: f.signed,
@@ -529,382 +962,130 @@ function accessOfV7(ins: Insn): Access | null {
   };
 }
 
-/** singleAccessCycles (instructions/timing.ts) with the core's constants folded in. */
-function singleAccessSource(g: Gen, base: number): string {
-  return g.cpu.t.pipelinedAccess
-    ? `{ const follows = cpu.lastSingleAccess === cpu.instructions; cpu.lastSingleAccess = cpu.instructions + 1; cpu.cycles += follows ? ${base - 1} : ${base}; }`
-    : `cpu.lastSingleAccess = cpu.instructions + 1; cpu.cycles += ${base};`;
+/**
+ * The checker's call for one access, with the counters it may read. When the checker describes
+ * itself (a CheckerShortcut in the region's locals: sc, cS…), the passing accesses are decided
+ * here, as the checker would decide them, and only the rest call it.
+ */
+function checkSource(g: Gen, a: string, size: number, kind: 'load' | 'store', value: string): string {
+  const pc = hex(g.ins.pc);
+  const call = `{ cpu.instructions = ic; cpu.cycles = cyc; ck(${pc}, ${a} >>> 0, ${size}, '${kind}', ${value}); }`;
+  const pass =
+    `(u >= hS && u + ${size} <= hE)${kind === 'load' ? ' || (u - cS) >>> 0 < cL' : ''} || (u >= tS && u + ${size} <= tE)` +
+    ` || (u >= (R[13] >>> 0) && u + ${size} <= sT)`;
+  return (
+    `if (ck !== null) { if (sc === undefined) ${call} else if ((${pc} - cS) >>> 0 < cL) { const u = ${a} >>> 0;` +
+    ` if (${pass}) { if (LA !== null) { LA.pc = ${pc}; LA.address = u; LA.kind = '${kind}'; } } else ${call} } }`
+  );
 }
 
 /**
  * A load of `size` bytes from the int32 address in local `a` into `dest` (a statement prefix
- * such as "r[3] =" or "const v0 ="): the bus's SRAM fast path inline, its own read otherwise.
+ * such as "r3 =" or "v0 ="): the bus's SRAM fast path inline, its own read otherwise.
  */
-function loadSource(size: 1 | 2 | 4, a: string, dest: string, signed = false): string {
+function loadSource(g: Gen, size: 1 | 2 | 4, a: string, dest: string, signed = false): string {
   const arr = size === 4 ? 'sram32' : size === 2 ? 'sram16' : 'sram8';
   const shift = size === 4 ? 2 : size === 2 ? 1 : 0;
   const aligned = size === 1 ? '' : ` && (${a} & ${size - 1}) === 0`;
   const sign = signed ? (size === 1 ? '(v << 24) >> 24' : '(v << 16) >> 16') : 'v';
   return (
     `{ const o = (${a} - ${hex(SRAM_BASE)}) >>> 0; let v;` +
-    ` if (o < sramSize${aligned}) { v = ${arr}[o >>> ${shift}]; const ck = bus.checker; if (ck !== null) ck(@PC@, ${a} >>> 0, ${size}, 'load', v); }` +
-    ` else v = bus.read${size * 8}(${a}); ${dest} ${sign}; }`
+    ` if (o < sramSize${aligned}) { v = ${arr}[o >>> ${shift}]; ${checkSource(g, a, size, 'load', 'v')} }` +
+    ` else v = SL(cpu, ${a}, ${size}, ${hex(g.ins.pc)}, ${g.ins.len}, cyc, ic); ${dest} ${sign}; }`
   );
 }
 
 /** A store of the int32 expression `value` (evaluated once, first) at the address in local `a`. */
-function storeSource(size: 1 | 2 | 4, a: string, value: string): string {
+function storeSource(g: Gen, size: 1 | 2 | 4, a: string, value: string): string {
   const arr = size === 4 ? 'sram32' : size === 2 ? 'sram16' : 'sram8';
   const shift = size === 4 ? 2 : size === 2 ? 1 : 0;
   const aligned = size === 1 ? '' : ` && (${a} & ${size - 1}) === 0`;
   const seen = size === 4 ? 'sv' : size === 2 ? 'sv & 0xffff' : 'sv & 0xff';
   return (
     `{ const sv = ${value}; const o = (${a} - ${hex(SRAM_BASE)}) >>> 0;` +
-    ` if (o < sramSize${aligned}) { const ck = bus.checker; if (ck !== null) ck(@PC@, ${a} >>> 0, ${size}, 'store', ${seen}); ${arr}[o >>> ${shift}] = sv; dirty[o >>> ${PAGE_SHIFT}] = 1; }` +
-    ` else bus.write${size * 8}(${a}, sv); }`
+    ` if (o < sramSize${aligned}) { ${checkSource(g, a, size, 'store', seen)} ${arr}[o >>> ${shift}] = sv; dirty[o >>> ${PAGE_SHIFT}] = 1; }` +
+    ` else SS(cpu, ${a}, ${size}, sv, ${hex(g.ins.pc)}, ${g.ins.len}, cyc, ic); }`
   );
 }
 
-/** Inline source of a single load or store (the handlers of instructions/v6m.ts). */
-function inlineAccess(acc: Access, g: Gen): string {
-  const base = acc.store ? g.cpu.t.store : g.cpu.t.load;
-  if (acc.writeback !== undefined) {
+/** singleAccessCycles (instructions/timing.ts): static when the previous instruction is known. */
+function singleAccessCycles(g: Gen, base: number): string {
+  if (!g.t.pipelinedAccess) {
+    g.pendC += base;
+    return 'lsa = ic + 1;';
+  }
+  if (g.prevAccess === null) return `cyc += lsa === ic ? ${base - 1} : ${base}; lsa = ic + 1;`;
+  g.pendC += g.prevAccess ? base - 1 : base;
+  return 'lsa = ic + 1;';
+}
+
+/** Inline source of a single load or store (the handlers of instructions/v6m.ts, v7m/load-store.ts). */
+function accessSource(acc: Access, g: Gen): string {
+  const base = acc.store ? g.t.store : g.t.load;
+  let body: string;
+  if (acc.literal !== undefined && acc.literal + 4 <= g.cpu!.bus.flashSize) {
+    // A literal in flash: its value is known (a host load into flash recompiles every region).
+    const v = g.cpu!.bus.peek32(acc.literal) | 0;
+    body = `{ const a = ${acc.literal | 0}; ${checkSource(g, 'a', 4, 'load', `${v}`)} ${g.wr(acc.t, `${v}`)} }`;
+  } else if (acc.writeback !== undefined) {
     // The handlers' order: offset from the old Rn, access, write Rn back, then Rt (a load).
     const { n, off } = acc.writeback;
-    const body = acc.store
-      ? `${storeSource(acc.size, 'a', `r[${acc.t}]`)} r[${n}] = wb;`
-      : `let lv; ${loadSource(acc.size, 'a', 'lv =', acc.signed)} r[${n}] = wb; r[${acc.t}] = lv;`;
-    return `{ const wb = ${off}; const a = ${acc.addr}; ${body} ${singleAccessSource(g, base)} }`;
+    const inner = acc.store
+      ? `${storeSource(g, acc.size, 'a', g.rd(acc.t))} ${g.wr(n, 'wb')}`
+      : `let lv; ${loadSource(g, acc.size, 'a', 'lv =', acc.signed)} ${g.wr(n, 'wb')} ${g.wr(acc.t, 'lv')}`;
+    body = `{ const wb = ${off}; const a = ${acc.addr}; ${inner} }`;
+  } else if (acc.store) {
+    body = `{ const a = ${acc.addr}; ${storeSource(g, acc.size, 'a', g.rd(acc.t))} }`;
+  } else {
+    body = `{ const a = ${acc.addr}; let lv; ${loadSource(g, acc.size, 'a', 'lv =', acc.signed)} ${g.wr(acc.t, 'lv')} }`;
   }
-  const body = acc.store ? storeSource(acc.size, 'a', `r[${acc.t}]`) : loadSource(acc.size, 'a', `r[${acc.t}] =`, acc.signed);
-  return `{ const a = ${acc.addr}; ${body} ${singleAccessSource(g, base)} }`;
+  return `${body} ${singleAccessCycles(g, base)}`;
 }
 
 const regsOf = (list: number): number[] => [0, 1, 2, 3, 4, 5, 6, 7].filter((k) => (list >>> k) & 1);
 
-/** PUSH, POP, LDM, STM inline (instructions/v6m.ts has the reference forms), or null. */
-function inlineMultiple(ins: Insn, g: Gen): { src: string; max: number; exits: boolean } | null {
+/** PUSH, POP (without the PC), LDM, STM inline (instructions/v6m.ts has the reference forms), or null. */
+function multipleSource(ins: Insn, g: Gen): { src: string; cycles: number } | null {
   const i = ins.word,
-    t = g.cpu.t;
+    t = g.t;
   const list = i & 0xff;
   const regs = regsOf(list);
   switch (ins.op) {
     case Op.PUSH: {
       const lr = (i >>> 8) & 1;
       const count = regs.length + lr;
-      const stores = [...regs.map((k) => `r[${k}]`), ...(lr ? ['r[14]'] : [])]
-        .map((v, k) => `{ const a = (addr + ${4 * k}) | 0; ${storeSource(4, 'a', v)} }`)
+      const stores = [...regs, ...(lr ? [14] : [])]
+        .map((k, j) => `{ const a = (addr + ${4 * j}) | 0; ${storeSource(g, 4, 'a', g.rd(k))} }`)
         .join(' ');
       return {
-        src: `{ const old = r[13]; const addr = (old - ${4 * count}) | 0; cpu.setSP(addr); try { ${stores} } catch (e) { r[13] = old; throw e; } cpu.cycles += ${t.multipleBase + count}; }`,
-        max: t.multipleBase + count,
-        exits: false,
+        src: `{ const old = R[13]; const addr = (old - ${4 * count}) | 0; ${g.setSP('addr')} try { ${stores} } catch (e) { R[13] = old; throw e; } }`,
+        cycles: t.multipleBase + count,
       };
     }
     case Op.POP: {
-      const pc = (i >>> 8) & 1;
-      const count = regs.length + pc;
-      // Load into locals first: a fault part-way must leave the registers as they were.
-      const slots = [...regs.map((k) => `v${k}`), ...(pc ? ['npc'] : [])];
-      const loads = slots.map((v, j) => `{ const a = (base + ${4 * j}) | 0; ${loadSource(4, 'a', `${v} =`)} }`).join(' ');
-      const assign = regs.map((k) => `r[${k}] = v${k};`).join(' ');
-      const tail = pc
-        ? `cpu.setSP(r[13] + ${4 * count}); cpu.bxWritePC(npc); cpu.cycles += ${t.popPcBase + count}; cpu.instructions++; cpu.pc = cpu.npc; return;`
-        : `cpu.setSP(r[13] + ${4 * count}); cpu.cycles += ${t.multipleBase + count};`;
+      if ((i >>> 8) & 1) return null;
+      // Load into temporaries first: a fault part-way must leave the registers as they were.
+      const loads = regs.map((k, j) => `let v${k}; { const a = (base + ${4 * j}) | 0; ${loadSource(g, 4, 'a', `v${k} =`)} }`).join(' ');
+      const assign = regs.map((k) => g.wr(k, `v${k}`)).join(' ');
       return {
-        src: `{ const base = r[13]; let ${slots.join(', ')}; ${loads} ${assign} ${tail} }`,
-        max: (pc ? t.popPcBase : t.multipleBase) + count,
-        exits: pc === 1,
+        src: `{ const base = R[13]; ${loads} ${assign} ${g.setSP(`R[13] + ${4 * regs.length}`)} }`,
+        cycles: t.multipleBase + regs.length,
       };
     }
     case Op.STM: {
       const n = (i >>> 8) & 7;
-      const stores = regs.map((k, j) => `{ const a = (base + ${4 * j}) | 0; ${storeSource(4, 'a', `r[${k}]`)} }`).join(' ');
+      const stores = regs.map((k, j) => `{ const a = (base + ${4 * j}) | 0; ${storeSource(g, 4, 'a', g.rd(k))} }`).join(' ');
       return {
-        src: `{ const base = r[${n}]; ${stores} r[${n}] = (base + ${4 * regs.length}) | 0; cpu.cycles += ${t.multipleBase + regs.length}; }`,
-        max: t.multipleBase + regs.length,
-        exits: false,
+        src: `{ const base = ${g.rd(n)}; ${stores} ${g.wr(n, `(base + ${4 * regs.length}) | 0`)} }`,
+        cycles: t.multipleBase + regs.length,
       };
     }
     case Op.LDM: {
       const n = (i >>> 8) & 7;
-      const slots = regs.map((k) => `v${k}`);
-      const loads = slots.map((v, j) => `{ const a = (base + ${4 * j}) | 0; ${loadSource(4, 'a', `${v} =`)} }`).join(' ');
-      const assign = regs.map((k) => `r[${k}] = v${k};`).join(' ');
-      const wb = (list >>> n) & 1 ? '' : `r[${n}] = (base + ${4 * regs.length}) | 0;`;
-      return {
-        src: `{ const base = r[${n}]; let ${slots.join(', ')}; ${loads} ${assign} ${wb} cpu.cycles += ${t.multipleBase + regs.length}; }`,
-        max: t.multipleBase + regs.length,
-        exits: false,
-      };
-    }
-    default:
-      return null;
-  }
-}
-
-/** Compiles the block at pc (at most maxLen instructions), or null when its first instruction cannot be fetched. */
-function translate(cpu: Cpu, pc: number, maxLen: number): Plan | null {
-  const inSram = pc >= cpu.bus.flashSize;
-  const insns: Insn[] = [];
-  let at = pc;
-  while (insns.length < maxLen) {
-    const ins = decodeAt(cpu, at);
-    if (ins === null) break;
-    insns.push(ins);
-    at = (at + ins.len) >>> 0;
-    if (ins.op === OpV7.IT && !inSram && maxLen > 1) {
-      // The IT block is translated with the IT: each instruction's condition is known here.
-      ins.itStart = ins.word & 0xff;
-      let it = ins.itStart;
-      while (it !== 0) {
-        const x = decodeAt(cpu, at);
-        if (x === null) break;
-        x.it = it;
-        insns.push(x);
-        at = (at + x.len) >>> 0;
-        it = advanceIT(it);
-      }
-      if (it !== 0) break; // cut short: the block ends inside the IT block, the interpreter goes on
-      continue;
-    }
-    if (endsBlock(ins)) {
-      // An unconditional direct branch in flash: translation goes on at its target, unless that
-      // is the block's start (a loop, which the block runs in place) or already in the block.
-      const target = directTarget(ins);
-      if (inSram || target === null || target === pc || target >= cpu.bus.flashSize || insns.some((x) => x.pc === target)) break;
-      ins.follow = target;
-      at = target;
-      continue;
-    }
-    // In SRAM a block ends after anything that may store, so it never runs code it overwrote.
-    if (inSram && inlinePure(ins, { cpu, handlers: [] }) === null && ins.op !== Op.B_cond && !isLoad(ins)) break;
-    // Stay inside one memory region.
-    if (at >= cpu.bus.flashSize !== inSram) break;
-  }
-  if (insns.length === 0) return null;
-
-  const g: Gen = { cpu, handlers: [] };
-  // Each piece: the source of one instruction, whether it is a handler call, and its max cycles.
-  const pieces: { src: string; handler: boolean; max: number; callout?: true; pure?: true; ins: Insn }[] = [];
-  for (const ins of insns) pieces.push({ ...genInsn(ins, g), ins });
-
-  // The largest cycle count of the inline instructions from piece k up to the next handler.
-  const segMax = new Array<number>(pieces.length + 1).fill(0);
-  for (let k = pieces.length - 1; k >= 0; k--) segMax[k] = pieces[k].handler ? 0 : pieces[k].max + segMax[k + 1];
-
-  const start = hex(pc);
-  const lines: string[] = [];
-  lines.push(
-    'const r = cpu.r, bus = cpu.bus, sram32 = bus.sram32, sram16 = bus.sram16, sram8 = bus.sram, dirty = bus.dirty, sramSize = bus.sramSize;',
-  );
-  lines.push(`let safe = cpu.cycles + ${segMax[0]} < cpu.eventAt;`);
-  lines.push('for (;;) {');
-  for (let k = 0; k < pieces.length; k++) {
-    // A run of register-only instructions (no fault, no checker, fixed cycles) with no event due
-    // (safe): nothing can observe the counters between them, so they are added once.
-    let e = k;
-    while (e + 1 < pieces.length - 1 && pieces[k].pure && pieces[e + 1].pure) e++;
-    if (e > k) {
-      const run = pieces.slice(k, e + 1);
-      const cycles = run.reduce((sum, q) => sum + q.max, 0);
-      const bodies = run.map((q) => q.src.replace(/ ?cpu\.cycles \+= \d+;$/, ''));
-      lines.push(`if (safe) { ${bodies.join(' ')} cpu.cycles += ${cycles}; cpu.instructions += ${run.length}; } else {`);
-      for (let j = k; j <= e; j++) emit(j);
-      lines.push('}');
-      k = e;
-      continue;
-    }
-    emit(k);
-  }
-  lines.push('}');
-
-  /** The source of piece k, with its instruction count and event check. */
-  function emit(k: number): void {
-    const p = pieces[k];
-    const ins = p.ins;
-    const next = ins.follow ?? (ins.pc + ins.len) >>> 0;
-    const last = k === pieces.length - 1;
-    if (p.handler) {
-      lines.push(`cpu.pc = ${hex(ins.pc)}; bus.pc = ${hex(ins.pc)}; cpu.npc = ${hex(next)};`);
-      lines.push(p.src);
-      lines.push('cpu.pc = cpu.npc; cpu.instructions++;');
-      if (last) {
-        lines.push('return;');
-      } else {
-        lines.push(`if (cpu.npc !== ${hex(next)} || cpu.cycles >= cpu.eventAt) return;`);
-        lines.push(`safe = cpu.cycles + ${segMax[k + 1]} < cpu.eventAt;`);
-      }
-      return;
-    }
-    // A taken branch: back to this block's start stays in the function while no event is due.
-    const src = p.src.replace(/JUMP\((0x[0-9a-f]+)\);/g, (_m, target: string) =>
-      target === start
-        ? `cpu.instructions++; if (cpu.cycles >= cpu.eventAt) { cpu.pc = cpu.npc = ${start}; bus.pc = @PC@; return; } safe = cpu.cycles + ${segMax[0]} < cpu.eventAt; continue;`
-        : `cpu.instructions++; cpu.pc = cpu.npc = ${target}; bus.pc = @PC@; return;`,
-    );
-    lines.push(`// ${hex(ins.pc)}`);
-    lines.push(src.replaceAll('@PC@', hex(ins.pc)).replaceAll('@NEXT@', hex(next)));
-    lines.push('cpu.instructions++;');
-    const exit = `cpu.pc = cpu.npc = ${hex(next)}; bus.pc = ${hex(ins.pc)}; return;`;
-    if (last) lines.push(exit);
-    // A checker or the stack check may have asked for attention (halt, a pended interrupt):
-    // the core then sets eventAt to 0, which `safe` did not foresee.
-    else if (p.callout) lines.push(`if (cpu.eventAt === 0 || (!safe && cpu.cycles >= cpu.eventAt)) { ${exit} }`);
-    else lines.push(`if (!safe && cpu.cycles >= cpu.eventAt) { ${exit} }`);
-  }
-
-  const bus = cpu.bus;
-  const body = lines.join('\n');
-  const handlerDecls = g.handlers.map((_, k) => `const h${k} = H[${k}];`).join(' ');
-  // Compiling is the expensive part (scenarios make many machines): one function per source and
-  // core, shared by every Cpu. It reads the bus from the Cpu, so V8 optimizes it once for all.
-  const key = `${cpu.profile.name}\n${body}`;
-  let run = FACTORIES.get(key);
-  if (run === undefined) {
-    const factory = new Function('H', `${handlerDecls}\nreturn function block_${pc.toString(16)}(cpu) {\n${body}\n};`) as Factory;
-    run = factory(g.handlers);
-    if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
-    FACTORIES.set(key, run);
-  }
-  let sramCode: Uint16Array | null = null;
-  const sramOffset = (pc - SRAM_BASE) >>> 0;
-  if (inSram) {
-    const last = insns[insns.length - 1];
-    const bytes = bus.peek(pc, last.pc + last.len - pc);
-    sramCode = new Uint16Array(bytes.length >>> 1);
-    for (let k = 0; k < sramCode.length; k++) sramCode[k] = bytes[2 * k] | (bytes[2 * k + 1] << 8);
-  }
-  return { run, sramCode, sramOffset };
-}
-
-/** A plan's function (shared by every bus: the block reads its bus from the Cpu). */
-function bind(plan: Plan, _bus: Bus): BlockFn {
-  return plan.run;
-}
-
-function isLoad(ins: Insn): boolean {
-  const acc = accessOf(ins);
-  return acc !== null && !acc.store;
-}
-
-/** The statement a taken branch to a constant target compiles to (the assembler expands it). */
-const jump = (target: number): string => `JUMP(${hex(target)});`;
-
-/** Source for one instruction: inline when it has an inline form, else a call of its handler. */
-function genInsn(ins: Insn, g: Gen): { src: string; handler: boolean; max: number; callout?: true; pure?: true } {
-  if (ins.it !== undefined) return { src: inITSource(ins, g), handler: true, max: 0 };
-  if (ins.itStart !== undefined) {
-    // IT (v7m/branch.ts) without startITBlock's eventAt = 0: nothing here needs the core's attention.
-    return { src: `cpu.itstate = ${ins.itStart}; cpu.cycles += 1;`, handler: false, max: 1, pure: true };
-  }
-  const pure = inlinePure(ins, g);
-  if (pure !== null) return { src: pure.src, handler: false, max: pure.max, pure: true };
-  // A fault, a checker or the stack check sees the instruction's PC, as in the interpreter.
-  const pre = 'cpu.pc = @PC@; bus.pc = @PC@; cpu.npc = @NEXT@; ';
-  const acc = accessOf(ins);
-  if (acc !== null) {
-    const base = acc.store ? g.cpu.t.store : g.cpu.t.load;
-    return { src: pre + inlineAccess(acc, g), handler: false, max: base, callout: true };
-  }
-  const multi = inlineMultiple(ins, g);
-  if (multi !== null) return { src: pre + multi.src, handler: false, max: multi.max, callout: true };
-  const t = g.cpu.t;
-  const i = ins.word;
-  switch (ins.op) {
-    case Op.ADD_sp_imm7:
-      return { src: `${pre}cpu.setSP(r[13] + ${(i & 0x7f) << 2}); cpu.cycles += 1;`, handler: false, max: 1, callout: true };
-    case Op.SUB_sp_imm7:
-      return { src: `${pre}cpu.setSP(r[13] - ${(i & 0x7f) << 2}); cpu.cycles += 1;`, handler: false, max: 1, callout: true };
-    case Op.BX: {
-      const m = (i >>> 3) & 15;
-      if (m === 15) break;
-      return {
-        src: `${pre}cpu.bxWritePC(r[${m}]); cpu.cycles += ${t.branchTaken}; cpu.instructions++; cpu.pc = cpu.npc; return;`,
-        handler: false,
-        max: t.branchTaken,
-      };
-    }
-    case Op.B_cond: {
-      // Inside a block ITSTATE is 0, so B<cond> is never the UNPREDICTABLE in-IT form.
-      const cond = (i >>> 8) & 15;
-      const target = (ins.pc + 4 + (((i & 0xff) << 24) >> 23)) >>> 0;
-      return {
-        src: `if (${condSource(cond)}) { cpu.cycles += ${t.branchTaken}; ${jump(target)} } cpu.cycles += ${t.branchNotTaken};`,
-        handler: false,
-        max: Math.max(t.branchTaken, t.branchNotTaken),
-      };
-    }
-    case OpV7.CBZ: {
-      // Outside an IT block (always, inside a translated block).
-      const nonzero = (i >>> 11) & 1;
-      const target = (ins.pc + 4 + (((i >>> 3) & 0x40) | ((i >>> 2) & 0x3e))) >>> 0;
-      return {
-        src: `if (${nonzero ? `r[${i & 7}] !== 0` : `r[${i & 7}] === 0`}) { cpu.cycles += ${t.branchTaken}; ${jump(target)} } cpu.cycles += ${t.branchNotTaken};`,
-        handler: false,
-        max: Math.max(t.branchTaken, t.branchNotTaken),
-      };
-    }
-    case OpV7.B_T3: {
-      const imm =
-        (((i >>> 26) & 1) << 20) | (((i >>> 11) & 1) << 19) | (((i >>> 13) & 1) << 18) | (((i >>> 16) & 0x3f) << 12) | ((i & 0x7ff) << 1);
-      const target = (ins.pc + 4 + ((imm << 11) >> 11)) >>> 0;
-      return {
-        src: `if (${condSource((i >>> 22) & 15)}) { cpu.cycles += ${t.branchTaken}; ${jump(target)} } cpu.cycles += ${t.branchNotTaken};`,
-        handler: false,
-        max: Math.max(t.branchTaken, t.branchNotTaken),
-      };
-    }
-    case OpV7.B_T4:
-    case Op.B: {
-      // A followed branch falls through to its target, the next piece of the block.
-      const go = ins.follow === undefined ? jump(directTarget(ins)!) : '';
-      return { src: `cpu.cycles += ${t.branchTaken}; ${go}`, handler: false, max: t.branchTaken };
-    }
-    case Op.BL: {
-      const go = ins.follow === undefined ? jump(directTarget(ins)!) : '';
-      return { src: `r[14] = ${(ins.pc + 4) | 1 | 0}; cpu.cycles += ${t.bl}; ${go}`, handler: false, max: t.bl };
-    }
-  }
-  const k = g.handlers.length;
-  g.handlers.push(ins.handler);
-  return { src: `h${k}(cpu, ${ins.word});`, handler: true, max: 0 };
-}
-
-/** ITAdvance (ARMv7-M A7.3.2), as Cpu.advanceIT. */
-function advanceIT(it: number): number {
-  return (it & 7) === 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f);
-}
-
-/**
- * An instruction of an IT block, as the interpreter's IT step runs it (executor.ts): skipped for
- * a cycle when its condition fails; a 16-bit instruction that sets flags outside an IT block
- * leaves them alone inside one. ITSTATE is the block's own before it and advanced after it.
- */
-function inITSource(ins: Insn, g: Gen): string {
-  const k = g.handlers.length;
-  g.handlers.push(ins.handler);
-  const call = `h${k}(cpu, ${ins.word});`;
-  const keepFlags = ins.len === 2 && g.cpu.decode.rows16[ins.word]?.enc.flagsOutsideIT === true;
-  const body = keepFlags
-    ? `{ const n = cpu.fN, z = cpu.fZ, c = cpu.fC, v = cpu.fV; ${call} cpu.fN = n; cpu.fZ = z; cpu.fC = c; cpu.fV = v; }`
-    : call;
-  return `cpu.itstate = ${ins.it}; if (${condSource((ins.it! >>> 4) & 15)}) ${body} else cpu.cycles += 1; cpu.advanceIT();`;
-}
-
-/** The target of B, B.W and BL (instructions/v6m.ts, v7m/branch.ts), or null for other instructions. */
-function directTarget(ins: Insn): number | null {
-  const i = ins.word;
-  switch (ins.op) {
-    case Op.B:
-      return (ins.pc + 4 + (((i & 0x7ff) << 21) >> 20)) >>> 0;
-    case Op.BL:
-    case OpV7.B_T4: {
-      const s = (i >>> 26) & 1,
-        i1 = ~(((i >>> 13) & 1) ^ s) & 1,
-        i2 = ~(((i >>> 11) & 1) ^ s) & 1;
-      const imm = (s << 24) | (i1 << 23) | (i2 << 22) | (((i >>> 16) & 0x3ff) << 12) | ((i & 0x7ff) << 1);
-      return (ins.pc + 4 + ((imm << 7) >> 7)) >>> 0;
+      const loads = regs.map((k, j) => `let v${k}; { const a = (base + ${4 * j}) | 0; ${loadSource(g, 4, 'a', `v${k} =`)} }`).join(' ');
+      const assign = regs.map((k) => g.wr(k, `v${k}`)).join(' ');
+      const wb = (list >>> n) & 1 ? '' : g.wr(n, `(base + ${4 * regs.length}) | 0`);
+      return { src: `{ const base = ${g.rd(n)}; ${loads} ${assign} ${wb} }`, cycles: t.multipleBase + regs.length };
     }
     default:
       return null;
@@ -940,4 +1121,411 @@ function condSource(cond: number): string {
       return 'true';
   }
   return (cond & 1) === 1 ? `!(${e})` : e;
+}
+
+/** The registers a 32-bit row's handler may write: its register fields (a list: every register). */
+const REGISTER_FIELDS = ['d', 't', 'v', 'n', 'h', 'l', 'a'];
+function handlerWrites(ins: Insn): number[] | null {
+  if (ins.len === 2 || ins.row === undefined) return null;
+  const out: number[] = [];
+  for (const name of REGISTER_FIELDS) {
+    const bits = ins.row.fields[name];
+    if (bits === undefined) continue;
+    if (bits.length !== 4) return null;
+    const k = extractFields(ins.row, ins.word)[name];
+    if (LOCAL(k)) out.push(k);
+  }
+  return out;
+}
+
+// ---- a region's source ----------------------------------------------------------------------
+
+/** Compiles the region at pc (one instruction when step), or null when its first instruction cannot be fetched. */
+function translate(cpu: Cpu, pc: number, step: boolean): Plan | null {
+  const region = discover(cpu, pc, step);
+  if (region === null) return null;
+  const { insns, labels } = region;
+  const g = new Gen(insns[0], cpu.profile.name, cpu);
+  const t = cpu.t;
+  const labelIds = new Map<number, number>();
+  for (const l of [...labels].sort((a, b) => a - b)) labelIds.set(l, labelIds.size);
+  const hasIT = insns.some((x) => x.it !== 0 || x.op === OpV7.IT);
+  /** Per handler call: the registers it may write (null: any). */
+  const reloads: (number[] | null)[] = [];
+
+  const out: string[] = [];
+  /** The register-only instructions since the last thing that can observe the flags (indices in out). */
+  let pureRun: number[] = [];
+  /**
+   * Nothing can observe the flags between register-only instructions (they cannot fault or
+   * call out): a flag one of them sets is dropped when a later one sets it again unread.
+   */
+  const endRun = (): void => {
+    const live = new Set(['N', 'Z', 'C', 'V']);
+    for (let j = pureRun.length - 1; j >= 0; j--) {
+      let src = out[pureRun[j]];
+      const kills = new Set([...src.matchAll(/cpu\.f([NZCV]) = /g)].map((x) => x[1]));
+      for (const f of ['N', 'Z', 'C', 'V']) {
+        if (!live.has(f)) src = src.replace(new RegExp(`cpu\\.f${f} ?= ?[^;]*;`, 'g'), '');
+      }
+      out[pureRun[j]] = src;
+      for (const f of kills) live.delete(f);
+      for (const x of src.matchAll(/cpu\.f([NZCV])(?!\s?=[^=])/g)) live.add(x[1]);
+    }
+    pureRun = [];
+  };
+  /** Label checks still to be given their largest segment cost: [index in out, cycles so far]. */
+  let seg: { at: number; max: number } | null = null;
+  const segs: { at: number; max: number }[] = [];
+  const addMax = (c: number) => {
+    if (seg) seg.max += c;
+  };
+  const openSeg = (check: (s: string) => string) => {
+    seg = { at: out.length, max: 0 };
+    segs.push(seg);
+    out.push(check('@SEG@'));
+  };
+
+  /** Leaving after the current instruction: pending counts included (not reset: other paths go on). */
+  const exitTo = (xpc: string, xbp: number, xit: number | null): string =>
+    `{ ${g.pendC ? `cyc += ${g.pendC}; ` : ''}${g.pendI ? `ic += ${g.pendI}; ` : ''}xpc = ${xpc}; xbp = ${hex(xbp)};${hasIT ? ` xit = ${xit ?? -1};` : ''} break loop; }`;
+  /** A jump to a label of this region, or leaving for an address outside it. */
+  const goTo = (target: number, from: Insn): string => {
+    const id = labelIds.get(target);
+    if (id !== undefined && !step) return `{ ${g.flush()} bp = ${hex(from.pc)}; L = ${id}; continue loop; }`;
+    const s = exitTo(hex(target), from.pc, 0);
+    g.flush();
+    return s;
+  };
+
+  for (let k = 0; k < insns.length; k++) {
+    const ins = insns[k];
+    g.ins = ins;
+    const next = (ins.pc + ins.len) >>> 0;
+    const prev = k > 0 ? insns[k - 1] : null;
+    if (labels.has(ins.pc) || ins.it !== 0 || ins.op === OpV7.IT) endRun();
+    if (labels.has(ins.pc) && (prev === null || ins.it === 0)) {
+      // Falling into a label from the instruction before (when it falls through).
+      if (prev !== null) out.push(`${g.flush()} bp = ${hex(prev.pc)};`);
+      out.push(`case ${labelIds.get(ins.pc)}: // ${hex(ins.pc)}`);
+      g.prevAccess = null;
+      if (!step)
+        openSeg((s) => `if (cyc + ${s} >= ea) { xpc = ${hex(ins.pc)}; xbp = bp;${hasIT ? ' xit = 0;' : ''} near = true; break loop; }`);
+    }
+    const itAfter = ins.it === 0 ? 0 : advanceIT(ins.it);
+    const afterCheck = (): string => `if (cpu.eventAt !== ea) ${exitTo(hex(next), ins.pc, itAfter)}`;
+
+    // ---- an instruction inside an IT block: its condition is known here ----
+    if (ins.it !== 0) {
+      const cond = condSource((ins.it >>> 4) & 15);
+      const keepFlags = ins.len === 2 && cpu.decode.rows16[ins.word]?.enc.flagsOutsideIT === true;
+      const pure = pureOf(ins, g, !keepFlags);
+      const acc = pure === null && !keepFlags ? accessOf(ins, 'R13', g) : null;
+      if (pure !== null) {
+        out.push(`${g.flush()} if (${cond}) { ${pure.src} cyc += ${pure.cycles}; } else cyc += 1; ic += 1;`);
+        addMax(Math.max(pure.cycles, 1));
+        g.prevAccess = false;
+      } else if (acc !== null) {
+        out.push(`${g.flush()} at = ${k}; if (${cond}) { ${accessSource(acc, g)} ${g.flush()} } else cyc += 1; ic += 1;`);
+        out.push(afterCheck());
+        addMax(acc.store ? t.store : t.load);
+        g.prevAccess = null;
+      } else {
+        emitHandler(k, cond, keepFlags);
+        continue;
+      }
+      if (!fallsIntoIT(k)) out.push(goTo(next, ins));
+      continue;
+    }
+
+    // ---- the IT instruction: ITSTATE is followed statically, nothing to run ----
+    if (ins.op === OpV7.IT && !step) {
+      g.pendC += 1;
+      g.pendI += 1;
+      addMax(1);
+      g.prevAccess = false;
+      continue;
+    }
+
+    const pure = pureOf(ins, g, true);
+    if (pure !== null) {
+      pureRun.push(out.length);
+      out.push(pure.src);
+      g.pendC += pure.cycles;
+      g.pendI += 1;
+      addMax(pure.cycles);
+      g.prevAccess = false;
+      if (!fallsInto(k)) {
+        endRun();
+        out.push(goTo(next, ins));
+      }
+      continue;
+    }
+    endRun();
+
+    const acc = accessOf(ins, 'R13', g);
+    if (acc !== null) {
+      out.push(`${g.flush()} at = ${k};`);
+      out.push(accessSource(acc, g));
+      g.pendI += 1;
+      out.push(afterCheck());
+      addMax(acc.store ? t.store : t.load);
+      g.prevAccess = true;
+      if (!fallsInto(k)) out.push(goTo(next, ins));
+      continue;
+    }
+
+    const multi = multipleSource(ins, g);
+    if (multi !== null) {
+      out.push(`${g.flush()} at = ${k};`);
+      out.push(multi.src);
+      g.pendC += multi.cycles;
+      g.pendI += 1;
+      out.push(afterCheck());
+      addMax(multi.cycles);
+      g.prevAccess = false;
+      if (!fallsInto(k)) out.push(goTo(next, ins));
+      continue;
+    }
+
+    if (emitSpecial(k)) continue;
+    emitHandler(k, null, false);
+  }
+
+  /** Whether instruction k's fall-through successor is emitted right after it. */
+  function fallsInto(k: number): boolean {
+    const n = insns[k + 1];
+    return n !== undefined && n.pc === (insns[k].pc + insns[k].len) >>> 0 && n.it === 0 && !(step && k === 0);
+  }
+
+  /** SP adjustments and branches with an inline form; false for the rest. */
+  function emitSpecial(k: number): boolean {
+    const ins = insns[k];
+    const i = ins.word;
+    const next = (ins.pc + ins.len) >>> 0;
+    switch (ins.op) {
+      case Op.ADD_sp_imm7:
+      case Op.SUB_sp_imm7: {
+        out.push(`${g.flush()} at = ${k};`);
+        out.push(g.setSP(`R[13] ${ins.op === Op.ADD_sp_imm7 ? '+' : '-'} ${(i & 0x7f) << 2}`));
+        g.pendC += 1;
+        g.pendI += 1;
+        addMax(1);
+        g.prevAccess = false;
+        if (!fallsInto(k)) out.push(goTo(next, ins));
+        return true;
+      }
+      case Op.MOV_hi:
+      case Op.ADD_hi: {
+        const d = ((i >>> 4) & 8) | (i & 7),
+          m = (i >>> 3) & 15;
+        if (d !== 13) return false;
+        out.push(`${g.flush()} at = ${k};`);
+        out.push(g.setSP(ins.op === Op.MOV_hi ? g.rd(m) : `R[13] + ${g.rd(m)}`));
+        g.pendC += 1;
+        g.pendI += 1;
+        addMax(1);
+        g.prevAccess = false;
+        if (!fallsInto(k)) out.push(goTo(next, ins));
+        return true;
+      }
+      case Op.B_cond:
+      case OpV7.B_T3:
+      case OpV7.CBZ: {
+        const target = targetOf(ins)!;
+        const cond =
+          ins.op === OpV7.CBZ
+            ? `${g.rd(i & 7)} ${(i >>> 11) & 1 ? '!==' : '==='} 0`
+            : condSource(ins.op === Op.B_cond ? (i >>> 8) & 15 : (i >>> 22) & 15);
+        out.push(g.flush());
+        g.pendC += t.branchTaken;
+        g.pendI += 1;
+        const taken = goTo(target, ins); // flushes the taken side's counts
+        out.push(`if (${cond}) ${taken}`);
+        g.pendC += t.branchNotTaken;
+        g.pendI += 1;
+        addMax(Math.max(t.branchTaken, t.branchNotTaken));
+        g.prevAccess = false;
+        if (!fallsInto(k)) out.push(goTo(next, ins));
+        return true;
+      }
+      case Op.B:
+      case OpV7.B_T4: {
+        g.pendC += t.branchTaken;
+        g.pendI += 1;
+        addMax(t.branchTaken);
+        out.push(goTo(targetOf(ins)!, ins));
+        return true;
+      }
+      case Op.BL: {
+        out.push(g.wr(14, `${(ins.pc + 4) | 1 | 0}`)!);
+        g.pendC += t.bl;
+        g.pendI += 1;
+        addMax(t.bl);
+        out.push(goTo(targetOf(ins)!, ins));
+        return true;
+      }
+      case Op.BX: {
+        const m = (i >>> 3) & 15;
+        if (m === 15) return false;
+        // BXWritePC: a Thumb address that is not an EXC_RETURN just branches; the rest go to the core.
+        out.push(`${g.flush()} at = ${k};`);
+        g.pendC += t.branchTaken;
+        g.pendI += 1;
+        addMax(t.branchTaken);
+        const fast = exitTo(`tg & -2`, ins.pc, 0);
+        const slow = `{ ${g.syncSlow()} cpu.bxWritePC(tg); ${exitTo('cpu.npc', ins.pc, 0)} }`;
+        out.push(`{ const tg = ${g.rd(m)}; if ((tg & 0xf0000001) === 1) ${fast} else ${slow} }`);
+        g.flush();
+        return true;
+      }
+      case Op.POP: {
+        if (((i >>> 8) & 1) === 0) return false;
+        const regs = regsOf(i & 0xff);
+        const count = regs.length + 1;
+        out.push(`${g.flush()} at = ${k};`);
+        const slots = [...regs.map((r) => `v${r}`), 'tg'];
+        const loads = slots.map((v, j) => `let ${v}; { const a = (base + ${4 * j}) | 0; ${loadSource(g, 4, 'a', `${v} =`)} }`).join(' ');
+        const assign = regs.map((r) => g.wr(r, `v${r}`)).join(' ');
+        g.pendC += t.popPcBase + count;
+        g.pendI += 1;
+        addMax(t.popPcBase + count);
+        const fast = exitTo(`tg & -2`, ins.pc, 0);
+        const slow = `{ ${g.syncSlow()} cpu.bxWritePC(tg); ${exitTo('cpu.npc', ins.pc, 0)} }`;
+        out.push(
+          `{ const base = R[13]; ${loads} ${assign} ${g.setSP(`R[13] + ${4 * count}`)} if ((tg & 0xf0000001) === 1) ${fast} else ${slow} }`,
+        );
+        g.flush();
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * A call of the row's handler, with the interpreter's state around it: every register local
+   * written back, the counters and PCs; after it, the registers it may write read back. Inside
+   * an IT block (cond given) it runs as the interpreter's IT step runs it.
+   */
+  function emitHandler(k: number, cond: string | null, keepFlags: boolean): void {
+    const ins = insns[k];
+    const next = (ins.pc + ins.len) >>> 0;
+    const h = g.handlers.length;
+    g.handlers.push(ins.handler);
+    const writes = handlerWrites(ins);
+    out.push(`${g.flush()} at = ${k};`);
+    out.push(`@WRITEBACK@ cpu.cycles = cyc; cpu.instructions = ic; cpu.lastSingleAccess = lsa;`);
+    out.push(`cpu.pc = ${hex(ins.pc)}; bus.pc = ${hex(ins.pc)}; cpu.npc = ${hex(next)};`);
+    const call = `H${h}(cpu, ${ins.word});`;
+    if (cond !== null) {
+      const body = keepFlags
+        ? `{ const n = cpu.fN, z = cpu.fZ, c = cpu.fC, v = cpu.fV; ${call} cpu.fN = n; cpu.fZ = z; cpu.fC = c; cpu.fV = v; }`
+        : call;
+      out.push(`cpu.itstate = ${ins.it}; hx = 1; if (${cond}) ${body} else cpu.cycles += 1; hx = 0; cpu.advanceIT();`);
+    } else {
+      // A handler reads ITSTATE (the IT-block rules): outside IT blocks it is 0.
+      out.push(`${hasIT ? 'cpu.itstate = 0; ' : ''}hx = 1; ${call} hx = 0;`);
+    }
+    // The registers it may write are read back, those the region keeps in locals (resolved at the end).
+    reloads.push(writes);
+    out.push(
+      `@RELOAD${h}@ cyc = cpu.cycles; ic = cpu.instructions + 1; lsa = cpu.lastSingleAccess; ck = bus.checker; ea = cpu.eventAt; ${SHORTCUT}`,
+    );
+    g.prevAccess = null;
+    // The handler may have moved bus.pc (exception entry stacks with the core's own PC): kept.
+    const leave = `{ xpc = cpu.npc; xbp = bus.pc;${hasIT ? ' xit = -1;' : ''} break loop; }`;
+    if (k === insns.length - 1 || flowOf(ins) !== 'next' || step) {
+      out.push(leave);
+      return;
+    }
+    out.push(`if (cpu.npc !== ${hex(next)} || cyc >= ea) ${leave}`);
+    if (!fallsInto(k) && ins.it === 0) {
+      out.push(goTo(next, ins));
+      return;
+    }
+    // A new segment: what follows up to the next label must end before the next event.
+    if (!step)
+      openSeg((s) => `if (cyc + ${s} >= ea) { xpc = ${hex(next)}; xbp = bus.pc;${hasIT ? ' xit = -1;' : ''} near = true; break loop; }`);
+    if (ins.it !== 0 && !fallsIntoIT(k)) out.push(exitTo(hex(next), ins.pc, advanceIT(ins.it)));
+  }
+
+  /** Inside an IT block, the next instruction of the block (or the one after it) is next in order. */
+  function fallsIntoIT(k: number): boolean {
+    const n = insns[k + 1];
+    return n !== undefined && n.pc === (insns[k].pc + insns[k].len) >>> 0;
+  }
+
+  endRun();
+  // The last instruction, if it falls through, leaves for its successor.
+  const lastIns = insns[insns.length - 1];
+  g.ins = lastIns;
+  out.push(exitTo(hex((lastIns.pc + lastIns.len) >>> 0), lastIns.pc, lastIns.it === 0 ? 0 : advanceIT(lastIns.it)));
+
+  // Each check's segment: the largest cycles of what follows it up to the next check.
+  for (const s of segs) out[s.at] = out[s.at].replace('@SEG@', `${s.max}`);
+  const used = [...g.used].sort((a, b) => a - b);
+  const written = [...g.written].sort((a, b) => a - b);
+  const writeback = written.map((r) => `R[${r}] = r${r};`).join(' ');
+  const reloadOf = (w: number[] | null) =>
+    (w ?? used)
+      .filter((r) => g.used.has(r))
+      .map((r) => `r${r} = R[${r}];`)
+      .join(' ');
+  const body = out
+    .join('\n')
+    .replaceAll('@WRITEBACK@', writeback)
+    .replace(/@RELOAD(\d+)@/g, (_m, h: string) => reloadOf(reloads[Number(h)]));
+
+  const pcs = new Int32Array(insns.map((x) => x.pc));
+  const nxs = new Int32Array(insns.map((x) => (x.pc + x.len) | 0));
+  const its = new Int32Array(insns.map((x) => x.it));
+  const entryId = labelIds.get(pc)!;
+  const source = [
+    'const R = cpu.r, bus = cpu.bus, sram32 = bus.sram32, sram16 = bus.sram16, sram8 = bus.sram, dirty = bus.dirty, sramSize = bus.sramSize;',
+    'let ck = bus.checker, cyc = cpu.cycles, ic = cpu.instructions, lsa = cpu.lastSingleAccess, ea = cpu.eventAt, bp = bus.pc;',
+    `let at = 0, hx = 0, xpc = 0, xbp = 0, xit = 0, near = false, L = ${entryId};`,
+    'let sc, cS = 0, cL = 0, hS = 0, hE = 0, tS = 0, tE = 0, sT = 0, LA = null;',
+    SHORTCUT,
+    used.length ? `let ${used.map((r) => `r${r} = R[${r}]`).join(', ')};` : '',
+    'try {',
+    'loop: for (;;) { switch (L) {',
+    body,
+    '} }',
+    '} catch (e) {',
+    `if (hx === 0) { ${writeback} cpu.cycles = cyc; cpu.instructions = ic; cpu.lastSingleAccess = lsa; cpu.pc = PCS[at] >>> 0; bus.pc = PCS[at] >>> 0; cpu.npc = NXS[at] >>> 0;${hasIT ? ' cpu.itstate = ITS[at];' : ''} }`,
+    'throw e;',
+    '}',
+    `${writeback} cpu.cycles = cyc; cpu.instructions = ic; cpu.lastSingleAccess = lsa; cpu.pc = xpc >>> 0; cpu.npc = xpc >>> 0; bus.pc = xbp >>> 0;${hasIT ? ' if (xit >= 0) cpu.itstate = xit;' : ''}`,
+    'return near;',
+  ].join('\n');
+  const handlerDecls = g.handlers.map((_, k) => `const H${k} = H[${k}];`).join(' ');
+  // Compiling is the expensive part (scenarios make many machines): one function per source and
+  // core, shared by every Cpu. It reads the bus from the Cpu, so V8 optimizes it once for all.
+  const key = `${cpu.profile.name}\n${source}`;
+  let run = FACTORIES.get(key);
+  if (run === undefined) {
+    const factory = new Function(
+      'H',
+      'PCS',
+      'NXS',
+      'ITS',
+      'SL',
+      'SS',
+      'SP',
+      `${handlerDecls}\nreturn function region_${pc.toString(16)}(cpu) {\n${source}\n};`,
+    ) as Factory;
+    run = factory(g.handlers, pcs, nxs, its, slowLoad, slowStore, slowSP);
+    if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
+    FACTORIES.set(key, run);
+  }
+  let sramCode: Uint16Array | null = null;
+  const sramOffset = (pc - SRAM_BASE) >>> 0;
+  if (region.inSram) {
+    const last = insns[insns.length - 1];
+    const bytes = cpu.bus.peek(pc, last.pc + last.len - pc);
+    sramCode = new Uint16Array(bytes.length >>> 1);
+    for (let k = 0; k < sramCode.length; k++) sramCode[k] = bytes[2 * k] | (bytes[2 * k + 1] << 8);
+  }
+  return { run, sramCode, sramOffset };
 }
