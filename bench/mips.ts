@@ -5,7 +5,9 @@
 // check on and with none, Unicorn with no hooks, Unicorn with a native C memory hook on every
 // access (bench/unicorn-hooks.c, built with gcc when libunicorn-dev is there: the checked-speed
 // anchor), and QEMU; then the wall time of a full `sramlab compare` on each executor.
-// The last line is JSON: {"mips_checked":…,"mips_translator_checked":…,"mips_unicorn_hooks":…,…}.
+// On cortex-m3 two more workloads run beside freelist: segfit.c and tlsf.c (an IT-heavy TLSF
+// allocator: about a quarter of its instructions are IT or inside IT blocks, bench/it-share.ts).
+// The last line is JSON (docs/json.md): {"mips_checked":…,"mips_translator_checked":…,…}.
 //
 //   npm run bench                       # cortex-m0, then cortex-m3 beside it, then compare
 //   npm run bench -- --mcu cortex-m0    # one profile
@@ -52,6 +54,8 @@ interface Figures {
 
 /** The IT-block workload (bench/firmware/segfit.c, -O2 for the Cortex-M3), run besides freelist on M3 cores. */
 const SEGFIT = 'segfit-m3.elf';
+/** The IT-heavy workload (bench/firmware/tlsf.c, -O2 for the Cortex-M3), run besides segfit. */
+const TLSF = 'tlsf-m3.elf';
 
 function elfPath(file: string): string {
   return fileURLToPath(new URL(`./firmware/${file}`, import.meta.url));
@@ -223,7 +227,7 @@ function main(): void {
   if (!unicornAvailable()) console.log(`Unicorn: not measured (${unicornUnavailableReason()})`);
   console.log(`Reference: ${REFERENCE}`);
   const all: Figures[] = [];
-  const workloads = mcus.flatMap((mcu) => [[mcu, FIRMWARE[mcu]], ...(mcu === 'cortex-m3' ? [[mcu, SEGFIT]] : [])]);
+  const workloads = mcus.flatMap((mcu) => [[mcu, FIRMWARE[mcu]], ...(mcu === 'cortex-m3' ? [SEGFIT, TLSF].map((w) => [mcu, w]) : [])]);
   for (const [mcu, workload] of workloads) {
     let f: Figures;
     try {
@@ -253,8 +257,9 @@ function main(): void {
     );
   }
   const m0 = all.find((f) => f.mcu === 'cortex-m0') ?? all[0];
-  const m3 = all.find((f) => f.mcu === 'cortex-m3' && f.workload !== SEGFIT);
+  const m3 = all.find((f) => f.mcu === 'cortex-m3' && f.workload === FIRMWARE['cortex-m3']);
   const seg = all.find((f) => f.workload === SEGFIT);
+  const tlsf = all.find((f) => f.workload === TLSF);
   const round = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10) / 10);
   console.log(
     JSON.stringify({
@@ -273,6 +278,7 @@ function main(): void {
             m3_mips_translator_checked: round(m3.translatorChecked),
             m3_mips_translator_unchecked: round(m3.translatorUnchecked),
             m3_mips_unicorn_hooks: round(m3.unicornHooks),
+            m3_mips_qemu: round(m3.qemu),
           }
         : {}),
       ...(seg
@@ -283,6 +289,18 @@ function main(): void {
             segfit_m3_mips_translator_checked: round(seg.translatorChecked),
             segfit_m3_mips_translator_unchecked: round(seg.translatorUnchecked),
             segfit_m3_mips_unicorn_hooks: round(seg.unicornHooks),
+            segfit_m3_mips_qemu: round(seg.qemu),
+          }
+        : {}),
+      ...(tlsf
+        ? {
+            tlsf_m3_mips_checked: round(tlsf.checked),
+            tlsf_m3_mips_unchecked: round(tlsf.unchecked),
+            tlsf_m3_mips_unicorn: round(tlsf.unicorn),
+            tlsf_m3_mips_translator_checked: round(tlsf.translatorChecked),
+            tlsf_m3_mips_translator_unchecked: round(tlsf.translatorUnchecked),
+            tlsf_m3_mips_unicorn_hooks: round(tlsf.unicornHooks),
+            tlsf_m3_mips_qemu: round(tlsf.qemu),
           }
         : {}),
       ...(compareTimes

@@ -3,6 +3,7 @@
 #   freelist-m0.elf (-mcpu=cortex-m0, runs on QEMU's microbit)
 #   freelist-m3.elf (-mcpu=cortex-m3, runs on QEMU's mps2-an385)
 #   segfit-m3.elf   (-mcpu=cortex-m3: a segregated-fit allocator whose -O2 code has IT blocks)
+#   tlsf-m3.elf     (-mcpu=cortex-m3: a TLSF allocator written to if-convert, IT-heavy at -O2)
 #   ./build.sh            build
 #   ./build.sh --verify   rebuild into a temporary folder and fail if a committed ELF differs
 # Startup, semihosting and the linker script are the test firmware's (tests/firmware/):
@@ -30,10 +31,12 @@ for core in m0 m3; do
 done
 # shellcheck disable=SC2086
 $CC -mcpu=cortex-m3 $CFLAGS $RT/startup.c $RT/semihost.c segfit.c $LDFLAGS -o "$out/segfit-m3.elf"
+# shellcheck disable=SC2086
+$CC -mcpu=cortex-m3 $CFLAGS $RT/startup.c $RT/semihost.c tlsf.c $LDFLAGS -o "$out/tlsf-m3.elf"
 
 if [ "${1:-}" = --verify ]; then
   status=0
-  for elf in freelist-m0 freelist-m3 segfit-m3; do
+  for elf in freelist-m0 freelist-m3 segfit-m3 tlsf-m3; do
     if ! cmp -s "$out/$elf.elf" "$elf.elf"; then
       echo "bench/firmware/$elf.elf differs from a rebuild of its sources" >&2
       status=1
