@@ -6,6 +6,7 @@
 //   npx tsx bench/it-share.ts cortex-m3 bench/firmware/tlsf-m3.elf
 //   npx tsx bench/it-share.ts cortex-m3 bench/firmware/segfit-m3.elf --top 20
 //   npx tsx bench/it-share.ts cortex-m3 bench/firmware/tlsf-m3.elf --by-function
+//   npx tsx bench/it-share.ts cortex-m3 bench/firmware/tlsf-m3.elf --iterations 10000   # a shorter run
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -38,13 +39,10 @@ function kindAt(cpu: Cpu, pc: number): string {
   return cpu.decode.cands32[hw1]?.find((c) => (word & c.mask) >>> 0 === c.value)?.enc.name ?? 'UNDEFINED';
 }
 
-export function itShare(mcu: string, elf: Uint8Array): ItShare {
-  const m = new Machine(getProfile(mcu));
-  m.cpu.executor = makeExecutor('interpreter');
-  m.loadElf(elf);
-  m.reset();
+/** Calls one function (a symbol or an address, code in flash) with the counting hook on. */
+export function measureIt(m: Machine, target: string | number, sp?: number): ItShare {
   const cpu = m.cpu;
-  // Decoding is cached per address: the image does not change while bench_main runs.
+  // Decoding is cached per address: the image does not change while the function runs.
   const kindOf = new Map<number, string>();
   const counts = new Map<string, number>();
   const perPc = new Map<number, { n: number; it: number }>();
@@ -71,10 +69,11 @@ export function itShare(mcu: string, elf: Uint8Array): ItShare {
     else it++;
     at.it++;
   };
-  const r = m.call('bench_main', [], { maxCycles: 1e10 });
-  if (r.stop !== 'returned') throw new Error(`bench_main did not return (${r.stop}: ${r.fault?.message ?? ''})`);
+  const r = m.call(target, [], { maxCycles: 1e10, sp });
+  cpu.onInstruction = null;
+  if (r.stop !== 'returned') throw new Error(`${String(target)} did not return (${r.stop}: ${r.fault?.message ?? ''})`);
   const kinds = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const funcs = m.image!.symbols.filter((s) => s.type === 'func' && s.size > 0);
+  const funcs = (m.image?.symbols ?? []).filter((s) => s.type === 'func' && s.size > 0);
   const byName = new Map<string, { name: string; instructions: number; itRelated: number }>();
   for (const [pc, c] of perPc) {
     const name = funcs.find((f) => pc >= f.address && pc < f.address + f.size)?.name ?? '(no symbol)';
@@ -87,15 +86,37 @@ export function itShare(mcu: string, elf: Uint8Array): ItShare {
   return { instructions: r.instructions, it, inside, checksum: r.r0 >>> 0, kinds, functions };
 }
 
+/** bench_main of a bench image on the interpreter; `iterations` replaces the image's bench_iterations (a shorter run). */
+export function itShare(mcu: string, elf: Uint8Array, iterations?: number): ItShare {
+  const m = new Machine(getProfile(mcu));
+  m.cpu.executor = makeExecutor('interpreter');
+  m.loadElf(elf);
+  m.reset();
+  if (iterations !== undefined) {
+    const at = m.symbol('bench_iterations');
+    if (at === undefined) throw new Error('the image has no bench_iterations');
+    m.bus.poke32(at, iterations);
+  }
+  return measureIt(m, 'bench_main');
+}
+
 function main(): number {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: 'string', default: '12' }, 'by-function': { type: 'boolean', default: false } },
+    options: {
+      top: { type: 'string', default: '12' },
+      'by-function': { type: 'boolean', default: false },
+      iterations: { type: 'string' },
+    },
   });
   const [mcu, path] = positionals;
   const top = Number(values.top);
-  if (!mcu || !path || positionals.length > 2 || !Number.isInteger(top) || top < 0) {
-    console.error('usage: tsx bench/it-share.ts <mcu> <elf> [--top N] [--by-function]   (e.g. cortex-m3 bench/firmware/tlsf-m3.elf)');
+  const iterations = values.iterations === undefined ? undefined : Number(values.iterations);
+  const count = (n: number | undefined) => n === undefined || (Number.isInteger(n) && n >= 0 && n <= 0xffffffff);
+  if (!mcu || !path || positionals.length > 2 || !count(top) || !count(iterations)) {
+    console.error(
+      'usage: tsx bench/it-share.ts <mcu> <elf> [--top N] [--by-function] [--iterations N]   (e.g. cortex-m3 bench/firmware/tlsf-m3.elf)',
+    );
     return 2;
   }
   let elf: Uint8Array;
@@ -108,7 +129,7 @@ function main(): number {
     return 2;
   }
   try {
-    s = itShare(mcu, elf);
+    s = itShare(mcu, elf, iterations);
   } catch (e) {
     console.error(`it-share: ${(e as Error).message}`);
     return 1;
