@@ -38,7 +38,9 @@ function hostRun(iterations: number): { checksum: number; errors: number } {
     ].join('\n'),
   );
   const exe = join(tmp, 'tlsf');
-  const cc = spawnSync('gcc', ['-O2', '-std=c11', `-DBENCH_ITERATIONS=${iterations}u`, `-I${tmp}`, SOURCE, '-o', exe], { encoding: 'utf8' });
+  const cc = spawnSync('gcc', ['-O2', '-std=c11', `-DBENCH_ITERATIONS=${iterations}u`, `-I${tmp}`, SOURCE, '-o', exe], {
+    encoding: 'utf8',
+  });
   if (cc.error) throw new Error(`host gcc is needed for this reference (Debian: apt-get install gcc): ${cc.error.message}`);
   expect(cc.status, cc.stderr).toBe(0);
   const run = spawnSync(exe, { encoding: 'utf8' });
