@@ -4,8 +4,9 @@
    selects and min/max, each short enough to become an IT block. Same driver shape as
    freelist.c and segfit.c: a seeded xorshift32 stream allocates blocks into 64 slots (filling
    them) or frees them (after reading them back), and one checksum comes out. The fill and the
-   read-back use a checkerboard pattern, a select per word; about half of what runs is theirs,
-   the other half the allocator's (bench/it-share.ts --by-function shows the split).
+   read-back use a checkerboard pattern, a select per word: about half of what runs is theirs,
+   with three quarters of the IT blocks; the allocator's own code is 6-19% IT-related, as GCC
+   turns a test with several dependants into a branch (bench/it-share.ts --by-function).
 
    Allocator: blocks are 8-byte multiples with a one-word header (size | FREE | PREV_FREE); a
    free block also holds its two free-list links and a footer copy of its size, the boundary
