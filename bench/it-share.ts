@@ -100,23 +100,43 @@ export function itShare(mcu: string, elf: Uint8Array, iterations?: number): ItSh
   return measureIt(m, 'bench_main');
 }
 
+const USAGE = `usage: tsx bench/it-share.ts <mcu> <elf> [--top N] [--by-function] [--iterations N]
+  --top N           the N most executed instruction kinds (default 12)
+  --by-function     the share per function of the image
+  --iterations N    run bench_main for N iterations instead of the image's bench_iterations
+examples:
+  npx tsx bench/it-share.ts cortex-m3 bench/firmware/tlsf-m3.elf
+  npx tsx bench/it-share.ts cortex-m3 bench/firmware/segfit-m3.elf --by-function --top 0`;
+
 function main(): number {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      top: { type: 'string', default: '12' },
-      'by-function': { type: 'boolean', default: false },
-      iterations: { type: 'string' },
-    },
-  });
+  let parsed: ReturnType<typeof parse>;
+  const parse = () =>
+    parseArgs({
+      allowPositionals: true,
+      options: {
+        top: { type: 'string', default: '12' },
+        'by-function': { type: 'boolean', default: false },
+        iterations: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  try {
+    parsed = parse();
+  } catch (e) {
+    console.error(`it-share: ${(e as Error).message} (--help for usage)`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const [mcu, path] = positionals;
   const top = Number(values.top);
   const iterations = values.iterations === undefined ? undefined : Number(values.iterations);
   const count = (n: number | undefined) => n === undefined || (Number.isInteger(n) && n >= 0 && n <= 0xffffffff);
   if (!mcu || !path || positionals.length > 2 || !count(top) || !count(iterations)) {
-    console.error(
-      'usage: tsx bench/it-share.ts <mcu> <elf> [--top N] [--by-function] [--iterations N]   (e.g. cortex-m3 bench/firmware/tlsf-m3.elf)',
-    );
+    console.error('it-share: wants <mcu> <elf>, and whole numbers for --top and --iterations (--help for usage)');
     return 2;
   }
   let elf: Uint8Array;
