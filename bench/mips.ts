@@ -184,7 +184,17 @@ function benchProfile(mcu: string, runs: number, workload: string): Figures {
   if (qemuAvailable()) {
     let secs = Infinity;
     const board: QemuMcu = profile.arch === 'v6m' ? 'cortex-m0' : 'cortex-m3';
-    for (let k = 0; k < runs; k++) secs = Math.min(secs, runQemu(elfPath(workload), board).seconds);
+    for (let k = 0; k < runs; k++) {
+      const run = runQemu(elfPath(workload), board);
+      // main prints "… checksum=XXXXXXXX errors=N": QEMU must have computed what sramlab did.
+      const printed = /checksum=([0-9a-f]{8})/.exec(run.output)?.[1];
+      if (printed === undefined || Number.parseInt(printed, 16) !== unchecked.checksum >>> 0) {
+        throw new Error(
+          `QEMU's checksum ${printed ?? '(none printed)'} differs from sramlab's 0x${(unchecked.checksum >>> 0).toString(16)}`,
+        );
+      }
+      secs = Math.min(secs, run.seconds);
+    }
     qemu = unchecked.instructions / secs / 1e6;
   }
   return {
