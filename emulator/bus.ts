@@ -84,6 +84,9 @@ export class Bus {
    * two-core machine, emulator/dual.ts); devices and checkers stay per bus.
    */
   constructor(profile: Profile, shareMemoryWith?: Bus) {
+    // pc reaches 0xFFFFFFFF (the core's own accesses): a double from the start (see Cpu's constructor).
+    this.pc = 0.5;
+    this.pc = 0;
     this.flashSize = profile.flashSize;
     this.sramSize = profile.sramSize;
     this.flash = shareMemoryWith?.flash ?? new Uint8Array(profile.flashSize);

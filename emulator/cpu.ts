@@ -191,6 +191,12 @@ export class Cpu {
   executor: Executor = defaultExecutor();
 
   constructor(profile: Profile, bus: Bus = new Bus(profile)) {
+    // Counters pass 2^30 and addresses reach 0xFFFFFFFF, beyond V8's small integers: these fields
+    // hold a fraction once, so every Cpu starts with its final hidden class and compiled code
+    // (the translator's regions, shared by every Cpu) is not thrown away when a value outgrows it.
+    this.pc = this.npc = this.cycles = this.instructions = this.eventAt = this.lastSingleAccess = 0.5;
+    this.pc = this.npc = this.cycles = this.instructions = this.eventAt = 0;
+    this.lastSingleAccess = -1;
     this.profile = profile;
     this.bus = bus;
     this.t = timingFor(profile.name);

@@ -55,6 +55,31 @@ export const interpreter: Executor = {
 };
 
 /**
+ * Runs instructions while they run in a straight line: stops after the first that leaves it (a
+ * branch taken, an exception return), when an event is due or an IT block begins. The
+ * translator runs code that is not compiled yet with this, up to the next address it looks up.
+ */
+export function runStraight(cpu: Cpu): void {
+  if (cpu.itstate !== 0) {
+    stepInITBlock(cpu);
+    return;
+  }
+  const bus = cpu.bus;
+  const h16 = cpu.dispatch16;
+  for (;;) {
+    const pc = cpu.pc;
+    bus.pc = pc;
+    const insn = bus.fetch16(pc);
+    cpu.npc = pc + 2;
+    h16[insn](cpu, insn);
+    const next = cpu.npc;
+    cpu.pc = next;
+    cpu.instructions++;
+    if ((next - pc !== 2 && next - pc !== 4) || cpu.cycles >= cpu.eventAt || cpu.itstate !== 0) return;
+  }
+}
+
+/**
  * One instruction of an IT block (ARMv7-M A7.3): skipped when its condition fails; a 16-bit
  * instruction that sets flags outside an IT block does not set them inside one. Kept off the
  * fast path: while ITSTATE is non-zero eventAt is 0, so every instruction comes through here.

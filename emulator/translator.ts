@@ -33,7 +33,7 @@
 import { type Bus, PAGE_SHIFT } from './bus.ts';
 import type { Cpu } from './cpu.ts';
 import type { Executor } from './executor.ts';
-import { interpreter } from './executor.ts';
+import { interpreter, runStraight } from './executor.ts';
 import { EXPAND_CARRY, EXPAND_IMM } from './instructions/v7m/common.ts';
 import { type CompiledEncoding, decode32, decodeExec32, extractFields } from './isa/decoder.ts';
 import { type Handler, is32bit, Op } from './isa/encodings.ts';
@@ -41,12 +41,13 @@ import { OpV7 } from './isa/encodings-v7m.ts';
 import { SRAM_BASE } from './memory-map.ts';
 
 /** Most instructions in one region (bigger functions compile slowly and V8 may not optimize them). */
-const MAX_REGION = 320;
+const MAX_REGION = 160;
 /** Most instructions in a region in SRAM (straight-line). */
 const MAX_SRAM_RUN = 64;
 
 /** A compiled region: true when it stopped short of an event the interpreter must reach. */
-type RegionFn = (cpu: Cpu) => boolean;
+/** A compiled region, entered at one of its labels: true when it stopped short of an event the interpreter must reach. */
+type RegionFn = (cpu: Cpu, label: number) => boolean;
 type Factory = (
   H: Handler[],
   PCS: Int32Array,
@@ -91,6 +92,8 @@ const MAX_FACTORIES = 20_000;
 
 interface Plan {
   run: RegionFn;
+  /** The region's labels: address → label id (where the region can be entered). */
+  labels: Map<number, number>;
   /** For SRAM regions: the halfwords compiled, checked before each run. */
   sramCode: Uint16Array | null;
   sramOffset: number;
@@ -104,6 +107,8 @@ interface Insn {
   word: number;
   op: number;
   row: CompiledEncoding | undefined;
+  /** The fields its row's pattern names (isa/decoder.ts extractFields): what the generators read. */
+  f: Record<string, number>;
   handler: Handler;
   /** ITSTATE before it, for an instruction inside an IT block (0 outside). */
   it: number;
@@ -111,8 +116,10 @@ interface Insn {
 
 /** Flash plans of one image on one core, shared by every Cpu that runs that image. */
 interface ImagePlans {
-  /** Halfword index of a region's entry → its index in plans (0: not compiled yet). */
+  /** Halfword index of an address where a region can be entered → its index in plans (0: none yet). */
   slot: Int32Array;
+  /** …and the label id to enter it at. */
+  label: Int32Array;
   plans: (Plan | null)[];
   /** Times each address was reached uncompiled: a region is compiled once it is warm. */
   heat: Uint8Array;
@@ -139,7 +146,8 @@ function imagePlans(cpu: Cpu): ImagePlans {
   let image = IMAGES.get(key);
   if (image === undefined) {
     if (IMAGES.size >= MAX_IMAGES) IMAGES.clear();
-    image = { slot: new Int32Array(bus.flashSize >>> 1), plans: [null], heat: new Uint8Array(bus.flashSize >>> 1) };
+    const halfwords = bus.flashSize >>> 1;
+    image = { slot: new Int32Array(halfwords), label: new Int32Array(halfwords), plans: [null], heat: new Uint8Array(halfwords) };
     IMAGES.set(key, image);
   }
   return image;
@@ -153,7 +161,9 @@ export interface TranslatorOptions {
 /** Creates a translator executor; each Cpu gets its own (its SRAM regions belong to one bus). */
 export function createTranslator(options: TranslatorOptions = {}): Executor {
   const warm = Math.min(255, options.warm ?? WARM);
-  let image: ImagePlans = { slot: new Int32Array(0), plans: [null], heat: new Uint8Array(0) };
+  let image: ImagePlans = { slot: new Int32Array(0), label: new Int32Array(0), plans: [null], heat: new Uint8Array(0) };
+  /** The label lookup() found (set with its result). */
+  let label = 0;
   let sramRegions = new Map<number, Plan>();
   let seenLoads = -1;
   let owner: Cpu | null = null;
@@ -170,17 +180,26 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
   function lookup(cpu: Cpu, pc: number): RegionFn | null {
     const bus = cpu.bus;
     if (pc < bus.flashSize) {
-      let k = image.slot[pc >>> 1];
+      const h = pc >>> 1;
+      let k = image.slot[h];
       if (k === 0) {
-        if (image.heat[pc >>> 1] < warm) {
-          image.heat[pc >>> 1]++;
+        if (image.heat[h] < warm) {
+          image.heat[h]++;
           return null;
         }
-        const plan = translate(cpu, pc, false);
+        const plan = translate(cpu, pc, false, (a) => a < bus.flashSize && image.slot[a >>> 1] !== 0);
         if (plan === null) return null;
         k = image.plans.push(plan) - 1;
-        image.slot[pc >>> 1] = k;
+        // Every label of the new region enters it (a loop head, a call's return point), unless
+        // an older region already does: one function's code is compiled about once.
+        for (const [at, id] of plan.labels) {
+          if (image.slot[at >>> 1] === 0 || at === pc) {
+            image.slot[at >>> 1] = k;
+            image.label[at >>> 1] = id;
+          }
+        }
       }
+      label = image.label[h];
       return image.plans[k]!.run;
     }
     // Outside SRAM too (the host call's return trap, unmapped code): nothing to compile.
@@ -193,6 +212,7 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
       p = plan;
       sramRegions.set(pc, p);
     }
+    label = p.labels.get(pc)!;
     return p.run;
   }
 
@@ -210,15 +230,11 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
           // Not warm yet, or not compilable here (a fetch faults, a 32-bit instruction straddles
           // the end of memory): the interpreter runs the stretch up to the next branch (where
           // the next lookup is), and raises the same fault.
-          let from: number;
-          do {
-            from = cpu.pc;
-            interpreter.step(cpu);
-          } while (cpu.cycles < cpu.eventAt && cpu.itstate === 0 && (cpu.pc - from === 2 || cpu.pc - from === 4));
+          runStraight(cpu);
           continue;
         }
         const before = cpu.instructions;
-        if (f(cpu)) {
+        if (f(cpu, label)) {
           // An event is due within the next few instructions: the interpreter goes to its exact
           // boundary (at least one instruction when the region ran none, as run() promises).
           if (cpu.instructions === before || cpu.cycles < cpu.eventAt) interpreter.run(cpu);
@@ -253,7 +269,7 @@ export function createTranslator(options: TranslatorOptions = {}): Executor {
         if (stepRegions.size > 50_000) stepRegions.clear();
         stepRegions.set(key, plan);
       }
-      plan.run(cpu); // a one-instruction region always returns after it
+      plan.run(cpu, plan.labels.get(pc)!); // a one-instruction region always returns after it
     },
   };
 }
@@ -279,7 +295,8 @@ function decodeAt(cpu: Cpu, pc: number, it: number): Insn | null {
   }
   if (!is32bit(hw1)) {
     const row = cpu.decode.rows16[hw1];
-    return { pc, len: 2, word: hw1, op: row ? row.enc.op : Op.UNDEFINED, row, handler: cpu.dispatch16[hw1], it };
+    const f = row ? extractFields(row, hw1) : {};
+    return { pc, len: 2, word: hw1, op: row ? row.enc.op : Op.UNDEFINED, row, f, handler: cpu.dispatch16[hw1], it };
   }
   let hw2: number;
   try {
@@ -291,10 +308,10 @@ function decodeAt(cpu: Cpu, pc: number, it: number): Insn | null {
   const h = decodeExec32(cpu.decode, hw1, hw2);
   if (h === null) {
     // UNDEFINED: the prefix handler refetches, decodes and throws the interpreter's fault.
-    return { pc, len: 4, word: hw1, op: Op.UNDEFINED, row: undefined, handler: cpu.dispatch16[hw1], it };
+    return { pc, len: 4, word: hw1, op: Op.UNDEFINED, row: undefined, f: {}, handler: cpu.dispatch16[hw1], it };
   }
   const row = decode32(cpu.decode, hw1, hw2);
-  return { pc, len: 4, word, op: row ? row.enc.op : -1, row, handler: h, it };
+  return { pc, len: 4, word, op: row ? row.enc.op : -1, row, f: row ? extractFields(row, word) : {}, handler: h, it };
 }
 
 /** How control leaves an instruction (outside IT blocks). */
@@ -385,7 +402,7 @@ interface Region {
  * one-instruction steps). Addresses reached only through an IT block are never labels, and an
  * IT block that would overlap code decoded outside it is left for a region of its own.
  */
-function discover(cpu: Cpu, entry: number, step: boolean): Region | null {
+function discover(cpu: Cpu, entry: number, step: boolean, entered: (pc: number) => boolean): Region | null {
   const flashSize = cpu.bus.flashSize;
   const inSram = entry >= flashSize;
   const linear = inSram || step;
@@ -396,6 +413,9 @@ function discover(cpu: Cpu, entry: number, step: boolean): Region | null {
   while (work.length > 0 && at.size < max) {
     let pc = work.pop()!;
     while (at.size < max && !at.has(pc)) {
+      // Code another region can be entered at is left to it (the region goes there through the
+      // dispatcher): hot code is compiled once, not again from every address that reaches it.
+      if (pc !== entry && entered(pc)) break;
       const ins = decodeAt(cpu, pc, 0);
       if (ins === null) break;
       if (ins.op === OpV7.IT && !step) {
@@ -420,9 +440,14 @@ function discover(cpu: Cpu, entry: number, step: boolean): Region | null {
       at.set(pc, ins);
       const flow = flowOf(ins);
       const target = flow === 'cond' || flow === 'jump' ? targetOf(ins) : null;
-      if (target !== null && !linear && target < flashSize) {
+      if (target !== null && !linear && target < flashSize && !entered(target)) {
         labels.add(target);
         work.push(target);
+      }
+      // A call's return point is where the callee comes back (through the dispatcher): a label.
+      if ((flow === 'call' || ins.op === Op.BLX) && !linear && pc + ins.len < flashSize && !entered(pc + ins.len)) {
+        labels.add(pc + ins.len);
+        work.push(pc + ins.len);
       }
       if (flow === 'jump' || flow === 'call' || flow === 'end') break;
       // In SRAM a run ends after anything that may store, so it never runs code it overwrote.
@@ -552,48 +577,43 @@ interface Pure {
  */
 function pureOf(ins: Insn, g: Gen, sf: boolean): Pure | null {
   const one = (src: string | null): Pure | null => (src === null ? null : { src, cycles: 1 });
-  if (ins.len === 4) return ins.row === undefined ? null : pure32(ins, g, extractFields(ins.row, ins.word));
-  const i = ins.word;
-  const d = i & 7,
-    m = (i >>> 3) & 7,
-    n6 = (i >>> 6) & 7,
-    imm5 = (i >>> 6) & 31,
-    d8 = (i >>> 8) & 7,
-    imm8 = i & 0xff;
+  const f = ins.f;
+  if (ins.len === 4) return ins.row === undefined ? null : pure32(ins, g, f);
+  const { d, m, n, i: imm } = f;
   const logical = (res: string) => one(`{ const res = ${res}; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`);
   switch (ins.op) {
     case Op.LSLS_imm:
-      if (imm5 === 0) return logical(g.rd(m));
+      if (imm === 0) return logical(g.rd(m));
       return one(
-        `{ const x = ${g.rd(m)}; ${sf ? `cpu.fC = (x >>> ${32 - imm5}) & 1;` : ''} const res = x << ${imm5}; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`,
+        `{ const x = ${g.rd(m)}; ${sf ? `cpu.fC = (x >>> ${32 - imm}) & 1;` : ''} const res = x << ${imm}; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`,
       );
     case Op.LSRS_imm:
-      if (imm5 === 0) return one(`{ ${sf ? `cpu.fC = ${g.rd(m)} >>> 31; cpu.fN = 0; cpu.fZ = 1;` : ''} ${g.wr(d, '0')} }`);
+      if (imm === 0) return one(`{ ${sf ? `cpu.fC = ${g.rd(m)} >>> 31; cpu.fN = 0; cpu.fZ = 1;` : ''} ${g.wr(d, '0')} }`);
       return one(
-        `{ const x = ${g.rd(m)}; ${sf ? `cpu.fC = (x >>> ${imm5 - 1}) & 1;` : ''} const res = (x >>> ${imm5}) | 0; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`,
+        `{ const x = ${g.rd(m)}; ${sf ? `cpu.fC = (x >>> ${imm - 1}) & 1;` : ''} const res = (x >>> ${imm}) | 0; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`,
       );
     case Op.ASRS_imm: {
-      const sh = imm5 === 0 ? 32 : imm5;
+      const sh = imm === 0 ? 32 : imm;
       return one(
         `{ const x = ${g.rd(m)}; ${sf ? `cpu.fC = (x >>> ${sh - 1}) & 1;` : ''} const res = x >> ${Math.min(sh, 31)}; ${g.wr(d, 'res')} ${sf ? nz('res') : ''} }`,
       );
     }
     case Op.ADDS_reg:
-      return one(awc(g, g.rd(m), g.rd(n6), '0', d, sf));
+      return one(awc(g, g.rd(n), g.rd(m), '0', d, sf));
     case Op.SUBS_reg:
-      return one(awc(g, g.rd(m), `~${g.rd(n6)}`, '1', d, sf));
+      return one(awc(g, g.rd(n), `~${g.rd(m)}`, '1', d, sf));
     case Op.ADDS_imm3:
-      return one(awc(g, g.rd(m), `${n6}`, '0', d, sf));
+      return one(awc(g, g.rd(n), `${imm}`, '0', d, sf));
     case Op.SUBS_imm3:
-      return one(awc(g, g.rd(m), `${~n6}`, '1', d, sf));
+      return one(awc(g, g.rd(n), `${~imm}`, '1', d, sf));
     case Op.MOVS_imm:
-      return one(`${g.wr(d8, `${imm8}`)} ${sf ? `cpu.fN = 0; cpu.fZ = ${imm8 === 0 ? 1 : 0};` : ''}`);
+      return one(`${g.wr(d, `${imm}`)} ${sf ? `cpu.fN = 0; cpu.fZ = ${imm === 0 ? 1 : 0};` : ''}`);
     case Op.CMP_imm:
-      return one(awc(g, g.rd(d8), `${~imm8}`, '1', null, true));
+      return one(awc(g, g.rd(n), `${~imm}`, '1', null, true));
     case Op.ADDS_imm8:
-      return one(awc(g, g.rd(d8), `${imm8}`, '0', d8, sf));
+      return one(awc(g, g.rd(d), `${imm}`, '0', d, sf));
     case Op.SUBS_imm8:
-      return one(awc(g, g.rd(d8), `${~imm8}`, '1', d8, sf));
+      return one(awc(g, g.rd(d), `${~imm}`, '1', d, sf));
     case Op.ANDS:
       return logical(`${g.rd(d)} & ${g.rd(m)}`);
     case Op.EORS:
@@ -605,9 +625,9 @@ function pureOf(ins: Insn, g: Gen, sf: boolean): Pure | null {
     case Op.MVNS:
       return logical(`~${g.rd(m)}`);
     case Op.TST:
-      return one(`{ const res = ${g.rd(d)} & ${g.rd(m)}; ${nz('res')} }`);
+      return one(`{ const res = ${g.rd(n)} & ${g.rd(m)}; ${nz('res')} }`);
     case Op.MULS: {
-      const p = logical(`Math.imul(${g.rd(m)}, ${g.rd(d)})`)!;
+      const p = logical(`Math.imul(${g.rd(n)}, ${g.rd(d)})`)!;
       return { src: p.src, cycles: g.cpu ? g.t.mul : 1 };
     }
     case Op.ADCS:
@@ -615,11 +635,11 @@ function pureOf(ins: Insn, g: Gen, sf: boolean): Pure | null {
     case Op.SBCS:
       return one(awc(g, g.rd(d), `~${g.rd(m)}`, 'cpu.fC', d, sf));
     case Op.RSBS:
-      return one(awc(g, `~${g.rd(m)}`, '0', '1', d, sf));
+      return one(awc(g, `~${g.rd(n)}`, '0', '1', d, sf));
     case Op.CMP_reg:
-      return one(awc(g, g.rd(d), `~${g.rd(m)}`, '1', null, true));
+      return one(awc(g, g.rd(n), `~${g.rd(m)}`, '1', null, true));
     case Op.CMN:
-      return one(awc(g, g.rd(d), g.rd(m), '0', null, true));
+      return one(awc(g, g.rd(n), g.rd(m), '0', null, true));
     case Op.LSLS_reg:
     case Op.LSRS_reg:
     case Op.ASRS_reg:
@@ -640,28 +660,24 @@ function pureOf(ins: Insn, g: Gen, sf: boolean): Pure | null {
     case Op.REVSH:
       return one(`{ const x = ${g.rd(m)}; ${g.wr(d, '(((x & 0xff) << 24) >> 16) | ((x >>> 8) & 0xff)')} }`);
     case Op.ADR:
-      return one(g.wr(d8, `${((((ins.pc + 4) & ~3) + (imm8 << 2)) | 0).toString()}`));
+      return one(g.wr(d, `${((((ins.pc + 4) & ~3) + (imm << 2)) | 0).toString()}`));
     case Op.ADD_sp_imm8:
-      return one(g.wr(d8, `(R[13] + ${imm8 << 2}) | 0`));
+      return one(g.wr(d, `(R[13] + ${imm << 2}) | 0`));
     case Op.MOV_hi: {
-      const dd = ((i >>> 4) & 8) | d,
-        mm = (i >>> 3) & 15;
+      const dd = (f.D << 3) | d;
       if (dd === 13 || dd === 15) return null; // SP writes check the stack; PC writes branch
-      return one(g.wr(dd, g.rd(mm)));
+      return one(g.wr(dd, g.rd(m)));
     }
     case Op.ADD_hi: {
-      const dd = ((i >>> 4) & 8) | d,
-        mm = (i >>> 3) & 15;
+      const dd = (f.D << 3) | d;
       if (dd === 13 || dd === 15) return null;
-      return one(g.wr(dd, `(${g.rd(dd)} + ${g.rd(mm)}) | 0`));
+      return one(g.wr(dd, `(${g.rd(dd)} + ${g.rd(m)}) | 0`));
     }
     case Op.CMP_hi: {
-      const nn = ((i >>> 4) & 8) | d,
-        mm = (i >>> 3) & 15;
-      return one(awc(g, g.rd(nn), `~${g.rd(mm)}`, '1', null, true));
+      return one(awc(g, g.rd((f.N << 3) | n), `~${g.rd(m)}`, '1', null, true));
     }
     case Op.HINT: {
-      const h = (i >>> 4) & 15;
+      const h = f.h;
       if (h === 2 || h === 3) return null; // WFE, WFI
       return h === 4 ? one('cpu.eventRegister = 1;') : one('');
     }
@@ -855,15 +871,11 @@ interface Access {
 /** The single loads and stores with an inline form; `sp` is how SP reads (R13: 'R[13]'). */
 function accessOf(ins: Insn, _sp: 'R13', g?: Gen): Access | null {
   const rd = (k: number) => (g ? g.rd(k) : `r${k}`);
-  const i = ins.word;
   if (ins.len === 4) return accessOfV7(ins, rd);
-  const t = i & 7,
-    n = (i >>> 3) & 7,
-    mreg = (i >>> 6) & 7,
-    imm5 = (i >>> 6) & 31;
-  const reg = () => `(${rd(n)} + ${rd(mreg)}) | 0`;
-  const imm = (scale: number) => `(${rd(n)} + ${imm5 << scale}) | 0`;
-  const sp = `(R[13] + ${(i & 0xff) << 2}) | 0`;
+  const { t, n, m, i } = ins.f;
+  const reg = () => `(${rd(n)} + ${rd(m)}) | 0`;
+  const imm = (scale: number) => `(${rd(n)} + ${i << scale}) | 0`;
+  const sp = `(R[13] + ${i << 2}) | 0`;
   const a = (addr: string, size: 1 | 2 | 4, store: boolean, signed = false, rt = t): Access => ({ addr, size, store, signed, t: rt });
   switch (ins.op) {
     case Op.STR_reg:
@@ -895,12 +907,12 @@ function accessOf(ins: Insn, _sp: 'R13', g?: Gen): Access | null {
     case Op.LDRH_imm:
       return a(imm(1), 2, false);
     case Op.STR_sp:
-      return a(sp, 4, true, false, (i >>> 8) & 7);
+      return a(sp, 4, true);
     case Op.LDR_sp:
-      return a(sp, 4, false, false, (i >>> 8) & 7);
+      return a(sp, 4, false);
     case Op.LDR_lit: {
-      const address = (((ins.pc + 4) & ~3) + ((i & 0xff) << 2)) >>> 0;
-      return { ...a(`${address | 0}`, 4, false, false, (i >>> 8) & 7), literal: address };
+      const address = (((ins.pc + 4) & ~3) + (i << 2)) >>> 0;
+      return { ...a(`${address | 0}`, 4, false), literal: address };
     }
     default:
       return null;
@@ -1046,13 +1058,12 @@ const regsOf = (list: number): number[] => [0, 1, 2, 3, 4, 5, 6, 7].filter((k) =
 
 /** PUSH, POP (without the PC), LDM, STM inline (instructions/v6m.ts has the reference forms), or null. */
 function multipleSource(ins: Insn, g: Gen): { src: string; cycles: number } | null {
-  const i = ins.word,
-    t = g.t;
-  const list = i & 0xff;
+  const t = g.t;
+  const { l: list, n } = ins.f;
   const regs = regsOf(list);
   switch (ins.op) {
     case Op.PUSH: {
-      const lr = (i >>> 8) & 1;
+      const lr = ins.f.M;
       const count = regs.length + lr;
       const stores = [...regs, ...(lr ? [14] : [])]
         .map((k, j) => `{ const a = (addr + ${4 * j}) | 0; ${storeSource(g, 4, 'a', g.rd(k))} }`)
@@ -1063,7 +1074,7 @@ function multipleSource(ins: Insn, g: Gen): { src: string; cycles: number } | nu
       };
     }
     case Op.POP: {
-      if ((i >>> 8) & 1) return null;
+      if (ins.f.P === 1) return null;
       // Load into temporaries first: a fault part-way must leave the registers as they were.
       const loads = regs.map((k, j) => `let v${k}; { const a = (base + ${4 * j}) | 0; ${loadSource(g, 4, 'a', `v${k} =`)} }`).join(' ');
       const assign = regs.map((k) => g.wr(k, `v${k}`)).join(' ');
@@ -1073,7 +1084,6 @@ function multipleSource(ins: Insn, g: Gen): { src: string; cycles: number } | nu
       };
     }
     case Op.STM: {
-      const n = (i >>> 8) & 7;
       const stores = regs.map((k, j) => `{ const a = (base + ${4 * j}) | 0; ${storeSource(g, 4, 'a', g.rd(k))} }`).join(' ');
       return {
         src: `{ const base = ${g.rd(n)}; ${stores} ${g.wr(n, `(base + ${4 * regs.length}) | 0`)} }`,
@@ -1081,7 +1091,6 @@ function multipleSource(ins: Insn, g: Gen): { src: string; cycles: number } | nu
       };
     }
     case Op.LDM: {
-      const n = (i >>> 8) & 7;
       const loads = regs.map((k, j) => `let v${k}; { const a = (base + ${4 * j}) | 0; ${loadSource(g, 4, 'a', `v${k} =`)} }`).join(' ');
       const assign = regs.map((k) => g.wr(k, `v${k}`)).join(' ');
       const wb = (list >>> n) & 1 ? '' : g.wr(n, `(base + ${4 * regs.length}) | 0`);
@@ -1141,8 +1150,8 @@ function handlerWrites(ins: Insn): number[] | null {
 // ---- a region's source ----------------------------------------------------------------------
 
 /** Compiles the region at pc (one instruction when step), or null when its first instruction cannot be fetched. */
-function translate(cpu: Cpu, pc: number, step: boolean): Plan | null {
-  const region = discover(cpu, pc, step);
+function translate(cpu: Cpu, pc: number, step: boolean, entered: (pc: number) => boolean = () => false): Plan | null {
+  const region = discover(cpu, pc, step, entered);
   if (region === null) return null;
   const { insns, labels } = region;
   const g = new Gen(insns[0], cpu.profile.name, cpu);
@@ -1187,8 +1196,10 @@ function translate(cpu: Cpu, pc: number, step: boolean): Plan | null {
   };
 
   /** Leaving after the current instruction: pending counts included (not reset: other paths go on). */
+  // The counts go through xc/xi and are added on the way out: arithmetic on a path V8 has not
+  // seen run costs a deoptimization when it first runs, plain stores do not.
   const exitTo = (xpc: string, xbp: number, xit: number | null): string =>
-    `{ ${g.pendC ? `cyc += ${g.pendC}; ` : ''}${g.pendI ? `ic += ${g.pendI}; ` : ''}xpc = ${xpc}; xbp = ${hex(xbp)};${hasIT ? ` xit = ${xit ?? -1};` : ''} break loop; }`;
+    `{ ${g.pendC ? `xc = ${g.pendC}; ` : ''}${g.pendI ? `xi = ${g.pendI}; ` : ''}xpc = ${xpc}; xbp = ${hex(xbp)};${hasIT ? ` xit = ${xit ?? -1};` : ''} break loop; }`;
   /** A jump to a label of this region, or leaving for an address outside it. */
   const goTo = (target: number, from: Insn): string => {
     const id = labelIds.get(target);
@@ -1337,13 +1348,10 @@ function translate(cpu: Cpu, pc: number, step: boolean): Plan | null {
           ins.op === OpV7.CBZ
             ? `${g.rd(i & 7)} ${(i >>> 11) & 1 ? '!==' : '==='} 0`
             : condSource(ins.op === Op.B_cond ? (i >>> 8) & 15 : (i >>> 22) & 15);
-        out.push(g.flush());
-        g.pendC += t.branchTaken;
+        // Both sides' counts added before the test, so the taken side is plain stores (see exitTo).
         g.pendI += 1;
-        const taken = goTo(target, ins); // flushes the taken side's counts
-        out.push(`if (${cond}) ${taken}`);
-        g.pendC += t.branchNotTaken;
-        g.pendI += 1;
+        out.push(`${g.flush()} { const tk = ${cond}; cyc += tk ? ${t.branchTaken} : ${t.branchNotTaken};`);
+        out.push(`if (tk) ${goTo(target, ins)} }`);
         addMax(Math.max(t.branchTaken, t.branchNotTaken));
         g.prevAccess = false;
         if (!fallsInto(k)) out.push(goTo(next, ins));
@@ -1480,11 +1488,10 @@ function translate(cpu: Cpu, pc: number, step: boolean): Plan | null {
   const pcs = new Int32Array(insns.map((x) => x.pc));
   const nxs = new Int32Array(insns.map((x) => (x.pc + x.len) | 0));
   const its = new Int32Array(insns.map((x) => x.it));
-  const entryId = labelIds.get(pc)!;
   const source = [
     'const R = cpu.r, bus = cpu.bus, sram32 = bus.sram32, sram16 = bus.sram16, sram8 = bus.sram, dirty = bus.dirty, sramSize = bus.sramSize;',
     'let ck = bus.checker, cyc = cpu.cycles, ic = cpu.instructions, lsa = cpu.lastSingleAccess, ea = cpu.eventAt, bp = bus.pc;',
-    `let at = 0, hx = 0, xpc = 0, xbp = 0, xit = 0, near = false, L = ${entryId};`,
+    `let at = 0, hx = 0, xpc = 0, xbp = 0, xit = 0, xc = 0, xi = 0, near = false, L = label;`,
     'let sc, cS = 0, cL = 0, hS = 0, hE = 0, tS = 0, tE = 0, sT = 0, LA = null;',
     SHORTCUT,
     used.length ? `let ${used.map((r) => `r${r} = R[${r}]`).join(', ')};` : '',
@@ -1496,7 +1503,7 @@ function translate(cpu: Cpu, pc: number, step: boolean): Plan | null {
     `if (hx === 0) { ${writeback} cpu.cycles = cyc; cpu.instructions = ic; cpu.lastSingleAccess = lsa; cpu.pc = PCS[at] >>> 0; bus.pc = PCS[at] >>> 0; cpu.npc = NXS[at] >>> 0;${hasIT ? ' cpu.itstate = ITS[at];' : ''} }`,
     'throw e;',
     '}',
-    `${writeback} cpu.cycles = cyc; cpu.instructions = ic; cpu.lastSingleAccess = lsa; cpu.pc = xpc >>> 0; cpu.npc = xpc >>> 0; bus.pc = xbp >>> 0;${hasIT ? ' if (xit >= 0) cpu.itstate = xit;' : ''}`,
+    `${writeback} cpu.cycles = cyc + xc; cpu.instructions = ic + xi; cpu.lastSingleAccess = lsa; cpu.pc = xpc >>> 0; cpu.npc = xpc >>> 0; bus.pc = xbp >>> 0;${hasIT ? ' if (xit >= 0) cpu.itstate = xit;' : ''}`,
     'return near;',
   ].join('\n');
   const handlerDecls = g.handlers.map((_, k) => `const H${k} = H[${k}];`).join(' ');
@@ -1513,7 +1520,7 @@ function translate(cpu: Cpu, pc: number, step: boolean): Plan | null {
       'SL',
       'SS',
       'SP',
-      `${handlerDecls}\nreturn function region_${pc.toString(16)}(cpu) {\n${source}\n};`,
+      `${handlerDecls}\nreturn function region_${pc.toString(16)}(cpu, label) {\n${source}\n};`,
     ) as Factory;
     run = factory(g.handlers, pcs, nxs, its, slowLoad, slowStore, slowSP);
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
@@ -1527,5 +1534,5 @@ function translate(cpu: Cpu, pc: number, step: boolean): Plan | null {
     sramCode = new Uint16Array(bytes.length >>> 1);
     for (let k = 0; k < sramCode.length; k++) sramCode[k] = bytes[2 * k] | (bytes[2 * k + 1] << 8);
   }
-  return { run, sramCode, sramOffset };
+  return { run, labels: labelIds, sramCode, sramOffset };
 }
