@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ExecutorName, makeExecutor } from '../emulator/executors.ts';
 import { Machine } from '../emulator/machine.ts';
+import { SRAM_BASE } from '../emulator/memory-map.ts';
 import { getProfile } from '../emulator/profiles.ts';
 import { runScenario } from '../scenarios/index.ts';
 import { observe, randomProgram, tracer } from './support/differential.ts';
@@ -30,6 +31,43 @@ describe.each(MCUS)('random programs on %s', (mcu) => {
     // The programs really ran: thousands of instructions, ending in more than one way.
     expect(instructions).toBeGreaterThan(10_000);
     expect(stops.size).toBeGreaterThan(1);
+  });
+});
+
+describe.each(MCUS)('code in SRAM on %s', (mcu) => {
+  it('runs as on the interpreter while its own stores rewrite it', () => {
+    const profile = getProfile(mcu);
+    let instructions = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const a = randomProgram(profile, seed, 'interpreter', 20_000, 'sram');
+      expect(randomProgram(profile, seed, 'translator', 20_000, 'sram'), `seed ${seed}`).toEqual(a);
+      instructions += a.instructions;
+    }
+    expect(instructions).toBeGreaterThan(5_000);
+  });
+
+  it('runs an instruction its loop has just stored over (hand-worked)', () => {
+    // loop: adds r0,#1; strh r2,[r1]; patch: <r2>; eors r2,r6; subs r5,#1; bne loop; b .
+    // r2 alternates between ADDS r4,#2 (0x3402) and ADDS r3,#1 (0x3301): ten passes leave
+    // r0 = 10, r4 = 2 * 5, r3 = 5 — each pass runs what the store before it wrote.
+    const run = (executor: ExecutorName) => {
+      const m = new Machine(getProfile(mcu));
+      m.cpu.executor = makeExecutor(executor, { warm: 0 });
+      const at = SRAM_BASE + 0x100;
+      const code = [0x3001, 0x800a, 0xbf00, 0x4072, 0x3d01, 0xd1f9, 0xe7fe];
+      m.bus.load(at, new Uint8Array(new Uint16Array(code).buffer));
+      const cpu = m.cpu;
+      cpu.pc = at;
+      cpu.r[1] = at + 4;
+      cpu.r[2] = 0x3402;
+      cpu.r[6] = 0x3402 ^ 0x3301;
+      cpu.r[5] = 10;
+      cpu.run(200);
+      return { regs: Array.from(cpu.r.slice(0, 7)), cycles: cpu.cycles, instructions: cpu.instructions };
+    };
+    const a = run('interpreter');
+    expect(a.regs.slice(0, 6)).toEqual([10, SRAM_BASE + 0x104, 0x3402, 5, 10, 0]);
+    expect(run('translator')).toEqual(a);
   });
 });
 

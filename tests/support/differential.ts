@@ -95,7 +95,13 @@ function classesOf(profile: Profile): ReturnType<typeof rowsFor>[] {
  * into SRAM, and, by the seed, SysTick, a scheduled interrupt, a stack limit and a halting
  * checker, so events, faults and exceptions land inside translated blocks.
  */
-export function randomProgram(profile: Profile, seed: number, executor: ExecutorName, budget = 20_000): Outcome {
+export function randomProgram(
+  profile: Profile,
+  seed: number,
+  executor: ExecutorName,
+  budget = 20_000,
+  codeIn: 'flash' | 'sram' = 'flash',
+): Outcome {
   const rng = new Prng(seed);
   const m = new Machine(profile);
   m.cpu.executor = makeExecutor(executor, { warm: 0 }); // compile every block at once: test the translated code
@@ -123,13 +129,18 @@ export function randomProgram(profile: Profile, seed: number, executor: Executor
     }
   }
   const sp = SRAM_BASE + 0x3000;
+  // In SRAM the code sits where the registers point, so stores rewrite it as it runs.
+  const base = codeIn === 'sram' ? SRAM_BASE : 0;
   const word = (k: number, v: number) => flash.set([v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24], 4 * k);
   word(0, sp);
-  for (let k = 1; k < 48; k++) word(k, (codeStart + 2 * (rng.u32() % ((codeEnd - codeStart) / 2))) | 1);
-  m.bus.load(0, flash);
+  for (let k = 1; k < 48; k++) word(k, (base + codeStart + 2 * (rng.u32() % ((codeEnd - codeStart) / 2))) | 1);
   const fill = new Uint8Array(0x4000);
   for (let k = 0; k < fill.length; k++) fill[k] = rng.u32() & 0xff;
   m.bus.load(SRAM_BASE, fill);
+  if (codeIn === 'sram') {
+    m.bus.load(0, flash.subarray(0, codeStart));
+    m.bus.load(SRAM_BASE + codeStart, flash.subarray(codeStart));
+  } else m.bus.load(0, flash);
   m.cpu.faultMode = 'vector';
   m.cpu.reset();
   for (let k = 0; k < 13; k++) m.cpu.r[k] = rng.u32() & 1 ? SRAM_BASE + (rng.u32() & 0x3ffc) : rng.u32() | 0;
