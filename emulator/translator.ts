@@ -30,10 +30,11 @@
 //   region in SRAM is a straight run of instructions without labels, keeps a copy of its code,
 //   is checked against it before each run, and ends after its first store.
 
-import { type Bus, PAGE_SHIFT } from './bus.ts';
+import { type Bus, type Checker, PAGE_SHIFT } from './bus.ts';
 import type { Cpu } from './cpu.ts';
 import type { Executor } from './executor.ts';
 import { interpreter, runStraight } from './executor.ts';
+import type { AccessKind } from './fault.ts';
 import { EXPAND_CARRY, EXPAND_IMM } from './instructions/v7m/common.ts';
 import { type CompiledEncoding, decode32, decodeExec32, extractFields } from './isa/decoder.ts';
 import { type Handler, is32bit, Op } from './isa/encodings.ts';
@@ -41,7 +42,11 @@ import { OpV7 } from './isa/encodings-v7m.ts';
 import { SRAM_BASE } from './memory-map.ts';
 
 /** Most instructions in one region (bigger functions compile slowly and V8 may not optimize them). */
-const MAX_REGION = 160;
+const MAX_REGION = 320;
+/** Most addresses a region is compiled again for (each one more label it can be entered at). */
+const MAX_EXTRA_ENTRIES = 16;
+/** Most characters of a region's source (V8 optimizes functions of up to 60 KB of bytecode). */
+const MAX_SOURCE = 56_000;
 /** Most instructions in a region in SRAM (straight-line). */
 const MAX_SRAM_RUN = 64;
 
@@ -56,6 +61,7 @@ type Factory = (
   SL: typeof slowLoad,
   SS: typeof slowStore,
   SP: typeof slowSP,
+  CK: typeof checkAccess,
 ) => RegionFn;
 
 /** Before anything outside the region looks: the PCs and counters as the interpreter has them. */
@@ -80,6 +86,45 @@ function slowStore(cpu: Cpu, a: number, size: number, v: number, pc: number, len
   else cpu.bus.write8(a, v);
 }
 
+/**
+ * An access the inline test did not pass: the checker's shortcut decides the rest of the passing
+ * cases (and records them), as the checker itself would; anything else calls the checker, with
+ * the counters it may read.
+ */
+function checkAccess(
+  cpu: Cpu,
+  ck: Checker,
+  pc: number,
+  u: number,
+  size: number,
+  kind: AccessKind,
+  v: number,
+  ic: number,
+  cyc: number,
+): void {
+  const sc = ck.shortcut;
+  if (sc !== undefined) {
+    if ((pc - sc.pcStart) >>> 0 >= sc.pcLen) return;
+    const end = u + size;
+    if (
+      (u >= sc.heapStart && end <= sc.heapEnd) ||
+      (kind === 'load' && (u - sc.pcStart) >>> 0 < sc.pcLen) ||
+      (u >= sc.stateStart && end <= sc.stateEnd) ||
+      (u >= cpu.r[13] >>> 0 && end <= sc.stackTop)
+    ) {
+      if (sc.last !== null) {
+        sc.last.pc = pc;
+        sc.last.address = u;
+        sc.last.kind = kind;
+      }
+      return;
+    }
+  }
+  cpu.instructions = ic;
+  cpu.cycles = cyc;
+  ck(pc, u, size, kind, v);
+}
+
 /** SP reached a new low: the core tracks it and runs the stack check. */
 function slowSP(cpu: Cpu, sp: number, pc: number, len: number, cyc: number, ic: number): void {
   sync(cpu, pc, len, cyc, ic);
@@ -94,6 +139,11 @@ interface Plan {
   run: RegionFn;
   /** The region's labels: address → label id (where the region can be entered). */
   labels: Map<number, number>;
+  /** Where it was compiled from, and the addresses it was asked to be entered at since. */
+  entry: number;
+  extra: number[];
+  /** The addresses of its instructions. */
+  code: number[];
   /** For SRAM regions: the halfwords compiled, checked before each run. */
   sramCode: Uint16Array | null;
   sramOffset: number;
@@ -120,6 +170,8 @@ interface ImagePlans {
   slot: Int32Array;
   /** …and the label id to enter it at. */
   label: Int32Array;
+  /** Halfword index of an instruction → the region whose code has it (0: none). */
+  covered: Int32Array;
   plans: (Plan | null)[];
   /** Times each address was reached uncompiled: a region is compiled once it is warm. */
   heat: Uint8Array;
@@ -135,6 +187,14 @@ const WARM = 32;
 const IMAGES = new Map<string, ImagePlans>();
 const MAX_IMAGES = 64;
 
+const emptyImage = (): ImagePlans => ({
+  slot: new Int32Array(0),
+  label: new Int32Array(0),
+  covered: new Int32Array(0),
+  plans: [null],
+  heat: new Uint8Array(0),
+});
+
 /** The plans of the image in this Cpu's flash: scenarios make many machines of one image. */
 function imagePlans(cpu: Cpu): ImagePlans {
   const bus = cpu.bus;
@@ -147,7 +207,13 @@ function imagePlans(cpu: Cpu): ImagePlans {
   if (image === undefined) {
     if (IMAGES.size >= MAX_IMAGES) IMAGES.clear();
     const halfwords = bus.flashSize >>> 1;
-    image = { slot: new Int32Array(halfwords), label: new Int32Array(halfwords), plans: [null], heat: new Uint8Array(halfwords) };
+    image = {
+      slot: new Int32Array(halfwords),
+      label: new Int32Array(halfwords),
+      covered: new Int32Array(halfwords),
+      plans: [null],
+      heat: new Uint8Array(halfwords),
+    };
     IMAGES.set(key, image);
   }
   return image;
@@ -160,118 +226,152 @@ export interface TranslatorOptions {
 
 /** Creates a translator executor; each Cpu gets its own (its SRAM regions belong to one bus). */
 export function createTranslator(options: TranslatorOptions = {}): Executor {
-  const warm = Math.min(255, options.warm ?? WARM);
-  let image: ImagePlans = { slot: new Int32Array(0), label: new Int32Array(0), plans: [null], heat: new Uint8Array(0) };
-  /** The label lookup() found (set with its result). */
-  let label = 0;
-  let sramRegions = new Map<number, Plan>();
-  let seenLoads = -1;
-  let owner: Cpu | null = null;
-  const stepRegions = new Map<string, Plan>();
+  return new Translator(Math.min(255, options.warm ?? WARM));
+}
 
-  function flush(cpu: Cpu): void {
-    image = imagePlans(cpu);
-    sramRegions = new Map();
-    stepRegions.clear();
-    seenLoads = cpu.bus.codeLoads;
-    owner = cpu;
+/**
+ * The executor: finds the region for cpu.pc (compiling it once the address is warm) and runs it.
+ * A class, so that its hot loop is one function V8 optimizes once for every translator.
+ */
+class Translator implements Executor {
+  readonly name = 'translator';
+  private image: ImagePlans = emptyImage();
+  /** The label lookup() found (set with its result). */
+  private label = 0;
+  private sramRegions = new Map<number, Plan>();
+  private seenLoads = -1;
+  private owner: Cpu | null = null;
+  private readonly stepRegions = new Map<string, Plan>();
+
+  constructor(private readonly warm: number) {}
+
+  private flush(cpu: Cpu): void {
+    this.image = imagePlans(cpu);
+    this.sramRegions = new Map();
+    this.stepRegions.clear();
+    this.seenLoads = cpu.bus.codeLoads;
+    this.owner = cpu;
   }
 
-  function lookup(cpu: Cpu, pc: number): RegionFn | null {
+  /** The region to run at pc (its label in this.label), or null: not warm yet, or not compilable. */
+  private lookup(cpu: Cpu, pc: number): RegionFn | null {
     const bus = cpu.bus;
+    const image = this.image;
     if (pc < bus.flashSize) {
       const h = pc >>> 1;
-      let k = image.slot[h];
-      if (k === 0) {
-        if (image.heat[h] < warm) {
-          image.heat[h]++;
-          return null;
-        }
-        const plan = translate(cpu, pc, false, (a) => a < bus.flashSize && image.slot[a >>> 1] !== 0);
-        if (plan === null) return null;
-        k = image.plans.push(plan) - 1;
-        // Every label of the new region enters it (a loop head, a call's return point), unless
-        // an older region already does: one function's code is compiled about once.
-        for (const [at, id] of plan.labels) {
-          if (image.slot[at >>> 1] === 0 || at === pc) {
-            image.slot[at >>> 1] = k;
-            image.label[at >>> 1] = id;
-          }
-        }
+      const k = image.slot[h];
+      if (k !== 0) {
+        this.label = image.label[h];
+        return image.plans[k]!.run;
       }
-      label = image.label[h];
-      return image.plans[k]!.run;
+      if (image.heat[h] < this.warm) {
+        image.heat[h]++;
+        return null;
+      }
+      return this.compile(cpu, pc);
     }
     // Outside SRAM too (the host call's return trap, unmapped code): nothing to compile.
     if ((pc - SRAM_BASE) >>> 0 >= bus.sramSize) return null;
-    let p = sramRegions.get(pc);
+    let p = this.sramRegions.get(pc);
     if (p !== undefined && !sramCodeUnchanged(bus, p)) p = undefined;
     if (p === undefined) {
       const plan = translate(cpu, pc, false);
       if (plan === null) return null;
       p = plan;
-      sramRegions.set(pc, p);
+      this.sramRegions.set(pc, p);
     }
-    label = p.labels.get(pc)!;
+    this.label = p.labels.get(pc)!;
     return p.run;
   }
 
-  return {
-    name: 'translator',
-    run(cpu: Cpu): void {
-      if (cpu.itstate !== 0) {
-        interpreter.run(cpu);
+  private compile(cpu: Cpu, pc: number): RegionFn | null {
+    const image = this.image;
+    const h = pc >>> 1;
+    // An address inside a region's code (not one of its labels): that region is compiled again
+    // with this address as one more label, so a function's code lives in one region (a loop split
+    // between two regions would go through the dispatcher every iteration).
+    const owner = image.covered[h];
+    const old = owner === 0 ? null : image.plans[owner]!;
+    let plan: Plan | null = null;
+    if (old !== null && old.extra.length < MAX_EXTRA_ENTRIES) {
+      plan = translate(cpu, old.entry, false, [...old.extra, pc]);
+      if (plan !== null && !plan.labels.has(pc)) plan = null;
+    }
+    if (plan === null) plan = translate(cpu, pc, false);
+    if (plan === null) return null;
+    const k = image.plans.push(plan) - 1;
+    const replaces = plan.entry === pc ? -1 : owner;
+    // Every label of the region enters it (a loop head, a call's return point), unless an older
+    // region already does; a region compiled again takes over all of its own.
+    for (const [at, id] of plan.labels) {
+      const s = image.slot[at >>> 1];
+      if (s === 0 || s === replaces || at === pc) {
+        image.slot[at >>> 1] = k;
+        image.label[at >>> 1] = id;
+      }
+    }
+    for (const at of plan.code) {
+      const c = image.covered[at >>> 1];
+      if (c === 0 || c === replaces) image.covered[at >>> 1] = k;
+    }
+    this.label = image.label[h];
+    return plan.run;
+  }
+
+  run(cpu: Cpu): void {
+    if (cpu.itstate !== 0) {
+      interpreter.run(cpu);
+      return;
+    }
+    if (this.owner !== cpu || cpu.bus.codeLoads !== this.seenLoads) this.flush(cpu);
+    do {
+      const f = this.lookup(cpu, cpu.pc);
+      if (f === null) {
+        // Not warm yet, or not compilable here (a fetch faults, a 32-bit instruction straddles
+        // the end of memory): the interpreter runs the stretch up to the next branch (where the
+        // next lookup is), and raises the same fault.
+        runStraight(cpu);
+        continue;
+      }
+      const before = cpu.instructions;
+      if (f(cpu, this.label)) {
+        // An event is due within the next few instructions: the interpreter goes to its exact
+        // boundary (at least one instruction when the region ran none, as run() promises).
+        if (cpu.instructions === before || cpu.cycles < cpu.eventAt) interpreter.run(cpu);
         return;
       }
-      if (owner !== cpu || cpu.bus.codeLoads !== seenLoads) flush(cpu);
-      do {
-        const f = lookup(cpu, cpu.pc);
-        if (f === null) {
-          // Not warm yet, or not compilable here (a fetch faults, a 32-bit instruction straddles
-          // the end of memory): the interpreter runs the stretch up to the next branch (where
-          // the next lookup is), and raises the same fault.
-          runStraight(cpu);
-          continue;
-        }
-        const before = cpu.instructions;
-        if (f(cpu, label)) {
-          // An event is due within the next few instructions: the interpreter goes to its exact
-          // boundary (at least one instruction when the region ran none, as run() promises).
-          if (cpu.instructions === before || cpu.cycles < cpu.eventAt) interpreter.run(cpu);
-          return;
-        }
-      } while (cpu.cycles < cpu.eventAt && cpu.itstate === 0);
-    },
-    step(cpu: Cpu): void {
-      if (cpu.itstate !== 0) {
+    } while (cpu.cycles < cpu.eventAt && cpu.itstate === 0);
+  }
+
+  step(cpu: Cpu): void {
+    if (cpu.itstate !== 0) {
+      interpreter.step(cpu);
+      return;
+    }
+    // One-instruction regions, keyed by address and encoding (the conformance harness loads new
+    // code at one address for every case).
+    const pc = cpu.pc;
+    let key: string;
+    try {
+      const hw1 = cpu.bus.fetch16(pc);
+      key = `${pc}:${hw1}:${is32bit(hw1) ? cpu.bus.fetch16((pc + 2) >>> 0) : -1}`;
+    } catch {
+      interpreter.step(cpu);
+      return;
+    }
+    let plan = this.stepRegions.get(key);
+    if (plan === undefined) {
+      const t = translate(cpu, pc, true);
+      if (t === null) {
         interpreter.step(cpu);
         return;
       }
-      // One-instruction regions, keyed by address and encoding (the conformance harness loads
-      // new code at one address for every case).
-      const pc = cpu.pc;
-      let key: string;
-      try {
-        const hw1 = cpu.bus.fetch16(pc);
-        key = `${pc}:${hw1}:${is32bit(hw1) ? cpu.bus.fetch16((pc + 2) >>> 0) : -1}`;
-      } catch {
-        interpreter.step(cpu);
-        return;
-      }
-      let plan = stepRegions.get(key);
-      if (plan === undefined) {
-        const t = translate(cpu, pc, true);
-        if (t === null) {
-          interpreter.step(cpu);
-          return;
-        }
-        plan = t;
-        if (stepRegions.size > 50_000) stepRegions.clear();
-        stepRegions.set(key, plan);
-      }
-      plan.run(cpu, plan.labels.get(pc)!); // a one-instruction region always returns after it
-    },
-  };
+      plan = t;
+      if (this.stepRegions.size > 50_000) this.stepRegions.clear();
+      this.stepRegions.set(key, plan);
+    }
+    plan.run(cpu, plan.labels.get(pc)!); // a one-instruction region always returns after it
+  }
 }
 
 function sramCodeUnchanged(bus: Bus, p: Plan): boolean {
@@ -393,6 +493,8 @@ function advanceIT(it: number): number {
 interface Region {
   insns: Insn[];
   labels: Set<number>;
+  /** The labels that are calls' return points: where BX LR and POP {PC} may go without leaving. */
+  returns: number[];
   entry: number;
   inSram: boolean;
 }
@@ -402,20 +504,22 @@ interface Region {
  * one-instruction steps). Addresses reached only through an IT block are never labels, and an
  * IT block that would overlap code decoded outside it is left for a region of its own.
  */
-function discover(cpu: Cpu, entry: number, step: boolean, entered: (pc: number) => boolean): Region | null {
+function discover(cpu: Cpu, entry: number, step: boolean, extra: number[], limit: number): Region | null {
   const flashSize = cpu.bus.flashSize;
   const inSram = entry >= flashSize;
   const linear = inSram || step;
-  const max = step ? 1 : inSram ? MAX_SRAM_RUN : MAX_REGION;
+  const max = step ? 1 : inSram ? Math.min(limit, MAX_SRAM_RUN) : limit;
   const at = new Map<number, Insn>();
-  const labels = new Set<number>([entry]);
-  const work = [entry];
-  while (work.length > 0 && at.size < max) {
-    let pc = work.pop()!;
+  const labels = new Set<number>([entry, ...extra]);
+  const returns = new Set<number>();
+  // Work within the code reached so far, and callees after it (the caller's code comes first): a
+  // callee runs inside its caller's region, and its return (BX LR, POP {PC}) goes back to the
+  // call's return point without leaving.
+  const work = [...extra, entry];
+  const calls: number[] = [];
+  while ((work.length > 0 || calls.length > 0) && at.size < max) {
+    let pc = work.pop() ?? calls.shift()!;
     while (at.size < max && !at.has(pc)) {
-      // Code another region can be entered at is left to it (the region goes there through the
-      // dispatcher): hot code is compiled once, not again from every address that reaches it.
-      if (pc !== entry && entered(pc)) break;
       const ins = decodeAt(cpu, pc, 0);
       if (ins === null) break;
       if (ins.op === OpV7.IT && !step) {
@@ -440,14 +544,21 @@ function discover(cpu: Cpu, entry: number, step: boolean, entered: (pc: number) 
       at.set(pc, ins);
       const flow = flowOf(ins);
       const target = flow === 'cond' || flow === 'jump' ? targetOf(ins) : null;
-      if (target !== null && !linear && target < flashSize && !entered(target)) {
+      if (target !== null && !linear && target < flashSize) {
         labels.add(target);
         work.push(target);
       }
-      // A call's return point is where the callee comes back (through the dispatcher): a label.
-      if ((flow === 'call' || ins.op === Op.BLX) && !linear && pc + ins.len < flashSize && !entered(pc + ins.len)) {
-        labels.add(pc + ins.len);
-        work.push(pc + ins.len);
+      // A call's return point is where the callee comes back: a label.
+      const back = (pc + ins.len) >>> 0;
+      if ((flow === 'call' || ins.op === Op.BLX) && !linear && back < flashSize) {
+        labels.add(back);
+        returns.add(back);
+        work.push(back);
+      }
+      const callee = flow === 'call' ? targetOf(ins) : null;
+      if (callee !== null && !linear && callee < flashSize) {
+        labels.add(callee);
+        calls.push(callee);
       }
       if (flow === 'jump' || flow === 'call' || flow === 'end') break;
       // In SRAM a run ends after anything that may store, so it never runs code it overwrote.
@@ -460,8 +571,9 @@ function discover(cpu: Cpu, entry: number, step: boolean, entered: (pc: number) 
   // A label must start an instruction decoded outside any IT block.
   for (const l of labels) if (at.get(l)?.it !== 0) labels.delete(l);
   labels.add(entry);
+  for (const r of returns) if (!labels.has(r)) returns.delete(r);
   const insns = [...at.values()].sort((a, b) => a.pc - b.pc);
-  return { insns, labels, entry, inSram };
+  return { insns, labels, returns: [...returns].sort((a, b) => a - b), entry, inSram };
 }
 
 /** Anything that is not a known load or register-only instruction (SRAM runs end after it). */
@@ -484,7 +596,9 @@ function mayStore(ins: Insn): boolean {
 
 /** The checker's shortcut (bus.ts CheckerShortcut) in locals: at entry and after a handler. */
 const SHORTCUT =
-  'sc = ck === null ? undefined : ck.shortcut; if (sc !== undefined) { cS = sc.pcStart; cL = sc.pcLen; hS = sc.heapStart; hE = sc.heapEnd; tS = sc.stateStart; tE = sc.stateEnd; sT = sc.stackTop; LA = sc.last; }';
+  'sc = ck === null ? undefined : ck.shortcut; q = sc !== undefined && sc.last === null;' +
+  ' if (sc !== undefined) { cS = sc.pcStart; cL = sc.pcLen; hS = sc.heapStart; h1 = sc.heapEnd - hS - 1; h2 = h1 - 1; h4 = h1 - 3;' +
+  ' tS = sc.stateStart; t1 = sc.stateEnd - tS - 1; t2 = t1 - 1; t4 = t1 - 3; sT = sc.stackTop; }';
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const LOCAL = (k: number): boolean => k < 13 || k === 14;
@@ -975,20 +1089,18 @@ function accessOfV7(ins: Insn, rd: (k: number) => string): Access | null {
 }
 
 /**
- * The checker's call for one access, with the counters it may read. When the checker describes
- * itself (a CheckerShortcut in the region's locals: sc, cS…), the passing accesses are decided
- * here, as the checker would decide them, and only the rest call it.
+ * The checker's call for one access. When the checker describes itself (a CheckerShortcut, in the
+ * region's locals; q when it records nothing), the passing accesses are decided inline as range
+ * compares: an instruction outside the code it watches, an access inside the heap, the state or
+ * the live stack, a load from the code. The rest goes to checkAccess, which records the passing
+ * ones when the checker keeps a record, or calls the checker.
  */
 function checkSource(g: Gen, a: string, size: number, kind: 'load' | 'store', value: string): string {
   const pc = hex(g.ins.pc);
-  const call = `{ cpu.instructions = ic; cpu.cycles = cyc; ck(${pc}, ${a} >>> 0, ${size}, '${kind}', ${value}); }`;
   const pass =
-    `(u >= hS && u + ${size} <= hE)${kind === 'load' ? ' || (u - cS) >>> 0 < cL' : ''} || (u >= tS && u + ${size} <= tE)` +
-    ` || (u >= (R[13] >>> 0) && u + ${size} <= sT)`;
-  return (
-    `if (ck !== null) { if (sc === undefined) ${call} else if ((${pc} - cS) >>> 0 < cL) { const u = ${a} >>> 0;` +
-    ` if (${pass}) { if (LA !== null) { LA.pc = ${pc}; LA.address = u; LA.kind = '${kind}'; } } else ${call} } }`
-  );
+    `(${pc} - cS) >>> 0 >= cL || (u - hS) >>> 0 <= h${size} || (u - tS) >>> 0 <= t${size} || (u >= (R[13] >>> 0) && u + ${size} <= sT)` +
+    (kind === 'load' ? ' || (u - cS) >>> 0 < cL' : '');
+  return `if (ck !== null) { const u = ${a} >>> 0; if (!(q && (${pass}))) CK(cpu, ck, ${pc}, u, ${size}, '${kind}', ${value}, ic, cyc); }`;
 }
 
 /**
@@ -1150,10 +1262,10 @@ function handlerWrites(ins: Insn): number[] | null {
 // ---- a region's source ----------------------------------------------------------------------
 
 /** Compiles the region at pc (one instruction when step), or null when its first instruction cannot be fetched. */
-function translate(cpu: Cpu, pc: number, step: boolean, entered: (pc: number) => boolean = () => false): Plan | null {
-  const region = discover(cpu, pc, step, entered);
+function translate(cpu: Cpu, pc: number, step: boolean, extra: number[] = [], limit = MAX_REGION): Plan | null {
+  const region = discover(cpu, pc, step, extra, limit);
   if (region === null) return null;
-  const { insns, labels } = region;
+  const { insns, labels, returns } = region;
   const g = new Gen(insns[0], cpu.profile.name, cpu);
   const t = cpu.t;
   const labelIds = new Map<number, number>();
@@ -1309,6 +1421,18 @@ function translate(cpu: Cpu, pc: number, step: boolean, entered: (pc: number) =>
     return n !== undefined && n.pc === (insns[k].pc + insns[k].len) >>> 0 && n.it === 0 && !(step && k === 0);
   }
 
+  /**
+   * A branch to the Thumb address in `tg` (not an EXC_RETURN): to a call's return point in this
+   * region without leaving it, else out. Flushes the pending counts (both ways take them).
+   */
+  function indirect(ins: Insn): string {
+    const cases = step
+      ? ''
+      : returns.map((r) => `case ${(r | 1) >>> 0}: bp = ${hex(ins.pc)}; L = ${labelIds.get(r)}; continue loop;`).join(' ');
+    const flush = g.flush();
+    return `{ ${flush}${cases ? ` switch (tg >>> 0) { ${cases} }` : ''} xpc = tg & -2; xbp = ${hex(ins.pc)};${hasIT ? ' xit = 0;' : ''} break loop; }`;
+  }
+
   /** SP adjustments and branches with an inline form; false for the rest. */
   function emitSpecial(k: number): boolean {
     const ins = insns[k];
@@ -1381,10 +1505,8 @@ function translate(cpu: Cpu, pc: number, step: boolean, entered: (pc: number) =>
         g.pendC += t.branchTaken;
         g.pendI += 1;
         addMax(t.branchTaken);
-        const fast = exitTo(`tg & -2`, ins.pc, 0);
         const slow = `{ ${g.syncSlow()} cpu.bxWritePC(tg); ${exitTo('cpu.npc', ins.pc, 0)} }`;
-        out.push(`{ const tg = ${g.rd(m)}; if ((tg & 0xf0000001) === 1) ${fast} else ${slow} }`);
-        g.flush();
+        out.push(`{ const tg = ${g.rd(m)}; if ((tg & 0xf0000001) === 1) ${indirect(ins)} else ${slow} }`);
         return true;
       }
       case Op.POP: {
@@ -1398,12 +1520,10 @@ function translate(cpu: Cpu, pc: number, step: boolean, entered: (pc: number) =>
         g.pendC += t.popPcBase + count;
         g.pendI += 1;
         addMax(t.popPcBase + count);
-        const fast = exitTo(`tg & -2`, ins.pc, 0);
         const slow = `{ ${g.syncSlow()} cpu.bxWritePC(tg); ${exitTo('cpu.npc', ins.pc, 0)} }`;
         out.push(
-          `{ const base = R[13]; ${loads} ${assign} ${g.setSP(`R[13] + ${4 * count}`)} if ((tg & 0xf0000001) === 1) ${fast} else ${slow} }`,
+          `{ const base = R[13]; ${loads} ${assign} ${g.setSP(`R[13] + ${4 * count}`)} if ((tg & 0xf0000001) === 1) ${indirect(ins)} else ${slow} }`,
         );
-        g.flush();
         return true;
       }
       default:
@@ -1492,7 +1612,7 @@ function translate(cpu: Cpu, pc: number, step: boolean, entered: (pc: number) =>
     'const R = cpu.r, bus = cpu.bus, sram32 = bus.sram32, sram16 = bus.sram16, sram8 = bus.sram, dirty = bus.dirty, sramSize = bus.sramSize;',
     'let ck = bus.checker, cyc = cpu.cycles, ic = cpu.instructions, lsa = cpu.lastSingleAccess, ea = cpu.eventAt, bp = bus.pc;',
     `let at = 0, hx = 0, xpc = 0, xbp = 0, xit = 0, xc = 0, xi = 0, near = false, L = label;`,
-    'let sc, cS = 0, cL = 0, hS = 0, hE = 0, tS = 0, tE = 0, sT = 0, LA = null;',
+    'let sc, q = false, cS = 0, cL = 0, hS = 0, h1 = 0, h2 = 0, h4 = 0, tS = 0, t1 = 0, t2 = 0, t4 = 0, sT = 0;',
     SHORTCUT,
     used.length ? `let ${used.map((r) => `r${r} = R[${r}]`).join(', ')};` : '',
     'try {',
@@ -1506,6 +1626,8 @@ function translate(cpu: Cpu, pc: number, step: boolean, entered: (pc: number) =>
     `${writeback} cpu.cycles = cyc + xc; cpu.instructions = ic + xi; cpu.lastSingleAccess = lsa; cpu.pc = xpc >>> 0; cpu.npc = xpc >>> 0; bus.pc = xbp >>> 0;${hasIT ? ' if (xit >= 0) cpu.itstate = xit;' : ''}`,
     'return near;',
   ].join('\n');
+  // V8 does not optimize a function past 60 KB of bytecode: a region that big is made smaller.
+  if (source.length > MAX_SOURCE && insns.length > 8) return translate(cpu, pc, step, extra, Math.floor(insns.length * 0.7));
   const handlerDecls = g.handlers.map((_, k) => `const H${k} = H[${k}];`).join(' ');
   // Compiling is the expensive part (scenarios make many machines): one function per source and
   // core, shared by every Cpu. It reads the bus from the Cpu, so V8 optimizes it once for all.
@@ -1520,9 +1642,10 @@ function translate(cpu: Cpu, pc: number, step: boolean, entered: (pc: number) =>
       'SL',
       'SS',
       'SP',
+      'CK',
       `${handlerDecls}\nreturn function region_${pc.toString(16)}(cpu, label) {\n${source}\n};`,
     ) as Factory;
-    run = factory(g.handlers, pcs, nxs, its, slowLoad, slowStore, slowSP);
+    run = factory(g.handlers, pcs, nxs, its, slowLoad, slowStore, slowSP, checkAccess);
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
     FACTORIES.set(key, run);
   }
@@ -1534,5 +1657,5 @@ function translate(cpu: Cpu, pc: number, step: boolean, entered: (pc: number) =>
     sramCode = new Uint16Array(bytes.length >>> 1);
     for (let k = 0; k < sramCode.length; k++) sramCode[k] = bytes[2 * k] | (bytes[2 * k + 1] << 8);
   }
-  return { run, labels: labelIds, sramCode, sramOffset };
+  return { run, labels: labelIds, entry: pc, extra, code: insns.map((x) => x.pc), sramCode, sramOffset };
 }
