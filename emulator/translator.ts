@@ -30,7 +30,7 @@
 //   region in SRAM is a straight run of instructions without labels, keeps a copy of its code,
 //   is checked against it before each run, and ends after its first store.
 
-import { type Bus, type Checker, PAGE_SHIFT } from './bus.ts';
+import { type Bus, type Checker, type CheckerShortcut, PAGE_SHIFT } from './bus.ts';
 import type { Cpu } from './cpu.ts';
 import type { Executor } from './executor.ts';
 import { interpreter, runStraight } from './executor.ts';
@@ -46,7 +46,7 @@ const MAX_REGION = 320;
 /** Most addresses a region is compiled again for (each one more label it can be entered at). */
 const MAX_EXTRA_ENTRIES = 16;
 /** Most characters of a region's source (V8 optimizes functions of up to 60 KB of bytecode). */
-const MAX_SOURCE = 56_000;
+const MAX_SOURCE = 80_000;
 /** Most instructions in a region in SRAM (straight-line). */
 const MAX_SRAM_RUN = 64;
 
@@ -62,6 +62,7 @@ type Factory = (
   SS: typeof slowStore,
   SP: typeof slowSP,
   CK: typeof checkAccess,
+  PW: typeof pushWrapping,
 ) => RegionFn;
 
 /** Before anything outside the region looks: the PCs and counters as the interpreter has them. */
@@ -123,6 +124,13 @@ function checkAccess(
   cpu.instructions = ic;
   cpu.cycles = cyc;
   ck(pc, u, size, kind, v);
+}
+
+/** PUSH.W whose new SP wraps below 0: the stores, then SP (storeMultiple in instructions/v7m/load-store.ts). */
+function pushWrapping(cpu: Cpu, addr: number, values: number[], pc: number, len: number, cyc: number, ic: number): void {
+  sync(cpu, pc, len, cyc, ic);
+  for (let j = 0; j < values.length; j++) cpu.bus.write32((addr + 4 * j) | 0, values[j]);
+  cpu.setSP(addr);
 }
 
 /** SP reached a new low: the core tracks it and runs the stack check. */
@@ -195,6 +203,12 @@ const emptyImage = (): ImagePlans => ({
   heat: new Uint8Array(0),
 });
 
+/** The numbers of a checker's shortcut (what the compiled code depends on), or 'none'. */
+function shortcutKey(sc: CheckerShortcut | undefined): string {
+  if (sc === undefined) return 'none';
+  return [sc.pcStart, sc.pcLen, sc.heapStart, sc.heapEnd, sc.stateStart, sc.stateEnd, sc.stackTop, sc.last === null ? 0 : 1].join(',');
+}
+
 /** The plans of the image in this Cpu's flash: scenarios make many machines of one image. */
 function imagePlans(cpu: Cpu): ImagePlans {
   const bus = cpu.bus;
@@ -202,7 +216,8 @@ function imagePlans(cpu: Cpu): ImagePlans {
   const words = new Int32Array(bus.flash.buffer, bus.flash.byteOffset, Math.ceil(bus.flashLoadedEnd / 4));
   let h = 0x811c9dc5;
   for (let k = 0; k < words.length; k++) h = Math.imul(h ^ words[k], 0x01000193);
-  const key = `${cpu.profile.name}:${bus.flashSize}:${bus.flashLoadedEnd}:${h >>> 0}`;
+  // Regions compile the checker's shortcut in as constants (checkSource): one set per shortcut.
+  const key = `${cpu.profile.name}:${bus.flashSize}:${bus.flashLoadedEnd}:${h >>> 0}:${shortcutKey(bus.checker?.shortcut)}`;
   let image = IMAGES.get(key);
   if (image === undefined) {
     if (IMAGES.size >= MAX_IMAGES) IMAGES.clear();
@@ -444,6 +459,8 @@ function flowOf(ins: Insn): Flow {
       return 'end';
     case Op.POP:
       return ((ins.word >>> 8) & 1) === 1 ? 'end' : 'next';
+    case OpV7.LDM_W:
+      return (ins.word & 0x8000) !== 0 ? 'end' : 'next';
     case Op.ADD_hi:
     case Op.MOV_hi:
       return (((ins.word >>> 4) & 8) | (ins.word & 7)) === 15 ? 'end' : 'next';
@@ -594,11 +611,24 @@ function mayStore(ins: Insn): boolean {
 
 // ---- code generation ------------------------------------------------------------------------
 
-/** The checker's shortcut (bus.ts CheckerShortcut) in locals: at entry and after a handler. */
-const SHORTCUT =
-  'sc = ck === null ? undefined : ck.shortcut; q = sc !== undefined && sc.last === null;' +
-  ' if (sc !== undefined) { cS = sc.pcStart; cL = sc.pcLen; hS = sc.heapStart; h1 = sc.heapEnd - hS - 1; h2 = h1 - 1; h4 = h1 - 3;' +
-  ' tS = sc.stateStart; t1 = sc.stateEnd - tS - 1; t2 = t1 - 1; t4 = t1 - 3; sT = sc.stackTop; }';
+/**
+ * q: the installed checker still has the shortcut the region was compiled with (its numbers are
+ * constants in the code, see checkSource); LA its record. At entry and after every handler call.
+ */
+function guardSource(sc: CheckerShortcut | undefined): string {
+  if (sc === undefined) return '';
+  const same = [
+    `s0.pcStart === ${sc.pcStart >>> 0}`,
+    `s0.pcLen === ${sc.pcLen >>> 0}`,
+    `s0.heapStart === ${sc.heapStart >>> 0}`,
+    `s0.heapEnd === ${sc.heapEnd >>> 0}`,
+    `s0.stateStart === ${sc.stateStart >>> 0}`,
+    `s0.stateEnd === ${sc.stateEnd >>> 0}`,
+    `s0.stackTop === ${sc.stackTop >>> 0}`,
+    sc.last === null ? 's0.last === null' : 's0.last !== null',
+  ].join(' && ');
+  return `{ const s0 = ck === null ? undefined : ck.shortcut; q = s0 !== undefined && ${same}; LA = q ? s0.last : null; }`;
+}
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const LOCAL = (k: number): boolean => k < 13 || k === 14;
@@ -617,12 +647,15 @@ class Gen {
   /** Whether the previous instruction on this path was a single load or store (null: unknown). */
   prevAccess: boolean | null = null;
   ins: Insn;
+  /** The checker's shortcut when the region was compiled: its numbers become constants in the code. */
+  readonly sc: CheckerShortcut | undefined;
   constructor(
     ins: Insn,
     readonly core: string,
     readonly cpu: Cpu | null,
   ) {
     this.ins = ins;
+    this.sc = cpu?.bus.checker?.shortcut;
   }
   get t() {
     return this.cpu!.t;
@@ -1089,18 +1122,25 @@ function accessOfV7(ins: Insn, rd: (k: number) => string): Access | null {
 }
 
 /**
- * The checker's call for one access. When the checker describes itself (a CheckerShortcut, in the
- * region's locals; q when it records nothing), the passing accesses are decided inline as range
- * compares: an instruction outside the code it watches, an access inside the heap, the state or
- * the live stack, a load from the code. The rest goes to checkAccess, which records the passing
- * ones when the checker keeps a record, or calls the checker.
+ * The checker's call for one access. When the checker described itself when the region was
+ * compiled (a CheckerShortcut: g.sc), its numbers are constants here and the passing accesses are
+ * decided inline, as the checker would decide them: nothing for an instruction outside the code it
+ * watches; inside, an access in the heap, the state or the live stack, or a load from the code,
+ * recorded when it keeps a record. q (the region's entry found the same shortcut installed) guards
+ * it; the rest goes to checkAccess, which asks the checker.
  */
 function checkSource(g: Gen, a: string, size: number, kind: 'load' | 'store', value: string): string {
   const pc = hex(g.ins.pc);
+  const call = `CK(cpu, ck, ${pc}, ${a} >>> 0, ${size}, '${kind}', ${value}, ic, cyc);`;
+  const sc = g.sc;
+  if (sc === undefined) return `if (ck !== null) ${call}`;
+  if ((g.ins.pc - sc.pcStart) >>> 0 >= sc.pcLen) return `if (ck !== null && !q) ${call}`;
+  const within = (start: number, end: number) => `(u - ${start >>> 0}) >>> 0 <= ${end - start - size}`;
   const pass =
-    `(${pc} - cS) >>> 0 >= cL || (u - hS) >>> 0 <= h${size} || (u - tS) >>> 0 <= t${size} || (u >= (R[13] >>> 0) && u + ${size} <= sT)` +
-    (kind === 'load' ? ' || (u - cS) >>> 0 < cL' : '');
-  return `if (ck !== null) { const u = ${a} >>> 0; if (!(q && (${pass}))) CK(cpu, ck, ${pc}, u, ${size}, '${kind}', ${value}, ic, cyc); }`;
+    `${within(sc.heapStart, sc.heapEnd)} || ${within(sc.stateStart, sc.stateEnd)} || (u >= (R[13] >>> 0) && u + ${size} <= ${sc.stackTop >>> 0})` +
+    (kind === 'load' ? ` || (u - ${sc.pcStart >>> 0}) >>> 0 < ${sc.pcLen}` : '');
+  const record = sc.last === null ? '' : `LA.pc = ${pc}; LA.address = u; LA.kind = '${kind}';`;
+  return `if (ck !== null) { const u = ${a} >>> 0; if (q && (${pass})) { ${record} } else ${call} }`;
 }
 
 /**
@@ -1166,25 +1206,59 @@ function accessSource(acc: Access, g: Gen): string {
   return `${body} ${singleAccessCycles(g, base)}`;
 }
 
-const regsOf = (list: number): number[] => [0, 1, 2, 3, 4, 5, 6, 7].filter((k) => (list >>> k) & 1);
+const regsOf = (list: number): number[] => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14].filter((k) => (list >>> k) & 1);
+
+/**
+ * PUSH and POP, 16-bit or 32-bit (STMDB SP! and LDM SP!, with r8–r12 in reach): the registers
+ * in order (LR among them), and whether the PC is popped; null for other instructions.
+ */
+function stackListOf(ins: Insn): { push: boolean; regs: number[]; pc: boolean } | null {
+  const f = ins.f;
+  const sp = (f.n ?? 13) === 13 && (f.W ?? 1) === 1;
+  switch (ins.op) {
+    case Op.PUSH:
+      return { push: true, regs: regsOf(f.l | (f.M << 14)), pc: false };
+    case Op.POP:
+      return { push: false, regs: regsOf(f.l), pc: f.P === 1 };
+    case OpV7.STMDB:
+      return sp ? { push: true, regs: regsOf(f.l | (f.M << 14)), pc: false } : null;
+    case OpV7.LDM_W:
+      return sp ? { push: false, regs: regsOf(f.l | (f.M << 14)), pc: f.P === 1 } : null;
+    default:
+      return null;
+  }
+}
 
 /** PUSH, POP (without the PC), LDM, STM inline (instructions/v6m.ts has the reference forms), or null. */
 function multipleSource(ins: Insn, g: Gen): { src: string; cycles: number } | null {
   const t = g.t;
   const { l: list, n } = ins.f;
+  const stack = stackListOf(ins);
+  if (stack?.push) {
+    const count = stack.regs.length;
+    const stores = stack.regs.map((k, j) => `{ const a = (addr + ${4 * j}) | 0; ${storeSource(g, 4, 'a', g.rd(k))} }`).join(' ');
+    // SP moves first (the stack check sees the new low before anything is written) and a faulting
+    // store puts it back; PUSH.W whose new SP wraps below 0 stores first (storeMultiple): out of line.
+    const push = `${g.setSP('addr')} try { ${stores} } catch (e) { R[13] = old; throw e; }`;
+    const src =
+      ins.op === Op.PUSH
+        ? `{ const old = R[13]; const addr = (old - ${4 * count}) | 0; ${push} }`
+        : `{ const old = R[13]; const addr = (old - ${4 * count}) | 0; if ((addr >>> 0) < (old >>> 0)) { ${push} }` +
+          ` else PW(cpu, addr, [${stack.regs.map((k) => g.rd(k)).join(', ')}], ${hex(g.ins.pc)}, ${g.ins.len}, cyc, ic); }`;
+    return { src, cycles: t.multipleBase + count };
+  }
+  if (stack !== null && !stack.pc) {
+    // Load into temporaries first: a fault part-way must leave the registers as they were.
+    const regs = stack.regs;
+    const loads = regs.map((k, j) => `let v${k}; { const a = (base + ${4 * j}) | 0; ${loadSource(g, 4, 'a', `v${k} =`)} }`).join(' ');
+    const assign = regs.map((k) => g.wr(k, `v${k}`)).join(' ');
+    return {
+      src: `{ const base = R[13]; ${loads} ${assign} ${g.setSP(`R[13] + ${4 * regs.length}`)} }`,
+      cycles: t.multipleBase + regs.length,
+    };
+  }
   const regs = regsOf(list);
   switch (ins.op) {
-    case Op.PUSH: {
-      const lr = ins.f.M;
-      const count = regs.length + lr;
-      const stores = [...regs, ...(lr ? [14] : [])]
-        .map((k, j) => `{ const a = (addr + ${4 * j}) | 0; ${storeSource(g, 4, 'a', g.rd(k))} }`)
-        .join(' ');
-      return {
-        src: `{ const old = R[13]; const addr = (old - ${4 * count}) | 0; ${g.setSP('addr')} try { ${stores} } catch (e) { R[13] = old; throw e; } }`,
-        cycles: t.multipleBase + count,
-      };
-    }
     case Op.POP: {
       if (ins.f.P === 1) return null;
       // Load into temporaries first: a fault part-way must leave the registers as they were.
@@ -1509,9 +1583,11 @@ function translate(cpu: Cpu, pc: number, step: boolean, extra: number[] = [], li
         out.push(`{ const tg = ${g.rd(m)}; if ((tg & 0xf0000001) === 1) ${indirect(ins)} else ${slow} }`);
         return true;
       }
-      case Op.POP: {
-        if (((i >>> 8) & 1) === 0) return false;
-        const regs = regsOf(i & 0xff);
+      case Op.POP:
+      case OpV7.LDM_W: {
+        const stack = stackListOf(ins);
+        if (stack === null || !stack.pc) return false;
+        const regs = stack.regs;
         const count = regs.length + 1;
         out.push(`${g.flush()} at = ${k};`);
         const slots = [...regs.map((r) => `v${r}`), 'tg'];
@@ -1558,7 +1634,7 @@ function translate(cpu: Cpu, pc: number, step: boolean, extra: number[] = [], li
     // The registers it may write are read back, those the region keeps in locals (resolved at the end).
     reloads.push(writes);
     out.push(
-      `@RELOAD${h}@ cyc = cpu.cycles; ic = cpu.instructions + 1; lsa = cpu.lastSingleAccess; ck = bus.checker; ea = cpu.eventAt; ${SHORTCUT}`,
+      `@RELOAD${h}@ cyc = cpu.cycles; ic = cpu.instructions + 1; lsa = cpu.lastSingleAccess; ck = bus.checker; ea = cpu.eventAt; ${guardSource(g.sc)}`,
     );
     g.prevAccess = null;
     // The handler may have moved bus.pc (exception entry stacks with the core's own PC): kept.
@@ -1612,8 +1688,8 @@ function translate(cpu: Cpu, pc: number, step: boolean, extra: number[] = [], li
     'const R = cpu.r, bus = cpu.bus, sram32 = bus.sram32, sram16 = bus.sram16, sram8 = bus.sram, dirty = bus.dirty, sramSize = bus.sramSize;',
     'let ck = bus.checker, cyc = cpu.cycles, ic = cpu.instructions, lsa = cpu.lastSingleAccess, ea = cpu.eventAt, bp = bus.pc;',
     `let at = 0, hx = 0, xpc = 0, xbp = 0, xit = 0, xc = 0, xi = 0, near = false, L = label;`,
-    'let sc, q = false, cS = 0, cL = 0, hS = 0, h1 = 0, h2 = 0, h4 = 0, tS = 0, t1 = 0, t2 = 0, t4 = 0, sT = 0;',
-    SHORTCUT,
+    'let q = false, LA = null;',
+    guardSource(g.sc),
     used.length ? `let ${used.map((r) => `r${r} = R[${r}]`).join(', ')};` : '',
     'try {',
     'loop: for (;;) { switch (L) {',
@@ -1643,9 +1719,10 @@ function translate(cpu: Cpu, pc: number, step: boolean, extra: number[] = [], li
       'SS',
       'SP',
       'CK',
+      'PW',
       `${handlerDecls}\nreturn function region_${pc.toString(16)}(cpu, label) {\n${source}\n};`,
     ) as Factory;
-    run = factory(g.handlers, pcs, nxs, its, slowLoad, slowStore, slowSP, checkAccess);
+    run = factory(g.handlers, pcs, nxs, its, slowLoad, slowStore, slowSP, checkAccess, pushWrapping);
     if (FACTORIES.size >= MAX_FACTORIES) FACTORIES.clear();
     FACTORIES.set(key, run);
   }
