@@ -46,7 +46,7 @@ const MAX_REGION = 320;
 /** Most addresses a region is compiled again for (each one more label it can be entered at). */
 const MAX_EXTRA_ENTRIES = 16;
 /** Most characters of a region's source (V8 optimizes functions of up to 60 KB of bytecode). */
-const MAX_SOURCE = 80_000;
+const MAX_SOURCE = 64_000;
 /** Most instructions in a region in SRAM (straight-line). */
 const MAX_SRAM_RUN = 64;
 
@@ -308,11 +308,13 @@ class Translator implements Executor {
     const owner = image.covered[h];
     const old = owner === 0 ? null : image.plans[owner]!;
     let plan: Plan | null = null;
+    const takenBut = (self: number) => (a: number) =>
+      a < cpu.bus.flashSize && image.covered[a >>> 1] !== 0 && image.covered[a >>> 1] !== self;
     if (old !== null && old.extra.length < MAX_EXTRA_ENTRIES) {
-      plan = translate(cpu, old.entry, false, [...old.extra, pc]);
+      plan = translate(cpu, old.entry, false, [...old.extra, pc], takenBut(owner));
       if (plan !== null && !plan.labels.has(pc)) plan = null;
     }
-    if (plan === null) plan = translate(cpu, pc, false);
+    if (plan === null) plan = translate(cpu, pc, false, [], takenBut(-1));
     if (plan === null) return null;
     const k = image.plans.push(plan) - 1;
     const replaces = plan.entry === pc ? -1 : owner;
@@ -521,7 +523,7 @@ interface Region {
  * one-instruction steps). Addresses reached only through an IT block are never labels, and an
  * IT block that would overlap code decoded outside it is left for a region of its own.
  */
-function discover(cpu: Cpu, entry: number, step: boolean, extra: number[], limit: number): Region | null {
+function discover(cpu: Cpu, entry: number, step: boolean, extra: number[], limit: number, taken: (pc: number) => boolean): Region | null {
   const flashSize = cpu.bus.flashSize;
   const inSram = entry >= flashSize;
   const linear = inSram || step;
@@ -532,11 +534,18 @@ function discover(cpu: Cpu, entry: number, step: boolean, extra: number[], limit
   // Work within the code reached so far, and callees after it (the caller's code comes first): a
   // callee runs inside its caller's region, and its return (BX LR, POP {PC}) goes back to the
   // call's return point without leaving.
-  const work = [...extra, entry];
-  const calls: number[] = [];
+  // Code another region already has is left to it (this one goes there through the dispatcher,
+  // which makes it a label of that region): one copy of hot code, optimized once. A callee's code
+  // is the exception: it is copied into its caller's region, so calls and returns stay inside.
+  const start = new Set([entry, ...extra]);
+  const work = [...extra, entry].map((pc) => ({ pc, free: false }));
+  const calls: { pc: number; free: boolean }[] = [];
   while ((work.length > 0 || calls.length > 0) && at.size < max) {
-    let pc = work.pop() ?? calls.shift()!;
+    const item = work.pop() ?? calls.shift()!;
+    const free = item.free;
+    let pc = item.pc;
     while (at.size < max && !at.has(pc)) {
+      if (!free && !start.has(pc) && taken(pc)) break;
       const ins = decodeAt(cpu, pc, 0);
       if (ins === null) break;
       if (ins.op === OpV7.IT && !step) {
@@ -561,21 +570,21 @@ function discover(cpu: Cpu, entry: number, step: boolean, extra: number[], limit
       at.set(pc, ins);
       const flow = flowOf(ins);
       const target = flow === 'cond' || flow === 'jump' ? targetOf(ins) : null;
-      if (target !== null && !linear && target < flashSize) {
+      if (target !== null && !linear && target < flashSize && (free || !taken(target))) {
         labels.add(target);
-        work.push(target);
+        work.push({ pc: target, free });
       }
       // A call's return point is where the callee comes back: a label.
       const back = (pc + ins.len) >>> 0;
-      if ((flow === 'call' || ins.op === Op.BLX) && !linear && back < flashSize) {
+      if ((flow === 'call' || ins.op === Op.BLX) && !linear && back < flashSize && (free || !taken(back))) {
         labels.add(back);
         returns.add(back);
-        work.push(back);
+        work.push({ pc: back, free });
       }
       const callee = flow === 'call' ? targetOf(ins) : null;
       if (callee !== null && !linear && callee < flashSize) {
         labels.add(callee);
-        calls.push(callee);
+        calls.push({ pc: callee, free: true });
       }
       if (flow === 'jump' || flow === 'call' || flow === 'end') break;
       // In SRAM a run ends after anything that may store, so it never runs code it overwrote.
@@ -1336,8 +1345,15 @@ function handlerWrites(ins: Insn): number[] | null {
 // ---- a region's source ----------------------------------------------------------------------
 
 /** Compiles the region at pc (one instruction when step), or null when its first instruction cannot be fetched. */
-function translate(cpu: Cpu, pc: number, step: boolean, extra: number[] = [], limit = MAX_REGION): Plan | null {
-  const region = discover(cpu, pc, step, extra, limit);
+function translate(
+  cpu: Cpu,
+  pc: number,
+  step: boolean,
+  extra: number[] = [],
+  taken: (pc: number) => boolean = () => false,
+  limit = MAX_REGION,
+): Plan | null {
+  const region = discover(cpu, pc, step, extra, limit, taken);
   if (region === null) return null;
   const { insns, labels, returns } = region;
   const g = new Gen(insns[0], cpu.profile.name, cpu);
@@ -1703,7 +1719,7 @@ function translate(cpu: Cpu, pc: number, step: boolean, extra: number[] = [], li
     'return near;',
   ].join('\n');
   // V8 does not optimize a function past 60 KB of bytecode: a region that big is made smaller.
-  if (source.length > MAX_SOURCE && insns.length > 8) return translate(cpu, pc, step, extra, Math.floor(insns.length * 0.7));
+  if (source.length > MAX_SOURCE && insns.length > 8) return translate(cpu, pc, step, extra, taken, Math.floor(insns.length * 0.7));
   const handlerDecls = g.handlers.map((_, k) => `const H${k} = H[${k}];`).join(' ');
   // Compiling is the expensive part (scenarios make many machines): one function per source and
   // core, shared by every Cpu. It reads the bus from the Cpu, so V8 optimizes it once for all.
