@@ -15,6 +15,9 @@ export const PAGE_SHIFT = 8;
 /**
  * A data-access trap: (pc, address, size in bytes, 'load' | 'store', value). pc is the address of
  * the instruction, or CORE_PC (0xffffffff) for the core's own exception stacking and unstacking.
+ * During the call the core's SP, flags and cycle and instruction counters are current; r0–r12
+ * and LR may not be (the translator keeps them in locals): a checker must not read them. It may
+ * throw (the access faults) or halt the core (the run stops at the next instruction boundary).
  */
 export type Checker = ((pc: number, address: number, size: number, kind: AccessKind, value: number) => void) & {
   shortcut?: CheckerShortcut;
