@@ -1523,6 +1523,19 @@ function translate(
     return `{ ${flush}${cases ? ` switch (tg >>> 0) { ${cases} }` : ''} xpc = tg & -2; xbp = ${hex(ins.pc)};${hasIT ? ' xit = 0;' : ''} break loop; }`;
   }
 
+  /** SP = value (one cycle): the stack check runs when SP reaches a new low, with this instruction's PC. */
+  function spWrite(k: number, value: string): true {
+    const ins = insns[k];
+    out.push(`${g.flush()} at = ${k};`);
+    out.push(g.setSP(value));
+    g.pendC += 1;
+    g.pendI += 1;
+    addMax(1);
+    g.prevAccess = false;
+    if (!fallsInto(k)) out.push(goTo((ins.pc + ins.len) >>> 0, ins));
+    return true;
+  }
+
   /** SP adjustments and branches with an inline form; false for the rest. */
   function emitSpecial(k: number): boolean {
     const ins = insns[k];
@@ -1530,29 +1543,13 @@ function translate(
     const next = (ins.pc + ins.len) >>> 0;
     switch (ins.op) {
       case Op.ADD_sp_imm7:
-      case Op.SUB_sp_imm7: {
-        out.push(`${g.flush()} at = ${k};`);
-        out.push(g.setSP(`R[13] ${ins.op === Op.ADD_sp_imm7 ? '+' : '-'} ${(i & 0x7f) << 2}`));
-        g.pendC += 1;
-        g.pendI += 1;
-        addMax(1);
-        g.prevAccess = false;
-        if (!fallsInto(k)) out.push(goTo(next, ins));
-        return true;
-      }
+        return spWrite(k, `R[13] + ${ins.f.i << 2}`);
+      case Op.SUB_sp_imm7:
+        return spWrite(k, `R[13] - ${ins.f.i << 2}`);
       case Op.MOV_hi:
       case Op.ADD_hi: {
-        const d = ((i >>> 4) & 8) | (i & 7),
-          m = (i >>> 3) & 15;
-        if (d !== 13) return false;
-        out.push(`${g.flush()} at = ${k};`);
-        out.push(g.setSP(ins.op === Op.MOV_hi ? g.rd(m) : `R[13] + ${g.rd(m)}`));
-        g.pendC += 1;
-        g.pendI += 1;
-        addMax(1);
-        g.prevAccess = false;
-        if (!fallsInto(k)) out.push(goTo(next, ins));
-        return true;
+        if (((ins.f.D << 3) | ins.f.d) !== 13) return false;
+        return spWrite(k, ins.op === Op.MOV_hi ? g.rd(ins.f.m) : `R[13] + ${g.rd(ins.f.m)}`);
       }
       case Op.B_cond:
       case OpV7.B_T3:
