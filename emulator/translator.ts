@@ -308,13 +308,17 @@ class Translator implements Executor {
     const owner = image.covered[h];
     const old = owner === 0 ? null : image.plans[owner]!;
     let plan: Plan | null = null;
+    // Code that has run: reached through the dispatcher before it was compiled, or in a region.
+    const ran = (a: number) => a >= cpu.bus.flashSize || image.heat[a >>> 1] > 0 || image.covered[a >>> 1] !== 0;
     const takenBut = (self: number) => (a: number) =>
       a < cpu.bus.flashSize && image.covered[a >>> 1] !== 0 && image.covered[a >>> 1] !== self;
     if (old !== null && old.extra.length < MAX_EXTRA_ENTRIES) {
-      plan = translate(cpu, old.entry, false, [...old.extra, pc], takenBut(owner));
+      plan = translate(cpu, old.entry, false, [...old.extra, pc], takenBut(owner), MAX_REGION, ran);
       if (plan !== null && !plan.labels.has(pc)) plan = null;
     }
-    if (plan === null) plan = translate(cpu, pc, false, [], takenBut(-1));
+    // A region of its own stops where other regions' code is, unless this address is inside such
+    // code (a region that could not take it as a label): then it has its own copy.
+    if (plan === null) plan = translate(cpu, pc, false, [], owner === 0 ? takenBut(-1) : () => false, MAX_REGION, ran);
     if (plan === null) return null;
     const k = image.plans.push(plan) - 1;
     const replaces = plan.entry === pc ? -1 : owner;
@@ -523,7 +527,15 @@ interface Region {
  * one-instruction steps). Addresses reached only through an IT block are never labels, and an
  * IT block that would overlap code decoded outside it is left for a region of its own.
  */
-function discover(cpu: Cpu, entry: number, step: boolean, extra: number[], limit: number, taken: (pc: number) => boolean): Region | null {
+function discover(
+  cpu: Cpu,
+  entry: number,
+  step: boolean,
+  extra: number[],
+  limit: number,
+  taken: (pc: number) => boolean,
+  ran: (pc: number) => boolean,
+): Region | null {
   const flashSize = cpu.bus.flashSize;
   const inSram = entry >= flashSize;
   const linear = inSram || step;
@@ -570,7 +582,9 @@ function discover(cpu: Cpu, entry: number, step: boolean, extra: number[], limit
       at.set(pc, ins);
       const flow = flowOf(ins);
       const target = flow === 'cond' || flow === 'jump' ? targetOf(ins) : null;
-      if (target !== null && !linear && target < flashSize && (free || !taken(target))) {
+      // A branch target that has not run yet is left out (a cold path costs a region nothing until
+      // it runs, and then gets compiled where it is reached).
+      if (target !== null && !linear && target < flashSize && (free || !taken(target)) && ran(target)) {
         labels.add(target);
         work.push({ pc: target, free });
       }
@@ -591,6 +605,14 @@ function discover(cpu: Cpu, entry: number, step: boolean, extra: number[], limit
       if (inSram && mayStore(ins)) break;
       pc = (pc + ins.len) >>> 0;
       if (pc >= flashSize !== inSram) break;
+      // A conditional branch back (a loop): its body first, the code after the loop later, so a
+      // region cut short by its size keeps whole loops rather than half of one.
+      if (flow === 'cond' && target !== null && target < ins.pc && labels.has(target) && !at.has(target)) {
+        work.push({ pc, free });
+        pc = target;
+        const i = work.findIndex((w, j) => j < work.length - 1 && w.pc === target);
+        if (i >= 0) work.splice(i, 1);
+      }
     }
   }
   if (!at.has(entry)) return null;
@@ -1352,8 +1374,9 @@ function translate(
   extra: number[] = [],
   taken: (pc: number) => boolean = () => false,
   limit = MAX_REGION,
+  ran: (pc: number) => boolean = () => true,
 ): Plan | null {
-  const region = discover(cpu, pc, step, extra, limit, taken);
+  const region = discover(cpu, pc, step, extra, limit, taken, ran);
   if (region === null) return null;
   const { insns, labels, returns } = region;
   const g = new Gen(insns[0], cpu.profile.name, cpu);
@@ -1716,7 +1739,7 @@ function translate(
     'return near;',
   ].join('\n');
   // V8 does not optimize a function past 60 KB of bytecode: a region that big is made smaller.
-  if (source.length > MAX_SOURCE && insns.length > 8) return translate(cpu, pc, step, extra, taken, Math.floor(insns.length * 0.7));
+  if (source.length > MAX_SOURCE && insns.length > 8) return translate(cpu, pc, step, extra, taken, Math.floor(insns.length * 0.7), ran);
   const handlerDecls = g.handlers.map((_, k) => `const H${k} = H[${k}];`).join(' ');
   // Compiling is the expensive part (scenarios make many machines): one function per source and
   // core, shared by every Cpu. It reads the bus from the Cpu, so V8 optimizes it once for all.
