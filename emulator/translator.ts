@@ -152,6 +152,8 @@ interface Plan {
   extra: number[];
   /** The addresses of its instructions. */
   code: number[];
+  /** Where it stopped at another region's code. */
+  stops: number[];
   /** For SRAM regions: the halfwords compiled, checked before each run. */
   sramCode: Uint16Array | null;
   sramOffset: number;
@@ -320,8 +322,24 @@ class Translator implements Executor {
     // code (a region that could not take it as a label): then it has its own copy.
     if (plan === null) plan = translate(cpu, pc, false, [], owner === 0 ? takenBut(-1) : () => false, MAX_REGION, ran);
     if (plan === null) return null;
+    // A short stretch that runs into one other region's code (the top of a loop whose test that
+    // region has): that region takes it as one more label instead, so the loop is not split.
+    const into = new Set(plan.stops.map((a) => image.covered[a >>> 1]));
+    if (plan.entry === pc && plan.code.length <= 24 && into.size === 1) {
+      const r = [...into][0];
+      const other = image.plans[r]!;
+      if (other.extra.length < MAX_EXTRA_ENTRIES) {
+        const joined = translate(cpu, other.entry, false, [...other.extra, pc], takenBut(r), MAX_REGION, ran);
+        if (joined?.labels.has(pc)) return this.install(joined, pc, r);
+      }
+    }
+    return this.install(plan, pc, plan.entry === pc ? -1 : owner);
+  }
+
+  /** Makes a compiled region enterable at its labels; `replaces` is the region it was compiled again from (or -1). */
+  private install(plan: Plan, pc: number, replaces: number): RegionFn {
+    const image = this.image;
     const k = image.plans.push(plan) - 1;
-    const replaces = plan.entry === pc ? -1 : owner;
     // Every label of the region enters it (a loop head, a call's return point), unless an older
     // region already does; a region compiled again takes over all of its own.
     for (const [at, id] of plan.labels) {
@@ -335,7 +353,7 @@ class Translator implements Executor {
       const c = image.covered[at >>> 1];
       if (c === 0 || c === replaces) image.covered[at >>> 1] = k;
     }
-    this.label = image.label[h];
+    this.label = image.label[pc >>> 1];
     return plan.run;
   }
 
@@ -518,6 +536,8 @@ interface Region {
   labels: Set<number>;
   /** The labels that are calls' return points: where BX LR and POP {PC} may go without leaving. */
   returns: number[];
+  /** Where decoding stopped at another region's code. */
+  stops: number[];
   entry: number;
   inSram: boolean;
 }
@@ -550,6 +570,7 @@ function discover(
   // which makes it a label of that region): one copy of hot code, optimized once. A callee's code
   // is the exception: it is copied into its caller's region, so calls and returns stay inside.
   const start = new Set([entry, ...extra]);
+  const stops = new Set<number>();
   const work = [...extra, entry].map((pc) => ({ pc, free: false }));
   const calls: { pc: number; free: boolean }[] = [];
   while ((work.length > 0 || calls.length > 0) && at.size < max) {
@@ -557,7 +578,10 @@ function discover(
     const free = item.free;
     let pc = item.pc;
     while (at.size < max && !at.has(pc)) {
-      if (!free && !start.has(pc) && taken(pc)) break;
+      if (!free && !start.has(pc) && taken(pc)) {
+        stops.add(pc);
+        break;
+      }
       const ins = decodeAt(cpu, pc, 0);
       if (ins === null) break;
       if (ins.op === OpV7.IT && !step) {
@@ -621,7 +645,7 @@ function discover(
   labels.add(entry);
   for (const r of returns) if (!labels.has(r)) returns.delete(r);
   const insns = [...at.values()].sort((a, b) => a.pc - b.pc);
-  return { insns, labels, returns: [...returns].sort((a, b) => a - b), entry, inSram };
+  return { insns, labels, returns: [...returns].sort((a, b) => a - b), entry, inSram, stops: [...stops] };
 }
 
 /** Anything that is not a known load or register-only instruction (SRAM runs end after it). */
@@ -1770,5 +1794,5 @@ function translate(
     sramCode = new Uint16Array(bytes.length >>> 1);
     for (let k = 0; k < sramCode.length; k++) sramCode[k] = bytes[2 * k] | (bytes[2 * k + 1] << 8);
   }
-  return { run, labels: labelIds, entry: pc, extra, code: insns.map((x) => x.pc), sramCode, sramOffset };
+  return { run, labels: labelIds, entry: pc, extra, code: insns.map((x) => x.pc), stops: region.stops, sramCode, sramOffset };
 }
