@@ -36,6 +36,7 @@ import type { Executor } from './executor.ts';
 import { interpreter, runStraight } from './executor.ts';
 import type { AccessKind } from './fault.ts';
 import { EXPAND_CARRY, EXPAND_IMM } from './instructions/v7m/common.ts';
+import { classCycles } from './isa/cycle-class.ts';
 import { type CompiledEncoding, decode32, decodeExec32, extractFields } from './isa/decoder.ts';
 import { type Handler, is32bit, Op } from './isa/encodings.ts';
 import { OpV7 } from './isa/encodings-v7m.ts';
@@ -765,6 +766,17 @@ function awc(g: Gen, x: string, y: string, carry: string, dest: number | null, s
   );
 }
 
+/**
+ * The cycles of an instruction that does not write the PC, from its row's cycle class (isa/cycle-
+ * class.ts, the TRM tables; tests/cycle-class.test.ts holds every handler to them): for a single
+ * load or store the cost when it does not follow another.
+ */
+function rowCycles(ins: Insn, g: Gen): number {
+  const cls = ins.row?.enc.cycles;
+  if (cls === undefined || g.cpu === null) return 1; // (mayStore's dry run needs no cycles)
+  return classCycles(cls, g.t).max;
+}
+
 /** A register-only instruction: its source and its (fixed) cycles. */
 interface Pure {
   src: string;
@@ -778,7 +790,7 @@ interface Pure {
  * no inline form.
  */
 function pureOf(ins: Insn, g: Gen, sf: boolean): Pure | null {
-  const one = (src: string | null): Pure | null => (src === null ? null : { src, cycles: 1 });
+  const one = (src: string | null): Pure | null => (src === null ? null : { src, cycles: rowCycles(ins, g) });
   const f = ins.f;
   if (ins.len === 4) return ins.row === undefined ? null : pure32(ins, g, f);
   const { d, m, n, i: imm } = f;
@@ -830,7 +842,7 @@ function pureOf(ins: Insn, g: Gen, sf: boolean): Pure | null {
       return one(`{ const res = ${g.rd(n)} & ${g.rd(m)}; ${nz('res')} }`);
     case Op.MULS: {
       const p = logical(`Math.imul(${g.rd(n)}, ${g.rd(d)})`)!;
-      return { src: p.src, cycles: g.cpu ? g.t.mul : 1 };
+      return { src: p.src, cycles: rowCycles(ins, g) };
     }
     case Op.ADCS:
       return one(awc(g, g.rd(d), g.rd(m), 'cpu.fC', d, sf));
@@ -976,7 +988,7 @@ const ARITH: Readonly<Record<number, (n: string, y: string) => [string, string, 
 
 /** ARMv7-M 32-bit register-only instructions (instructions/v7m/data-processing.ts), from the row's fields. */
 function pure32(ins: Insn, g: Gen, f: Record<string, number>): Pure | null {
-  const one = (src: string | null): Pure | null => (src === null ? null : { src, cycles: 1 });
+  const one = (src: string | null): Pure | null => (src === null ? null : { src, cycles: rowCycles(ins, g) });
   const op = ins.op;
   const sf = f.S === 1 || TESTS.has(op);
   const isImm = op >= OpV7.AND_imm && op <= OpV7.RSB_imm;
@@ -1036,7 +1048,7 @@ function pure32(ins: Insn, g: Gen, f: Record<string, number>): Pure | null {
       return one(g.wr(f.d, `Math.clz32(${g.rd(f.m)})`));
     case OpV7.MUL: {
       const w = g.wr(f.d, `Math.imul(${g.rd(f.n)}, ${g.rd(f.m)})`);
-      return w === null ? null : { src: w, cycles: g.cpu ? g.t.mul : 1 };
+      return w === null ? null : { src: w, cycles: rowCycles(ins, g) };
     }
     case OpV7.UXTB:
     case OpV7.UXTH:
@@ -1240,7 +1252,7 @@ function singleAccessCycles(g: Gen, base: number): string {
 
 /** Inline source of a single load or store (the handlers of instructions/v6m.ts, v7m/load-store.ts). */
 function accessSource(acc: Access, g: Gen): string {
-  const base = acc.store ? g.t.store : g.t.load;
+  const base = rowCycles(g.ins, g);
   let body: string;
   if (acc.literal !== undefined && acc.literal + 4 <= g.cpu!.bus.flashSize) {
     // A literal in flash: its value is known (a host load into flash recompiles every region).
@@ -1488,7 +1500,7 @@ function translate(
       } else if (acc !== null) {
         out.push(`${g.flush()} at = ${k}; if (${cond}) { ${accessSource(acc, g)} ${g.flush()} } else cyc += 1; ic += 1;`);
         out.push(afterCheck());
-        addMax(acc.store ? t.store : t.load);
+        addMax(rowCycles(ins, g));
         g.prevAccess = null;
       } else {
         emitHandler(k, cond, keepFlags);
@@ -1529,7 +1541,7 @@ function translate(
       out.push(accessSource(acc, g));
       g.pendI += 1;
       out.push(afterCheck());
-      addMax(acc.store ? t.store : t.load);
+      addMax(rowCycles(ins, g));
       g.prevAccess = true;
       if (!fallsInto(k)) out.push(goTo(next, ins));
       continue;
