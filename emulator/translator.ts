@@ -651,7 +651,8 @@ function discover(
 
 /** Anything that is not a known load or register-only instruction (SRAM runs end after it). */
 function mayStore(ins: Insn): boolean {
-  if (accessOf(ins, 'R13') !== null) return accessOf(ins, 'R13')!.store;
+  const acc = accessOf(ins);
+  if (acc !== null) return acc.store;
   switch (ins.op) {
     case Op.LDM:
     case Op.B_cond:
@@ -661,7 +662,7 @@ function mayStore(ins: Insn): boolean {
     case Op.POP:
       return ((ins.word >>> 8) & 1) === 1;
     default:
-      return pureOf(ins, new Gen(ins, 'cortex-m0', null), true) === null;
+      return pureOf(ins, new Gen(ins, null), true) === null;
   }
 }
 
@@ -707,7 +708,6 @@ class Gen {
   readonly sc: CheckerShortcut | undefined;
   constructor(
     ins: Insn,
-    readonly core: string,
     readonly cpu: Cpu | null,
   ) {
     this.ins = ins;
@@ -1082,8 +1082,8 @@ interface Access {
   literal?: number;
 }
 
-/** The single loads and stores with an inline form; `sp` is how SP reads (R13: 'R[13]'). */
-function accessOf(ins: Insn, _sp: 'R13', g?: Gen): Access | null {
+/** The single loads and stores with an inline form (registers read through g when given). */
+function accessOf(ins: Insn, g?: Gen): Access | null {
   const rd = (k: number) => (g ? g.rd(k) : `r${k}`);
   if (ins.len === 4) return accessOfV7(ins, rd);
   const { t, n, m, i } = ins.f;
@@ -1326,16 +1326,6 @@ function multipleSource(ins: Insn, g: Gen): { src: string; cycles: number } | nu
   }
   const regs = regsOf(list);
   switch (ins.op) {
-    case Op.POP: {
-      if (ins.f.P === 1) return null;
-      // Load into temporaries first: a fault part-way must leave the registers as they were.
-      const loads = regs.map((k, j) => `let v${k}; { const a = (base + ${4 * j}) | 0; ${loadSource(g, 4, 'a', `v${k} =`)} }`).join(' ');
-      const assign = regs.map((k) => g.wr(k, `v${k}`)).join(' ');
-      return {
-        src: `{ const base = R[13]; ${loads} ${assign} ${g.setSP(`R[13] + ${4 * regs.length}`)} }`,
-        cycles: t.multipleBase + regs.length,
-      };
-    }
     case Op.STM: {
       const stores = regs.map((k, j) => `{ const a = (base + ${4 * j}) | 0; ${storeSource(g, 4, 'a', g.rd(k))} }`).join(' ');
       return {
@@ -1394,7 +1384,7 @@ function handlerWrites(ins: Insn): number[] | null {
     const bits = ins.row.fields[name];
     if (bits === undefined) continue;
     if (bits.length !== 4) return null;
-    const k = extractFields(ins.row, ins.word)[name];
+    const k = ins.f[name];
     if (LOCAL(k)) out.push(k);
   }
   return out;
@@ -1415,7 +1405,7 @@ function translate(
   const region = discover(cpu, pc, step, extra, limit, taken, ran);
   if (region === null) return null;
   const { insns, labels, returns } = region;
-  const g = new Gen(insns[0], cpu.profile.name, cpu);
+  const g = new Gen(insns[0], cpu);
   const t = cpu.t;
   const labelIds = new Map<number, number>();
   for (const l of [...labels].sort((a, b) => a - b)) labelIds.set(l, labelIds.size);
@@ -1492,7 +1482,7 @@ function translate(
       const cond = condSource((ins.it >>> 4) & 15);
       const keepFlags = ins.len === 2 && cpu.decode.rows16[ins.word]?.enc.flagsOutsideIT === true;
       const pure = pureOf(ins, g, !keepFlags);
-      const acc = pure === null && !keepFlags ? accessOf(ins, 'R13', g) : null;
+      const acc = pure === null && !keepFlags ? accessOf(ins, g) : null;
       if (pure !== null) {
         out.push(`${g.flush()} if (${cond}) { ${pure.src} cyc += ${pure.cycles}; } else cyc += 1; ic += 1;`);
         addMax(Math.max(pure.cycles, 1));
@@ -1535,7 +1525,7 @@ function translate(
     }
     endRun();
 
-    const acc = accessOf(ins, 'R13', g);
+    const acc = accessOf(ins, g);
     if (acc !== null) {
       out.push(`${g.flush()} at = ${k};`);
       out.push(accessSource(acc, g));
